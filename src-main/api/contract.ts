@@ -1,0 +1,44 @@
+/**
+ * The one contract between the UI and the core. Every shell (Electron IPC, local web host, CLI) dispatches
+ * through it; the renderer imports types and names from `api/` and nothing else in src-main.
+ *
+ * To add a domain: write `api/<domain>.ts` exporting `<domain>Methods` and `<Domain>Outputs`, then add one
+ * line to each of the two lists below.
+ */
+import type { z } from 'zod';
+import { appMethods, type AppOutputs } from './app';
+import { auditMethods, type AuditOutputs } from './audit';
+import { settingsMethods, type SettingsOutputs } from './settings';
+
+export const methods = {
+  ...appMethods,
+  ...settingsMethods,
+  ...auditMethods,
+} as const;
+
+export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs {}
+
+export type MethodName = keyof typeof methods & keyof Outputs;
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
+export type MethodOutput<M extends MethodName> = Outputs[M];
+
+export const methodNames = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** A progress event of a long operation; `opId` is chosen by the caller. */
+export type ProgressEvent = {
+  opId: string;
+  method: MethodName;
+  /** 0..1 when known. */
+  fraction?: number;
+  /** A stable key the UI translates (`progress.<stage>`), plus values. */
+  stage: string;
+  values?: Record<string, string | number>;
+};
+
+/** Events pushed from the core to the UI without a call (outbox changes, lock settings...). */
+export type AppEvent = { type: 'progress'; progress: ProgressEvent } | { type: 'changed'; topic: string };

@@ -1,0 +1,5 @@
+export * from './result';
+export * from './contract';
+export * from './app';
+export * from './settings';
+export * from './audit';

@@ -1,0 +1,7 @@
+/** Every CLI command, one module each. A new command adds one line here. */
+import type { CommandModule } from '../runtime';
+import { auditCommand } from './audit';
+import { doctorCommand } from './doctor';
+import { serveCommand } from './serve';
+
+export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand];

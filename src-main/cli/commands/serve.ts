@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { startWebHost } from '../../host/web-host';
+import { resolveRendererDir } from '../../host/renderer-dir';
+import { createHandlers } from '../../services';
+import { CliExit, ExitCode, type CommandModule } from '../runtime';
+
+/** Browsers that may exist on the machine, tried in order when --open is given. */
+const BROWSERS = ['xdg-open', 'chromium', 'google-chrome', 'firefox'];
+
+export const serveCommand: CommandModule = {
+  register(program, rt) {
+    program
+      .command('serve')
+      .description('Inicia el modo navegador: la interfaz y el núcleo en http://127.0.0.1 con un token de sesión')
+      .option('--port <n>', 'puerto (0 = uno libre)', '0')
+      .option('--open', 'abre el navegador si existe')
+      .action(async (opts: { port: string; open?: boolean }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
+        const core = rt.core();
+        const staticDir = resolveRendererDir();
+        if (!fs.existsSync(staticDir)) rt.stderr('Aviso: la interfaz no está compilada (npm run build); solo responde la API.\n');
+        const host = await startWebHost({ core, table: createHandlers(), staticDir, port });
+        core.audit.append({ action: 'app.start', details: { shell: 'browser' } });
+        rt.print(`Casilla Desktop en modo navegador: ${host.url}\nCarpeta de datos: ${core.home}\nCtrl+C para salir.`, {
+          url: host.url,
+          origin: host.origin,
+          token: host.token,
+          home: core.home,
+        });
+        if (opts.open) openBrowser(host.url);
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await host.close();
+      });
+  },
+};
+
+function openBrowser(url: string): void {
+  for (const cmd of BROWSERS) {
+    try {
+      const child = spawn(cmd, cmd === 'xdg-open' ? [url] : ['--new-window', url], { detached: true, stdio: 'ignore' });
+      child.on('error', () => undefined); // a missing browser is fine: the URL is printed
+      child.unref();
+      return;
+    } catch {
+      // try the next one
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../api/result';
+import { migrations, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export const DB_FILE = 'casilla.sqlite';
+
+/**
+ * Opens the app's one database connection. WAL for concurrent readers (the app and a CLI may share the
+ * folder), synchronous=FULL because the outbox must survive power loss, foreign keys on, a busy timeout so
+ * two processes wait for each other instead of failing.
+ * Fails with `DB_TOO_NEW` when the file was written by a newer app version.
+ */
+export function openDatabase(home: string, options: { migrations?: readonly Migration[] } = {}): Db {
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const db = new Database(path.join(home, DB_FILE));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    runMigrations(db, options.migrations ?? migrations);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export function closeDatabase(db: Db): void {
+  if (!db.open) return;
+  try {
+    db.pragma('optimize');
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Runs the pending migrations in one transaction and records the last version in `user_version`.
+ * Numbers must strictly increase; a database newer than the newest migration is refused, untouched.
+ */
+export function runMigrations(db: Db, list: readonly Migration[]): { from: number; to: number } {
+  for (let i = 1; i < list.length; i++) {
+    if (list[i]!.version <= list[i - 1]!.version) {
+      throw new Error(`Migrations out of order: ${list[i - 1]!.version} then ${list[i]!.version}`);
+    }
+  }
+  const latest = list.length ? list[list.length - 1]!.version : 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new AppError(
+      'DB_TOO_NEW',
+      `La base de datos fue creada por una versión más nueva de Casilla Desktop (esquema ${current}, esta versión conoce hasta ${latest}). Actualice la aplicación.`,
+      { current, latest },
+    );
+  }
+  const pending = list.filter((m) => m.version > current);
+  if (pending.length === 0) return { from: current, to: current };
+  db.transaction(() => {
+    for (const m of pending) m.up(db);
+    db.pragma(`user_version = ${latest}`);
+  })();
+  return { from: current, to: latest };
+}

@@ -1,0 +1,8 @@
+/** Every migration, in order. Append only. */
+import { m0010Settings } from './0010-settings';
+import { m0020Audit } from './0020-audit';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+export const migrations: readonly Migration[] = [m0010Settings, m0020Audit];

@@ -1,0 +1,245 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { AppEvent } from '../api/contract';
+import type { CoreContext } from '../core/context';
+import { dispatch, type HandlerTable } from '../services';
+
+/** Largest JSON call body accepted. Files never travel in calls (see /api/upload). */
+export const MAX_CALL_BYTES = 1024 * 1024;
+/** Largest file accepted by /api/upload (the biggest PDFs officials sign are far smaller). */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export type WebHostOptions = {
+  core: CoreContext;
+  table: HandlerTable;
+  /** Folder with the built renderer (index.html and assets). */
+  staticDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Fixed token for tests; by default 32 random bytes, new every run. */
+  token?: string;
+};
+
+export type WebHost = { url: string; origin: string; port: number; token: string; close(): Promise<void> };
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+};
+
+/**
+ * The local web host: the renderer and the same handler table over HTTP, for the browser mode and the
+ * end-to-end tests. It binds 127.0.0.1 only and answers only requests whose Host is its own address
+ * (defeats DNS rebinding), whose Origin, when sent, is its own (defeats other local pages), and that carry
+ * the per-run token (Authorization: Bearer, or `?token=` for the event stream only).
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? crypto.randomBytes(32).toString('base64url');
+  const tokenBuf = Buffer.from(token);
+  const running = new Map<string, AbortController>();
+  const streams = new Set<http.ServerResponse>();
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+
+  const tokenOk = (candidate: string | undefined | null): boolean => {
+    if (!candidate) return false;
+    const buf = Buffer.from(candidate);
+    return buf.length === tokenBuf.length && crypto.timingSafeEqual(buf, tokenBuf);
+  };
+
+  const unsubscribe = options.core.events.subscribe((event: AppEvent) => {
+    const line = `data: ${JSON.stringify(event)}\n\n`;
+    for (const res of streams) res.write(line);
+  });
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      console.error('web host:', err);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Error interno.' } });
+      else res.end();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    setSecurityHeaders(res);
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      return sendJson(res, 421, { ok: false, error: { code: 'BAD_HOST', message: 'Host no permitido.' } });
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      return sendJson(res, 403, { ok: false, error: { code: 'BAD_ORIGIN', message: 'Origen no permitido.' } });
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, req, res);
+
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const authorized = tokenOk(bearer) || (url.pathname === '/api/events' && tokenOk(url.searchParams.get('token')));
+    if (!authorized) return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Falta el token de sesión o no es válido.' } });
+    res.setHeader('Cache-Control', 'no-store');
+
+    if (url.pathname === '/api/events' && req.method === 'GET') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+      res.write(': ok\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'METHOD', message: 'Método no permitido.' } });
+
+    if (url.pathname === '/api/call') {
+      const body = await readBody(req, MAX_CALL_BYTES);
+      if (body === null) return sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: 'La solicitud es demasiado grande.' } });
+      let call: { method?: unknown; input?: unknown; opId?: unknown };
+      try {
+        call = JSON.parse(body.toString('utf8')) as typeof call;
+      } catch {
+        return sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'JSON no válido.' } });
+      }
+      if (typeof call.method !== 'string') return sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'Falta el método.' } });
+      const opId = typeof call.opId === 'string' ? call.opId.slice(0, 64) : crypto.randomUUID();
+      const controller = new AbortController();
+      running.set(opId, controller);
+      try {
+        const result = await dispatch(options.table, options.core, call.method, call.input, {
+          opId,
+          signal: controller.signal,
+          onProgress: (progress) => options.core.events.emit({ type: 'progress', progress }),
+        });
+        return sendJson(res, 200, result);
+      } finally {
+        running.delete(opId);
+      }
+    }
+    if (url.pathname === '/api/cancel') {
+      const body = await readBody(req, 4096);
+      const opId = body ? (JSON.parse(body.toString('utf8') || '{}') as { opId?: string }).opId : undefined;
+      const c = opId ? running.get(opId) : undefined;
+      c?.abort();
+      return sendJson(res, 200, { ok: true, value: { cancelled: Boolean(c) } });
+    }
+    if (url.pathname === '/api/upload') {
+      // Browser mode cannot hand file paths to the core: the file is copied into the data folder first.
+      const name = sanitizeFileName(url.searchParams.get('name') ?? 'archivo');
+      const dir = path.join(options.core.home, 'uploads', crypto.randomUUID());
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const target = path.join(dir, name);
+      const okWrite = await pipeLimited(req, target, MAX_UPLOAD_BYTES);
+      if (!okWrite) return sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: 'El archivo es demasiado grande.' } });
+      return sendJson(res, 200, { ok: true, value: { path: target, name } });
+    }
+    return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
+  }
+
+  function serveStatic(pathname: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { code: 'METHOD', message: 'Método no permitido.' } });
+    const root = path.resolve(options.staticDir);
+    let rel = decodeURIComponent(pathname);
+    if (rel === '/' || !path.extname(rel)) rel = '/index.html';
+    const file = path.resolve(root, '.' + rel);
+    if (file !== root && !file.startsWith(root + path.sep)) return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
+    fs.readFile(file, (err, data) => {
+      if (err) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(rel === '/index.html' ? 'La interfaz no está compilada: ejecute npm run build' : 'No existe');
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : data);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    port,
+    token,
+    url: `${origin}/#token=${token}`,
+    async close() {
+      unsubscribe();
+      for (const c of running.values()) c.abort();
+      for (const s of streams) s.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+function setSecurityHeaders(res: http.ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const data = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length });
+  res.end(data);
+}
+
+/** The whole body, or null when it exceeds `limit` (the rest is drained, not buffered). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) over = true;
+      if (!over) chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function pipeLimited(req: http.IncomingMessage, target: string, limit: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const out = fs.createWriteStream(target, { mode: 0o600 });
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit && !over) {
+        over = true;
+        out.destroy();
+        fs.rmSync(target, { force: true });
+      }
+      if (!over && !out.write(c)) {
+        req.pause();
+        out.once('drain', () => req.resume());
+      }
+    });
+    req.on('end', () => {
+      if (over) return resolve(false);
+      out.end(() => resolve(true));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Keeps a file name's last path part, without control characters; never empty. */
+export function sanitizeFileName(name: string): string {
+  const base = path.basename(name.replace(/\\/g, '/'));
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').slice(0, 200);
+  return clean && clean !== '.' && clean !== '..' ? clean : 'archivo';
+}

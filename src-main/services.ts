@@ -1,0 +1,91 @@
+/**
+ * The handler table: implements every method of the contract from core/. All shells dispatch through
+ * `dispatch`, which parses the input with the method's zod schema and turns every failure into data.
+ *
+ * To add a domain: write `services/<domain>.ts` exporting `<domain>Handlers`, and spread it below.
+ */
+import { z } from 'zod';
+import { isMethodName, methods, type MethodName, type ProgressEvent } from './api/contract';
+import { AppError, CommonErrorCodes, type Result } from './api/result';
+import type { CoreContext } from './core/context';
+import { appHandlers } from './services/app';
+import { auditHandlers } from './services/audit';
+import { settingsHandlers } from './services/settings';
+import type { Handler, HandlerContext, HandlerTable } from './services/types';
+
+export type { HandlerTable, HandlerContext } from './services/types';
+
+export function createHandlers(): HandlerTable {
+  return {
+    ...appHandlers,
+    ...settingsHandlers,
+    ...auditHandlers,
+  };
+}
+
+export type DispatchOptions = {
+  opId?: string;
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+};
+
+/** Runs one call. Never throws: unknown failures come back as `INTERNAL` and are logged with their cause. */
+export async function dispatch(
+  table: HandlerTable,
+  core: CoreContext,
+  method: string,
+  rawInput: unknown,
+  options: DispatchOptions = {},
+): Promise<Result<unknown>> {
+  if (!isMethodName(method)) {
+    return { ok: false, error: { code: CommonErrorCodes.unknownMethod, message: `Operación desconocida: ${method}` } };
+  }
+  const parsed = methods[method].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: CommonErrorCodes.badInput,
+        message: 'Datos no válidos: ' + parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join('.') || '(raíz)'}: ${i.message}`).join('; '),
+        details: { issues: parsed.error.issues.map((i: z.core.$ZodIssue) => ({ path: i.path.map(String), message: i.message })) },
+      },
+    };
+  }
+  const opId = options.opId ?? '';
+  const ctx: HandlerContext = {
+    core,
+    signal: options.signal ?? new AbortController().signal,
+    progress(stage, fraction, values) {
+      if (!options.onProgress) return;
+      const event: ProgressEvent = { opId, method, stage };
+      if (fraction !== undefined) event.fraction = fraction;
+      if (values !== undefined) event.values = values;
+      options.onProgress(event);
+    },
+  };
+  try {
+    const handler = table[method] as Handler<MethodName>;
+    const value = await handler(parsed.data as never, ctx);
+    return { ok: true, value };
+  } catch (err: unknown) {
+    return { ok: false, error: toErrorData(err, method) };
+  }
+}
+
+export function toErrorData(err: unknown, context: string): { code: string; message: string; details?: Record<string, unknown> } {
+  if (err instanceof AppError) return err.toData();
+  if (err instanceof Error && err.name === 'AbortError') return { code: CommonErrorCodes.cancelled, message: 'Operación cancelada.' };
+  console.error(`[${context}] error inesperado:`, formatCauses(err));
+  return { code: CommonErrorCodes.internal, message: 'Error interno inesperado. Revise el registro de la aplicación.' };
+}
+
+/** An error with its cause chain, one line each, for logs. */
+export function formatCauses(err: unknown): string {
+  const lines: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur && depth < 8; depth++) {
+    lines.push(cur instanceof Error ? (cur.stack ?? `${cur.name}: ${cur.message}`) : String(cur));
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return lines.join('\n  caused by: ');
+}
