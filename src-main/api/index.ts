@@ -3,3 +3,4 @@ export * from './contract';
 export * from './app';
 export * from './settings';
 export * from './audit';
+export * from './bridge';

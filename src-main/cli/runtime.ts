@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../api/result';
-import { openCore, type CoreContext } from '../core/context';
+import { openCore, type CoreContext, type Shell } from '../core/context';
 
 /** Exit codes of every command: 0 success, 1 negative result or failed operation, 2 bad usage or unreadable input. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
@@ -33,10 +33,10 @@ export class CliRuntime {
   }
 
   /** Opens the data folder and database the first time a command needs them. */
-  core(): CoreContext {
+  core(shell: Shell = 'cli'): CoreContext {
     if (!this.opened) {
       try {
-        this.opened = openCore({ home: this.options.home, shell: 'cli' });
+        this.opened = openCore({ home: this.options.home, shell });
       } catch (err) {
         if (err instanceof AppError) throw new CliExit(ExitCode.usage, err.message);
         throw err;

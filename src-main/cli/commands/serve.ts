@@ -18,7 +18,7 @@ export const serveCommand: CommandModule = {
       .action(async (opts: { port: string; open?: boolean }) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
-        const core = rt.core();
+        const core = rt.core('browser');
         const staticDir = resolveRendererDir();
         if (!fs.existsSync(staticDir)) rt.stderr('Aviso: la interfaz no está compilada (npm run build); solo responde la API.\n');
         const host = await startWebHost({ core, table: createHandlers(), staticDir, port });

@@ -1,0 +1,76 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { AuditEntry, AuditVerification } from '../../../src-main/api/audit';
+import { call } from '../../api';
+import { errorText, useI18n } from '../../i18n';
+
+export function AuditPanel() {
+  const { t, locale } = useI18n();
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [check, setCheck] = useState<AuditVerification | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const r = await call('audit.list', { limit: 50 });
+    if (r.ok) setEntries(r.value);
+    else setError(errorText(t, r.error));
+  }, [t]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const verify = async () => {
+    const r = await call('audit.verify', {});
+    if (r.ok) setCheck(r.value);
+    else setError(errorText(t, r.error));
+    await load();
+  };
+
+  const fmt = new Intl.DateTimeFormat(locale === 'es' ? 'es-PE' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+  return (
+    <section className="panel" aria-labelledby="audit-title">
+      <h3 id="audit-title">{t('settings.audit')}</h3>
+      <button type="button" onClick={() => void verify()} data-testid="audit-verify">
+        {t('settings.auditVerify')}
+      </button>
+      {check && (
+        <p role="status" className={check.ok ? 'alert alert-ok' : 'alert alert-error'} data-testid="audit-result">
+          {check.ok ? t('settings.auditOk', { count: check.entries }) : t('settings.auditBroken', { id: check.brokenAt })}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="alert alert-error">
+          {error}
+        </p>
+      )}
+      {entries.length === 0 ? (
+        <p className="hint">{t('settings.auditEmpty')}</p>
+      ) : (
+        <table className="table" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('settings.auditWhen')}</th>
+              <th scope="col">{t('settings.auditActor')}</th>
+              <th scope="col">{t('settings.auditAction')}</th>
+              <th scope="col">{t('settings.auditSubject')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{e.id}</td>
+                <td>{fmt.format(new Date(e.at))}</td>
+                <td>{e.actor}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.subject ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
