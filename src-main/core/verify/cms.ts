@@ -1,0 +1,193 @@
+/**
+ * CMS SignedData as found in PDF signatures and RFC 3161 tokens: parse (bounded), find the signer
+ * certificate, compare the message digest with a hash computed by the caller, verify the signature over
+ * the signed attributes, and check the ESS signing-certificate(-v2) attribute.
+ */
+import crypto from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { AppError } from '../../api/result';
+import { hashNameOf, isWeakHash, verifySignature, type HashName } from './algorithms';
+import { certFromDer, commonName, nameAttr, subjectKeyId, type Cert } from './certificate';
+
+export const CmsOid = {
+  signedData: '1.2.840.113549.1.7.2',
+  data: '1.2.840.113549.1.7.1',
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  signingCertificate: '1.2.840.113549.1.9.16.2.12',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  adbeRevocationInfoArchival: '1.2.840.113113.1.1.8',
+} as const;
+
+/** Larger CMS blobs exist only in hostile files; real ones with full LTV data stay well under this. */
+export const MAX_CMS_BYTES = 16 * 1024 * 1024;
+
+export type CmsSignature = {
+  signedData: pkijs.SignedData;
+  signerInfo: pkijs.SignerInfo;
+  certificates: Cert[];
+  signer: Cert | null;
+  digestHash: HashName | null;
+  eContentType: string;
+  /** The encapsulated content (the TSTInfo of a timestamp token); null when detached. */
+  eContent: Buffer | null;
+};
+
+export const CmsErrorCode = 'VERIFY_CMS_UNREADABLE';
+
+/** Parses DER/BER SignedData (trailing zero padding from a PDF hole is allowed). Throws AppError on anything malformed. */
+export function parseCms(der: Uint8Array): CmsSignature {
+  if (der.length > MAX_CMS_BYTES) throw new AppError(CmsErrorCode, 'La firma es demasiado grande para ser una firma CMS.');
+  try {
+    const asn = asn1js.fromBER(der);
+    if (asn.offset === -1) throw new Error(asn.result.error || 'ASN.1 ilegible');
+    const ci = new pkijs.ContentInfo({ schema: asn.result });
+    if (ci.contentType !== CmsOid.signedData) throw new Error(`tipo de contenido ${ci.contentType}`);
+    const signedData = new pkijs.SignedData({ schema: ci.content });
+    const signerInfo = signedData.signerInfos[0];
+    if (!signerInfo) throw new Error('sin firmante');
+    const certificates: Cert[] = [];
+    for (const c of signedData.certificates ?? []) {
+      if (c instanceof pkijs.Certificate) certificates.push(certFromDer(new Uint8Array(c.toSchema(false).toBER(false))));
+    }
+    const eContent = signedData.encapContentInfo.eContent;
+    return {
+      signedData,
+      signerInfo,
+      certificates,
+      signer: findSigner(signerInfo, certificates),
+      digestHash: hashNameOf(signerInfo.digestAlgorithm.algorithmId),
+      eContentType: signedData.encapContentInfo.eContentType,
+      eContent: eContent ? octets(eContent) : null,
+    };
+  } catch (err: unknown) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(CmsErrorCode, 'La firma no tiene una estructura CMS válida.', { cause: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** An OCTET STRING's content, joining the chunks of a constructed (BER) one. */
+function octets(os: asn1js.OctetString): Buffer {
+  if (os.idBlock.isConstructed) return Buffer.concat(os.valueBlock.value.map((v) => Buffer.from((v as asn1js.OctetString).valueBlock.valueHexView)));
+  return Buffer.from(os.valueBlock.valueHexView);
+}
+
+function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
+  const sid = si.sid as unknown;
+  if (sid instanceof pkijs.IssuerAndSerialNumber) {
+    return certs.find((c) => c.parsed.issuer.isEqual(sid.issuer) && c.parsed.serialNumber.isEqual(sid.serialNumber)) ?? null;
+  }
+  if (sid instanceof asn1js.Primitive || sid instanceof asn1js.Constructed) {
+    const ski = Buffer.from((sid as asn1js.Primitive).valueBlock.valueHexView ?? new Uint8Array());
+    return certs.find((c) => subjectKeyId(c)?.equals(ski)) ?? null;
+  }
+  return null;
+}
+
+export function signedAttribute(si: pkijs.SignerInfo, oid: string): asn1js.AsnType | undefined {
+  return si.signedAttrs?.attributes.find((a) => a.type === oid)?.values[0];
+}
+
+export function unsignedAttribute(si: pkijs.SignerInfo, oid: string): asn1js.AsnType | undefined {
+  return si.unsignedAttrs?.attributes.find((a) => a.type === oid)?.values[0];
+}
+
+export type CmsCheck = {
+  digestMatches: boolean;
+  signatureVerifies: boolean;
+  /** null when there is no ESS attribute. */
+  essMatches: boolean | null;
+  weakAlgorithm: boolean;
+  /** e.g. `RSA SHA-256`. */
+  algorithm: string;
+  claimedTime: Date | null;
+  problems: string[];
+};
+
+/**
+ * Checks one signer against `contentDigest`, the caller's hash of the signed content made with
+ * `cms.digestHash`. Never throws: every failure is a false field plus a problem line.
+ */
+export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
+  const si = cms.signerInfo;
+  const problems: string[] = [];
+  const out: CmsCheck = { digestMatches: false, signatureVerifies: false, essMatches: null, weakAlgorithm: isWeakHash(cms.digestHash), algorithm: '', claimedTime: null, problems };
+  if (!cms.digestHash) problems.push(`algoritmo de resumen no soportado (${si.digestAlgorithm.algorithmId})`);
+  if (!cms.signer) {
+    problems.push('el certificado del firmante no está incluido en la firma');
+    return out;
+  }
+  const sig = Buffer.from(si.signature.valueBlock.valueHexView);
+  if (si.signedAttrs) {
+    const md = signedAttribute(si, CmsOid.messageDigest);
+    out.digestMatches = md instanceof asn1js.OctetString && Buffer.from(md.valueBlock.valueHexView).equals(contentDigest);
+    // The signature covers the attributes DER-encoded as a SET (tag 0x31), not as the [0] implicit field.
+    const attrs = Buffer.from(si.signedAttrs.encodedValue);
+    attrs[0] = 0x31;
+    const check = verifySignature(si.signatureAlgorithm, cms.digestHash, attrs, sig, cms.signer.x509.publicKey);
+    out.signatureVerifies = check.ok;
+    out.algorithm = check.algorithm;
+    if (check.problem) problems.push(check.problem);
+    if (isWeakHash(check.hash)) out.weakAlgorithm = true;
+    out.essMatches = essMatches(si, cms.signer);
+    out.claimedTime = signingTime(si);
+  } else {
+    // Without signed attributes the signature is over the content digest itself; only RSA PKCS#1 v1.5 can be
+    // checked from a digest with node:crypto (recover the DigestInfo and compare).
+    out.algorithm = `RSA ${cms.digestHash?.toUpperCase() ?? '?'}`;
+    try {
+      const recovered = crypto.publicDecrypt({ key: cms.signer.x509.publicKey, padding: crypto.constants.RSA_PKCS1_PADDING }, sig);
+      out.digestMatches = recovered.subarray(recovered.length - contentDigest.length).equals(contentDigest);
+      out.signatureVerifies = out.digestMatches;
+    } catch (err: unknown) {
+      problems.push('firma sin atributos firmados y con un algoritmo que no se puede comprobar: ' + (err instanceof Error ? err.message : String(err)));
+    }
+  }
+  return out;
+}
+
+function signingTime(si: pkijs.SignerInfo): Date | null {
+  const t = signedAttribute(si, CmsOid.signingTime);
+  if (t instanceof asn1js.UTCTime || t instanceof asn1js.GeneralizedTime) return t.toDate();
+  return null;
+}
+
+/**
+ * ESS signing-certificate(-v2): the first ESSCertID must hash to the signer certificate. Guards against
+ * substituting another certificate with the same key. null when the attribute is absent.
+ */
+export function essMatches(si: pkijs.SignerInfo, signer: Cert): boolean | null {
+  const v2 = signedAttribute(si, CmsOid.signingCertificateV2);
+  const v1 = signedAttribute(si, CmsOid.signingCertificate);
+  const attr = v2 ?? v1;
+  if (!attr) return null;
+  if (!(attr instanceof asn1js.Sequence)) return false;
+  const certs = attr.valueBlock.value[0];
+  if (!(certs instanceof asn1js.Sequence)) return false;
+  const first = certs.valueBlock.value[0];
+  if (!(first instanceof asn1js.Sequence)) return false;
+  const parts = first.valueBlock.value;
+  let hash: HashName | null = v2 ? 'sha256' : 'sha1';
+  let i = 0;
+  if (v2 && parts[0] instanceof asn1js.Sequence) {
+    const alg = new pkijs.AlgorithmIdentifier({ schema: parts[0] });
+    hash = hashNameOf(alg.algorithmId);
+    i = 1;
+  }
+  const certHash = parts[i];
+  if (!hash || !(certHash instanceof asn1js.OctetString)) return false;
+  return crypto.createHash(hash).update(signer.der).digest().equals(Buffer.from(certHash.valueBlock.valueHexView));
+}
+
+export function signerSummary(cert: Cert): { name: string; id: string | null; issuer: string; serial: string } {
+  return {
+    name: commonName(cert.parsed.subject),
+    id: nameAttr(cert.parsed.subject, 'serialNumber'),
+    issuer: commonName(cert.parsed.issuer),
+    serial: cert.serial,
+  };
+}
