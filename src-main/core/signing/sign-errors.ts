@@ -1,0 +1,22 @@
+/** Stable error codes of the signing domain; the UI maps them to text (`errors.<code>`). */
+export const SignErrorCodes = {
+  notPkcs12: 'CERT_NOT_PKCS12',
+  badPassword: 'CERT_BAD_PASSWORD',
+  unsupportedPkcs12: 'CERT_UNSUPPORTED',
+  noKey: 'CERT_NO_KEY',
+  expired: 'CERT_EXPIRED',
+  notYetValid: 'CERT_NOT_YET_VALID',
+  keyUsage: 'CERT_KEY_USAGE',
+  fileUnreadable: 'SIGN_FILE_UNREADABLE',
+  pdfInvalid: 'PDF_INVALID',
+  pdfEncrypted: 'PDF_ENCRYPTED',
+  pdfTooComplex: 'PDF_LIMIT',
+  certifiedNoChanges: 'SIGN_DOC_CERTIFIED_LOCKED',
+  fieldNotFound: 'SIGN_FIELD_NOT_FOUND',
+  fieldAlreadySigned: 'SIGN_FIELD_ALREADY_SIGNED',
+  pageOutOfRange: 'SIGN_PAGE_OUT_OF_RANGE',
+  badImage: 'SIGN_BAD_IMAGE',
+  tsaFailed: 'SIGN_TSA_FAILED',
+  signatureTooLarge: 'SIGN_CONTENTS_TOO_SMALL',
+  outputExists: 'SIGN_OUTPUT_SAME_AS_INPUT',
+} as const;

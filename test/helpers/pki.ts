@@ -1,0 +1,173 @@
+/**
+ * A throwaway PKI built with `openssl` at test time: root CA → intermediate CA → signers (RSA, RSA for PSS
+ * padding, EC P-256, an expired one, one whose key usage forbids signing), PKCS#12 files in OpenSSL 3's default
+ * AES-256/PBKDF2 and in legacy 3DES, and an NSS database trusting the root for `pdfsig -nssdir`.
+ *
+ * Built once per test process (one folder per pid) because key generation is the slow part.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const P12_PASSWORD = 'clave-de-prueba';
+
+export type SignerName = 'rsa' | 'pss' | 'ec' | 'expired' | 'nousage';
+
+export type TestPki = {
+  dir: string;
+  rootPem: string;
+  intermediatePem: string;
+  /** `sql:<dir>` ready for `pdfsig -nssdir`. */
+  nssDir: string;
+  /** PKCS#12 in OpenSSL 3 default encryption (AES-256-CBC, PBKDF2, SHA-256 MAC). */
+  p12: Record<SignerName, string>;
+  /** PKCS#12 with legacy PBE-SHA1-3DES for key and certificates, SHA-1 MAC. */
+  p12Legacy: Record<SignerName, string>;
+  certPem: Record<SignerName, string>;
+  keyPem: Record<SignerName, string>;
+  /** Nickname of the RSA signer's key in the NSS db (for `pdfsig -add-signature -nick`). */
+  nssSignerNick: string;
+};
+
+let cached: TestPki | null = null;
+
+function run(cmd: string, args: string[], cwd: string): string {
+  // CA_NAME is read by ca.cnf even for `req`; its value only matters to `openssl ca`.
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CA_NAME: 'root' }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const CA_CONFIG = `
+[ ca ]
+default_ca = testca
+[ testca ]
+dir = .
+database = $dir/index-$ENV::CA_NAME.txt
+new_certs_dir = $dir/newcerts
+serial = $dir/serial-$ENV::CA_NAME
+default_md = sha256
+policy = anything
+unique_subject = no
+copy_extensions = none
+[ anything ]
+commonName = supplied
+countryName = optional
+organizationName = optional
+serialNumber = optional
+givenName = optional
+surname = optional
+[ req ]
+distinguished_name = dn
+prompt = no
+[ dn ]
+CN = placeholder
+[ v3_ca ]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ v3_signer ]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, nonRepudiation
+extendedKeyUsage = emailProtection
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ v3_nousage ]
+basicConstraints = critical, CA:false
+keyUsage = critical, keyEncipherment
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+`;
+
+type SignerSpec = { name: SignerName; subject: string; key: 'rsa' | 'ec'; ext: string; start?: string; end?: string };
+
+const SIGNERS: SignerSpec[] = [
+  { name: 'rsa', subject: '/C=PE/O=Municipalidad de Prueba/serialNumber=DNI 45678912/givenName=JUAN/surname=PÉREZ QUISPE/CN=JUAN PÉREZ QUISPE', key: 'rsa', ext: 'v3_signer' },
+  { name: 'pss', subject: '/C=CL/O=Servicio de Prueba/serialNumber=12.345.678-5/CN=MARÍA GONZÁLEZ', key: 'rsa', ext: 'v3_signer' },
+  { name: 'ec', subject: '/C=PE/O=Ministerio de Prueba/serialNumber=PNOPE-20123456789/CN=ROSA HUAMÁN', key: 'ec', ext: 'v3_signer' },
+  { name: 'expired', subject: '/C=PE/serialNumber=DNI 11111111/CN=FIRMANTE VENCIDO', key: 'rsa', ext: 'v3_signer', start: '20200101000000Z', end: '20210101000000Z' },
+  { name: 'nousage', subject: '/C=PE/serialNumber=DNI 22222222/CN=SIN USO DE FIRMA', key: 'rsa', ext: 'v3_nousage' },
+];
+
+function genKey(kind: 'rsa' | 'ec', out: string, cwd: string): void {
+  if (kind === 'rsa') run('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', out], cwd);
+  else run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', out], cwd);
+}
+
+function issue(cwd: string, ca: 'root' | 'inter', csr: string, out: string, ext: string, subject: string, dates?: { start: string; end: string }): void {
+  const caCert = ca === 'root' ? 'root.pem' : 'inter.pem';
+  const caKey = ca === 'root' ? 'root.key' : 'inter.key';
+  const args = ['ca', '-batch', '-config', 'ca.cnf', '-utf8', '-subj', subject, '-cert', caCert, '-keyfile', caKey, '-in', csr, '-out', out, '-extensions', ext, '-notext'];
+  if (dates) args.push('-startdate', dates.start, '-enddate', dates.end);
+  else args.push('-days', '3650');
+  execFileSync('openssl', args, { cwd, env: { ...process.env, CA_NAME: ca }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Builds (or returns the already built) PKI of this test process. */
+export function testPki(): TestPki {
+  if (cached) return cached;
+  const dir = path.join(os.tmpdir(), `casilla-pki-${process.pid}`);
+  const done = path.join(dir, 'done.json');
+  if (fs.existsSync(done)) {
+    cached = JSON.parse(fs.readFileSync(done, 'utf8')) as TestPki;
+    return cached;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'newcerts'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'ca.cnf'), CA_CONFIG);
+  for (const ca of ['root', 'inter']) {
+    fs.writeFileSync(path.join(dir, `index-${ca}.txt`), '');
+    fs.writeFileSync(path.join(dir, `serial-${ca}`), ca === 'root' ? '1000\n' : '2000\n');
+  }
+  // Root: self-signed through `openssl ca -selfsign` so it gets the same extension section as the rest.
+  genKey('rsa', 'root.key', dir);
+  run('openssl', ['req', '-new', '-config', 'ca.cnf', '-key', 'root.key', '-subj', '/C=PE/O=Casilla Pruebas/CN=Casilla Raiz de Prueba', '-out', 'root.csr'], dir);
+  execFileSync('openssl', ['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'root.key', '-in', 'root.csr', '-out', 'root.pem', '-extensions', 'v3_ca', '-days', '7300', '-notext', '-startdate', '20200101000000Z'], {
+    cwd: dir,
+    env: { ...process.env, CA_NAME: 'root' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  genKey('rsa', 'inter.key', dir);
+  run('openssl', ['req', '-new', '-config', 'ca.cnf', '-key', 'inter.key', '-subj', '/C=PE/O=Casilla Pruebas/CN=Casilla Intermedia de Prueba', '-out', 'inter.csr'], dir);
+  issue(dir, 'root', 'inter.csr', 'inter.pem', 'v3_ca', '/C=PE/O=Casilla Pruebas/CN=Casilla Intermedia de Prueba', { start: '20200101000000Z', end: '20391231000000Z' });
+  const chain = path.join(dir, 'chain.pem');
+  fs.writeFileSync(chain, fs.readFileSync(path.join(dir, 'inter.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'root.pem'), 'utf8'));
+
+  const p12 = {} as Record<SignerName, string>;
+  const p12Legacy = {} as Record<SignerName, string>;
+  const certPem = {} as Record<SignerName, string>;
+  const keyPem = {} as Record<SignerName, string>;
+  for (const s of SIGNERS) {
+    genKey(s.key, `${s.name}.key`, dir);
+    run('openssl', ['req', '-new', '-config', 'ca.cnf', '-utf8', '-key', `${s.name}.key`, '-subj', s.subject, '-out', `${s.name}.csr`], dir);
+    issue(dir, 'inter', `${s.name}.csr`, `${s.name}.pem`, s.ext, s.subject, s.start && s.end ? { start: s.start, end: s.end } : undefined);
+    run('openssl', ['pkcs12', '-export', '-inkey', `${s.name}.key`, '-in', `${s.name}.pem`, '-certfile', 'chain.pem', '-name', s.name, '-passout', `pass:${P12_PASSWORD}`, '-out', `${s.name}.p12`], dir);
+    run('openssl', ['pkcs12', '-export', '-inkey', `${s.name}.key`, '-in', `${s.name}.pem`, '-certfile', 'chain.pem', '-name', s.name, '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1', '-passout', `pass:${P12_PASSWORD}`, '-out', `${s.name}-legacy.p12`], dir);
+    p12[s.name] = path.join(dir, `${s.name}.p12`);
+    p12Legacy[s.name] = path.join(dir, `${s.name}-legacy.p12`);
+    certPem[s.name] = path.join(dir, `${s.name}.pem`);
+    keyPem[s.name] = path.join(dir, `${s.name}.key`);
+  }
+
+  const nss = path.join(dir, 'nss');
+  fs.mkdirSync(nss);
+  run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password'], dir);
+  run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'casilla-root', '-t', 'CT,C,C', '-i', path.join(dir, 'root.pem')], dir);
+  run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'casilla-inter', '-t', ',,', '-i', path.join(dir, 'inter.pem')], dir);
+  run('pk12util', ['-i', p12Legacy.rsa, '-d', `sql:${nss}`, '-W', P12_PASSWORD, '-K', ''], dir);
+
+  const pki: TestPki = {
+    dir,
+    rootPem: path.join(dir, 'root.pem'),
+    intermediatePem: path.join(dir, 'inter.pem'),
+    nssDir: `sql:${nss}`,
+    p12,
+    p12Legacy,
+    certPem,
+    keyPem,
+    nssSignerNick: 'rsa',
+  };
+  fs.writeFileSync(done, JSON.stringify(pki));
+  cached = pki;
+  return pki;
+}
