@@ -124,3 +124,14 @@ export function subjectKeyId(cert: Cert): Buffer | null {
   const ext = extension(cert, ExtOid.subjectKeyId)?.parsedValue as asn1js.OctetString | undefined;
   return ext ? Buffer.from(ext.valueBlock.valueHexView) : null;
 }
+
+export function authorityKeyId(cert: Cert): Buffer | null {
+  const aki = extension(cert, ExtOid.authorityKeyId)?.parsedValue as pkijs.AuthorityKeyIdentifier | undefined;
+  return aki?.keyIdentifier ? Buffer.from(aki.keyIdentifier.valueBlock.valueHexView) : null;
+}
+
+/** RFC 5280 name matching, simplified: same attributes in order, values compared case-folded with spaces collapsed, whatever string type encodes them. */
+export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
+  const norm = (n: pkijs.RelativeDistinguishedNames) => nameParts(n).map(([k, v]) => `${k}=${v.trim().replace(/\s+/g, ' ').toLowerCase()}`).join('\n');
+  return norm(a) === norm(b);
+}
