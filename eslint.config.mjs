@@ -3,7 +3,10 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const noElectron = { name: 'electron', message: 'core/ y api/ no dependen de Electron: el núcleo corre también en la CLI y en el modo navegador.' };
+const noElectron = {
+  name: 'electron',
+  message: 'core/ y api/ no dependen de Electron: el núcleo corre también en la CLI y en el modo navegador.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
@@ -19,8 +22,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/core/**/*.ts', 'src-main/api/**/*.ts', 'src-main/services/**/*.ts', 'src-main/services.ts', 'src-main/cli/**/*.ts', 'src-main/host/**/*.ts', 'src-main/sandbox/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }] },
+    files: [
+      'src-main/core/**/*.ts',
+      'src-main/api/**/*.ts',
+      'src-main/services/**/*.ts',
+      'src-main/services.ts',
+      'src-main/cli/**/*.ts',
+      'src-main/host/**/*.ts',
+      'src-main/sandbox/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+    },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
@@ -42,7 +55,10 @@ export default tseslint.config(
   {
     files: ['src-main/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!electron$|\\.\\./api/)', message: 'El preload importa solo electron y api/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!electron$|\\.\\./api/)', message: 'El preload importa solo electron y api/.' }] },
+      ],
     },
   },
   {

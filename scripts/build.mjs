@@ -16,15 +16,32 @@ const wantRenderer = args.has('--renderer') || !args.has('--node');
 const external = ['electron', 'better-sqlite3', 'keytar'];
 
 async function buildNode() {
-  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, logLevel: 'warning', absWorkingDir: root };
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  };
   await build({ ...common, entryPoints: { cli: 'src-main/cli/index.ts' }, outdir: 'dist/node', outExtension: { '.js': '.cjs' } });
   await build({ ...common, entryPoints: { app: 'src-main/app/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
   // The preload runs in Electron's sandbox: one file, only `electron` may be required.
-  await build({ ...common, entryPoints: { preload: 'src-main/preload/index.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' } });
+  await build({
+    ...common,
+    entryPoints: { preload: 'src-main/preload/index.ts' },
+    outdir: 'dist/preload',
+    outExtension: { '.js': '.cjs' },
+  });
 }
 
 function buildRenderer() {
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('La compilación de la interfaz falló');
 }
 

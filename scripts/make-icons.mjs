@@ -5,7 +5,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 function crc32(buf) {
-  let c, crc = 0xffffffff;
+  let c,
+    crc = 0xffffffff;
   for (let n = 0; n < buf.length; n++) {
     c = (crc ^ buf[n]) & 0xff;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -14,9 +15,11 @@ function crc32(buf) {
   return (crc ^ 0xffffffff) >>> 0;
 }
 function chunk(type, data) {
-  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
   const td = Buffer.concat([Buffer.from(type), data]);
-  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
   return Buffer.concat([len, td, crc]);
 }
 function png(size, pixel) {
@@ -27,17 +30,30 @@ function png(size, pixel) {
     rows.push(row);
   }
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0); ihdr.writeUInt32BE(size, 4); ihdr[8] = 8; ihdr[9] = 6;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
-const RED = [138, 21, 56, 255], WHITE = [255, 255, 255, 255], CLEAR = [0, 0, 0, 0], GREEN = [31, 122, 58, 255];
+const RED = [138, 21, 56, 255],
+  WHITE = [255, 255, 255, 255],
+  CLEAR = [0, 0, 0, 0],
+  GREEN = [31, 122, 58, 255];
 function distToSegment(px, py, ax, ay, bx, by) {
   const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
   return Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay)));
 }
 function pixel(u, v) {
-  const r = 0.18, m = 0.04;
-  const cx = Math.min(Math.max(u, m + r), 1 - m - r), cy = Math.min(Math.max(v, m + r), 1 - m - r);
+  const r = 0.18,
+    m = 0.04;
+  const cx = Math.min(Math.max(u, m + r), 1 - m - r),
+    cy = Math.min(Math.max(v, m + r), 1 - m - r);
   if (Math.hypot(u - cx, v - cy) > r) return CLEAR;
   // check mark badge
   if (Math.hypot(u - 0.7, v - 0.68) < 0.15) {
@@ -55,5 +71,6 @@ function pixel(u, v) {
 }
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'resources', 'icons');
 fs.mkdirSync(dir, { recursive: true });
-for (const size of [1024, 512, 256, 64, 32]) fs.writeFileSync(path.join(dir, size === 1024 ? 'icon.png' : `${size}x${size}.png`), png(size, pixel));
+for (const size of [1024, 512, 256, 64, 32])
+  fs.writeFileSync(path.join(dir, size === 1024 ? 'icon.png' : `${size}x${size}.png`), png(size, pixel));
 console.log('icons written to', dir);

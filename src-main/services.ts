@@ -46,7 +46,9 @@ export async function dispatch(
       ok: false,
       error: {
         code: CommonErrorCodes.badInput,
-        message: 'Datos no válidos: ' + parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join('.') || '(raíz)'}: ${i.message}`).join('; '),
+        message:
+          'Datos no válidos: ' +
+          parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join('.') || '(raíz)'}: ${i.message}`).join('; '),
         details: { issues: parsed.error.issues.map((i: z.core.$ZodIssue) => ({ path: i.path.map(String), message: i.message })) },
       },
     };

@@ -54,19 +54,10 @@ export function App() {
 
   return (
     <I18nProvider locale={prefs.locale}>
-      <Shell
-        screen={screen}
-        onScreen={setScreen}
-        prefs={prefs}
-        info={info}
-        profile={profile}
-        fatal={fatal}
-        onPrefs={setPrefs}
-      />
+      <Shell screen={screen} onScreen={setScreen} prefs={prefs} info={info} profile={profile} fatal={fatal} onPrefs={setPrefs} />
     </I18nProvider>
   );
 }
-
 
 function Shell(props: {
   screen: Screen;
@@ -87,50 +78,50 @@ function Shell(props: {
   return (
     <div className="app">
       <div id="app-body" className="app-body">
-      <a className="skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
-      <header className="topbar">
-        <h1 className="brand">{t('app.title')}</h1>
-        <div className="topbar-info">
-          {shell === 'browser' && <span className="badge">{t('app.browserMode')}</span>}
-          {profile && (
-            <span className="badge badge-backend" data-testid="active-backend">
-              {t('app.backend', { name: profile.builtin ? t('settings.embeddedSandbox') : profile.name })}
-            </span>
-          )}
-        </div>
-      </header>
-      <nav className="sidebar" aria-label={t('app.mainNav')}>
-        <ul>
-          {screens.map((s, index) => (
-            <li key={s}>
-              <button
-                type="button"
-                className="nav-item"
-                aria-current={screen === s ? 'page' : undefined}
-                onClick={() => onScreen(s)}
-                data-testid={`nav-${s}`}
-                title={`Alt+${index + 1}`}
-              >
-                {t(`nav.${s}`)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main id="main" className="content" tabIndex={-1}>
-        {fatal && (
-          <div role="alert" className="alert alert-error">
-            {t(fatal)}
+        <a className="skip-link" href="#main">
+          {t('app.skipToContent')}
+        </a>
+        <header className="topbar">
+          <h1 className="brand">{t('app.title')}</h1>
+          <div className="topbar-info">
+            {shell === 'browser' && <span className="badge">{t('app.browserMode')}</span>}
+            {profile && (
+              <span className="badge badge-backend" data-testid="active-backend">
+                {t('app.backend', { name: profile.builtin ? t('settings.embeddedSandbox') : profile.name })}
+              </span>
+            )}
           </div>
-        )}
-        {screen === 'sign' && <SignScreen />}
-        {screen === 'verify' && <VerifyScreen />}
-        {screen === 'compose' && <ComposeScreen />}
-        {screen === 'outbox' && <OutboxScreen />}
-        {screen === 'settings' && <SettingsScreen prefs={prefs} info={info} onSaved={onPrefs} />}
-      </main>
+        </header>
+        <nav className="sidebar" aria-label={t('app.mainNav')}>
+          <ul>
+            {screens.map((s, index) => (
+              <li key={s}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  aria-current={screen === s ? 'page' : undefined}
+                  onClick={() => onScreen(s)}
+                  data-testid={`nav-${s}`}
+                  title={`Alt+${index + 1}`}
+                >
+                  {t(`nav.${s}`)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content" tabIndex={-1}>
+          {fatal && (
+            <div role="alert" className="alert alert-error">
+              {t(fatal)}
+            </div>
+          )}
+          {screen === 'sign' && <SignScreen />}
+          {screen === 'verify' && <VerifyScreen />}
+          {screen === 'compose' && <ComposeScreen />}
+          {screen === 'outbox' && <OutboxScreen />}
+          {screen === 'settings' && <SettingsScreen prefs={prefs} info={info} onSaved={onPrefs} />}
+        </main>
       </div>
       <KeyboardShortcuts onScreen={onScreen} />
       <InactivityLock warningMinutes={prefs.lockWarningMinutes} lockMinutes={prefs.lockMinutes} />

@@ -41,7 +41,9 @@ export function newOpId(): string {
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>, opId?: string): Promise<Result<MethodOutput<M>>> {
   if (window.casilla) {
     const [domain, fn] = splitMethod(method);
-    const group = (window.casilla as unknown as Record<string, Record<string, (i: unknown, o?: string) => Promise<Result<MethodOutput<M>>>>>)[domain];
+    const group = (
+      window.casilla as unknown as Record<string, Record<string, (i: unknown, o?: string) => Promise<Result<MethodOutput<M>>>>>
+    )[domain];
     const f = group?.[fn];
     if (!f) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: method } };
     return f(input, opId);

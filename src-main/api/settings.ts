@@ -13,9 +13,9 @@ export const preferencesObject = z
   })
   .strict();
 export const preferencesSchema = preferencesObject.refine((p) => p.lockMinutes > p.lockWarningMinutes, {
-    message: 'El bloqueo debe ocurrir después del aviso',
-    path: ['lockMinutes'],
-  });
+  message: 'El bloqueo debe ocurrir después del aviso',
+  path: ['lockMinutes'],
+});
 export type Preferences = z.infer<typeof preferencesSchema>;
 
 export const profileInputSchema = z

@@ -86,7 +86,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const authorized = tokenOk(bearer) || (url.pathname === '/api/events' && tokenOk(url.searchParams.get('token')));
-    if (!authorized) return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Falta el token de sesión o no es válido.' } });
+    if (!authorized)
+      return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Falta el token de sesión o no es válido.' } });
     res.setHeader('Cache-Control', 'no-store');
 
     if (url.pathname === '/api/events' && req.method === 'GET') {
@@ -100,14 +101,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     if (url.pathname === '/api/call') {
       const body = await readBody(req, MAX_CALL_BYTES);
-      if (body === null) return sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: 'La solicitud es demasiado grande.' } });
+      if (body === null)
+        return sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: 'La solicitud es demasiado grande.' } });
       let call: { method?: unknown; input?: unknown; opId?: unknown };
       try {
         call = JSON.parse(body.toString('utf8')) as typeof call;
       } catch {
         return sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'JSON no válido.' } });
       }
-      if (typeof call.method !== 'string') return sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'Falta el método.' } });
+      if (typeof call.method !== 'string')
+        return sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'Falta el método.' } });
       const opId = typeof call.opId === 'string' ? call.opId.slice(0, 64) : crypto.randomUUID();
       const controller = new AbortController();
       running.set(opId, controller);
@@ -143,12 +146,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   function serveStatic(pathname: string, req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { code: 'METHOD', message: 'Método no permitido.' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { ok: false, error: { code: 'METHOD', message: 'Método no permitido.' } });
     const root = path.resolve(options.staticDir);
     let rel = decodeURIComponent(pathname);
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.resolve(root, '.' + rel);
-    if (file !== root && !file.startsWith(root + path.sep)) return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
+    if (file !== root && !file.startsWith(root + path.sep))
+      return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
     fs.readFile(file, (err, data) => {
       if (err) {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });

@@ -8,10 +8,7 @@ export type HandlerContext = {
   signal: AbortSignal;
 };
 
-export type Handler<M extends MethodName> = (
-  input: ParsedInput<M>,
-  ctx: HandlerContext,
-) => Promise<MethodOutput<M>> | MethodOutput<M>;
+export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: HandlerContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
 
 export type HandlersFor<K extends MethodName> = { [M in K]: Handler<M> };
 export type HandlerTable = HandlersFor<MethodName>;

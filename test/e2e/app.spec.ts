@@ -68,7 +68,9 @@ test('the inactivity lock warns, locks, and unlocks (shortened timeouts)', async
   await expect(page.getByTestId('lock-screen')).toBeVisible({ timeout: 10_000 });
   await page.screenshot({ path: 'test-results/screens/locked.png' });
   // While locked, the menu is out of reach.
-  await expect(page.getByTestId('nav-sign')).not.toBeInViewport({ ratio: 1 }).catch(() => undefined);
+  await expect(page.getByTestId('nav-sign'))
+    .not.toBeInViewport({ ratio: 1 })
+    .catch(() => undefined);
   await expect(page.locator('#app-body')).toHaveAttribute('inert', '');
   await page.getByRole('button', { name: 'Desbloquear' }).click();
   await expect(page.getByTestId('lock-screen')).toBeHidden();

@@ -14,7 +14,11 @@ export function tempDir(prefix = 'casilla-test-'): { dir: string; cleanup: () =>
  * A core opened on a real SQLite file in a temp folder. Secrets go to the real keychain unless a store is
  * given (integration tests run under `scripts/with-keyring.sh`, which starts a private Secret Service).
  */
-export function tempCore(options: { secrets?: SecretStore; shell?: 'cli' | 'browser' } = {}): { core: CoreContext; home: string; cleanup: () => Promise<void> } {
+export function tempCore(options: { secrets?: SecretStore; shell?: 'cli' | 'browser' } = {}): {
+  core: CoreContext;
+  home: string;
+  cleanup: () => Promise<void>;
+} {
   const { dir, cleanup } = tempDir();
   const core = openCore({ home: dir, shell: options.shell ?? 'cli', ...(options.secrets ? { secrets: options.secrets } : {}) });
   return {

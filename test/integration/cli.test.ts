@@ -29,7 +29,12 @@ describe('the casilla CLI', () => {
   it('doctor reports the data folder, schema, keychain and checkers as JSON', () => {
     const r = run('--json', 'doctor');
     expect(r.status).toBe(0);
-    const report = JSON.parse(r.stdout) as { home: string; database: { schema: number }; keychain: { ok: boolean }; checkers: Record<string, string | null> };
+    const report = JSON.parse(r.stdout) as {
+      home: string;
+      database: { schema: number };
+      keychain: { ok: boolean };
+      checkers: Record<string, string | null>;
+    };
     expect(report.home).toBe(home.dir);
     expect(report.database.schema).toBeGreaterThanOrEqual(20);
     // The suite runs under a private Secret Service.
@@ -39,7 +44,10 @@ describe('the casilla CLI', () => {
   });
   it('uses CASILLA_HOME when --home is not given', () => {
     const other = tempDir();
-    const r = spawnSync(process.execPath, [cli, '--json', 'doctor'], { encoding: 'utf8', env: { ...process.env, CASILLA_HOME: other.dir } });
+    const r = spawnSync(process.execPath, [cli, '--json', 'doctor'], {
+      encoding: 'utf8',
+      env: { ...process.env, CASILLA_HOME: other.dir },
+    });
     expect((JSON.parse(r.stdout) as { home: string }).home).toBe(other.dir);
     other.cleanup();
   });

@@ -25,7 +25,9 @@ describe('the app database', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('user_version', { simple: true })).toBe(latest);
-    const strict = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name IN ('settings','audit_log','backend_profiles')`).all() as Array<{ strict: number }>;
+    const strict = db
+      .prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name IN ('settings','audit_log','backend_profiles')`)
+      .all() as Array<{ strict: number }>;
     expect(strict).toHaveLength(3);
     expect(strict.every((t) => t.strict === 1)).toBe(true);
     closeDatabase(db);
@@ -62,7 +64,13 @@ describe('the app database', () => {
     const db = new Database(':memory:');
     const list: Migration[] = [
       { version: 1, name: 'a', up: (d) => d.exec('CREATE TABLE a (x INTEGER) STRICT') },
-      { version: 2, name: 'b', up: () => { throw new Error('boom'); } },
+      {
+        version: 2,
+        name: 'b',
+        up: () => {
+          throw new Error('boom');
+        },
+      },
     ];
     expect(() => runMigrations(db, list)).toThrow('boom');
     expect(db.pragma('user_version', { simple: true })).toBe(0);
@@ -72,7 +80,12 @@ describe('the app database', () => {
   it('rejects migrations whose numbers do not go up', () => {
     const db = new Database(':memory:');
     const noop = () => undefined;
-    expect(() => runMigrations(db, [{ version: 20, name: 'x', up: noop }, { version: 10, name: 'y', up: noop }])).toThrow(/out of order/);
+    expect(() =>
+      runMigrations(db, [
+        { version: 20, name: 'x', up: noop },
+        { version: 10, name: 'y', up: noop },
+      ]),
+    ).toThrow(/out of order/);
   });
 
   it('applies only the migrations newer than the stored version', () => {

@@ -26,7 +26,12 @@ describe('the local web host', () => {
   let statics: ReturnType<typeof tempDir>;
   let auth: Record<string, string>;
   const call = (method: string, input: unknown, headers: Record<string, string> = {}) =>
-    request(host.port, { method: 'POST', path: '/api/call', headers: { ...auth, 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ method, input }) });
+    request(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { ...auth, 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ method, input }),
+    });
 
   beforeAll(async () => {
     env = tempCore({ shell: 'browser' });
@@ -57,7 +62,12 @@ describe('the local web host', () => {
   });
 
   it('refuses a call without the token or with a wrong one', async () => {
-    const none = await request(host.port, { method: 'POST', path: '/api/call', headers: { Host: `127.0.0.1:${host.port}` }, body: '{"method":"app.info"}' });
+    const none = await request(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { Host: `127.0.0.1:${host.port}` },
+      body: '{"method":"app.info"}',
+    });
     expect(none.status).toBe(401);
     const wrong = await call('app.info', {}, { Authorization: `Bearer ${'x'.repeat(host.token.length)}` });
     expect(wrong.status).toBe(401);
@@ -79,7 +89,12 @@ describe('the local web host', () => {
 
   it('limits the size of a call', async () => {
     const big = JSON.stringify({ method: 'app.ping', input: { echo: 'x'.repeat(2 * 1024 * 1024) } });
-    const r = await request(host.port, { method: 'POST', path: '/api/call', headers: { ...auth, 'Content-Type': 'application/json' }, body: big });
+    const r = await request(host.port, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: big,
+    });
     expect(r.status).toBe(413);
   });
 
@@ -104,7 +119,12 @@ describe('the local web host', () => {
   });
 
   it('accepts an upload into the data folder, with a sanitized name', async () => {
-    const r = await request(host.port, { method: 'POST', path: '/api/upload?name=..%2F..%2Fevil.pdf', headers: auth, body: Buffer.from('%PDF-1.7\n') });
+    const r = await request(host.port, {
+      method: 'POST',
+      path: '/api/upload?name=..%2F..%2Fevil.pdf',
+      headers: auth,
+      body: Buffer.from('%PDF-1.7\n'),
+    });
     expect(r.status).toBe(200);
     const { value } = JSON.parse(r.body) as { value: { path: string; name: string } };
     expect(value.name).toBe('evil.pdf');

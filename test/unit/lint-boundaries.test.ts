@@ -23,11 +23,26 @@ describe('lint enforces the architecture boundaries', () => {
   it('fails a renderer file that imports node:*, electron, or src-main outside api/', async () => {
     expect(await messages('src-renderer/bad.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toHaveLength(1);
     expect(await messages('src-renderer/bad.ts', "import { shell } from 'electron';\nexport const x = shell;\n")).toHaveLength(1);
-    expect(await messages('src-renderer/features/x/bad.ts', "import { openCore } from '../../../src-main/core/context';\nexport const x = openCore;\n")).toHaveLength(1);
-    expect(await messages('src-renderer/features/x/ok.ts', "import type { AppInfo } from '../../../src-main/api/app';\nexport type X = AppInfo;\n")).toHaveLength(0);
+    expect(
+      await messages(
+        'src-renderer/features/x/bad.ts',
+        "import { openCore } from '../../../src-main/core/context';\nexport const x = openCore;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await messages(
+        'src-renderer/features/x/ok.ts',
+        "import type { AppInfo } from '../../../src-main/api/app';\nexport type X = AppInfo;\n",
+      ),
+    ).toHaveLength(0);
   });
   it('fails a preload that imports anything but electron and api/', async () => {
     expect(await messages('src-main/preload/bad.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toHaveLength(1);
-    expect(await messages('src-main/preload/ok.ts', "import { contextBridge } from 'electron';\nimport { methodNames } from '../api/contract';\nexport const x = [contextBridge, methodNames];\n")).toHaveLength(0);
+    expect(
+      await messages(
+        'src-main/preload/ok.ts',
+        "import { contextBridge } from 'electron';\nimport { methodNames } from '../api/contract';\nexport const x = [contextBridge, methodNames];\n",
+      ),
+    ).toHaveLength(0);
   });
 });

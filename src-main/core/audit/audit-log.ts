@@ -17,7 +17,15 @@ type Row = {
 };
 
 /** The hashed form of an entry: fixed field order, so the same entry always hashes the same. */
-function entryHash(e: { id: number; at: string; actor: string; action: string; subject: string | null; details: string; prevHash: string }): string {
+function entryHash(e: {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string | null;
+  details: string;
+  prevHash: string;
+}): string {
   const canonical = JSON.stringify([e.id, e.at, e.actor, e.action, e.subject, e.details, e.prevHash]);
   return crypto.createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
@@ -100,7 +108,15 @@ export class AuditLog {
       count++;
       if (row.id !== prevId + 1) return { ok: false, entries: count, brokenAt: row.id, reason: 'gap' };
       if (row.prev_hash !== prevHash) return { ok: false, entries: count, brokenAt: row.id, reason: 'prev-mismatch' };
-      const expected = entryHash({ id: row.id, at: row.at, actor: row.actor, action: row.action, subject: row.subject, details: row.details, prevHash: row.prev_hash });
+      const expected = entryHash({
+        id: row.id,
+        at: row.at,
+        actor: row.actor,
+        action: row.action,
+        subject: row.subject,
+        details: row.details,
+        prevHash: row.prev_hash,
+      });
       if (expected !== row.hash) return { ok: false, entries: count, brokenAt: row.id, reason: 'hash-mismatch' };
       prevHash = row.hash;
       prevId = row.id;

@@ -125,7 +125,14 @@ export class SettingsStore {
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url,
            client_id = excluded.client_id, auth_scheme = excluded.auth_scheme`,
       )
-      .run({ id: profileId, name: input.name, baseUrl: input.baseUrl, clientId: input.clientId, authScheme: input.authScheme, at: new Date().toISOString() });
+      .run({
+        id: profileId,
+        name: input.name,
+        baseUrl: input.baseUrl,
+        clientId: input.clientId,
+        authScheme: input.authScheme,
+        at: new Date().toISOString(),
+      });
     return this.profile(profileId);
   }
 

@@ -24,7 +24,14 @@ export function ComposeScreen() {
       </div>
       <div className="field">
         <label htmlFor={ids.subject}>{t('compose.subject')}</label>
-        <input id={ids.subject} type="text" maxLength={SUBJECT_MAX} value={subject} aria-describedby={ids.counter} onChange={(e) => setSubject(e.target.value)} />
+        <input
+          id={ids.subject}
+          type="text"
+          maxLength={SUBJECT_MAX}
+          value={subject}
+          aria-describedby={ids.counter}
+          onChange={(e) => setSubject(e.target.value)}
+        />
         <span id={ids.counter} className="hint" aria-live="polite">
           {t('compose.subjectCounter', { count: subject.length, max: SUBJECT_MAX })}
         </span>

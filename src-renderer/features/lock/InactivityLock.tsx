@@ -70,7 +70,14 @@ export function InactivityLock({ warningMinutes, lockMinutes }: { warningMinutes
     const seconds = Math.max(0, Math.ceil((lockMinutes * 60_000 - (now - lastActivity.current)) / 1000));
     return (
       <div className="overlay" role="presentation">
-        <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="lock-warning-title" aria-describedby="lock-warning-text" data-testid="lock-warning">
+        <div
+          className="dialog"
+          role="alertdialog"
+          aria-modal="true"
+          aria-labelledby="lock-warning-title"
+          aria-describedby="lock-warning-text"
+          data-testid="lock-warning"
+        >
           <h2 id="lock-warning-title">{t('lock.warningTitle')}</h2>
           <p id="lock-warning-text">{t('lock.warningText', { seconds })}</p>
           <button ref={keepButton} type="button" className="primary" onClick={() => go('active')}>

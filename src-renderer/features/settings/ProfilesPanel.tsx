@@ -55,7 +55,8 @@ export function ProfilesPanel() {
           {profiles.map((p) => (
             <tr key={p.id}>
               <td>
-                {p.builtin ? t('settings.embeddedSandbox') : p.name} {p.builtin && <span className="badge">{t('settings.profileBuiltin')}</span>}
+                {p.builtin ? t('settings.embeddedSandbox') : p.name}{' '}
+                {p.builtin && <span className="badge">{t('settings.profileBuiltin')}</span>}
               </td>
               <td>{p.builtin ? '127.0.0.1' : p.baseUrl}</td>
               <td>{p.clientId}</td>
@@ -84,7 +85,14 @@ export function ProfilesPanel() {
         </div>
         <div className="field">
           <label htmlFor={ids.url}>{t('settings.profileUrl')}</label>
-          <input id={ids.url} type="url" required placeholder="https://" value={form.baseUrl} onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} />
+          <input
+            id={ids.url}
+            type="url"
+            required
+            placeholder="https://"
+            value={form.baseUrl}
+            onChange={(e) => setForm({ ...form, baseUrl: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor={ids.id}>{t('settings.profileClientId')}</label>
@@ -92,7 +100,13 @@ export function ProfilesPanel() {
         </div>
         <div className="field">
           <label htmlFor={ids.secret}>{t('settings.profileSecret')}</label>
-          <input id={ids.secret} type="password" required value={form.clientSecret} onChange={(e) => setForm({ ...form, clientSecret: e.target.value })} />
+          <input
+            id={ids.secret}
+            type="password"
+            required
+            value={form.clientSecret}
+            onChange={(e) => setForm({ ...form, clientSecret: e.target.value })}
+          />
         </div>
         <button type="submit">{t('settings.profileAdd')}</button>
       </form>

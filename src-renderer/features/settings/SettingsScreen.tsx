@@ -52,7 +52,12 @@ function GeneralPanel({ prefs, onSaved }: { prefs: Preferences; onSaved: (p: Pre
       <h3 id="general-title">{t('settings.general')}</h3>
       <div className="field">
         <label htmlFor={ids.lang}>{t('settings.language')}</label>
-        <select id={ids.lang} data-testid="language-select" value={prefs.locale} onChange={(e) => void changeLanguage(e.target.value as 'es' | 'en')}>
+        <select
+          id={ids.lang}
+          data-testid="language-select"
+          value={prefs.locale}
+          onChange={(e) => void changeLanguage(e.target.value as 'es' | 'en')}
+        >
           <option value="es">{t('settings.languageEs')}</option>
           <option value="en">{t('settings.languageEn')}</option>
         </select>
@@ -71,7 +76,10 @@ function GeneralPanel({ prefs, onSaved }: { prefs: Preferences; onSaved: (p: Pre
         </button>
       </form>
       {message && (
-        <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'alert alert-error' : 'alert alert-ok'}>
+        <p
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          className={message.kind === 'error' ? 'alert alert-error' : 'alert alert-ok'}
+        >
           {message.text}
         </p>
       )}
