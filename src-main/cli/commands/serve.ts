@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { startWebHost } from '../../host/web-host';
 import { resolveRendererDir } from '../../host/renderer-dir';
 import { createHandlers } from '../../services';
@@ -40,15 +41,13 @@ export const serveCommand: CommandModule = {
   },
 };
 
-function openBrowser(url: string): void {
-  for (const cmd of BROWSERS) {
-    try {
-      const child = spawn(cmd, cmd === 'xdg-open' ? [url] : ['--new-window', url], { detached: true, stdio: 'ignore' });
-      child.on('error', () => undefined); // a missing browser is fine: the URL is printed
-      child.unref();
-      return;
-    } catch {
-      // try the next one
-    }
-  }
+/** Opens the URL with the first browser found on PATH; when none exists the printed URL is enough. */
+function openBrowser(url: string): boolean {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const cmd = BROWSERS.find((b) => dirs.some((d) => fs.existsSync(path.join(d, b))));
+  if (!cmd) return false;
+  const child = spawn(cmd, cmd === 'xdg-open' ? [url] : ['--new-window', url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined); // the URL is printed anyway
+  child.unref();
+  return true;
 }
