@@ -47,8 +47,11 @@ export type SendMessageData = {
   webhook_url?: string;
 };
 
-/** One attachment: its name and bytes (the composer reads the file, the sandbox receives it). */
-export type AttachmentInput = { name: string; bytes: Uint8Array };
+/**
+ * One attachment: its name, its real size, and its bytes. For a file far over the limits the caller may pass
+ * only a prefix (`size` stays the real size): type detection needs the head, size rules need only `size`.
+ */
+export type AttachmentInput = { name: string; bytes: Uint8Array; size?: number };
 
 /** What the rules need to know about the sending institution. */
 export type InstitutionProfile = {
@@ -213,12 +216,13 @@ function checkAttachments(attachments: readonly AttachmentInput[], problems: Set
     const key = a.name.toLowerCase();
     if (names.has(key)) problems.add('ERR016');
     names.add(key);
-    total += a.bytes.length;
-    if (a.bytes.length > LIMITS.maxAttachmentBytes) {
+    const size = a.size ?? a.bytes.length;
+    total += size;
+    if (size > LIMITS.maxAttachmentBytes) {
       anyTooBig = true;
       problems.add('ERR019');
     }
-    const kind = a.bytes.length > 0 ? detectAttachmentKind(a.bytes) : null;
+    const kind = size > 0 && a.bytes.length > 0 ? detectAttachmentKind(a.bytes) : null;
     if (kind === null) problems.add('ERR017');
     else if (ext !== null && (ALLOWED_EXTENSIONS as readonly string[]).includes(ext) && normaliseExt(ext) !== kind) problems.add('ERR018');
     if (kind) kinds.push(kind);
