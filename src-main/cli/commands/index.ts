@@ -2,6 +2,7 @@
 import type { CommandModule } from '../runtime';
 import { auditCommand } from './audit';
 import { doctorCommand } from './doctor';
+import { sandboxCommand } from './sandbox';
 import { serveCommand } from './serve';
 
-export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand];
+export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand];
