@@ -1,0 +1,249 @@
+/**
+ * The typed client of the casilla platform (casilla-api.md), on global fetch (undici). Every call waits on a
+ * client-side token bucket (6/s by default), has its own timeout and honours the caller's AbortSignal, and
+ * returns a classified `Outcome` (classify.ts) instead of throwing: the outbox switches on `kind`.
+ * Only a caller's own abort is thrown (as the signal's reason), except for an upload already under way,
+ * which is reported as `unknown-outcome` because the message may have been stored.
+ */
+import { z } from 'zod';
+import { classifyOutcome, type CallObservation, type ClassifyContext, type Outcome } from './classify';
+import { TokenBucket } from './rate-limiter';
+import type { SendMessageData } from './rules';
+
+export type CasillaClientOptions = {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** [ours] Basic by default; `none` for a node that authenticates by network. */
+  authScheme?: 'basic' | 'none';
+  /** Per call, unless the call says otherwise (default 30 s; uploads get `uploadTimeoutMs`, default 120 s). */
+  timeoutMs?: number;
+  uploadTimeoutMs?: number;
+  ratePerSecond?: number;
+  /** Bound on any JSON answer; a larger one is treated as unreadable. */
+  maxResponseBytes?: number;
+};
+
+export type CallOptions = { signal?: AbortSignal; timeoutMs?: number; attempt?: number };
+
+export type OutgoingAttachment = { name: string; bytes: Uint8Array; contentType?: string };
+
+const sendAccepted = z.object({ message_data_id: z.string().regex(/^[0-9a-f]{24}$/), sent_at: z.string(), status: z.string() });
+export type SendAccepted = z.infer<typeof sendAccepted>;
+
+const recipientStatus = z.object({
+  ddu_type: z.string(),
+  message_status: z.string(),
+  method: z.string().optional(),
+  delivered_at: z.string().nullable().optional(),
+  read_at: z.string().nullable().optional(),
+});
+
+const messageStatusWire = z
+  .object({
+    entity_id: z.union([z.string(), z.number()]).optional(),
+    message_data_id: z.string(),
+    received_at: z.string().optional(),
+    status: z.string(),
+    subject: z.string().optional(),
+    recipents_counts: z.number().optional(),
+    recipents_count: z.number().optional(),
+    recipients_count: z.number().optional(),
+    recipients: z.record(z.string(), recipientStatus),
+  })
+  .transform((w) => ({
+    entityId: w.entity_id === undefined ? null : String(w.entity_id),
+    messageDataId: w.message_data_id,
+    receivedAt: w.received_at ?? null,
+    status: w.status,
+    subject: w.subject ?? null,
+    // The official example spells it `recipents_counts`; other documents differ. Read all, trust the map last.
+    recipientsCount: w.recipents_counts ?? w.recipents_count ?? w.recipients_count ?? Object.keys(w.recipients).length,
+    recipients: Object.fromEntries(
+      Object.entries(w.recipients).map(([run, r]) => [
+        run,
+        { dduType: r.ddu_type, messageStatus: r.message_status, method: r.method ?? null, deliveredAt: r.delivered_at ?? null, readAt: r.read_at ?? null },
+      ]),
+    ),
+  }));
+export type MessageStatus = z.infer<typeof messageStatusWire>;
+
+const citizenPending = z.object({ access_url: z.string(), current_ddu_type: z.string(), result_message: z.string(), status: z.boolean(), total_pending: z.number() });
+export type CitizenPending = z.infer<typeof citizenPending>;
+
+const procedures = z.object({ procedures: z.array(z.object({ code: z.string(), name: z.string(), stage: z.union([z.number(), z.string()]), stage_name: z.string() })) });
+export type Procedures = z.infer<typeof procedures>;
+
+const signatures = z.object({ signatures: z.array(z.object({ body: z.string(), name: z.string(), uid: z.string(), updated_at: z.string() })) });
+export type Signatures = z.infer<typeof signatures>;
+
+const receipt = z.object({ url: z.string().url() });
+export type ReceiptLink = z.infer<typeof receipt>;
+
+const DEFAULTS = { timeoutMs: 30_000, uploadTimeoutMs: 120_000, ratePerSecond: 6, maxResponseBytes: 5 * 1024 * 1024 } as const;
+const MAX_RECEIPT_BYTES = 20 * 1024 * 1024;
+
+export class CasillaClient {
+  readonly limiter: TokenBucket;
+  private readonly base: string;
+
+  constructor(private readonly options: CasillaClientOptions) {
+    this.base = options.baseUrl.replace(/\/+$/, '') + '/notificador/';
+    this.limiter = new TokenBucket(options.ratePerSecond ?? DEFAULTS.ratePerSecond);
+  }
+
+  /** POST sendMessage with the `data` JSON part and one `attachments` part per file. */
+  sendMessage(data: SendMessageData | Record<string, unknown>, attachments: readonly OutgoingAttachment[], opts: CallOptions & { idempotencyKey?: string } = {}): Promise<Outcome<SendAccepted>> {
+    return this.call('sendMessage', sendAccepted, {
+      method: 'POST',
+      unsafe: true,
+      opts,
+      body: () => {
+        const form = new FormData();
+        form.append('data', JSON.stringify(data));
+        for (const a of attachments) form.append('attachments', new Blob([a.bytes], { type: a.contentType ?? 'application/octet-stream' }), a.name);
+        return form;
+      },
+      headers: opts.idempotencyKey ? { 'idempotency-key': `"${opts.idempotencyKey}"` } : {},
+      timeoutMs: opts.timeoutMs ?? this.options.uploadTimeoutMs ?? DEFAULTS.uploadTimeoutMs,
+    });
+  }
+
+  messageStatus(messageDataId: string, opts: CallOptions = {}): Promise<Outcome<MessageStatus>> {
+    return this.get(`messageStatus/${encodeURIComponent(messageDataId)}`, messageStatusWire, opts);
+  }
+
+  citizenPending(rolUnico: number, opts: CallOptions = {}): Promise<Outcome<CitizenPending>> {
+    return this.get(`citizenPending/${encodeURIComponent(String(rolUnico))}`, citizenPending, opts);
+  }
+
+  getProcedure(opts: CallOptions = {}): Promise<Outcome<Procedures>> {
+    return this.get('getProcedure', procedures, opts);
+  }
+
+  getSignature(opts: CallOptions = {}): Promise<Outcome<Signatures>> {
+    return this.get('getSignature', signatures, opts);
+  }
+
+  getReceipt(messageDataId: string, rolUnico: number, opts: CallOptions = {}): Promise<Outcome<ReceiptLink>> {
+    return this.get(`getReceipt/${encodeURIComponent(messageDataId)}/${encodeURIComponent(String(rolUnico))}`, receipt, opts);
+  }
+
+  /** Downloads the receipt PDF the platform linked to (no auth: the link itself is the capability). */
+  async downloadReceipt(url: string, opts: CallOptions = {}): Promise<Outcome<Buffer>> {
+    const ctx: ClassifyContext = { unsafe: false, attempt: opts.attempt ?? 0 };
+    const { signal, cleanup, timedOut } = this.deadline(opts.signal, opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULTS.timeoutMs);
+    try {
+      const res = await fetch(url, { signal });
+      const bytes = await readBounded(res, MAX_RECEIPT_BYTES);
+      const isPdf = bytes !== null && bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+      return classifyOutcome<Buffer>(
+        { type: 'response', status: res.status, retryAfter: res.headers.get('retry-after'), replayed: false, body: res.ok && isPdf ? bytes : safeParse(bytes), bodyValid: res.ok && isPdf },
+        ctx,
+      );
+    } catch (error) {
+      opts.signal?.throwIfAborted();
+      return classifyOutcome<Buffer>({ type: 'failure', error, timedOut: timedOut() }, ctx);
+    } finally {
+      cleanup();
+    }
+  }
+
+  private get<S extends z.ZodType>(path: string, schema: S, opts: CallOptions): Promise<Outcome<z.output<S>>> {
+    return this.call(path, schema, { method: 'GET', unsafe: false, opts, headers: {}, timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULTS.timeoutMs });
+  }
+
+  private async call<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    req: { method: 'GET' | 'POST'; unsafe: boolean; opts: CallOptions; body?: () => FormData; headers: Record<string, string>; timeoutMs: number },
+  ): Promise<Outcome<z.output<S>>> {
+    const ctx: ClassifyContext = { unsafe: req.unsafe, attempt: req.opts.attempt ?? 0 };
+    await this.limiter.take(req.opts.signal);
+    const { signal, cleanup, timedOut } = this.deadline(req.opts.signal, req.timeoutMs);
+    let obs: CallObservation;
+    try {
+      const res = await fetch(this.base + path, {
+        method: req.method,
+        headers: { accept: 'application/json', ...this.authHeader(), ...req.headers },
+        ...(req.body ? { body: req.body() } : {}),
+        signal,
+        redirect: 'error',
+      });
+      const bytes = await readBounded(res, this.options.maxResponseBytes ?? DEFAULTS.maxResponseBytes);
+      const body = safeParse(bytes);
+      const parsed = res.ok ? schema.safeParse(body) : null;
+      obs = {
+        type: 'response',
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        replayed: res.headers.get('idempotent-replayed') === 'true',
+        body: parsed?.success ? parsed.data : body,
+        bodyValid: Boolean(parsed?.success),
+      };
+    } catch (error) {
+      // The caller's own cancel of a read is not an outcome; of an upload it is (the server may have it).
+      if (req.opts.signal?.aborted && !req.unsafe) throw req.opts.signal.reason;
+      obs = { type: 'failure', error, timedOut: timedOut() || Boolean(req.opts.signal?.aborted) };
+    } finally {
+      cleanup();
+    }
+    const outcome = classifyOutcome<z.output<S>>(obs, ctx);
+    if (outcome.kind === 'rate-limited') this.limiter.pause(outcome.retryAfterMs);
+    return outcome;
+  }
+
+  private authHeader(): Record<string, string> {
+    if (this.options.authScheme === 'none') return {};
+    return { authorization: 'Basic ' + Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`, 'utf8').toString('base64') };
+  }
+
+  /** Combines the caller's signal with a per-call timeout; tells afterwards whether the timeout fired. */
+  private deadline(outer: AbortSignal | undefined, ms: number): { signal: AbortSignal; cleanup: () => void; timedOut: () => boolean } {
+    const controller = new AbortController();
+    let fired = false;
+    const timer = setTimeout(() => {
+      fired = true;
+      controller.abort(new DOMException('La casilla no respondió a tiempo', 'TimeoutError'));
+    }, ms);
+    const onAbort = () => controller.abort(outer!.reason);
+    if (outer?.aborted) controller.abort(outer.reason);
+    else outer?.addEventListener('abort', onAbort, { once: true });
+    return {
+      signal: controller.signal,
+      cleanup: () => {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onAbort);
+      },
+      timedOut: () => fired,
+    };
+  }
+}
+
+/** Reads a body up to `max` bytes; past it, stops reading and returns null (treated as unreadable). */
+async function readBounded(res: Response, max: number): Promise<Buffer | null> {
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function safeParse(bytes: Buffer | null): unknown {
+  if (bytes === null || bytes.length === 0) return null;
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
