@@ -11,6 +11,8 @@ import type { CoreContext } from './core/context';
 import { appHandlers } from './services/app';
 import { auditHandlers } from './services/audit';
 import { settingsHandlers } from './services/settings';
+import { composeHandlers } from './services/compose';
+import { outboxHandlers } from './services/outbox';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
 
 export type { HandlerTable, HandlerContext } from './services/types';
@@ -20,6 +22,8 @@ export function createHandlers(): HandlerTable {
     ...appHandlers,
     ...settingsHandlers,
     ...auditHandlers,
+    ...composeHandlers,
+    ...outboxHandlers,
   };
 }
 

@@ -9,14 +9,18 @@ import type { z } from 'zod';
 import { appMethods, type AppOutputs } from './app';
 import { auditMethods, type AuditOutputs } from './audit';
 import { settingsMethods, type SettingsOutputs } from './settings';
+import { composeMethods, type ComposeOutputs } from './compose';
+import { outboxMethods, type OutboxOutputs } from './outbox';
 
 export const methods = {
   ...appMethods,
   ...settingsMethods,
   ...auditMethods,
+  ...composeMethods,
+  ...outboxMethods,
 } as const;
 
-export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs {}
+export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, ComposeOutputs, OutboxOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;

@@ -4,3 +4,5 @@ export * from './app';
 export * from './settings';
 export * from './audit';
 export * from './bridge';
+export * from './compose';
+export * from './outbox';

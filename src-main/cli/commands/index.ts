@@ -4,5 +4,7 @@ import { auditCommand } from './audit';
 import { doctorCommand } from './doctor';
 import { sandboxCommand } from './sandbox';
 import { serveCommand } from './serve';
+import { sendCommand } from './send';
+import { outboxCommand } from './outbox';
 
-export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand];
+export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand, sendCommand, outboxCommand];

@@ -1,8 +1,9 @@
 /** Every migration, in order. Append only. */
 import { m0010Settings } from './0010-settings';
 import { m0020Audit } from './0020-audit';
+import { m0030Outbox } from './0030-outbox';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const migrations: readonly Migration[] = [m0010Settings, m0020Audit];
+export const migrations: readonly Migration[] = [m0010Settings, m0020Audit, m0030Outbox];

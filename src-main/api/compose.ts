@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' };
+export type RecipientProblemView = { line: number; input: string; code: string; message: string };
+export type RecipientParseView = { recipients: RecipientView[]; problems: RecipientProblemView[]; duplicates: number };
+
+const recipientInput = z.object({ id: z.string().min(1).max(40), name: z.string().max(200).optional() }).strict();
+
+export const composeRequestSchema = z
+  .object({
+    messageType: z.enum(['NT', 'CP', 'CI']),
+    procedureCode: z.string().max(64).optional(),
+    procedureStage: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+    signatureUid: z.string().max(64).optional(),
+    subject: z.string().max(1000),
+    content: z.string().max(200_000),
+    webhookUrl: z.string().max(2000).optional(),
+    groups: z
+      .array(
+        z
+          .object({
+            recipients: z.array(recipientInput).max(100_000),
+            attachments: z.array(z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() }).strict()).max(50),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+    draft: z.boolean().optional(),
+  })
+  .strict();
+export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
+
+export type ProcedureView = { code: string; name: string; stage: number; stageName: string };
+export type SignatureView = { uid: string; name: string; body: string };
+
+export const composeMethods = {
+  'compose.parseRecipients': { input: z.object({ text: z.string().max(2_000_000) }).strict(), progress: false },
+  'compose.importCsv': { input: z.object({ path: z.string().min(1).max(4096) }).strict(), progress: false },
+  'compose.sanitize': { input: z.object({ html: z.string().max(200_000) }).strict(), progress: false },
+  'compose.queue': { input: composeRequestSchema, progress: false },
+  'compose.institution': { input: z.object({ refresh: z.boolean().default(false) }).strict(), progress: false },
+} as const;
+
+export interface ComposeOutputs {
+  'compose.parseRecipients': RecipientParseView;
+  'compose.importCsv': RecipientParseView & { encoding: string; delimiter: string; header: boolean; rows: number };
+  'compose.sanitize': { html: string; text: string };
+  'compose.queue': { envioId: string; messageIds: string[] };
+  'compose.institution': { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string | null; offline: boolean };
+}

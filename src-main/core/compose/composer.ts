@@ -1,0 +1,132 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../api/result';
+import { casillaErrorText } from '../casilla/errors';
+import { checkSendMessage, LIMITS, MESSAGE_TYPES, type AttachmentInput, type InstitutionProfile, type MessageType } from '../casilla/rules';
+import type { AttachmentStore } from '../outbox/attachment-store';
+import type { NewOutboxMessage, OutboxRepository } from '../outbox/outbox-repository';
+import type { BackendTarget } from '../outbox/transport';
+import type { Recipient } from './recipients';
+import { sanitizeHtml } from './sanitize-html';
+
+/** One group of recipients with its own attachments; a simple message has one group. */
+export type ComposeGroup = { recipients: Recipient[]; attachments: { name?: string; path: string }[] };
+
+export type ComposeRequest = {
+  messageType: MessageType;
+  procedureCode?: string | undefined;
+  procedureStage?: 1 | 2 | 3 | undefined;
+  signatureUid?: string | undefined;
+  subject: string;
+  /** HTML; sanitized here before anything is stored. */
+  content: string;
+  webhookUrl?: string | undefined;
+  groups: ComposeGroup[];
+};
+
+/** What the composer knows of the institution (cached from getProcedure/getSignature); unknown → not checked here. */
+export type InstitutionKnowledge = { procedures?: { code: string; stage: number }[]; signatureUids?: string[] };
+
+/** How many bytes of each attachment the type check reads. */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Turns a composed notification into outbox messages in one transaction. Each group becomes one message or,
+ * above 250 recipients, several messages of the same envío. The content is sanitized, the rules the backend
+ * applies are checked here first (the same module the sandbox uses), and every attachment is snapshotted into
+ * the content-addressed store, so later edits to the original files change nothing.
+ */
+export async function queueNotification(
+  deps: { repo: OutboxRepository; store: AttachmentStore },
+  target: BackendTarget,
+  request: ComposeRequest,
+  institution: InstitutionKnowledge = {},
+  options: { draft?: boolean } = {},
+): Promise<{ envioId: string; messageIds: string[] }> {
+  if (!MESSAGE_TYPES.includes(request.messageType)) throw new AppError('ERR005', casillaErrorText('ERR005'));
+  if (request.groups.length === 0 || request.groups.every((g) => g.recipients.length === 0)) throw new AppError('ERR001', casillaErrorText('ERR001'));
+  const content = sanitizeHtml(request.content);
+  const envioId = crypto.randomUUID();
+  const messages: NewOutboxMessage[] = [];
+  const profile: InstitutionProfile = {
+    logoConfigured: true,
+    enabledMessageTypes: MESSAGE_TYPES,
+    procedures: institution.procedures ?? (request.procedureCode && request.procedureStage ? [{ code: request.procedureCode, stage: request.procedureStage }] : []),
+    signatureUids: institution.signatureUids ?? (request.signatureUid ? [request.signatureUid] : []),
+  };
+
+  for (const group of request.groups) {
+    if (group.recipients.length === 0) continue;
+    const files = group.attachments.map((a) => readForRules(a.path, a.name));
+    const groupMessages: NewOutboxMessage[] = [];
+    for (let start = 0; start < group.recipients.length; start += LIMITS.maxRecipients) {
+      const chunk = group.recipients.slice(start, start + LIMITS.maxRecipients);
+      const data: Record<string, unknown> = {
+        recipients: chunk.map((r) => ({ rol_unico: r.rolUnico })),
+        message_type: request.messageType,
+        subject: request.subject,
+        content,
+        content_type: 'text/html',
+      };
+      if (request.messageType === 'NT') {
+        data.procedure_code = request.procedureCode;
+        data.procedure_stage = request.procedureStage;
+      }
+      if (request.signatureUid) data.signature_uid = request.signatureUid;
+      if (request.webhookUrl) data.webhook_url = request.webhookUrl;
+      const check = checkSendMessage(data, files, profile);
+      if (!check.ok) throw new AppError(check.code, casillaErrorText(check.code), { all: check.all });
+      groupMessages.push({
+        id: crypto.randomUUID(),
+        envioId,
+        profileId: target.profileId,
+        backendUrl: target.backendUrl,
+        clientId: target.clientId,
+        messageType: request.messageType,
+        procedureCode: request.messageType === 'NT' ? (request.procedureCode ?? null) : null,
+        procedureStage: request.messageType === 'NT' ? (request.procedureStage ?? null) : null,
+        subject: request.subject,
+        dataJson: JSON.stringify(check.data),
+        payloadSha256: '',
+        recipients: chunk.map((r) => ({ rolUnico: r.rolUnico, label: r.label })),
+        attachments: [],
+        state: options.draft ? 'draft' : 'queued',
+      });
+    }
+    // Snapshots after the rules passed: nothing is copied for a message that would be refused.
+    const stored = [];
+    for (const [i, a] of group.attachments.entries()) {
+      const s = await deps.store.put(a.path, LIMITS.maxAttachmentBytes);
+      stored.push({ name: files[i]!.name, sha256: s.sha256, size: s.size });
+    }
+    for (const m of groupMessages) {
+      m.attachments = stored;
+      m.payloadSha256 = crypto
+        .createHash('sha256')
+        .update(m.dataJson)
+        .update(stored.map((s) => s.sha256).join(','))
+        .digest('hex');
+      messages.push(m);
+    }
+  }
+  deps.repo.insert(messages);
+  return { envioId, messageIds: messages.map((m) => m.id) };
+}
+
+function readForRules(file: string, name?: string): AttachmentInput {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw new AppError('ATTACHMENT_UNREADABLE', `No se pudo leer el adjunto ${path.basename(file)}.`, { file }, { cause: err });
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    fs.readSync(fd, head, 0, head.length, 0);
+    return { name: name ?? path.basename(file), bytes: head, size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,335 @@
+import type { OutboxDetail, OutboxFilter, OutboxRecipient, OutboxState, OutboxStats, OutboxSummary } from '../../api/outbox';
+import { AppError } from '../../api/result';
+import type { AuditLog } from '../audit/audit-log';
+import type { Db } from '../db/database';
+
+type MessageRow = {
+  id: string;
+  envio_id: string;
+  created_at: string;
+  updated_at: string;
+  state: OutboxState;
+  profile_id: string;
+  backend_url: string;
+  client_id: string;
+  message_type: 'NT' | 'CP' | 'CI';
+  procedure_code: string | null;
+  procedure_stage: number | null;
+  subject: string;
+  data_json: string;
+  payload_sha256: string;
+  recipient_count: number;
+  message_data_id: string | null;
+  sent_at: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: number;
+  due_at: string | null;
+  last_attempt_at: string | null;
+  unknown_since: string | null;
+  lease_until: string | null;
+  lease_owner: string | null;
+  polls: number;
+  done_at: string | null;
+};
+export type OutboxRow = MessageRow;
+
+export type NewOutboxMessage = {
+  id: string;
+  envioId: string;
+  profileId: string;
+  backendUrl: string;
+  clientId: string;
+  messageType: 'NT' | 'CP' | 'CI';
+  procedureCode: string | null;
+  procedureStage: number | null;
+  subject: string;
+  /** The exact `data` part that will be sent. */
+  dataJson: string;
+  payloadSha256: string;
+  recipients: { rolUnico: number; label: string }[];
+  attachments: { name: string; sha256: string; size: number }[];
+  state: 'draft' | 'queued';
+};
+
+/** States a message is in while the sender owns it or may still change it without the user. */
+export const LIVE_STATES: readonly OutboxState[] = ['queued', 'sending', 'accepted', 'tracking'];
+
+/**
+ * The outbox tables. Every transition goes through `transition`, which updates the row, appends to the
+ * message's timeline and to the audit log in one transaction, and refuses a transition from an unexpected
+ * state (so two processes never both act on the same message).
+ */
+export class OutboxRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private iso(): string {
+    return this.now().toISOString();
+  }
+
+  insert(messages: NewOutboxMessage[]): void {
+    const at = this.iso();
+    const insertMsg = this.db.prepare(
+      `INSERT INTO outbox_messages (id, envio_id, created_at, updated_at, state, profile_id, backend_url, client_id, message_type,
+         procedure_code, procedure_stage, subject, data_json, payload_sha256, recipient_count, due_at)
+       VALUES (@id, @envioId, @at, @at, @state, @profileId, @backendUrl, @clientId, @messageType, @procedureCode, @procedureStage,
+         @subject, @dataJson, @payloadSha256, @recipientCount, @dueAt)`,
+    );
+    const insertRecipient = this.db.prepare(`INSERT INTO outbox_recipients (message_id, rol_unico, label) VALUES (?, ?, ?)`);
+    const insertAttachment = this.db.prepare(`INSERT INTO outbox_attachments (message_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)`);
+    const insertEvent = this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const m of messages) {
+        insertMsg.run({
+          id: m.id,
+          envioId: m.envioId,
+          at,
+          state: m.state,
+          profileId: m.profileId,
+          backendUrl: m.backendUrl,
+          clientId: m.clientId,
+          messageType: m.messageType,
+          procedureCode: m.procedureCode,
+          procedureStage: m.procedureStage,
+          subject: m.subject,
+          dataJson: m.dataJson,
+          payloadSha256: m.payloadSha256,
+          recipientCount: m.recipients.length,
+          dueAt: m.state === 'queued' ? at : null,
+        });
+        for (const r of m.recipients) insertRecipient.run(m.id, r.rolUnico, r.label);
+        m.attachments.forEach((a, i) => insertAttachment.run(m.id, i, a.name, a.sha256, a.size));
+        insertEvent.run(m.id, at, m.state, null);
+        this.audit.append({
+          action: `outbox.${m.state}`,
+          subject: m.id,
+          details: { envio: m.envioId, type: m.messageType, recipients: m.recipients.length, attachments: m.attachments.length },
+        });
+      }
+    }).immediate();
+  }
+
+  row(id: string): OutboxRow {
+    const row = this.db.prepare(`SELECT * FROM outbox_messages WHERE id = ?`).get(id) as MessageRow | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `No existe el mensaje ${id} en la bandeja de salida.`, { id });
+    return row;
+  }
+
+  /**
+   * Moves a message from one of `from` to `to`, with the extra column values given. Returns false (and
+   * changes nothing) when the message is no longer in one of `from`.
+   */
+  transition(id: string, from: readonly OutboxState[], to: OutboxState, set: Partial<Record<keyof MessageRow, string | number | null>>, detail: string | null, auditDetails: Record<string, unknown> = {}): boolean {
+    const at = this.iso();
+    const cols = Object.keys(set) as (keyof MessageRow)[];
+    const assignments = ['state = @to', 'updated_at = @at', ...cols.map((c) => `${c} = @${c}`)].join(', ');
+    const placeholders = from.map((_, i) => `@from${i}`).join(', ');
+    const params: Record<string, string | number | null> = { id, to, at, ...set };
+    from.forEach((s, i) => (params[`from${i}`] = s));
+    return this.db
+      .transaction((): boolean => {
+        const changed = this.db.prepare(`UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${placeholders})`).run(params).changes;
+        if (changed === 0) return false;
+        this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, to, detail);
+        this.audit.append({ action: `outbox.${to}`, subject: id, details: { ...auditDetails, ...(detail ? { detail } : {}) } });
+        return true;
+      })
+      .immediate();
+  }
+
+  /**
+   * Takes the next message due now for sending or polling, under a lease, so that two senders (the app and
+   * `casilla outbox sync`) never work on the same message. Sending rows become `sending`; tracking rows keep
+   * their state and only get the lease.
+   */
+  claimDue(owner: string, leaseMs: number): OutboxRow | null {
+    const now = this.now();
+    const at = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    return this.db
+      .transaction((): OutboxRow | null => {
+        const row = this.db
+          .prepare(
+            `SELECT * FROM outbox_messages
+             WHERE state IN ('queued', 'accepted', 'tracking') AND due_at <= @at AND (lease_until IS NULL OR lease_until < @at)
+             ORDER BY due_at LIMIT 1`,
+          )
+          .get({ at }) as MessageRow | undefined;
+        if (!row) return null;
+        if (row.state === 'queued') {
+          this.db
+            .prepare(
+              `UPDATE outbox_messages SET state = 'sending', updated_at = @at, attempts = attempts + 1, last_attempt_at = @at,
+                 lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`,
+            )
+            .run({ at, leaseUntil, owner, id: row.id });
+          this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, 'sending', ?)`).run(row.id, at, `intento ${row.attempts + 1}`);
+          this.audit.append({ action: 'outbox.sending', subject: row.id, details: { attempt: row.attempts + 1 } });
+        } else {
+          this.db.prepare(`UPDATE outbox_messages SET lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`).run({ leaseUntil, owner, id: row.id });
+        }
+        return this.row(row.id);
+      })
+      .immediate();
+  }
+
+  releaseLease(id: string): void {
+    this.db.prepare(`UPDATE outbox_messages SET lease_until = NULL, lease_owner = NULL WHERE id = ?`).run(id);
+  }
+
+  /** Messages left in `sending` by a sender that died (its lease ran out): their outcome is unknown. */
+  expiredSending(): OutboxRow[] {
+    return this.db.prepare(`SELECT * FROM outbox_messages WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)`).all(this.iso()) as MessageRow[];
+  }
+
+  /** The earliest due time of any live message, for the sender's timer. */
+  nextDueAt(): string | null {
+    const r = this.db.prepare(`SELECT min(due_at) AS d FROM outbox_messages WHERE state IN ('queued', 'accepted', 'tracking')`).get() as { d: string | null };
+    return r.d;
+  }
+
+  recipients(id: string): OutboxRecipient[] {
+    const rows = this.db.prepare(`SELECT * FROM outbox_recipients WHERE message_id = ? ORDER BY rol_unico`).all(id) as Array<{
+      rol_unico: number;
+      label: string;
+      ddu_type: string | null;
+      message_status: string | null;
+      delivered_at: string | null;
+      read_at: string | null;
+      updated_at: string | null;
+    }>;
+    return rows.map((r) => ({
+      rolUnico: r.rol_unico,
+      label: r.label,
+      dduType: r.ddu_type,
+      status: r.message_status,
+      deliveredAt: r.delivered_at,
+      readAt: r.read_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  /** Stores what messageStatus said of each recipient; returns whether any recipient changed. */
+  updateRecipients(id: string, statuses: Map<number, { dduType: string | null; status: string | null; deliveredAt: string | null; readAt: string | null }>): boolean {
+    const at = this.iso();
+    const stmt = this.db.prepare(
+      `UPDATE outbox_recipients SET ddu_type = @dduType, message_status = @status, delivered_at = @deliveredAt, read_at = @readAt, updated_at = @at
+       WHERE message_id = @id AND rol_unico = @rol AND (ddu_type IS NOT @dduType OR message_status IS NOT @status OR delivered_at IS NOT @deliveredAt OR read_at IS NOT @readAt)`,
+    );
+    let changed = 0;
+    this.db.transaction(() => {
+      for (const [rol, s] of statuses) changed += stmt.run({ ...s, at, id, rol }).changes;
+    })();
+    return changed > 0;
+  }
+
+  attachments(id: string): { name: string; sha256: string; size: number }[] {
+    return this.db.prepare(`SELECT name, sha256, size FROM outbox_attachments WHERE message_id = ? ORDER BY position`).all(id) as { name: string; sha256: string; size: number }[];
+  }
+
+  detail(id: string): OutboxDetail {
+    const row = this.row(id);
+    const data = JSON.parse(row.data_json) as { content?: string };
+    const events = this.db.prepare(`SELECT at, state, detail FROM outbox_events WHERE message_id = ? ORDER BY id`).all(id) as OutboxDetail['events'];
+    return {
+      ...toSummary(row),
+      profileId: row.profile_id,
+      backendUrl: row.backend_url,
+      procedureStage: row.procedure_stage,
+      content: data.content ?? '',
+      sentAt: row.sent_at,
+      doneAt: row.done_at,
+      recipients: this.recipients(id),
+      attachments: this.attachments(id),
+      events,
+    };
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id); every filter is served by an index or FTS. */
+  list(filter: OutboxFilter): OutboxSummary[] {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: filter.limit ?? 100 };
+    if (filter.states?.length) {
+      where.push(`state IN (${filter.states.map((_, i) => `@s${i}`).join(', ')})`);
+      filter.states.forEach((s, i) => (params[`s${i}`] = s));
+    }
+    if (filter.from) {
+      where.push('created_at >= @from');
+      params.from = filter.from;
+    }
+    if (filter.to) {
+      where.push('created_at < @to');
+      params.to = filter.to;
+    }
+    if (filter.messageType) {
+      where.push('message_type = @type');
+      params.type = filter.messageType;
+    }
+    if (filter.procedureCode) {
+      where.push('procedure_code = @proc');
+      params.proc = filter.procedureCode;
+    }
+    if (filter.recipient) {
+      where.push('id IN (SELECT message_id FROM outbox_recipients WHERE rol_unico = @rol)');
+      params.rol = filter.recipient;
+    }
+    const fts = filter.text ? toFtsQuery(filter.text) : null;
+    if (fts) {
+      where.push('rowid IN (SELECT rowid FROM outbox_subject_fts WHERE outbox_subject_fts MATCH @fts)');
+      params.fts = fts;
+    }
+    if (filter.before) {
+      where.push('(created_at < @bc OR (created_at = @bc AND id < @bi))');
+      params.bc = filter.before.createdAt;
+      params.bi = filter.before.id;
+    }
+    const sql = `SELECT * FROM outbox_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as MessageRow[]).map(toSummary);
+  }
+
+  stats(days: number): OutboxStats {
+    const since = new Date(this.now().getTime() - days * 86_400_000).toISOString();
+    const perDay = this.db
+      .prepare(`SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM outbox_messages WHERE created_at >= ? GROUP BY day ORDER BY day`)
+      .all(since) as { day: string; count: number }[];
+    const byState: OutboxStats['byState'] = {};
+    for (const r of this.db.prepare(`SELECT state, count(*) AS c FROM outbox_messages GROUP BY state`).all() as { state: OutboxState; c: number }[]) byState[r.state] = r.c;
+    const byDduType: Record<string, number> = {};
+    for (const r of this.db.prepare(`SELECT coalesce(ddu_type, 'sin_dato') AS t, count(*) AS c FROM outbox_recipients GROUP BY t`).all() as { t: string; c: number }[]) byDduType[r.t] = r.c;
+    const total = (this.db.prepare(`SELECT count(*) AS c FROM outbox_messages`).get() as { c: number }).c;
+    return { perDay, byState, byDduType, total };
+  }
+}
+
+export function toSummary(row: MessageRow): OutboxSummary {
+  return {
+    id: row.id,
+    envioId: row.envio_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    state: row.state,
+    messageType: row.message_type,
+    procedureCode: row.procedure_code,
+    subject: row.subject,
+    recipientCount: row.recipient_count,
+    messageDataId: row.message_data_id,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    attempts: row.attempts,
+    dueAt: row.due_at,
+  };
+}
+
+/** Words of the search box as an FTS5 prefix query; FTS syntax characters are dropped, never interpreted. */
+export function toFtsQuery(text: string): string | null {
+  const words = text
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `"${w}"*`).join(' ') : null;
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import type { composeMethods, ProcedureView, SignatureView } from '../api/compose';
+import { AppError } from '../api/result';
+import { queueNotification } from '../core/compose/composer';
+import { importRecipientsCsv, MAX_CSV_BYTES } from '../core/compose/recipients-csv';
+import { collect, parseRecipient, parseRecipientList } from '../core/compose/recipients';
+import { htmlToText, sanitizeHtml } from '../core/compose/sanitize-html';
+import type { CoreContext } from '../core/context';
+import { clientFactory, currentTarget } from './backends';
+import { outboxRuntime } from './outbox-runtime';
+import type { HandlersFor } from './types';
+
+type InstitutionCache = { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string };
+
+/** Procedures and institutional signatures of the active backend, cached for offline composing. */
+export async function institutionInfo(core: CoreContext, refresh: boolean): Promise<InstitutionCache & { offline: boolean }> {
+  const target = await currentTarget(core);
+  const key = `casilla.institution.${target.profileId}`;
+  const cached = core.settings.get<InstitutionCache>(key);
+  if (cached && !refresh) return { ...cached, offline: false };
+  try {
+    const c = await clientFactory(core)(target);
+    const [p, s] = await Promise.all([c.getProcedure({ timeoutMs: 10_000 }), c.getSignature({ timeoutMs: 10_000 })]);
+    if (p.kind !== 'accepted' || s.kind !== 'accepted') throw new Error('respuesta no aceptada');
+    const fresh: InstitutionCache = {
+      procedures: p.value.procedures.map((x) => ({ code: x.code, name: x.name, stage: Number(x.stage), stageName: x.stage_name })),
+      signatures: s.value.signatures.map((x) => ({ uid: x.uid, name: x.name, body: sanitizeHtml(x.body) })),
+      cachedAt: new Date().toISOString(),
+    };
+    core.settings.set(key, fresh);
+    return { ...fresh, offline: false };
+  } catch (err) {
+    // Offline or refused: the cache, if any, keeps the composer usable.
+    if (cached) return { ...cached, offline: true };
+    if (err instanceof AppError) throw err;
+    return { procedures: [], signatures: [], cachedAt: '', offline: true };
+  }
+}
+
+export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
+  'compose.parseRecipients': (input) => parseRecipientList(input.text),
+  'compose.importCsv': (input) => {
+    let bytes: Buffer;
+    try {
+      const size = fs.statSync(input.path).size;
+      if (size > MAX_CSV_BYTES) throw new AppError('CSV_TOO_LARGE', 'El archivo CSV es demasiado grande (máximo 32 MB).');
+      bytes = fs.readFileSync(input.path);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('CSV_UNREADABLE', 'No se pudo leer el archivo CSV.', { path: input.path }, { cause: err });
+    }
+    return importRecipientsCsv(bytes);
+  },
+  'compose.sanitize': (input) => {
+    const html = sanitizeHtml(input.html);
+    return { html, text: htmlToText(html) };
+  },
+  'compose.institution': async (input, { core }) => {
+    const info = await institutionInfo(core, input.refresh);
+    return { procedures: info.procedures, signatures: info.signatures, cachedAt: info.cachedAt || null, offline: info.offline };
+  },
+  'compose.queue': async (input, { core }) => {
+    const rt = outboxRuntime(core);
+    const groups = input.groups.map((g) => {
+      const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name)));
+      if (parsed.problems.length) {
+        throw new AppError('RECIPIENTS_INVALID', `Hay ${parsed.problems.length} destinatario(s) no válido(s); corríjalos antes de enviar.`, { problems: parsed.problems });
+      }
+      return { recipients: parsed.recipients, attachments: g.attachments };
+    });
+    const target = await currentTarget(core);
+    const cache = core.settings.get<InstitutionCache>(`casilla.institution.${target.profileId}`);
+    const result = await queueNotification(
+      rt,
+      target,
+      {
+        messageType: input.messageType,
+        procedureCode: input.procedureCode,
+        procedureStage: input.procedureStage,
+        signatureUid: input.signatureUid,
+        subject: input.subject,
+        content: input.content,
+        webhookUrl: input.webhookUrl,
+        groups,
+      },
+      cache ? { procedures: cache.procedures.map((p) => ({ code: p.code, stage: p.stage })), signatureUids: cache.signatures.map((s) => s.uid) } : {},
+      { draft: input.draft ?? false },
+    );
+    rt.sender.notify();
+    core.events.emit({ type: 'changed', topic: 'outbox' });
+    return result;
+  },
+};
+

@@ -1,0 +1,23 @@
+import type { CoreContext } from '../core/context';
+import { AttachmentStore } from '../core/outbox/attachment-store';
+import { OutboxRepository } from '../core/outbox/outbox-repository';
+import { OutboxSender, type SenderOptions } from '../core/outbox/outbox-sender';
+import { clientFactory, type BackendOverride } from './backends';
+
+export type OutboxRuntime = { repo: OutboxRepository; store: AttachmentStore; sender: OutboxSender };
+
+const runtimes = new WeakMap<CoreContext, OutboxRuntime>();
+
+/** The outbox of this process: one repository, one attachment store, one sender. */
+export function outboxRuntime(core: CoreContext, options: { overrides?: BackendOverride[]; sender?: Partial<SenderOptions> } = {}): OutboxRuntime {
+  let rt = runtimes.get(core);
+  if (!rt) {
+    const repo = new OutboxRepository(core.db, core.audit);
+    const store = new AttachmentStore(core.home);
+    const sender = new OutboxSender(repo, store, clientFactory(core, options.overrides), core.events, options.sender);
+    rt = { repo, store, sender };
+    runtimes.set(core, rt);
+    core.onClose(() => sender.stop());
+  }
+  return rt;
+}
