@@ -1,0 +1,476 @@
+/**
+ * Signs a PDF with a PAdES baseline signature (B-B, or B-T with a timestamp) as an incremental update.
+ *
+ * The flow: read only what is needed (trailer, catalog, target page, form) → build the new revision with the
+ * signature field, widget, appearance and a fixed-size /Contents hole → copy the input to a temp file next to
+ * the output while hashing it (one pass, constant memory) → append the revision, hash the two byte ranges →
+ * build the CMS → fill the hole in place → fsync → rename. The input is never written, and no earlier byte of
+ * the document changes, so earlier signatures stay valid.
+ *
+ * Failures are AppErrors (PDF_*, SIGN_*, CERT_*); on any failure the temp file is removed and no output exists.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../api/result';
+import { openPdf, type PdfDocument } from '../pdf/pdf-document';
+import { certificationLevel, listFormFields, signedFields, type FormField } from '../pdf/form-fields';
+import { buildIncrementalUpdate, ObjectNumbers, type UpdateObject } from '../pdf/incremental-writer';
+import { PdfArray, PdfDict, PdfName, PdfRaw, PdfRef, PdfString, type PdfValue } from '../pdf/pdf-objects';
+import { pdf } from '../pdf/pdf-serializer';
+import { formXObjectDict, stampAppearance } from '../pdf/stamp-appearance';
+import { buildCadesSignature } from './cades-builder';
+import type { CertificateSummary } from './certificate-summary';
+import { abandonTempOutput, commitTempOutput, createTempOutput } from './safe-output';
+import { SignErrorCodes } from './sign-errors';
+import { schemeFor, type DigestName } from './signature-algorithms';
+import { loadStampImage } from './stamp-image';
+import { DEFAULT_TEMPLATES, fillTemplate, initialsOf, ROLE_TITLES, stampValues, type SignRole } from './stamp-text';
+import { requestTimestamp, type TsaConfig } from './tsa-client';
+
+export type Signer = {
+  privateKey: crypto.KeyObject;
+  certificate: Buffer;
+  chain: Buffer[];
+  summary: CertificateSummary;
+};
+
+export type StampOptions = {
+  invisible?: boolean;
+  /** 1-based page number or 'last' (default: last). */
+  page?: number | 'last';
+  /** x, y, width, height in PDF points from the page's lower-left corner. */
+  rect?: [number, number, number, number];
+  image?: Buffer;
+  /** Visa: small initials on every other page, the full stamp on the chosen one. */
+  everyPage?: boolean;
+  template?: string;
+  timeZone?: string;
+};
+
+export type SignPdfOptions = {
+  input: string;
+  output: string;
+  signer: Signer;
+  role: SignRole;
+  /** A certification signature with DocMDP permission 2 (forms and signatures) or 3 (also annotations). */
+  certify?: 2 | 3;
+  digest?: DigestName;
+  /** Sign RSA keys with RSA-PSS instead of PKCS#1 v1.5. */
+  pss?: boolean;
+  reason?: string;
+  location?: string;
+  /** Cargo shown on the stamp. */
+  roleTitle?: string;
+  stamp?: StampOptions;
+  /** Sign into this existing empty signature field instead of creating one. */
+  field?: string;
+  level?: 'B-B' | 'B-T';
+  tsa?: TsaConfig;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  now?: Date;
+};
+
+export type SignPdfResult = {
+  output: string;
+  fieldName: string;
+  /** 1-based page of the stamp, null when invisible. */
+  page: number | null;
+  level: 'B-B' | 'B-T';
+  bytesAdded: number;
+  signatureBytes: number;
+};
+
+const COPY_CHUNK = 1 << 20;
+
+export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
+  if (path.resolve(opts.input) === path.resolve(opts.output)) {
+    throw new AppError(SignErrorCodes.outputExists, 'El archivo de salida no puede ser el mismo que el de entrada.');
+  }
+  const doc = openPdf(opts.input);
+  try {
+    return await signOpened(doc, opts);
+  } finally {
+    doc.close();
+  }
+}
+
+type Prepared = {
+  objects: UpdateObject[];
+  numbers: ObjectNumbers;
+  sigNum: number;
+  fieldName: string;
+  page: number | null;
+};
+
+async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignPdfResult> {
+  if (doc.isEncrypted()) throw new AppError(SignErrorCodes.pdfEncrypted, 'Los PDF cifrados o protegidos con contraseña aún no se pueden firmar.');
+  const level = opts.level ?? 'B-B';
+  if (level === 'B-T' && !opts.tsa) throw new AppError('SIGN_TSA_MISSING', 'El nivel B-T necesita la dirección de un servidor de sellado de tiempo (TSA).');
+  const digest = opts.digest ?? 'sha256';
+  const scheme = schemeFor(opts.signer.privateKey, Boolean(opts.pss));
+  const now = opts.now ?? new Date();
+
+  // Room for the CMS: certificates plus signed attributes and signature, plus a timestamp token for B-T.
+  const certBytes = opts.signer.certificate.length + opts.signer.chain.reduce((n, c) => n + c.length, 0);
+  const holeBytes = certBytes + 4096 + (level === 'B-T' ? 16384 : 0);
+  const prepared = prepareRevision(doc, opts, now, holeBytes);
+  const update = buildIncrementalUpdate(doc, prepared.objects, prepared.numbers);
+  const bytes = update.bytes;
+  const sigAt = update.objectOffsets.get(prepared.sigNum) ?? 0;
+  const byteRangeAt = bytes.indexOf('/ByteRange [', sigAt, 'latin1') + '/ByteRange '.length;
+  const contentsAt = bytes.indexOf('/Contents <', sigAt, 'latin1') + '/Contents '.length;
+  const contentsEnd = contentsAt + 2 + holeBytes * 2;
+  const base = doc.size;
+  const total = base + bytes.length;
+  const ranges = `[0 ${base + contentsAt} ${base + contentsEnd} ${total - (base + contentsEnd)}]`;
+  if (ranges.length > BYTE_RANGE_PLACEHOLDER.length) throw new AppError('SIGN_INTERNAL', 'ByteRange demasiado grande.');
+  bytes.write(ranges.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), byteRangeAt, 'latin1');
+
+  const out = createTempOutput(opts.output);
+  try {
+    const hash = crypto.createHash(digest);
+    await copyAndHash(doc, out.fd, hash, opts);
+    hash.update(bytes.subarray(0, contentsAt));
+    hash.update(bytes.subarray(contentsEnd));
+    writeAll(out.fd, bytes, base);
+    const cms = await buildCadesSignature({
+      documentDigest: hash.digest(),
+      digest,
+      scheme,
+      privateKey: opts.signer.privateKey,
+      certificate: opts.signer.certificate,
+      chain: opts.signer.chain,
+      ...(level === 'B-T' && opts.tsa ? { timestamp: (sig: Buffer) => requestTimestamp(opts.tsa as TsaConfig, sig, digest, opts.signal) } : {}),
+    });
+    if (cms.length > holeBytes) throw new AppError(SignErrorCodes.signatureTooLarge, 'La firma no cabe en el espacio reservado.', { needed: cms.length, reserved: holeBytes });
+    writeAll(out.fd, Buffer.from(cms.toString('hex'), 'latin1'), base + contentsAt + 1);
+    opts.signal?.throwIfAborted();
+    commitTempOutput(out);
+  } catch (err) {
+    abandonTempOutput(out);
+    throw err;
+  }
+  opts.onProgress?.(1);
+  return { output: opts.output, fieldName: prepared.fieldName, page: prepared.page, level, bytesAdded: bytes.length, signatureBytes: holeBytes };
+}
+
+function writeAll(fd: number, buf: Buffer, position: number): void {
+  let done = 0;
+  while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
+}
+
+/** Copies the original bytes to the temp file while feeding them to the hash: one read pass, 1 MB of memory. */
+async function copyAndHash(doc: PdfDocument, fd: number, hash: crypto.Hash, opts: SignPdfOptions): Promise<void> {
+  const input = await fs.promises.open(doc.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(COPY_CHUNK);
+    let pos = 0;
+    let lastReport = 0;
+    while (pos < doc.size) {
+      opts.signal?.throwIfAborted();
+      const { bytesRead } = await input.read(buf, 0, Math.min(COPY_CHUNK, doc.size - pos), pos);
+      if (bytesRead === 0) throw new AppError(SignErrorCodes.fileUnreadable, 'El archivo de entrada cambió mientras se firmaba.');
+      const chunk = buf.subarray(0, bytesRead);
+      hash.update(chunk);
+      writeAll(fd, chunk, pos);
+      pos += bytesRead;
+      if (opts.onProgress && pos - lastReport >= 8 * COPY_CHUNK) {
+        lastReport = pos;
+        opts.onProgress(0.95 * (pos / doc.size));
+      }
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
+
+function genOf(doc: PdfDocument, num: number): number {
+  const e = doc.xrefEntry(num);
+  return e?.kind === 'offset' ? e.gen : 0;
+}
+
+/** Collects changed objects by number, so several edits of one object (the catalog) end up in one write. */
+class Changes {
+  readonly objects = new Map<number, UpdateObject>();
+  constructor(private readonly doc: PdfDocument) {}
+  put(num: number, value: PdfValue): void {
+    this.objects.set(num, { num, gen: genOf(this.doc, num), value });
+  }
+  putStream(num: number, dict: PdfDict, data: Buffer): void {
+    this.objects.set(num, { num, gen: 0, stream: { dict, data } });
+  }
+  /** The current (possibly already changed) dictionary of an object. */
+  dict(ref: PdfRef): PdfDict {
+    const pending = this.objects.get(ref.num);
+    if (pending && 'value' in pending && pending.value instanceof PdfDict) return pending.value;
+    const d = this.doc.resolveDict(ref);
+    if (!d) throw new AppError(SignErrorCodes.pdfInvalid, `El PDF está dañado (objeto ${ref.num} ausente).`);
+    return d.clone();
+  }
+}
+
+function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, holeBytes: number): Prepared {
+  const numbers = new ObjectNumbers(doc);
+  const changes = new Changes(doc);
+  const rootRef = doc.trailer.get('Root');
+  if (!(rootRef instanceof PdfRef)) throw new AppError(SignErrorCodes.pdfInvalid, 'El PDF está dañado (catálogo directo).');
+  const stamp = opts.stamp ?? {};
+  const fields = listFormFields(doc);
+  const alreadySigned = signedFields(doc);
+
+  const level = certificationLevel(doc);
+  if (level === 1) {
+    throw new AppError(SignErrorCodes.certifiedNoChanges, 'El documento está certificado sin permitir cambios: no se puede agregar otra firma.');
+  }
+  if (opts.certify && alreadySigned.length > 0) {
+    throw new AppError('SIGN_CERTIFY_NOT_FIRST', 'Solo la primera firma de un documento puede certificarlo; este ya tiene firmas.');
+  }
+  if (level === 2 && stamp.everyPage && !stamp.invisible) {
+    throw new AppError(SignErrorCodes.certifiedNoChanges, 'El documento está certificado y solo permite firmas y formularios: no se pueden agregar iniciales en cada página.');
+  }
+
+  // The signature dictionary with its placeholders.
+  const sigNum = numbers.allocate();
+  const sigRef = pdf.ref(sigNum);
+  const sig = pdf.dict({
+    Type: pdf.name('Sig'),
+    Filter: pdf.name('Adobe.PPKLite'),
+    SubFilter: pdf.name('ETSI.CAdES.detached'),
+    ByteRange: new PdfRaw(Buffer.from(BYTE_RANGE_PLACEHOLDER, 'latin1')),
+    M: pdf.text(pdfDate(now)),
+  });
+  if (opts.reason) sig.set('Reason', pdf.text(opts.reason));
+  if (opts.location) sig.set('Location', pdf.text(opts.location));
+  if (opts.certify) {
+    sig.set(
+      'Reference',
+      pdf.array(
+        pdf.dict({
+          Type: pdf.name('SigRef'),
+          TransformMethod: pdf.name('DocMDP'),
+          TransformParams: pdf.dict({ Type: pdf.name('TransformParams'), P: opts.certify, V: pdf.name('1.2') }),
+        }),
+      ),
+    );
+  }
+  sig.set('Contents', new PdfRaw(Buffer.from('<' + '0'.repeat(holeBytes * 2) + '>', 'latin1')));
+  changes.put(sigNum, sig);
+
+  const pageCount = doc.pageCount();
+  let fieldName: string;
+  let pageIndex: number | null = null;
+
+  if (opts.field) {
+    const target = fields.find((f) => f.fullName === opts.field);
+    if (!target || target.type !== 'Sig') throw new AppError(SignErrorCodes.fieldNotFound, `El PDF no tiene un campo de firma llamado «${opts.field}».`, { field: opts.field });
+    if (target.value !== undefined && target.value !== null) throw new AppError(SignErrorCodes.fieldAlreadySigned, `El campo «${opts.field}» ya está firmado.`, { field: opts.field });
+    if (!target.ref) throw new AppError(SignErrorCodes.pdfInvalid, 'El campo de firma no es un objeto indirecto.');
+    fieldName = target.fullName;
+    const fieldDict = changes.dict(target.ref);
+    fieldDict.set('V', sigRef);
+    changes.put(target.ref.num, fieldDict);
+    const widget = target.widgets[0];
+    if (widget) {
+      const widgetDict = widget.ref && widget.ref.num !== target.ref.num ? changes.dict(widget.ref) : fieldDict;
+      const rect = rectOf(doc.resolve(widgetDict.get('Rect')));
+      const pRef = widgetDict.get('P');
+      pageIndex = pRef instanceof PdfRef ? findPageIndex(doc, pRef, pageCount) : null;
+      if (rect && rect[2] - rect[0] > 1 && rect[3] - rect[1] > 1 && !stamp.invisible) {
+        const apNum = addAppearance(doc, changes, numbers, opts, now, rect[2] - rect[0], rect[3] - rect[1]);
+        widgetDict.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
+        if (widget.ref && widget.ref.num !== target.ref.num) changes.put(widget.ref.num, widgetDict);
+      } else pageIndex = null;
+    }
+    ensureSigFlags(doc, changes, rootRef, numbers, null);
+  } else {
+    fieldName = uniqueFieldName(fields, opts.role);
+    pageIndex = stamp.page === undefined || stamp.page === 'last' ? pageCount - 1 : stamp.page - 1;
+    if (pageIndex < 0 || pageIndex >= pageCount) {
+      throw new AppError(SignErrorCodes.pageOutOfRange, `El PDF tiene ${pageCount} páginas; no existe la página ${pageIndex + 1}.`, { pages: pageCount });
+    }
+    const page = doc.page(pageIndex);
+    const widgetNum = numbers.allocate();
+    const widget = pdf.dict({
+      Type: pdf.name('Annot'),
+      Subtype: pdf.name('Widget'),
+      FT: pdf.name('Sig'),
+      T: pdf.text(fieldName),
+      V: sigRef,
+      F: 132,
+      P: page.ref,
+    });
+    if (stamp.invisible) {
+      widget.set('Rect', pdf.array(0, 0, 0, 0));
+      pageIndex = null;
+    } else {
+      const rect = stamp.rect ?? defaultRect(page.mediaBox, opts.role, alreadySigned.length);
+      const [x, y, w, h] = rect;
+      widget.set('Rect', pdf.array(x, y, x + w, y + h));
+      const apNum = addAppearance(doc, changes, numbers, opts, now, w, h);
+      widget.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
+    }
+    changes.put(widgetNum, widget);
+    addAnnotation(doc, changes, numbers, page.ref, pdf.ref(widgetNum));
+    ensureSigFlags(doc, changes, rootRef, numbers, pdf.ref(widgetNum));
+    if (stamp.everyPage && !stamp.invisible && opts.role === 'visto-bueno') {
+      addInitials(doc, changes, numbers, opts, pageCount, pageIndex ?? pageCount - 1);
+    }
+  }
+
+  if (opts.certify) {
+    const catalog = changes.dict(rootRef);
+    const perms = doc.resolveDict(catalog.get('Perms'))?.clone() ?? new PdfDict();
+    perms.set('DocMDP', sigRef);
+    catalog.set('Perms', perms);
+    changes.put(rootRef.num, catalog);
+  }
+  return { objects: [...changes.objects.values()], numbers, sigNum, fieldName, page: pageIndex === null ? null : pageIndex + 1 };
+}
+
+function pdfDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `D:${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+}
+
+function rectOf(v: PdfValue | undefined): [number, number, number, number] | null {
+  if (!(v instanceof PdfArray) || v.items.length !== 4) return null;
+  const [a, b, c, d] = v.items;
+  if (typeof a !== 'number' || typeof b !== 'number' || typeof c !== 'number' || typeof d !== 'number') return null;
+  return [Math.min(a, c), Math.min(b, d), Math.max(a, c), Math.max(b, d)];
+}
+
+function findPageIndex(doc: PdfDocument, ref: PdfRef, pageCount: number): number | null {
+  for (let i = 0; i < Math.min(pageCount, 2000); i++) if (doc.page(i).ref.num === ref.num) return i;
+  return null;
+}
+
+function uniqueFieldName(fields: FormField[], role: SignRole): string {
+  const prefix = role === 'firma' ? 'Firma' : 'VoBo';
+  const names = new Set(fields.map((f) => f.fullName));
+  for (let i = 1; ; i++) if (!names.has(`${prefix}${i}`)) return `${prefix}${i}`;
+}
+
+/** Default stamp place: bottom of the page; visas go left to right, then upward, so they never overlap. */
+function defaultRect(box: [number, number, number, number], role: SignRole, existing: number): [number, number, number, number] {
+  const w = 170;
+  const h = 60;
+  const [x0, y0, x1] = box;
+  if (role === 'firma') return [x1 - w - 36, y0 + 36, w, h];
+  const perRow = Math.max(1, Math.floor((x1 - x0 - 72) / (w + 6)));
+  const col = existing % perRow;
+  const row = Math.floor(existing / perRow);
+  return [x0 + 36 + col * (w + 6), y0 + 36 + h + 8 + row * (h + 6), w, h];
+}
+
+function addAppearance(doc: PdfDocument, changes: Changes, numbers: ObjectNumbers, opts: SignPdfOptions, now: Date, width: number, height: number): number {
+  const stamp = opts.stamp ?? {};
+  const values = stampValues(opts.signer.summary, {
+    ...(opts.roleTitle ? { role: opts.roleTitle } : {}),
+    ...(opts.reason ? { reason: opts.reason } : {}),
+    ...(opts.location ? { place: opts.location } : {}),
+    date: now,
+    ...(stamp.timeZone ? { timeZone: stamp.timeZone } : {}),
+  });
+  const lines = fillTemplate(stamp.template ?? DEFAULT_TEMPLATES[opts.role], values);
+  let image: { ref: PdfRef; width: number; height: number } | undefined;
+  if (stamp.image) {
+    const img = loadStampImage(stamp.image);
+    const imgNum = numbers.allocate();
+    if (img.smask) {
+      const smaskNum = numbers.allocate();
+      changes.putStream(smaskNum, img.smask.dict, img.smask.data);
+      img.dict.set('SMask', pdf.ref(smaskNum));
+    }
+    changes.putStream(imgNum, img.dict, img.data);
+    image = { ref: pdf.ref(imgNum), width: img.width, height: img.height };
+  }
+  const ap = stampAppearance({ width, height, title: ROLE_TITLES[opts.role], lines, ...(image ? { image } : {}) });
+  const apNum = numbers.allocate();
+  changes.putStream(apNum, formXObjectDict(width, height, ap.resources), ap.content);
+  void doc;
+  return apNum;
+}
+
+/** Adds an annotation reference to a page's /Annots (rewriting the array object when it is indirect). */
+function addAnnotation(doc: PdfDocument, changes: Changes, numbers: ObjectNumbers, pageRef: PdfRef, annot: PdfRef): void {
+  const page = changes.dict(pageRef);
+  const annots = page.get('Annots');
+  if (annots instanceof PdfRef) {
+    const pending = changes.objects.get(annots.num);
+    const current = pending && 'value' in pending && pending.value instanceof PdfArray ? pending.value : doc.resolveArray(annots);
+    changes.put(annots.num, new PdfArray([...(current?.items ?? []), annot]));
+    return;
+  }
+  const items = annots instanceof PdfArray ? annots.items : [];
+  page.set('Annots', new PdfArray([...items, annot]));
+  changes.put(pageRef.num, page);
+  void numbers;
+}
+
+/** Makes sure the AcroForm exists, lists the new field, and says the document has signatures (/SigFlags 3). */
+function ensureSigFlags(doc: PdfDocument, changes: Changes, rootRef: PdfRef, numbers: ObjectNumbers, newField: PdfRef | null): void {
+  const catalog = changes.dict(rootRef);
+  const acroValue = catalog.get('AcroForm');
+  let acroForm: PdfDict;
+  let acroRef: PdfRef | null = null;
+  if (acroValue instanceof PdfRef) {
+    acroRef = acroValue;
+    acroForm = changes.dict(acroValue);
+  } else if (acroValue instanceof PdfDict) acroForm = acroValue.clone();
+  else acroForm = new PdfDict();
+  acroForm.set('SigFlags', 3);
+  if (newField) {
+    const fieldsValue = acroForm.get('Fields');
+    if (fieldsValue instanceof PdfRef) {
+      const pending = changes.objects.get(fieldsValue.num);
+      const current = pending && 'value' in pending && pending.value instanceof PdfArray ? pending.value : doc.resolveArray(fieldsValue);
+      changes.put(fieldsValue.num, new PdfArray([...(current?.items ?? []), newField]));
+    } else {
+      const items = fieldsValue instanceof PdfArray ? fieldsValue.items : [];
+      acroForm.set('Fields', new PdfArray([...items, newField]));
+    }
+  } else if (!acroForm.has('Fields')) acroForm.set('Fields', new PdfArray([]));
+  if (acroRef) changes.put(acroRef.num, acroForm);
+  else {
+    const num = numbers.allocate();
+    changes.put(num, acroForm);
+    catalog.set('AcroForm', pdf.ref(num));
+    changes.put(rootRef.num, catalog);
+  }
+}
+
+/** The visa's small initials on every page but the stamped one: one shared appearance, one stamp annotation per page. */
+function addInitials(doc: PdfDocument, changes: Changes, numbers: ObjectNumbers, opts: SignPdfOptions, pageCount: number, skip: number): void {
+  const text = `V°B° ${initialsOf(opts.signer.summary.name)}`;
+  const w = 60;
+  const h = 16;
+  const ap = stampAppearance({ width: w, height: h, title: '', lines: [text] });
+  const apNum = numbers.allocate();
+  changes.putStream(apNum, formXObjectDict(w, h, ap.resources), ap.content);
+  for (let i = 0; i < pageCount; i++) {
+    if (i === skip) continue;
+    const page = doc.page(i);
+    const [, y0, x1] = page.mediaBox;
+    const num = numbers.allocate();
+    changes.put(
+      num,
+      pdf.dict({
+        Type: pdf.name('Annot'),
+        Subtype: pdf.name('Stamp'),
+        Rect: pdf.array(x1 - w - 18, y0 + 18, x1 - 18, y0 + 18 + h),
+        F: 196,
+        P: page.ref,
+        Contents: pdf.text(text),
+        Name: pdf.name('Approved'),
+        AP: pdf.dict({ N: pdf.ref(apNum) }),
+      }),
+    );
+    addAnnotation(doc, changes, numbers, page.ref, pdf.ref(num));
+  }
+}
+
+export { PdfName, PdfString };

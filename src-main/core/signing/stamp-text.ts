@@ -1,0 +1,56 @@
+/**
+ * The words of a visible stamp: role defaults ("Firmado digitalmente por", "V°B°"), a template with fields
+ * `{name} {id} {role} {reason} {place} {date}`, and the signing date formatted with its time zone.
+ */
+import type { CertificateSummary } from './certificate-summary';
+
+export type SignRole = 'firma' | 'visto-bueno';
+
+export const ROLE_TITLES: Record<SignRole, string> = {
+  firma: 'Firmado digitalmente por:',
+  'visto-bueno': 'V°B°',
+};
+
+export const DEFAULT_TEMPLATES: Record<SignRole, string> = {
+  firma: '{name}\n{id}\n{role}\nMotivo: {reason}\n{place}\nFecha: {date}',
+  'visto-bueno': '{name}\n{id}\n{role}\nFecha: {date}',
+};
+
+export type StampValues = { name: string; id: string; role: string; reason: string; place: string; date: string };
+
+/** "dd/mm/aaaa hh:mm:ss -05:00" in the given IANA zone (the machine's zone when omitted). */
+export function formatSigningDate(d: Date, timeZone?: string): string {
+  const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZoneName: 'longOffset' };
+  if (timeZone) opts.timeZone = timeZone;
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', opts).formatToParts(d).map((p) => [p.type, p.value]));
+  const zone = String(parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second} ${zone}`;
+}
+
+export function stampValues(summary: CertificateSummary, opts: { role?: string; reason?: string; place?: string; date: Date; timeZone?: string }): StampValues {
+  const id = summary.nationalId ? `${summary.nationalId.kind === 'OTRO' ? 'ID' : summary.nationalId.kind}: ${summary.nationalId.number}` : '';
+  return { name: summary.name, id, role: opts.role ?? '', reason: opts.reason ?? '', place: opts.place ?? '', date: formatSigningDate(opts.date, opts.timeZone) };
+}
+
+/** Fills the template; a line whose fields are all empty is dropped, so a missing reason leaves no "Motivo:". */
+export function fillTemplate(template: string, values: StampValues): string[] {
+  const out: string[] = [];
+  for (const line of template.split('\n')) {
+    const fields = [...line.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
+    const filled = line.replace(/\{(\w+)\}/g, (_m, key: string) => (key in values ? values[key as keyof StampValues] : ''));
+    if (fields.length > 0 && fields.every((k) => !(k in values) || values[k as keyof StampValues] === '')) continue;
+    out.push(filled.trim());
+  }
+  return out.filter((l) => l.length > 0);
+}
+
+/** Initials for the small visa stamp on every page: "V°B° JPQ". */
+export function initialsOf(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .toUpperCase()
+    .slice(0, 5);
+}

@@ -1,0 +1,78 @@
+/**
+ * RFC 3161 client: asks a time-stamping authority for a token over the signature value (the PAdES B-T
+ * signature timestamp). HTTP(S) POST of a TimeStampReq, optional Basic authentication, bounded response
+ * size and time. Failures are SIGN_TSA_FAILED with the reason.
+ */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { AppError } from '../../api/result';
+import { child, children, der, integer as readInteger, parseDer } from './der';
+import { bool, integer, octetString, seq } from './der-writer';
+import { SignErrorCodes } from './sign-errors';
+import { digestAlgorithmId, type DigestName } from './signature-algorithms';
+
+export type TsaConfig = { url: string; username?: string; password?: string; timeoutMs?: number };
+
+const MAX_RESPONSE = 1 << 20;
+
+function tsaError(reason: string, cause?: unknown): AppError {
+  return new AppError(SignErrorCodes.tsaFailed, `No se pudo obtener el sello de tiempo: ${reason}.`, { reason }, { cause });
+}
+
+export async function requestTimestamp(tsa: TsaConfig, signatureValue: Buffer, digest: DigestName, signal?: AbortSignal): Promise<Buffer> {
+  const imprint = crypto.createHash(digest).update(signatureValue).digest();
+  const nonce = crypto.randomBytes(8);
+  const request = seq(integer(1), seq(digestAlgorithmId(digest), octetString(imprint)), integer(nonce), bool(true));
+  const body = await post(tsa, request, signal);
+  let token: Buffer;
+  try {
+    const resp = parseDer(body);
+    const status = readInteger(child(child(resp, 0), 0));
+    if (status !== 0 && status !== 1) throw tsaError(`la TSA rechazó la solicitud (estado ${status})`);
+    const tokenNode = children(resp)[1];
+    if (!tokenNode) throw tsaError('la respuesta no trae sello');
+    token = der(tokenNode);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw tsaError('respuesta ilegible', err);
+  }
+  // The token must be over our imprint: a TSA answering another request would make the signature invalid.
+  if (token.indexOf(imprint) < 0) throw tsaError('el sello no corresponde a la firma');
+  return token;
+}
+
+function post(tsa: TsaConfig, payload: Buffer, signal?: AbortSignal): Promise<Buffer> {
+  let url: URL;
+  try {
+    url = new URL(tsa.url);
+  } catch (err) {
+    return Promise.reject(tsaError('dirección de TSA inválida', err));
+  }
+  const lib = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
+  if (!lib) return Promise.reject(tsaError('la dirección debe ser http o https'));
+  const headers: Record<string, string | number> = { 'Content-Type': 'application/timestamp-query', 'Content-Length': payload.length };
+  if (tsa.username !== undefined) headers.Authorization = 'Basic ' + Buffer.from(`${tsa.username}:${tsa.password ?? ''}`).toString('base64');
+  return new Promise((resolve, reject) => {
+    const req = lib.request(url, { method: 'POST', headers, timeout: tsa.timeoutMs ?? 30_000, ...(signal ? { signal } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_RESPONSE) {
+          req.destroy();
+          reject(tsaError('respuesta demasiado grande'));
+        } else chunks.push(c);
+      });
+      res.on('end', () => {
+        if (res.statusCode === 401 || res.statusCode === 403) reject(tsaError('usuario o contraseña de la TSA incorrectos'));
+        else if (res.statusCode !== 200) reject(tsaError(`HTTP ${res.statusCode ?? '?'}`));
+        else resolve(Buffer.concat(chunks));
+      });
+      res.on('error', (e) => reject(tsaError('conexión interrumpida', e)));
+    });
+    req.on('timeout', () => req.destroy(tsaError('tiempo de espera agotado')));
+    req.on('error', (e) => reject(e instanceof AppError ? e : tsaError(e.message, e)));
+    req.end(payload);
+  });
+}
