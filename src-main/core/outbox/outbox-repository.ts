@@ -181,6 +181,18 @@ export class OutboxRepository {
     this.db.prepare(`UPDATE outbox_messages SET lease_until = NULL, lease_owner = NULL WHERE id = ?`).run(id);
   }
 
+  /**
+   * Ends the leases of senders known to be dead (a process of this machine that no longer exists), so a crash
+   * is recovered at the next start instead of when the lease runs out.
+   */
+  releaseDeadLeases(isDead: (owner: string) => boolean): number {
+    const leased = this.db.prepare(`SELECT id, lease_owner FROM outbox_messages WHERE lease_owner IS NOT NULL`).all() as { id: string; lease_owner: string }[];
+    const release = this.db.prepare(`UPDATE outbox_messages SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND lease_owner = ?`);
+    let n = 0;
+    for (const r of leased) if (isDead(r.lease_owner)) n += release.run(r.id, r.lease_owner).changes;
+    return n;
+  }
+
   /** Messages left in `sending` by a sender that died (its lease ran out): their outcome is unknown. */
   expiredSending(): OutboxRow[] {
     return this.db.prepare(`SELECT * FROM outbox_messages WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)`).all(this.iso()) as MessageRow[];

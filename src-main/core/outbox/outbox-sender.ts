@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { assertNever } from '../../api/result';
 import { backoffDelay } from '../casilla/classify';
 import type { CoreEvents } from '../context';
@@ -49,7 +50,7 @@ type Step = 'finished' | 'retry' | 'rate-limited' | 'offline';
  * answers ERR031 or replays the first answer), otherwise handed to the user as `needs_reconciliation`.
  */
 export class OutboxSender {
-  private readonly owner = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  private readonly owner = leaseOwner();
   private readonly options: SenderOptions;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SyncCounts> | null = null;
@@ -80,6 +81,7 @@ export class OutboxSender {
 
   private async drain(signal?: AbortSignal): Promise<SyncCounts> {
     const counts: SyncCounts = { sent: 0, polled: 0, failed: 0, reconcile: 0 };
+    this.repo.releaseDeadLeases((owner) => owner !== this.owner && isDeadLocalOwner(owner));
     this.recoverAbandoned(counts);
     while (!signal?.aborted && this.now() >= this.pausedUntil) {
       const row = this.repo.claimDue(this.owner, this.options.leaseMs);
@@ -347,4 +349,23 @@ function toIso(date: string | null | undefined): string | null {
   if (!date) return null;
   const t = Date.parse(date);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+/** `host:pid:random`: lets a restarted sender see that a lease belongs to a process that no longer exists. */
+function leaseOwner(): string {
+  return `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    // ESRCH: no such process. EPERM means it exists but belongs to someone else: alive.
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

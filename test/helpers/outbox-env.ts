@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CoreContext } from '../../src-main/core/context';
+import { AttachmentStore } from '../../src-main/core/outbox/attachment-store';
+import { OutboxRepository } from '../../src-main/core/outbox/outbox-repository';
+import { OutboxSender, type SenderOptions } from '../../src-main/core/outbox/outbox-sender';
+import type { BackendTarget } from '../../src-main/core/outbox/transport';
+import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
+import { clientFactory } from '../../src-main/services/backends';
+import { tempCore, tempDir } from './temp-home';
+
+export type OutboxEnv = {
+  core: CoreContext;
+  home: string;
+  sandbox: RunningSandbox;
+  target: BackendTarget;
+  repo: OutboxRepository;
+  store: AttachmentStore;
+  sender: OutboxSender;
+  /** What the sandbox accepted, as its trainer endpoint lists it. */
+  sandboxMessages(): Promise<SandboxMessage[]>;
+  /** Runs the sender until no live message is left (or `maxRounds` passes), waiting for due times. */
+  runUntilQuiet(opts?: { until?: (states: string[]) => boolean; maxRounds?: number }): Promise<void>;
+  cleanup(): Promise<void>;
+};
+
+export type SandboxMessage = { id: string; idempotency_key: string | null; subject: string; recipients: { rol_unico: number; ddu_type: string; message_status: string }[]; attachments: { name: string; sha256: string }[] };
+
+/** A real core (temp folder, real SQLite), a real sandbox over HTTP, and a sender with fast timings. */
+export async function outboxEnv(options: { faults?: string; sender?: Partial<SenderOptions>; rate?: number } = {}): Promise<OutboxEnv> {
+  const { core, home, cleanup } = tempCore({ secrets: undefined });
+  const sbDir = tempDir('casilla-sandbox-');
+  const sandbox = await startSandbox({ dataDir: sbDir.dir, emailDelayMs: 30, rate: options.rate ?? 1000, ...(options.faults ? { faults: options.faults } : {}) });
+  const override = { baseUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId, clientSecret: sandbox.institution.clientSecret };
+  const target: BackendTarget = { profileId: 'cli', backendUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId };
+  const repo = new OutboxRepository(core.db, core.audit);
+  const store = new AttachmentStore(home);
+  const sender = new OutboxSender(repo, store, clientFactory(core, [override]), core.events, {
+    poll: { baseMs: 20, capMs: 100 },
+    retry: { baseMs: 10, capMs: 100 },
+    unknownRetryMs: { baseMs: 10, capMs: 50 },
+    ...options.sender,
+  });
+  const live = ['queued', 'sending', 'accepted', 'tracking'];
+  return {
+    core,
+    home,
+    sandbox,
+    target,
+    repo,
+    store,
+    sender,
+    async sandboxMessages() {
+      const res = await fetch(`${sandbox.baseUrl}/sandbox/messages?limit=1000`);
+      return ((await res.json()) as { messages: SandboxMessage[] }).messages;
+    },
+    async runUntilQuiet(opts = {}) {
+      const done = opts.until ?? ((states) => states.every((s) => !live.includes(s)));
+      for (let round = 0; round < (opts.maxRounds ?? 400); round++) {
+        await sender.runOnce();
+        const states = (core.db.prepare(`SELECT state FROM outbox_messages`).all() as { state: string }[]).map((r) => r.state);
+        if (done(states)) return;
+        const next = repo.nextDueAt();
+        const wait = next ? Math.min(200, Math.max(5, Date.parse(next) - Date.now())) : 20;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+      throw new Error('the outbox did not become quiet');
+    },
+    async cleanup() {
+      await sender.stop();
+      await sandbox.close();
+      await cleanup();
+      sbDir.cleanup();
+    },
+  };
+}
+
+/** Writes a small but real PDF (for attachments). */
+export function writePdf(dir: string, name: string, text = 'Casilla'): string {
+  const p = path.join(dir, name);
+  const body = `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`;
+  fs.writeFileSync(p, body);
+  return p;
+}
