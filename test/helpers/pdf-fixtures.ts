@@ -59,13 +59,12 @@ export function withXrefStreams(input: string, output: string): string {
   return output;
 }
 
-/** A PDF with an empty signature field "FirmaJefe" on page 1, made with this repo's writer-free path: mutool run. */
+/** A PDF with an empty signature field "FirmaJefe" on page 1, made by mutool (an independent writer). */
 export function withEmptySignatureField(input: string, output: string, name = 'FirmaJefe'): string {
   const script = path.join(path.dirname(output), `add-field-${process.pid}.js`);
   fs.writeFileSync(
     script,
-    `var doc = Document.openDocument(${JSON.stringify(input)});
-var pdf = doc.asPDF ? doc.asPDF() : doc;
+    `var pdf = new PDFDocument(${JSON.stringify(output)});
 var page = pdf.findPage(0);
 var acro = pdf.getTrailer().Root.AcroForm;
 if (!acro || acro.isNull()) { acro = pdf.addObject(pdf.newDictionary()); pdf.getTrailer().Root.AcroForm = acro; acro.Fields = pdf.newArray(); }
@@ -81,7 +80,6 @@ pdf.save(${JSON.stringify(output)}, 'incremental');
   );
   // Incremental save needs the output to start as a copy of the input.
   fs.copyFileSync(input, output);
-  fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace(`Document.openDocument(${JSON.stringify(input)})`, `Document.openDocument(${JSON.stringify(output)})`));
   execFileSync('mutool', ['run', script]);
   fs.rmSync(script, { force: true });
   return output;

@@ -53,8 +53,8 @@ export type SignPdfOptions = {
   output: string;
   signer: Signer;
   role: SignRole;
-  /** A certification signature with DocMDP permission 2 (forms and signatures) or 3 (also annotations). */
-  certify?: 2 | 3;
+  /** DocMDP permission of a certification signature: 1 no changes, 2 forms and signatures, 3 also annotations. */
+  certify?: 1 | 2 | 3;
   digest?: DigestName;
   /** Sign RSA keys with RSA-PSS instead of PKCS#1 v1.5. */
   pss?: boolean;

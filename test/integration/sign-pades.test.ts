@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src-main/api/result';
+import { openPdf } from '../../src-main/core/pdf/pdf-document';
+import { signPdf, type SignPdfOptions } from '../../src-main/core/signing/pades-signer';
+import { writePlainPdf, withEmptySignatureField, withXrefStreams } from '../helpers/pdf-fixtures';
+import { judge } from '../helpers/pdf-judges';
+import { pdfTestSigner } from '../helpers/pdf-signer';
+import { P12_PASSWORD, testPki } from '../helpers/pki';
+import { tempDir } from '../helpers/temp-home';
+
+const pki = testPki();
+const tmp = tempDir('casilla-sign-');
+afterAll(() => tmp.cleanup());
+const at = (name: string) => path.join(tmp.dir, name);
+const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+async function sign(input: string, output: string, extra: Partial<SignPdfOptions> = {}) {
+  return signPdf({ input, output, signer: pdfTestSigner('rsa'), role: 'visto-bueno', ...extra });
+}
+
+/** The output must start with every byte of the input: an incremental update changes nothing before it. */
+function expectAppendedOnly(input: string, output: string): void {
+  const a = fs.readFileSync(input);
+  const b = fs.readFileSync(output);
+  expect(b.length).toBeGreaterThan(a.length);
+  expect(b.subarray(0, a.length).equals(a)).toBe(true);
+}
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  await expect(p).rejects.toSatisfy((e: unknown) => e instanceof AppError && e.code === code);
+}
+
+describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
+  it('visa, visa, then firma: every signature stays valid and trusted', async () => {
+    const input = writePlainPdf(at('memo.pdf'), { pages: 3 });
+    const before = sha(input);
+    await sign(input, at('memo-v1.pdf'), { roleTitle: 'Jefe de Logística' });
+    await signPdf({ input: at('memo-v1.pdf'), output: at('memo-v2.pdf'), signer: pdfTestSigner('ec'), role: 'visto-bueno' });
+    const res = await signPdf({ input: at('memo-v2.pdf'), output: at('memo-firmado.pdf'), signer: pdfTestSigner('pss'), pss: true, role: 'firma', reason: 'Aprobado', location: 'Lima' });
+    expect(sha(input)).toBe(before);
+    expectAppendedOnly(at('memo-v2.pdf'), at('memo-firmado.pdf'));
+    expectAppendedOnly(input, at('memo-v1.pdf'));
+    const verdict = judge(at('memo-firmado.pdf'), pki.nssDir, 3, 1);
+    expect(verdict.fields).toEqual(['VoBo1', 'VoBo2', 'Firma1']);
+    expect(res).toMatchObject({ fieldName: 'Firma1', page: 3, level: 'B-B' });
+    // The stamp (field, widget, appearance, AcroForm and page updates) stays small besides the /Contents hole.
+    expect(res.bytesAdded - res.signatureBytes * 2).toBeLessThan(30 * 1024);
+    expect(fs.readdirSync(tmp.dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('signs files with cross-reference and object streams, answering with an xref stream', async () => {
+    const input = withXrefStreams(writePlainPdf(at('plain-for-xs.pdf'), { pages: 2 }), at('xs.pdf'));
+    const doc = openPdf(input);
+    expect(doc.lastXrefKind).toBe('stream');
+    doc.close();
+    await sign(input, at('xs-v1.pdf'));
+    await sign(at('xs-v1.pdf'), at('xs-v2.pdf'), { role: 'firma', digest: 'sha512', signer: pdfTestSigner('ec') });
+    expectAppendedOnly(input, at('xs-v1.pdf'));
+    const out = openPdf(at('xs-v2.pdf'));
+    expect(out.lastXrefKind).toBe('stream');
+    expect(out.revisions()).toHaveLength(3);
+    out.close();
+    judge(at('xs-v2.pdf'), pki.nssDir, 2);
+  });
+
+  it('signs into an existing empty field made by mutool, without creating another', async () => {
+    const input = withEmptySignatureField(writePlainPdf(at('plain-for-field.pdf')), at('with-field.pdf'), 'FirmaJefe');
+    const res = await sign(input, at('field-signed.pdf'), { field: 'FirmaJefe', role: 'firma', reason: 'Conforme' });
+    expect(res.fieldName).toBe('FirmaJefe');
+    expect(res.page).toBe(1);
+    const verdict = judge(at('field-signed.pdf'), pki.nssDir, 1);
+    expect(verdict.fields).toEqual(['FirmaJefe']);
+    await expectCode(sign(at('field-signed.pdf'), at('again.pdf'), { field: 'FirmaJefe' }), 'SIGN_FIELD_ALREADY_SIGNED');
+    await expectCode(sign(input, at('nofield.pdf'), { field: 'NoExiste' }), 'SIGN_FIELD_NOT_FOUND');
+    expect(fs.existsSync(at('again.pdf'))).toBe(false);
+  });
+
+  it('adds a visa to a PDF first signed by pdfsig -add-signature; both stay valid', async () => {
+    const input = writePlainPdf(at('plain-for-pdfsig.pdf'));
+    execFileSync('pdfsig', ['-nssdir', pki.nssDir, '-add-signature', '-nick', pki.nssSignerNick, '-kpw', '', input, at('by-pdfsig.pdf')], { stdio: 'pipe' });
+    judge(at('by-pdfsig.pdf'), pki.nssDir, 1);
+    await sign(at('by-pdfsig.pdf'), at('by-pdfsig-visa.pdf'), { signer: pdfTestSigner('ec'), digest: 'sha384' });
+    expectAppendedOnly(at('by-pdfsig.pdf'), at('by-pdfsig-visa.pdf'));
+    judge(at('by-pdfsig-visa.pdf'), pki.nssDir, 2);
+  });
+
+  it('certifies with DocMDP P=2, then accepts a visa; refuses any signature after P=1', async () => {
+    const input = writePlainPdf(at('plain-for-cert.pdf'));
+    await sign(input, at('cert2.pdf'), { role: 'firma', certify: 2 });
+    await sign(at('cert2.pdf'), at('cert2-visa.pdf'), { signer: pdfTestSigner('ec') });
+    judge(at('cert2-visa.pdf'), pki.nssDir, 2);
+    await expectCode(sign(at('cert2-visa.pdf'), at('cert-again.pdf'), { certify: 2 }), 'SIGN_CERTIFY_NOT_FIRST');
+    await sign(input, at('cert1.pdf'), { role: 'firma', certify: 1 });
+    judge(at('cert1.pdf'), pki.nssDir, 1);
+    await expectCode(sign(at('cert1.pdf'), at('cert1-visa.pdf')), 'SIGN_DOC_CERTIFIED_LOCKED');
+    expect(fs.existsSync(at('cert1-visa.pdf'))).toBe(false);
+  });
+
+  it('makes invisible signatures, visa initials on every page, and stamps with an image', async () => {
+    const input = writePlainPdf(at('plain-4p.pdf'), { pages: 4 });
+    const inv = await sign(input, at('invisible.pdf'), { stamp: { invisible: true } });
+    expect(inv.page).toBeNull();
+    const every = await sign(at('invisible.pdf'), at('every.pdf'), { stamp: { everyPage: true, page: 2, rect: [300, 40, 200, 70] } });
+    expect(every.page).toBe(2);
+    const png = fs.readFileSync(path.join(__dirname, '../../resources/demo/sello.png'));
+    await sign(at('every.pdf'), at('image.pdf'), { role: 'firma', stamp: { image: png } });
+    judge(at('image.pdf'), pki.nssDir, 3);
+    // Pages 1, 3 and 4 got the visa's initials; page 2 its full stamp; page 4 also the invisible and the firma widgets.
+    const doc = openPdf(at('image.pdf'));
+    const annotsPerPage = [0, 1, 2, 3].map((i) => doc.resolveArray(doc.page(i).dict.get('Annots'))?.items.length ?? 0);
+    doc.close();
+    expect(annotsPerPage).toEqual([1, 1, 1, 3]);
+    const mutoolPng = execFileSync('mutool', ['info', '-I', at('image.pdf')], { encoding: 'utf8' });
+    expect(mutoolPng).toMatch(/Images \(\d+\)/);
+  });
+
+  it('refuses encrypted PDFs and non-PDF input with clear errors, leaving no output', async () => {
+    const input = writePlainPdf(at('plain-for-enc.pdf'));
+    execFileSync('qpdf', ['--encrypt', 'u', 'o', '256', '--', input, at('enc.pdf')]);
+    await expectCode(sign(at('enc.pdf'), at('enc-out.pdf')), 'PDF_ENCRYPTED');
+    fs.writeFileSync(at('not.pdf'), 'hola, esto no es un PDF');
+    await expectCode(sign(at('not.pdf'), at('not-out.pdf')), 'PDF_INVALID');
+    await expectCode(sign(input, at('plain-for-enc.pdf')), 'SIGN_OUTPUT_SAME_AS_INPUT');
+    await expectCode(sign(input, at('p9.pdf'), { stamp: { page: 9 } }), 'SIGN_PAGE_OUT_OF_RANGE');
+    expect(fs.readdirSync(tmp.dir).filter((f) => /enc-out|not-out|p9|\.part$/.test(f))).toEqual([]);
+  });
+
+  it('signs with a legacy 3DES PKCS#12 and SHA-384 RSA-PSS', async () => {
+    expect(P12_PASSWORD).toBeTruthy();
+    const input = writePlainPdf(at('plain-legacy.pdf'));
+    await sign(input, at('legacy.pdf'), { signer: pdfTestSigner('pss', true), pss: true, digest: 'sha384', role: 'firma' });
+    judge(at('legacy.pdf'), pki.nssDir, 1, 1);
+  });
+});
