@@ -11,6 +11,7 @@ import type { CoreContext } from './core/context';
 import { appHandlers } from './services/app';
 import { auditHandlers } from './services/audit';
 import { settingsHandlers } from './services/settings';
+import { signHandlers } from './services/sign';
 import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
@@ -22,6 +23,7 @@ export function createHandlers(): HandlerTable {
     ...appHandlers,
     ...settingsHandlers,
     ...auditHandlers,
+    ...signHandlers,
     ...composeHandlers,
     ...outboxHandlers,
   };

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { appMethods, type AppOutputs } from './app';
 import { auditMethods, type AuditOutputs } from './audit';
 import { settingsMethods, type SettingsOutputs } from './settings';
+import { signMethods, type SignOutputs } from './sign';
 import { composeMethods, type ComposeOutputs } from './compose';
 import { outboxMethods, type OutboxOutputs } from './outbox';
 
@@ -16,11 +17,12 @@ export const methods = {
   ...appMethods,
   ...settingsMethods,
   ...auditMethods,
+  ...signMethods,
   ...composeMethods,
   ...outboxMethods,
 } as const;
 
-export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, ComposeOutputs, OutboxOutputs {}
+export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;

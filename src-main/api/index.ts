@@ -3,6 +3,7 @@ export * from './contract';
 export * from './app';
 export * from './settings';
 export * from './audit';
+export * from './sign';
 export * from './bridge';
 export * from './compose';
 export * from './outbox';

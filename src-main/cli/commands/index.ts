@@ -4,7 +4,8 @@ import { auditCommand } from './audit';
 import { doctorCommand } from './doctor';
 import { sandboxCommand } from './sandbox';
 import { serveCommand } from './serve';
+import { signCommand } from './sign';
 import { sendCommand } from './send';
 import { outboxCommand } from './outbox';
 
-export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand, sendCommand, outboxCommand];
+export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand, sendCommand, outboxCommand, signCommand];

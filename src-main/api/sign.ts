@@ -1,0 +1,116 @@
+/**
+ * Signing: inspect a PKCS#12 certificate, remember certificates (and optionally their passwords in the OS
+ * keychain), and sign one PDF or a batch (PAdES B-B/B-T, firma or visto bueno, visible or invisible stamp).
+ * The private key never crosses this contract: calls name a file or a remembered certificate, and a password.
+ *
+ * Error codes: CERT_NOT_PKCS12, CERT_BAD_PASSWORD, CERT_UNSUPPORTED, CERT_NO_KEY, CERT_EXPIRED,
+ * CERT_NOT_YET_VALID, CERT_KEY_USAGE, PDF_INVALID, PDF_ENCRYPTED, PDF_LIMIT, SIGN_DOC_CERTIFIED_LOCKED,
+ * SIGN_CERTIFY_NOT_FIRST, SIGN_FIELD_NOT_FOUND, SIGN_FIELD_ALREADY_SIGNED, SIGN_PAGE_OUT_OF_RANGE,
+ * SIGN_BAD_IMAGE, SIGN_TSA_FAILED, SIGN_TSA_MISSING, SIGN_OUTPUT_SAME_AS_INPUT, SIGN_FILE_UNREADABLE,
+ * SIGN_CERT_NOT_FOUND, SIGN_PASSWORD_REQUIRED.
+ */
+import { z } from 'zod';
+import type { ApiErrorData } from './result';
+
+const filePath = z.string().min(1).max(4096);
+
+/** Which certificate signs: a remembered one by id, or a file path. */
+const certificateRef = z
+  .object({
+    certificateId: z.string().min(1).max(64).optional(),
+    p12Path: filePath.optional(),
+    /** Omitted: the password remembered in the keychain for this certificate is used. */
+    password: z.string().max(1024).optional(),
+  })
+  .strict()
+  .refine((c) => Boolean(c.certificateId) !== Boolean(c.p12Path), { message: 'Indique un certificado guardado o un archivo .p12/.pfx' });
+
+export const signRoleSchema = z.enum(['firma', 'visto-bueno']);
+
+export const stampSchema = z
+  .object({
+    invisible: z.boolean().default(false),
+    page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).default('last'),
+    /** x, y, width, height in PDF points from the lower-left corner of the page. */
+    rect: z.tuple([z.number().min(-20_000).max(20_000), z.number().min(-20_000).max(20_000), z.number().min(10).max(2000), z.number().min(8).max(2000)]).optional(),
+    imagePath: filePath.optional(),
+    everyPage: z.boolean().default(false),
+    template: z.string().max(1000).optional(),
+    timeZone: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const signOptionsSchema = z
+  .object({
+    role: signRoleSchema.default('firma'),
+    /** Certification signature (first signature only): 2 allows forms and signatures, 3 also annotations. */
+    certify: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+    reason: z.string().max(500).optional(),
+    location: z.string().max(200).optional(),
+    roleTitle: z.string().max(200).optional(),
+    digest: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
+    pss: z.boolean().default(false),
+    level: z.enum(['B-B', 'B-T']).default('B-B'),
+    tsa: z.object({ url: z.url({ protocol: /^https?$/ }), username: z.string().max(200).optional(), password: z.string().max(500).optional() }).strict().optional(),
+    field: z.string().min(1).max(500).optional(),
+    stamp: stampSchema.default({ invisible: false, page: 'last', everyPage: false }),
+  })
+  .strict();
+
+export type CertificateInfo = {
+  name: string;
+  organization: string | null;
+  nationalId: { kind: 'DNI' | 'RUC' | 'RUN' | 'OTRO'; number: string } | null;
+  issuer: string;
+  serialNumber: string;
+  validFrom: string;
+  validTo: string;
+  keyUsage: string[];
+  keyAlgorithm: string;
+  fingerprintSha256: string;
+  /** Null when it can sign now; otherwise why not (expired, key usage...). */
+  problem: ApiErrorData | null;
+};
+
+export type SavedCertificate = { id: string; label: string; path: string; rememberPassword: boolean; info: Omit<CertificateInfo, 'problem'> };
+
+export type SignFileResult =
+  | { input: string; ok: true; output: string; fieldName: string; page: number | null; resumed: boolean }
+  | { input: string; ok: false; error: ApiErrorData };
+
+export const signMethods = {
+  'sign.inspectCertificate': { input: z.object({ p12Path: filePath, password: z.string().max(1024) }).strict(), progress: false },
+  'sign.certificates.list': { input: z.object({}).strict(), progress: false },
+  'sign.certificates.add': {
+    input: z
+      .object({ p12Path: filePath, password: z.string().max(1024), label: z.string().trim().min(1).max(120).optional(), rememberPassword: z.boolean().default(false) })
+      .strict(),
+    progress: false,
+  },
+  'sign.certificates.remove': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
+  'sign.start': {
+    input: z
+      .object({
+        files: z.array(filePath).min(1).max(1000),
+        /** Single file only: the exact output path. */
+        output: filePath.optional(),
+        /** Where `<name>-firmado.pdf` files go; default: next to each input. */
+        outDir: filePath.optional(),
+        certificate: certificateRef,
+        options: signOptionsSchema.default({ role: 'firma', digest: 'sha256', pss: false, level: 'B-B', stamp: { invisible: false, page: 'last', everyPage: false } }),
+        /** Resume an earlier batch with the same files: those already signed are skipped. */
+        batchId: z.string().min(1).max(64).optional(),
+      })
+      .strict()
+      .refine((s) => !s.output || s.files.length === 1, { message: 'La salida exacta solo se admite con un archivo', path: ['output'] }),
+    progress: true,
+  },
+} as const;
+
+export interface SignOutputs {
+  'sign.inspectCertificate': CertificateInfo;
+  'sign.certificates.list': SavedCertificate[];
+  'sign.certificates.add': SavedCertificate;
+  'sign.certificates.remove': { removed: true };
+  'sign.start': { batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number };
+}
