@@ -1,0 +1,161 @@
+/**
+ * Revocation of one certificate: what the signature carries first (the CMS adbe-revocationInfoArchival
+ * attribute and CMS crls, then the PDF's DSS), then, only when online checks are allowed, OCSP and CRL from
+ * the certificate's own URLs with short timeouts and size caps. The first definite answer wins.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { RevocationSource, RevocationSummary } from './report';
+import { revocationUrls, type Cert } from './certificate';
+import { CmsOid, signedAttribute, type CmsSignature } from './cms';
+import { readCrl } from './crl';
+import { ocspRequest, readOcspResponse, type CertStatusAnswer } from './ocsp';
+
+export type RevocationData = { ocsps: Uint8Array[]; crls: Uint8Array[] };
+
+export type RevocationOptions = {
+  online: boolean;
+  /** Per request; default 5 s. */
+  timeoutMs?: number;
+  /** Largest response accepted; default 10 MB (big national CRLs exist). */
+  maxBytes?: number;
+};
+
+export type RevocationResult = RevocationSummary & { problems: string[] };
+
+const OCSP_RI_FORMAT = '1.3.6.1.5.5.7.16.2';
+
+/** Revocation data carried inside the CMS: the Adobe signed attribute and the SignedData crls field. */
+export function revocationFromCms(cms: CmsSignature): RevocationData {
+  const out: RevocationData = { ocsps: [], crls: [] };
+  const attr = signedAttribute(cms.signerInfo, CmsOid.adbeRevocationInfoArchival);
+  if (attr instanceof asn1js.Sequence) {
+    for (const tagged of attr.valueBlock.value) {
+      if (!(tagged instanceof asn1js.Constructed)) continue;
+      const list = tagged.valueBlock.value[0];
+      if (!(list instanceof asn1js.Sequence)) continue;
+      for (const item of list.valueBlock.value) {
+        const der = new Uint8Array(item.toBER(false));
+        if (tagged.idBlock.tagNumber === 0) out.crls.push(der);
+        else if (tagged.idBlock.tagNumber === 1) out.ocsps.push(der);
+      }
+    }
+  }
+  for (const c of cms.signedData.crls ?? []) {
+    if (c instanceof pkijs.CertificateRevocationList) out.crls.push(new Uint8Array(c.toSchema().toBER(false)));
+    else if (c instanceof pkijs.OtherRevocationInfoFormat && c.otherRevInfoFormat === OCSP_RI_FORMAT) out.ocsps.push(new Uint8Array((c.otherRevInfo as asn1js.AsnType).toBER(false)));
+  }
+  return out;
+}
+
+/** A good/revoked answer, keeping the problems met before it (a dead OCSP server before a CRL answered). */
+function definite(a: CertStatusAnswer, source: RevocationSource, earlier: string[]): RevocationResult | null {
+  if (a.status === 'unknown') return null;
+  return { status: a.status, source, ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}), problems: [...earlier, ...a.problems] };
+}
+
+/**
+ * The revocation status of `cert` (issued by `issuer`). `embedded` lists sources in the order to try.
+ * Never throws: network failures and bad responses end as `unknown` with the problems seen.
+ */
+export async function checkRevocation(cert: Cert, issuer: Cert | null, embedded: Array<{ data: RevocationData; kind: 'embedded' | 'dss' }>, options: RevocationOptions): Promise<RevocationResult> {
+  const problems: string[] = [];
+  if (!issuer) return { status: 'unknown', source: 'none', problems: ['Sin el certificado emisor no se puede consultar la revocación.'] };
+  for (const { data, kind } of embedded) {
+    for (const der of data.ocsps) {
+      const a = readOcspResponse(der, cert, issuer);
+      const d = definite(a, kind === 'dss' ? 'dss-ocsp' : 'embedded-ocsp', problems);
+      if (d) return d;
+      problems.push(...a.problems);
+    }
+    for (const der of data.crls) {
+      const a = readCrl(der, cert, issuer);
+      const d = definite(a, kind === 'dss' ? 'dss-crl' : 'embedded-crl', problems);
+      if (d) return d;
+      problems.push(...a.problems);
+    }
+  }
+  if (!options.online) {
+    problems.push('No hay datos de revocación incluidos y la consulta en línea está desactivada.');
+    return { status: 'unknown', source: 'none', problems };
+  }
+  const urls = revocationUrls(cert);
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+  for (const url of urls.ocsp.filter(isHttp)) {
+    try {
+      const body = await httpFetch(url, { method: 'POST', body: ocspRequest(cert, issuer), contentType: 'application/ocsp-request' }, timeoutMs, maxBytes);
+      const a = readOcspResponse(body, cert, issuer);
+      const d = definite(a, 'online-ocsp', problems);
+      if (d) return d;
+      problems.push(...a.problems);
+    } catch (err: unknown) {
+      problems.push(`OCSP ${url}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  for (const url of urls.crl.filter(isHttp)) {
+    try {
+      const a = readCrl(await httpFetch(url, { method: 'GET' }, timeoutMs, maxBytes), cert, issuer);
+      const d = definite(a, 'online-crl', problems);
+      if (d) return d;
+      problems.push(...a.problems);
+    } catch (err: unknown) {
+      problems.push(`CRL ${url}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (!urls.ocsp.length && !urls.crl.length) problems.push('El certificado no indica servidores OCSP ni CRL.');
+  return { status: 'unknown', source: 'none', problems };
+}
+
+function isHttp(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+/**
+ * A bounded HTTP exchange: aborts after `timeoutMs`, refuses bodies over `maxBytes` and non-2xx answers.
+ * node:http rather than fetch: simple HTTP/1.0 responders (openssl ocsp, many CA appliances) answer without
+ * a length and wait for the client to close; `Connection: close` makes both sides agree.
+ */
+function httpFetch(url: string, req: { method: 'GET' | 'POST'; body?: Buffer; contentType?: string }, timeoutMs: number, maxBytes: number, redirects = 3): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const mod = u.protocol === 'https:' ? https : http;
+    const headers: Record<string, string | number> = { connection: 'close', accept: '*/*' };
+    if (req.body) {
+      headers['content-type'] = req.contentType ?? 'application/octet-stream';
+      headers['content-length'] = req.body.length;
+    }
+    const r = mod.request(u, { method: req.method, headers, timeout: timeoutMs }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+        res.resume();
+        httpFetch(new URL(res.headers.location, u).toString(), req, timeoutMs, maxBytes, redirects - 1).then(resolve, reject);
+        return;
+      }
+      if (status < 200 || status >= 300) {
+        res.resume();
+        reject(new Error(`respuesta HTTP ${status}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      res.on('data', (c: Buffer) => {
+        total += c.length;
+        if (total > maxBytes) {
+          r.destroy(new Error(`respuesta de más de ${maxBytes} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('error', reject);
+    });
+    const timer = setTimeout(() => r.destroy(new Error(`sin respuesta en ${timeoutMs} ms`)), timeoutMs);
+    r.on('close', () => clearTimeout(timer));
+    r.on('timeout', () => r.destroy(new Error(`sin respuesta en ${timeoutMs} ms`)));
+    r.on('error', (err: NodeJS.ErrnoException) => reject(err.code ? new Error(`no se pudo conectar (${err.code})`) : err));
+    r.end(req.body);
+  });
+}

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certsFromPem, revocationUrls, type Cert } from '../../src-main/core/verify/certificate';
+import { readCrl } from '../../src-main/core/verify/crl';
+import { checkRevocation } from '../../src-main/core/verify/revocation';
+import { freePort, startCrlServer, startOcspResponder } from '../helpers/ocsp-responder';
+import { tempDir } from '../helpers/temp-home';
+import { makePki, type Pki } from '../helpers/verify-pki';
+
+let pki: Pki;
+let tmp: { dir: string; cleanup: () => void };
+let ocsp: Awaited<ReturnType<typeof startOcspResponder>>;
+let crlServer: Awaited<ReturnType<typeof startCrlServer>>;
+let deadPort: number;
+const load = (file: string): Cert => certsFromPem(fs.readFileSync(file, 'utf8'))[0]!;
+let inter: Cert;
+
+beforeAll(async () => {
+  tmp = tempDir('verify-rev-');
+  const [ocspPort, crlPort] = [await freePort(), await freePort()];
+  deadPort = await freePort();
+  pki = makePki(path.join(tmp.dir, 'pki'), { ocspUrl: `http://127.0.0.1:${ocspPort}/`, crlUrl: `http://127.0.0.1:${crlPort}/ca.crl` });
+  inter = load(pki.interPem);
+  ocsp = await startOcspResponder(pki, ocspPort);
+  crlServer = await startCrlServer(() => pki.crlDer, crlPort);
+});
+afterAll(async () => {
+  await ocsp?.stop();
+  await crlServer?.stop();
+  tmp.cleanup();
+});
+
+describe('online OCSP with openssl ocsp on 127.0.0.1', () => {
+  it('answers good for a valid certificate', async () => {
+    const r = await checkRevocation(load(pki.leaf('signer').cert), inter, [], { online: true });
+    expect(r, r.problems.join(' / ')).toMatchObject({ status: 'good', source: 'online-ocsp' });
+  });
+
+  it('answers revoked with the revocation date', async () => {
+    const r = await checkRevocation(load(pki.leaf('revoked').cert), inter, [], { online: true });
+    expect(r.status).toBe('revoked');
+    expect(r.source).toBe('online-ocsp');
+    expect(Math.abs(Date.parse(r.revokedAt!) - Date.now())).toBeLessThan(10 * 60_000);
+  });
+});
+
+describe('CRL', () => {
+  it('falls back to the CRL served on 127.0.0.1 when OCSP does not answer', async () => {
+    const leaf = load(pki.leaf('revoked').cert);
+    expect(revocationUrls(leaf).crl).toEqual([crlServer.url]);
+    // The OCSP responder goes away: the CRL must decide.
+    await ocsp.stop();
+    try {
+      const before = crlServer.hits();
+      const r = await checkRevocation(leaf, inter, [], { online: true, timeoutMs: 2000 });
+      expect(r, r.problems.join(' / ')).toMatchObject({ status: 'revoked', source: 'online-crl' });
+      expect(crlServer.hits()).toBe(before + 1);
+      expect(r.problems.join(' ')).toMatch(/OCSP/);
+      const good = await checkRevocation(load(pki.leaf('signer').cert), inter, [], { online: true, timeoutMs: 2000 });
+      expect(good).toMatchObject({ status: 'good', source: 'online-crl' });
+    } finally {
+      const port = Number(new URL(ocsp.url).port);
+      ocsp = await startOcspResponder(pki, port);
+    }
+  });
+
+  it('refuses a CRL not signed by the issuer', () => {
+    const der = Buffer.from(fs.readFileSync(pki.crlDer));
+    der[der.length - 10] = (der[der.length - 10] ?? 0) ^ 0xff;
+    expect(readCrl(der, load(pki.leaf('revoked').cert), inter)).toMatchObject({ status: 'unknown' });
+    // The same CRL checked against another issuer key.
+    expect(readCrl(fs.readFileSync(pki.crlDer), load(pki.leaf('revoked').cert), load(pki.rootPem)).status).toBe('unknown');
+  });
+});
+
+describe('embedded data and offline mode', () => {
+  it('uses embedded CRLs first and never touches the network', async () => {
+    const before = crlServer.hits();
+    const r = await checkRevocation(load(pki.leaf('revoked').cert), inter, [{ data: { ocsps: [], crls: [fs.readFileSync(pki.crlDer)] }, kind: 'dss' }], { online: false });
+    expect(r).toMatchObject({ status: 'revoked', source: 'dss-crl' });
+    expect(crlServer.hits()).toBe(before);
+  });
+
+  it('is unknown offline without embedded data', async () => {
+    const r = await checkRevocation(load(pki.leaf('signer').cert), inter, [], { online: false });
+    expect(r).toMatchObject({ status: 'unknown', source: 'none' });
+    expect(r.problems.join(' ')).toMatch(/desactivada/);
+  });
+
+  it('is unknown, within the timeout, when the servers are unreachable', async () => {
+    const dir = path.join(tmp.dir, 'dead');
+    const dead = makePki(dir, { ocspUrl: `http://127.0.0.1:${deadPort}/`, crlUrl: `http://127.0.0.1:${deadPort}/x.crl` });
+    const r = await checkRevocation(load(dead.leaf('signer').cert), load(dead.interPem), [], { online: true, timeoutMs: 1000 });
+    expect(r.status).toBe('unknown');
+    expect(r.problems.join(' ')).toMatch(/no se pudo conectar/);
+  });
+});
