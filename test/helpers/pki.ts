@@ -5,7 +5,8 @@
  *
  * Built once per test process (one folder per pid) because key generation is the slow part.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,8 @@ export type TestPki = {
   keyPem: Record<SignerName, string>;
   /** Nickname of the RSA signer's key in the NSS db (for `pdfsig -add-signature -nick`). */
   nssSignerNick: string;
+  /** `openssl ts -reply -config` file of the test TSA. */
+  tsaConfig: string;
 };
 
 let cached: TestPki | null = null;
@@ -70,6 +73,12 @@ authorityKeyIdentifier = keyid:always
 basicConstraints = critical, CA:false
 keyUsage = critical, digitalSignature, nonRepudiation
 extendedKeyUsage = emailProtection
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ v3_tsa ]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 [ v3_nousage ]
@@ -149,6 +158,34 @@ export function testPki(): TestPki {
     keyPem[s.name] = path.join(dir, `${s.name}.key`);
   }
 
+  // The time-stamping authority: its own key and a certificate for timeStamping only.
+  genKey('rsa', 'tsa.key', dir);
+  run('openssl', ['req', '-new', '-config', 'ca.cnf', '-key', 'tsa.key', '-subj', '/C=PE/O=Casilla Pruebas/CN=Casilla TSA de Prueba', '-out', 'tsa.csr'], dir);
+  issue(dir, 'inter', 'tsa.csr', 'tsa.pem', 'v3_tsa', '/C=PE/O=Casilla Pruebas/CN=Casilla TSA de Prueba');
+  fs.writeFileSync(path.join(dir, 'tsaserial'), '01\n');
+  fs.writeFileSync(
+    path.join(dir, 'tsa.cnf'),
+    [
+      '[ tsa ]',
+      'default_tsa = tsa_config',
+      '[ tsa_config ]',
+      `serial = ${path.join(dir, 'tsaserial')}`,
+      'crypto_device = builtin',
+      `signer_cert = ${path.join(dir, 'tsa.pem')}`,
+      `certs = ${chain}`,
+      `signer_key = ${path.join(dir, 'tsa.key')}`,
+      'signer_digest = sha256',
+      'default_policy = 1.2.3.4.1',
+      'digests = sha256, sha384, sha512',
+      'accuracy = secs:1',
+      'ordering = yes',
+      'tsa_name = no',
+      'ess_cert_id_chain = no',
+      'ess_cert_id_alg = sha256',
+      '',
+    ].join('\n'),
+  );
+
   const nss = path.join(dir, 'nss');
   fs.mkdirSync(nss);
   run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password'], dir);
@@ -166,8 +203,59 @@ export function testPki(): TestPki {
     certPem,
     keyPem,
     nssSignerNick: 'rsa',
+    tsaConfig: path.join(dir, 'tsa.cnf'),
   };
   fs.writeFileSync(done, JSON.stringify(pki));
   cached = pki;
   return pki;
+}
+
+export type TestTsa = { url: string; requests: number; close: () => Promise<void> };
+
+/**
+ * A real RFC 3161 TSA on 127.0.0.1: `openssl ts -reply` behind a tiny HTTP server. With `auth`, requests without
+ * the right Basic credentials get 401.
+ */
+export async function startTestTsa(auth?: { username: string; password: string }): Promise<TestTsa> {
+  const pki = testPki();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-tsa-'));
+  let counter = 0;
+  const state = { requests: 0 };
+  const server = http.createServer((req, res) => {
+    const expected = auth ? 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64') : null;
+    if (expected && req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="tsa"' }).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      state.requests++;
+      const n = ++counter;
+      const query = path.join(work, `q${n}.tsq`);
+      const reply = path.join(work, `r${n}.tsr`);
+      fs.writeFileSync(query, Buffer.concat(chunks));
+      execFile('openssl', ['ts', '-reply', '-config', pki.tsaConfig, '-queryfile', query, '-out', reply], (err) => {
+        if (err) {
+          res.writeHead(500).end(String(err));
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/timestamp-reply' }).end(fs.readFileSync(reply));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/tsa`,
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        fs.rmSync(work, { recursive: true, force: true });
+      }),
+  };
 }
