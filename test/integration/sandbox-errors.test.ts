@@ -108,7 +108,7 @@ describe('read endpoint error codes', () => {
     expect(await t.client.messageStatus('0123456789abcdef01234567')).toMatchObject({ kind: 'permanent', code: 'ERR022' });
   });
 
-  it('ERR023 for an invalid RUN, ERR024 for a RUN not among the recipients, ERR025 while pending', async () => {
+  it('ERR023 for an invalid RUN, ERR024 for a RUN not among the recipients', async () => {
     expect(await t.client.getReceipt(messageId, 0)).toMatchObject({ kind: 'permanent', code: 'ERR023' });
     expect(await t.client.citizenPending(123456789)).toMatchObject({ kind: 'permanent', code: 'ERR023', message: 'RUN no válido' });
     expect(await t.client.getReceipt(messageId, 11111111)).toMatchObject({ kind: 'permanent', code: 'ERR024' });
