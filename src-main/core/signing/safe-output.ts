@@ -10,6 +10,7 @@ export type TempOutput = { fd: number; tempPath: string; finalPath: string };
 
 export function createTempOutput(finalPath: string): TempOutput {
   const dir = path.dirname(finalPath);
+  removeStaleTemps(dir, path.basename(finalPath));
   const tempPath = path.join(dir, `.${path.basename(finalPath)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`);
   const fd = fs.openSync(tempPath, 'wx', 0o644);
   return { fd, tempPath, finalPath };
@@ -39,4 +40,30 @@ export function abandonTempOutput(out: TempOutput): void {
     // already closed
   }
   fs.rmSync(out.tempPath, { force: true });
+}
+
+/** Removes temp files of this output left by a process that died (killed or crashed) mid-write. */
+function removeStaleTemps(dir: string, base: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // the open below reports a missing directory clearly
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.part')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

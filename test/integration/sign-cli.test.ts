@@ -1,0 +1,101 @@
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePlainPdf } from '../helpers/pdf-fixtures';
+import { judge } from '../helpers/pdf-judges';
+import { P12_PASSWORD, testPki } from '../helpers/pki';
+import { tempDir } from '../helpers/temp-home';
+
+const root = path.resolve(__dirname, '../..');
+// Bundled next to node_modules so the native externals resolve; rebuilt from the current sources.
+const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-sign-cli-${process.pid}`, 'cli.cjs');
+const pki = testPki();
+const tmp = tempDir('casilla-sign-cli-');
+const at = (name: string) => path.join(tmp.dir, name);
+const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+beforeAll(async () => {
+  await build({ entryPoints: [path.join(root, 'src-main/cli/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cliBundle, external: ['electron', 'better-sqlite3', 'keytar'], logLevel: 'error' });
+});
+afterAll(() => {
+  fs.rmSync(path.dirname(cliBundle), { recursive: true, force: true });
+  tmp.cleanup();
+});
+
+function cli(args: string[], env: Record<string, string> = {}, input?: string) {
+  return spawnSync(process.execPath, [cliBundle, '--home', at('home'), ...args], { encoding: 'utf8', env: { ...process.env, P12PW: P12_PASSWORD, ...env }, ...(input !== undefined ? { input } : {}) });
+}
+
+describe('casilla sign (CLI)', () => {
+  it('signs a batch into --out-dir, reports per file, keeps going past a bad file, and audits each signature', () => {
+    const a = writePlainPdf(at('a.pdf'));
+    const b = writePlainPdf(at('b.pdf'), { pages: 3 });
+    fs.writeFileSync(at('roto.pdf'), '%PDF-1.7\nbasura sin xref\n');
+    fs.mkdirSync(at('out'));
+    const r = cli(['--json', 'sign', a, at('roto.pdf'), b, '--out-dir', at('out'), '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--visa', '--role', 'Asesor Legal', '--every-page']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { signed: number; failed: number; results: Array<{ ok: boolean; error?: { code: string } }> };
+    expect(out.signed).toBe(2);
+    expect(out.results.map((x) => x.ok)).toEqual([true, false, true]);
+    expect(out.results[1]?.error?.code).toBe('PDF_INVALID');
+    judge(at('out/a-firmado.pdf'), pki.nssDir, 1);
+    judge(at('out/b-firmado.pdf'), pki.nssDir, 1);
+    const audit = cli(['--json', 'audit', 'list', '--action', 'sign']);
+    const entries = JSON.parse(audit.stdout) as Array<{ subject: string; details: Record<string, unknown> }>;
+    expect(entries.map((e) => e.subject).sort()).toEqual([at('out/a-firmado.pdf'), at('out/b-firmado.pdf')]);
+    expect(JSON.stringify(entries)).not.toContain(P12_PASSWORD);
+  });
+
+  it('reads the password from stdin without --password-env and exits 1 on a wrong one, 2 on a non-PKCS#12 file', () => {
+    const input = writePlainPdf(at('c.pdf'));
+    const ok = cli(['sign', input, '-o', at('c-ok.pdf'), '--p12', pki.p12.ec, '--reason', 'Aprobado', '--page', '1', '--rect', '50,50,200,60'], {}, P12_PASSWORD + '\n');
+    expect(ok.status).toBe(0);
+    judge(at('c-ok.pdf'), pki.nssDir, 1);
+    const wrong = cli(['sign', input, '-o', at('c-bad.pdf'), '--p12', pki.p12.ec], {}, 'incorrecta\n');
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain('CERT_BAD_PASSWORD');
+    const notP12 = cli(['sign', input, '-o', at('c-bad.pdf'), '--p12', input, '--password-env', 'P12PW']);
+    expect(notP12.status).toBe(2);
+    expect(notP12.stderr).toContain('CERT_NOT_PKCS12');
+    const usage = cli(['sign', input, at('a.pdf'), '-o', at('x.pdf'), '--p12', pki.p12.ec, '--password-env', 'P12PW']);
+    expect(usage.status).toBe(2);
+    for (const [name, code] of [['expired', 'CERT_EXPIRED'], ['nousage', 'CERT_KEY_USAGE']] as const) {
+      const r = cli(['sign', input, '-o', at('c-bad.pdf'), '--p12', pki.p12[name], '--password-env', 'P12PW']);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(code);
+    }
+    expect(fs.existsSync(at('c-bad.pdf'))).toBe(false);
+  });
+
+  it('killed mid-write (SIGKILL) leaves the input untouched and no output; a rerun completes', async () => {
+    const big = writePlainPdf(at('grande.pdf'), { paddingBytes: 120 * 1024 * 1024 });
+    const before = sha(big);
+    const output = at('grande-firmado.pdf');
+    const child = spawn(process.execPath, [cliBundle, '--home', at('home'), 'sign', big, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW'], {
+      env: { ...process.env, P12PW: P12_PASSWORD },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Kill as soon as the temp file has data in it: the process is then in the middle of writing.
+    let part: string | undefined;
+    for (;;) {
+      part = fs.readdirSync(tmp.dir).find((f) => f.startsWith('.grande-firmado.pdf.') && f.endsWith('.part'));
+      if (part && fs.statSync(path.join(tmp.dir, part)).size > 0) break;
+      if (child.exitCode !== null) throw new Error('el proceso terminó antes de poder interrumpirlo');
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(fs.existsSync(output)).toBe(false);
+    expect(sha(big)).toBe(before);
+    // What was written went to the hidden temp file only, and it is incomplete.
+    expect(fs.statSync(path.join(tmp.dir, part)).size).toBeLessThan(fs.statSync(big).size);
+    const rerun = cli(['sign', big, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--invisible']);
+    expect(rerun.status).toBe(0);
+    expect(fs.existsSync(path.join(tmp.dir, part))).toBe(false);
+    expect(sha(big)).toBe(before);
+    judge(output, pki.nssDir, 1);
+  });
+});
