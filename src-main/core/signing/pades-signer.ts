@@ -82,7 +82,7 @@ export type SignPdfResult = {
   signatureBytes: number;
 };
 
-const COPY_CHUNK = 1 << 20;
+const COPY_CHUNK = 4 << 20;
 
 export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
   if (path.resolve(opts.input) === path.resolve(opts.output)) {
@@ -131,7 +131,7 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   const out = createTempOutput(opts.output);
   try {
     const hash = crypto.createHash(digest);
-    await copyAndHash(doc, out.fd, hash, opts);
+    await copyAndHash(doc, out.tempPath, hash, opts);
     hash.update(bytes.subarray(0, contentsAt));
     hash.update(bytes.subarray(contentsEnd));
     writeAll(out.fd, bytes, base);
@@ -161,8 +161,15 @@ function writeAll(fd: number, buf: Buffer, position: number): void {
   while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
 }
 
-/** Copies the original bytes to the temp file while feeding them to the hash: one read pass, 1 MB of memory. */
-async function copyAndHash(doc: PdfDocument, fd: number, hash: crypto.Hash, opts: SignPdfOptions): Promise<void> {
+/**
+ * Copies the original bytes to the temp file and hashes them. The copy runs in the kernel (copy_file_range,
+ * on libuv's thread pool) while this thread reads and hashes the input in 4 MB chunks, so the two overlap and
+ * memory stays flat whatever the file size. The file must not change while signing: its size is re-checked.
+ */
+async function copyAndHash(doc: PdfDocument, tempPath: string, hash: crypto.Hash, opts: SignPdfOptions): Promise<void> {
+  const copying = fs.promises.copyFile(doc.path, tempPath);
+  // Reported once the hash is done; a failed copy must not become an unhandled rejection meanwhile.
+  copying.catch(() => undefined);
   const input = await fs.promises.open(doc.path, 'r');
   try {
     const buf = Buffer.allocUnsafe(COPY_CHUNK);
@@ -172,11 +179,9 @@ async function copyAndHash(doc: PdfDocument, fd: number, hash: crypto.Hash, opts
       opts.signal?.throwIfAborted();
       const { bytesRead } = await input.read(buf, 0, Math.min(COPY_CHUNK, doc.size - pos), pos);
       if (bytesRead === 0) throw new AppError(SignErrorCodes.fileUnreadable, 'El archivo de entrada cambió mientras se firmaba.');
-      const chunk = buf.subarray(0, bytesRead);
-      hash.update(chunk);
-      writeAll(fd, chunk, pos);
+      hash.update(buf.subarray(0, bytesRead));
       pos += bytesRead;
-      if (opts.onProgress && pos - lastReport >= 8 * COPY_CHUNK) {
+      if (opts.onProgress && pos - lastReport >= 4 * COPY_CHUNK) {
         lastReport = pos;
         opts.onProgress(0.95 * (pos / doc.size));
       }
@@ -184,6 +189,8 @@ async function copyAndHash(doc: PdfDocument, fd: number, hash: crypto.Hash, opts
   } finally {
     await input.close();
   }
+  await copying;
+  if (fs.statSync(tempPath).size !== doc.size) throw new AppError(SignErrorCodes.fileUnreadable, 'El archivo de entrada cambió mientras se firmaba.');
 }
 
 const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
