@@ -89,7 +89,9 @@ export class CasillaClient {
 
   constructor(private readonly options: CasillaClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '') + '/notificador/';
-    this.limiter = new TokenBucket(options.ratePerSecond ?? DEFAULTS.ratePerSecond);
+    // No burst on our side: calls are spaced evenly, so network jitter can never bunch them past the
+    // server's per-second window (which does allow a burst).
+    this.limiter = new TokenBucket(options.ratePerSecond ?? DEFAULTS.ratePerSecond, { burst: 1 });
   }
 
   /** POST sendMessage with the `data` JSON part and one `attachments` part per file. */

@@ -47,10 +47,13 @@ export class TokenBucket {
     }
   }
 
-  /** Pushes the next token into the future (a server said Retry-After): every caller waits, not just one. */
+  /**
+   * Pushes the next token at least `ms` into the future (a server said Retry-After): every caller waits, not
+   * just one. Several 429s answering the same burst do not add up: the longest wait wins.
+   */
   pause(ms: number): void {
     this.refill();
-    this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.ratePerSecond;
+    this.tokens = Math.min(this.tokens, 1 - (ms / 1000) * this.ratePerSecond);
   }
 }
 
