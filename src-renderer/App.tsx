@@ -118,7 +118,7 @@ function Shell(props: {
           )}
           {screen === 'sign' && <SignScreen />}
           {screen === 'verify' && <VerifyScreen />}
-          {screen === 'compose' && <ComposeScreen />}
+          {screen === 'compose' && <ComposeScreen onQueued={() => onScreen('outbox')} />}
           {screen === 'outbox' && <OutboxScreen />}
           {screen === 'settings' && <SettingsScreen prefs={prefs} info={info} onSaved={onPrefs} />}
         </main>

@@ -91,3 +91,12 @@ export async function uploadFile(file: File): Promise<Result<{ path: string; nam
     return { ok: false, error: { code: 'NETWORK', message: err instanceof Error ? err.message : String(err) } };
   }
 }
+
+/** A path the core can read for a file the user picked: its own path in Electron, an uploaded copy in the browser. */
+export async function pathForFile(file: File): Promise<Result<{ path: string; name: string }>> {
+  if (window.casilla) {
+    const p = window.casilla.bridge.pathForFile(file);
+    return p ? { ok: true, value: { path: p, name: file.name } } : { ok: false, error: { code: 'FILE_NO_PATH', message: file.name } };
+  }
+  return uploadFile(file);
+}

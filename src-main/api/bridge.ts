@@ -19,6 +19,8 @@ export type CasillaBridge = { [D in Domain]: DomainFunctions<D> } & {
     /** Subscribes to core events; returns the unsubscribe function (fits a React effect's cleanup). */
     subscribe(fn: (event: AppEvent) => void): () => void;
     cancel(opId: string): Promise<void>;
+    /** The path of a file the user dropped or picked (Electron's webUtils); the renderer never reads it itself. */
+    pathForFile(file: unknown): string;
   };
 };
 

@@ -40,6 +40,9 @@ export const composeMethods = {
   'compose.sanitize': { input: z.object({ html: z.string().max(200_000) }).strict(), progress: false },
   'compose.queue': { input: composeRequestSchema, progress: false },
   'compose.institution': { input: z.object({ refresh: z.boolean().default(false) }).strict(), progress: false },
+  /** The draft being composed, saved as the user types (one per user; a crash loses nothing typed). */
+  'compose.saveDraft': { input: z.object({ draft: z.record(z.string(), z.unknown()) }).strict(), progress: false },
+  'compose.loadDraft': { input: z.object({}).strict(), progress: false },
 } as const;
 
 export interface ComposeOutputs {
@@ -48,4 +51,6 @@ export interface ComposeOutputs {
   'compose.sanitize': { html: string; text: string };
   'compose.queue': { envioId: string; messageIds: string[] };
   'compose.institution': { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string | null; offline: boolean };
+  'compose.saveDraft': { savedAt: string };
+  'compose.loadDraft': { draft: Record<string, unknown> | null; savedAt: string | null };
 }

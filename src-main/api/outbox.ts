@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-export const OUTBOX_STATES = ['draft', 'queued', 'sending', 'accepted', 'tracking', 'done', 'failed', 'needs_reconciliation', 'cancelled'] as const;
+export const OUTBOX_STATES = [
+  'draft',
+  'queued',
+  'sending',
+  'accepted',
+  'tracking',
+  'done',
+  'failed',
+  'needs_reconciliation',
+  'cancelled',
+] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 export type OutboxRecipient = {
@@ -86,6 +96,7 @@ export const outboxMethods = {
   },
   'outbox.stats': { input: z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(), progress: false },
   'outbox.sync': { input: z.object({}).strict(), progress: true },
+  'outbox.exportCsv': { input: z.object({}).strict(), progress: false },
 } as const;
 
 export interface OutboxOutputs {
@@ -96,4 +107,5 @@ export interface OutboxOutputs {
   'outbox.reconcile': OutboxSummary;
   'outbox.stats': OutboxStats;
   'outbox.sync': { sent: number; polled: number; failed: number; reconcile: number };
+  'outbox.exportCsv': { csv: string; rows: number };
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openCore, type CoreContext } from '../core/context';
 import { resolveHome } from '../core/home';
 import { createHandlers } from '../services';
+import { startBackgroundWork } from '../services/background';
 import { registerIpc } from './ipc';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { APP_ORIGIN, hardenSession, hardenWebContents, secureWebPreferences } from './security';
@@ -41,6 +42,7 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   registerIpc(core, createHandlers(), () => win?.webContents ?? null);
+  void startBackgroundWork(core);
   Menu.setApplicationMenu(null);
   win = new BrowserWindow({
     width: 1280,

@@ -2,7 +2,7 @@
  * Runs in Electron's sandboxed preload: exposes `window.casilla`, named functions grouped by domain and built
  * from the contract, plus event subscription. Imports only `electron` and `api/`.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { IpcChannels, splitMethod } from '../api/bridge';
 import { methodNames, type AppEvent } from '../api/contract';
 
@@ -20,6 +20,7 @@ casilla.bridge = {
     return () => ipcRenderer.removeListener(IpcChannels.event, listener);
   },
   cancel: (opId: string) => ipcRenderer.invoke(IpcChannels.cancel, opId),
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('casilla', casilla);

@@ -49,9 +49,13 @@ export function clientFactory(core: CoreContext, overrides: BackendOverride[] = 
       let secret = override?.clientSecret ?? null;
       if (!secret && target.profileId !== 'cli') secret = await core.settings.profileSecret(target.profileId);
       if (!secret) {
-        throw new AppError('BACKEND_NO_SECRET', `Falta el client secret para ${target.backendUrl} (perfil ${target.profileId}). Configúrelo o use --client-secret-env.`, {
-          backendUrl: target.backendUrl,
-        });
+        throw new AppError(
+          'BACKEND_NO_SECRET',
+          `Falta el client secret para ${target.backendUrl} (perfil ${target.profileId}). Configúrelo o use --client-secret-env.`,
+          {
+            backendUrl: target.backendUrl,
+          },
+        );
       }
       client = new CasillaClient({ baseUrl: target.backendUrl, clientId: target.clientId, clientSecret: secret });
     }

@@ -59,12 +59,25 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     const info = await institutionInfo(core, input.refresh);
     return { procedures: info.procedures, signatures: info.signatures, cachedAt: info.cachedAt || null, offline: info.offline };
   },
+  'compose.saveDraft': (input, { core }) => {
+    const text = JSON.stringify(input.draft);
+    if (text.length > 1_000_000) throw new AppError('DRAFT_TOO_LARGE', 'El borrador es demasiado grande para guardarlo.');
+    const savedAt = new Date().toISOString();
+    core.settings.set('compose.draft', { draft: input.draft, savedAt });
+    return { savedAt };
+  },
+  'compose.loadDraft': (_input, { core }) =>
+    core.settings.get<{ draft: Record<string, unknown>; savedAt: string }>('compose.draft') ?? { draft: null, savedAt: null },
   'compose.queue': async (input, { core }) => {
     const rt = outboxRuntime(core);
     const groups = input.groups.map((g) => {
       const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name)));
       if (parsed.problems.length) {
-        throw new AppError('RECIPIENTS_INVALID', `Hay ${parsed.problems.length} destinatario(s) no válido(s); corríjalos antes de enviar.`, { problems: parsed.problems });
+        throw new AppError(
+          'RECIPIENTS_INVALID',
+          `Hay ${parsed.problems.length} destinatario(s) no válido(s); corríjalos antes de enviar.`,
+          { problems: parsed.problems },
+        );
       }
       return { recipients: parsed.recipients, attachments: g.attachments };
     });
@@ -83,7 +96,9 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
         webhookUrl: input.webhookUrl,
         groups,
       },
-      cache ? { procedures: cache.procedures.map((p) => ({ code: p.code, stage: p.stage })), signatureUids: cache.signatures.map((s) => s.uid) } : {},
+      cache
+        ? { procedures: cache.procedures.map((p) => ({ code: p.code, stage: p.stage })), signatureUids: cache.signatures.map((s) => s.uid) }
+        : {},
       { draft: input.draft ?? false },
     );
     rt.sender.notify();
@@ -91,4 +106,3 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     return result;
   },
 };
-

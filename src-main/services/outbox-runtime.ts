@@ -9,7 +9,10 @@ export type OutboxRuntime = { repo: OutboxRepository; store: AttachmentStore; se
 const runtimes = new WeakMap<CoreContext, OutboxRuntime>();
 
 /** The outbox of this process: one repository, one attachment store, one sender. */
-export function outboxRuntime(core: CoreContext, options: { overrides?: BackendOverride[]; sender?: Partial<SenderOptions> } = {}): OutboxRuntime {
+export function outboxRuntime(
+  core: CoreContext,
+  options: { overrides?: BackendOverride[]; sender?: Partial<SenderOptions> } = {},
+): OutboxRuntime {
   let rt = runtimes.get(core);
   if (!rt) {
     const repo = new OutboxRepository(core.db, core.audit);

@@ -24,13 +24,24 @@ export type OutboxEnv = {
   cleanup(): Promise<void>;
 };
 
-export type SandboxMessage = { id: string; idempotency_key: string | null; subject: string; recipients: { rol_unico: number; ddu_type: string; message_status: string }[]; attachments: { name: string; sha256: string }[] };
+export type SandboxMessage = {
+  id: string;
+  idempotency_key: string | null;
+  subject: string;
+  recipients: { rol_unico: number; ddu_type: string; message_status: string }[];
+  attachments: { name: string; sha256: string }[];
+};
 
 /** A real core (temp folder, real SQLite), a real sandbox over HTTP, and a sender with fast timings. */
 export async function outboxEnv(options: { faults?: string; sender?: Partial<SenderOptions>; rate?: number } = {}): Promise<OutboxEnv> {
   const { core, home, cleanup } = tempCore({ secrets: undefined });
   const sbDir = tempDir('casilla-sandbox-');
-  const sandbox = await startSandbox({ dataDir: sbDir.dir, emailDelayMs: 30, rate: options.rate ?? 1000, ...(options.faults ? { faults: options.faults } : {}) });
+  const sandbox = await startSandbox({
+    dataDir: sbDir.dir,
+    emailDelayMs: 30,
+    rate: options.rate ?? 1000,
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
   const override = { baseUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId, clientSecret: sandbox.institution.clientSecret };
   const target: BackendTarget = { profileId: 'cli', backendUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId };
   const repo = new OutboxRepository(core.db, core.audit);

@@ -31,7 +31,11 @@ describe('the outbox against the sandbox over HTTP', () => {
     const pdf = writePdf(dir, 'resolucion.pdf');
     const original = crypto.createHash('sha256').update(fs.readFileSync(pdf)).digest('hex');
     // 33333333 has a casilla, 33333351 is excepcionado; 12345678 is derived by the sandbox.
-    const { messageIds } = await queueNotification(e, e.target, request('Resolución 123', recipients('33.333.333-3', '33333351-1', '12345678-5'), [{ path: pdf }]));
+    const { messageIds } = await queueNotification(
+      e,
+      e.target,
+      request('Resolución 123', recipients('33.333.333-3', '33333351-1', '12345678-5'), [{ path: pdf }]),
+    );
     // A later edit of the original changes nothing: the snapshot is what goes out.
     fs.writeFileSync(pdf, 'changed');
     expect(e.repo.row(messageIds[0]!).state).toBe('queued');
@@ -76,7 +80,9 @@ describe('the outbox against the sandbox over HTTP', () => {
     const dir = fs.mkdtempSync(path.join(e.home, 'files-'));
     const fake = path.join(dir, 'informe.pdf');
     fs.writeFileSync(fake, 'this is not a pdf');
-    await expect(queueNotification(e, e.target, request('Con adjunto falso', recipients('33333333-3'), [{ path: fake }]))).rejects.toBeInstanceOf(AppError);
+    await expect(
+      queueNotification(e, e.target, request('Con adjunto falso', recipients('33333333-3'), [{ path: fake }])),
+    ).rejects.toBeInstanceOf(AppError);
     expect((e.core.db.prepare('SELECT count(*) c FROM outbox_messages').get() as { c: number }).c).toBe(0);
   });
 
@@ -128,7 +134,15 @@ describe('the outbox against the sandbox over HTTP', () => {
     expect(await e.sandboxMessages()).toHaveLength(1);
     // The user finds it on the platform and enters its number.
     const [stored] = await e.sandboxMessages();
-    expect(e.repo.transition(id, ['needs_reconciliation'], 'accepted', { message_data_id: stored!.id, due_at: new Date().toISOString() }, 'conciliado')).toBe(true);
+    expect(
+      e.repo.transition(
+        id,
+        ['needs_reconciliation'],
+        'accepted',
+        { message_data_id: stored!.id, due_at: new Date().toISOString() },
+        'conciliado',
+      ),
+    ).toBe(true);
     await e.runUntilQuiet();
     expect(e.repo.row(id).state).toBe('done');
     expect(await e.sandboxMessages()).toHaveLength(1);

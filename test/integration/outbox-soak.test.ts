@@ -44,7 +44,12 @@ describe('outbox soak: SIGKILL at random moments against a faulty backend', () =
     const target = { profileId: 'cli', backendUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId };
     const who = parseRecipient('33333333-3') as Recipient;
     for (let i = 0; i < MESSAGES; i++) {
-      await queueNotification(deps, target, { messageType: 'CP', subject: `Soak ${i}`, content: `<p>Mensaje número ${i}</p>`, groups: [{ recipients: [who], attachments: [] }] });
+      await queueNotification(deps, target, {
+        messageType: 'CP',
+        subject: `Soak ${i}`,
+        content: `<p>Mensaje número ${i}</p>`,
+        groups: [{ recipients: [who], attachments: [] }],
+      });
     }
     await core.close();
   });
@@ -55,8 +60,24 @@ describe('outbox soak: SIGKILL at random moments against a faulty backend', () =
   });
 
   function startSender(once: boolean): ChildProcess {
-    const args = [cli, '--home', home.dir, 'outbox', 'sync', ...(once ? ['--once'] : []), '--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SOAK_SECRET'];
-    return spawn(process.execPath, args, { env: { ...process.env, SOAK_SECRET: sandbox.institution.clientSecret }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = [
+      cli,
+      '--home',
+      home.dir,
+      'outbox',
+      'sync',
+      ...(once ? ['--once'] : []),
+      '--backend',
+      sandbox.baseUrl,
+      '--client-id',
+      sandbox.institution.clientId,
+      '--client-secret-env',
+      'SOAK_SECRET',
+    ];
+    return spawn(process.execPath, args, {
+      env: { ...process.env, SOAK_SECRET: sandbox.institution.clientSecret },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   }
 
   function localRows(): Row[] {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { OUTBOX_STATES, type OutboxState, type OutboxSummary } from '../../api/outbox';
-import { AppError } from '../../api/result';
+import { outboxCsvLines } from '../../core/outbox/export-csv';
 import { createHandlers, dispatch } from '../../services';
 import { outboxRuntime } from '../../services/outbox-runtime';
 import { CliExit, ExitCode, type CliRuntime, type CommandModule } from '../runtime';
@@ -26,15 +26,12 @@ function line(m: OutboxSummary): string {
 /** Runs one contract method and turns a failure into the CLI's exit codes. */
 async function callOrExit(rt: CliRuntime, method: string, input: unknown): Promise<unknown> {
   const r = await dispatch(createHandlers(), rt.core(), method, input);
-  if (!r.ok) throw new CliExit(r.error.code === 'NOT_FOUND' || r.error.code === 'BAD_INPUT' ? ExitCode.usage : ExitCode.failed, `${r.error.code}: ${r.error.message}`);
+  if (!r.ok)
+    throw new CliExit(
+      r.error.code === 'NOT_FOUND' || r.error.code === 'BAD_INPUT' ? ExitCode.usage : ExitCode.failed,
+      `${r.error.code}: ${r.error.message}`,
+    );
   return r.value;
-}
-
-function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  // Cells starting like a formula are prefixed so a spreadsheet never evaluates them.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export const outboxCommand: CommandModule = {
@@ -46,8 +43,12 @@ export const outboxCommand: CommandModule = {
       .option('--state <state>', `filtra por estado (${OUTBOX_STATES.join(', ')})`)
       .option('--limit <n>', 'cuántos', '50')
       .action(async (opts: { state?: string; limit: string }) => {
-        if (opts.state && !OUTBOX_STATES.includes(opts.state as OutboxState)) throw new CliExit(ExitCode.usage, `Estado no válido: ${opts.state}`);
-        const list = (await callOrExit(rt, 'outbox.list', { limit: Number(opts.limit), ...(opts.state ? { states: [opts.state] } : {}) })) as OutboxSummary[];
+        if (opts.state && !OUTBOX_STATES.includes(opts.state as OutboxState))
+          throw new CliExit(ExitCode.usage, `Estado no válido: ${opts.state}`);
+        const list = (await callOrExit(rt, 'outbox.list', {
+          limit: Number(opts.limit),
+          ...(opts.state ? { states: [opts.state] } : {}),
+        })) as OutboxSummary[];
         rt.print(() => (list.length ? list.map(line).join('\n') : 'La bandeja de salida está vacía.'), list);
       });
     outbox
@@ -61,8 +62,13 @@ export const outboxCommand: CommandModule = {
               line(d),
               `Servidor: ${d.backendUrl}${d.messageDataId ? `  ·  id en la casilla: ${d.messageDataId}` : ''}`,
               'Destinatarios:',
-              ...d.recipients.map((r) => `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  leído ${r.readAt}` : ''}`),
-              ...(d.attachments.length ? ['Adjuntos:', ...d.attachments.map((a) => `  ${a.name}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`)] : []),
+              ...d.recipients.map(
+                (r) =>
+                  `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  leído ${r.readAt}` : ''}`,
+              ),
+              ...(d.attachments.length
+                ? ['Adjuntos:', ...d.attachments.map((a) => `  ${a.name}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`)]
+                : []),
               'Línea de tiempo:',
               ...d.events.map((e) => `  ${e.at}  ${e.state}${e.detail ? `  ${e.detail}` : ''}`),
             ].join('\n'),
@@ -114,28 +120,18 @@ export const outboxCommand: CommandModule = {
       .description('Exporta la bandeja (un destinatario por fila) a CSV')
       .action((file: string) => {
         const { repo } = outboxRuntime(rt.core());
-        const header = ['id_local', 'envio', 'creado', 'estado', 'tipo', 'procedimiento', 'asunto', 'id_casilla', 'error', 'destinatario', 'rol_unico', 'ddu', 'estado_entrega', 'entregado', 'leido'];
-        const out = fs.openSync(file, 'w');
-        let rows = 0;
+        let out: number;
         try {
-          fs.writeSync(out, '\uFEFF' + header.join(';') + '\r\n');
-          let before: { createdAt: string; id: string } | undefined;
-          for (;;) {
-            const page = repo.list({ limit: 500, ...(before ? { before } : {}) });
-            for (const m of page) {
-              for (const r of repo.recipients(m.id)) {
-                const cells = [m.id, m.envioId, m.createdAt, m.state, m.messageType, m.procedureCode, m.subject, m.messageDataId, m.errorCode, r.label, r.rolUnico, r.dduType, r.status, r.deliveredAt, r.readAt];
-                fs.writeSync(out, cells.map(csvCell).join(';') + '\r\n');
-                rows++;
-              }
-            }
-            if (page.length < 500) break;
-            const last = page[page.length - 1]!;
-            before = { createdAt: last.createdAt, id: last.id };
+          out = fs.openSync(file, 'w');
+        } catch {
+          throw new CliExit(ExitCode.usage, `No se pudo escribir ${file}`);
+        }
+        let rows = -1;
+        try {
+          for (const l of outboxCsvLines(repo)) {
+            fs.writeSync(out, l);
+            rows++;
           }
-        } catch (err) {
-          if (err instanceof AppError) throw new CliExit(ExitCode.failed, err.message);
-          throw err;
         } finally {
           fs.closeSync(out);
         }

@@ -120,7 +120,8 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
       { ...result, recipients: parsed.recipients.length, duplicates: parsed.duplicates, backend: target.backendUrl },
     );
   } catch (err) {
-    if (err instanceof AppError) throw new CliExit(/^ERR0|ATTACHMENT|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
+    if (err instanceof AppError)
+      throw new CliExit(/^ERR0|ATTACHMENT|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startWebHost } from '../../host/web-host';
 import { resolveRendererDir } from '../../host/renderer-dir';
 import { createHandlers } from '../../services';
+import { startBackgroundWork } from '../../services/background';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 
 /** Browsers that may exist on the machine, tried in order when --open is given. */
@@ -24,11 +25,13 @@ export const serveCommand: CommandModule = {
         if (!fs.existsSync(staticDir)) rt.stderr('Aviso: la interfaz no está compilada (npm run build); solo responde la API.\n');
         const host = await startWebHost({ core, table: createHandlers(), staticDir, port });
         core.audit.append({ action: 'app.start', details: { shell: 'browser' } });
+        const background = await startBackgroundWork(core);
         rt.print(`Casilla Desktop en modo navegador: ${host.url}\nCarpeta de datos: ${core.home}\nCtrl+C para salir.`, {
           url: host.url,
           origin: host.origin,
           token: host.token,
           home: core.home,
+          sandbox: background.sandboxUrl,
         });
         if (opts.open) openBrowser(host.url);
         await new Promise<void>((resolve) => {

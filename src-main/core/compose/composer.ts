@@ -45,14 +45,17 @@ export async function queueNotification(
   options: { draft?: boolean } = {},
 ): Promise<{ envioId: string; messageIds: string[] }> {
   if (!MESSAGE_TYPES.includes(request.messageType)) throw new AppError('ERR005', casillaErrorText('ERR005'));
-  if (request.groups.length === 0 || request.groups.every((g) => g.recipients.length === 0)) throw new AppError('ERR001', casillaErrorText('ERR001'));
+  if (request.groups.length === 0 || request.groups.every((g) => g.recipients.length === 0))
+    throw new AppError('ERR001', casillaErrorText('ERR001'));
   const content = sanitizeHtml(request.content);
   const envioId = crypto.randomUUID();
   const messages: NewOutboxMessage[] = [];
   const profile: InstitutionProfile = {
     logoConfigured: true,
     enabledMessageTypes: MESSAGE_TYPES,
-    procedures: institution.procedures ?? (request.procedureCode && request.procedureStage ? [{ code: request.procedureCode, stage: request.procedureStage }] : []),
+    procedures:
+      institution.procedures ??
+      (request.procedureCode && request.procedureStage ? [{ code: request.procedureCode, stage: request.procedureStage }] : []),
     signatureUids: institution.signatureUids ?? (request.signatureUid ? [request.signatureUid] : []),
   };
 

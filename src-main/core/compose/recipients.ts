@@ -3,7 +3,12 @@ import { formatRun, parseDni, parseRuc, parseRun, type IdentifierProblem } from 
 /** A recipient as the platform addresses it (`rol_unico`) and as the official reads it. */
 export type Recipient = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' };
 
-export type RecipientProblem = { line: number; input: string; code: 'RUN_CHECK_DIGIT' | 'FORMAT' | 'RANGE' | 'RUC_PREFIX' | 'RUC_CHECK_DIGIT' | 'RUC_NOT_PERSON'; message: string };
+export type RecipientProblem = {
+  line: number;
+  input: string;
+  code: 'RUN_CHECK_DIGIT' | 'FORMAT' | 'RANGE' | 'RUC_PREFIX' | 'RUC_CHECK_DIGIT' | 'RUC_NOT_PERSON';
+  message: string;
+};
 
 export type RecipientParse = { recipients: Recipient[]; problems: RecipientProblem[]; duplicates: number };
 
@@ -27,7 +32,13 @@ export function parseRecipient(input: string, line = 0, name?: string): Recipien
         ? { line, input, code: 'RUC_PREFIX', message: 'RUC con prefijo no válido (10, 15, 17 o 20).' }
         : { line, input, code: 'RUC_CHECK_DIGIT', message: 'RUC con dígito verificador incorrecto.' };
     }
-    if (!ruc.value.startsWith('10')) return { line, input, code: 'RUC_NOT_PERSON', message: 'La casilla notifica a personas: un RUC de empresa no tiene casilla; use el DNI o RUN de su representante.' };
+    if (!ruc.value.startsWith('10'))
+      return {
+        line,
+        input,
+        code: 'RUC_NOT_PERSON',
+        message: 'La casilla notifica a personas: un RUC de empresa no tiene casilla; use el DNI o RUN de su representante.',
+      };
     const dni = ruc.value.slice(2, 10);
     return { rolUnico: Number(dni), label: withName(`RUC ${ruc.value}`), kind: 'RUC' };
   }

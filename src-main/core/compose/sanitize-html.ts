@@ -6,7 +6,21 @@
 const ALLOWED = new Set(['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'a', 'blockquote', 'h3', 'h4']);
 const VOID = new Set(['br']);
 /** Tags whose whole content is dropped, not just the tag. */
-const DROP_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'template', 'noscript', 'svg', 'math', 'head', 'title', 'textarea', 'select']);
+const DROP_CONTENT = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'template',
+  'noscript',
+  'svg',
+  'math',
+  'head',
+  'title',
+  'textarea',
+  'select',
+]);
 
 export const MAX_BODY_HTML = 200_000;
 
@@ -102,5 +116,10 @@ export function sanitizeHtml(input: string): string {
 
 /** The plain text of sanitized HTML, for counters and the preview's summary. */
 export function htmlToText(html: string): string {
-  return decodeEntities(html.replace(/<br>/g, '\n').replace(/<\/(p|li|h3|h4|blockquote)>/g, '\n').replace(/<[^>]*>/g, '')).trim();
+  return decodeEntities(
+    html
+      .replace(/<br>/g, '\n')
+      .replace(/<\/(p|li|h3|h4|blockquote)>/g, '\n')
+      .replace(/<[^>]*>/g, ''),
+  ).trim();
 }

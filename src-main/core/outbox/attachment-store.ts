@@ -33,7 +33,12 @@ export class AttachmentStore {
       try {
         stat = fs.statSync(source);
       } catch (err) {
-        throw new AppError('ATTACHMENT_UNREADABLE', `No se pudo leer el archivo adjunto: ${path.basename(source)}`, { file: source }, { cause: err });
+        throw new AppError(
+          'ATTACHMENT_UNREADABLE',
+          `No se pudo leer el archivo adjunto: ${path.basename(source)}`,
+          { file: source },
+          { cause: err },
+        );
       }
       if (!stat.isFile()) throw new AppError('ATTACHMENT_UNREADABLE', `No es un archivo: ${path.basename(source)}`, { file: source });
       if (stat.size > maxBytes) {
@@ -45,7 +50,8 @@ export class AttachmentStore {
         async function* (chunks: AsyncIterable<Buffer>) {
           for await (const chunk of chunks) {
             size += chunk.length;
-            if (size > maxBytes) throw new AppError('ERR019', `El archivo ${path.basename(source)} excede el tamaño permitido.`, { file: source });
+            if (size > maxBytes)
+              throw new AppError('ERR019', `El archivo ${path.basename(source)} excede el tamaño permitido.`, { file: source });
             hash.update(chunk);
             yield chunk;
           }

@@ -80,37 +80,41 @@ export class OutboxRepository {
          @subject, @dataJson, @payloadSha256, @recipientCount, @dueAt)`,
     );
     const insertRecipient = this.db.prepare(`INSERT INTO outbox_recipients (message_id, rol_unico, label) VALUES (?, ?, ?)`);
-    const insertAttachment = this.db.prepare(`INSERT INTO outbox_attachments (message_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)`);
+    const insertAttachment = this.db.prepare(
+      `INSERT INTO outbox_attachments (message_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)`,
+    );
     const insertEvent = this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`);
-    this.db.transaction(() => {
-      for (const m of messages) {
-        insertMsg.run({
-          id: m.id,
-          envioId: m.envioId,
-          at,
-          state: m.state,
-          profileId: m.profileId,
-          backendUrl: m.backendUrl,
-          clientId: m.clientId,
-          messageType: m.messageType,
-          procedureCode: m.procedureCode,
-          procedureStage: m.procedureStage,
-          subject: m.subject,
-          dataJson: m.dataJson,
-          payloadSha256: m.payloadSha256,
-          recipientCount: m.recipients.length,
-          dueAt: m.state === 'queued' ? at : null,
-        });
-        for (const r of m.recipients) insertRecipient.run(m.id, r.rolUnico, r.label);
-        m.attachments.forEach((a, i) => insertAttachment.run(m.id, i, a.name, a.sha256, a.size));
-        insertEvent.run(m.id, at, m.state, null);
-        this.audit.append({
-          action: `outbox.${m.state}`,
-          subject: m.id,
-          details: { envio: m.envioId, type: m.messageType, recipients: m.recipients.length, attachments: m.attachments.length },
-        });
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const m of messages) {
+          insertMsg.run({
+            id: m.id,
+            envioId: m.envioId,
+            at,
+            state: m.state,
+            profileId: m.profileId,
+            backendUrl: m.backendUrl,
+            clientId: m.clientId,
+            messageType: m.messageType,
+            procedureCode: m.procedureCode,
+            procedureStage: m.procedureStage,
+            subject: m.subject,
+            dataJson: m.dataJson,
+            payloadSha256: m.payloadSha256,
+            recipientCount: m.recipients.length,
+            dueAt: m.state === 'queued' ? at : null,
+          });
+          for (const r of m.recipients) insertRecipient.run(m.id, r.rolUnico, r.label);
+          m.attachments.forEach((a, i) => insertAttachment.run(m.id, i, a.name, a.sha256, a.size));
+          insertEvent.run(m.id, at, m.state, null);
+          this.audit.append({
+            action: `outbox.${m.state}`,
+            subject: m.id,
+            details: { envio: m.envioId, type: m.messageType, recipients: m.recipients.length, attachments: m.attachments.length },
+          });
+        }
+      })
+      .immediate();
   }
 
   row(id: string): OutboxRow {
@@ -123,7 +127,14 @@ export class OutboxRepository {
    * Moves a message from one of `from` to `to`, with the extra column values given. Returns false (and
    * changes nothing) when the message is no longer in one of `from`.
    */
-  transition(id: string, from: readonly OutboxState[], to: OutboxState, set: Partial<Record<keyof MessageRow, string | number | null>>, detail: string | null, auditDetails: Record<string, unknown> = {}): boolean {
+  transition(
+    id: string,
+    from: readonly OutboxState[],
+    to: OutboxState,
+    set: Partial<Record<keyof MessageRow, string | number | null>>,
+    detail: string | null,
+    auditDetails: Record<string, unknown> = {},
+  ): boolean {
     const at = this.iso();
     const cols = Object.keys(set) as (keyof MessageRow)[];
     const assignments = ['state = @to', 'updated_at = @at', ...cols.map((c) => `${c} = @${c}`)].join(', ');
@@ -132,7 +143,9 @@ export class OutboxRepository {
     from.forEach((s, i) => (params[`from${i}`] = s));
     return this.db
       .transaction((): boolean => {
-        const changed = this.db.prepare(`UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${placeholders})`).run(params).changes;
+        const changed = this.db
+          .prepare(`UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${placeholders})`)
+          .run(params).changes;
         if (changed === 0) return false;
         this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, to, detail);
         this.audit.append({ action: `outbox.${to}`, subject: id, details: { ...auditDetails, ...(detail ? { detail } : {}) } });
@@ -167,10 +180,14 @@ export class OutboxRepository {
                  lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`,
             )
             .run({ at, leaseUntil, owner, id: row.id });
-          this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, 'sending', ?)`).run(row.id, at, `intento ${row.attempts + 1}`);
+          this.db
+            .prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, 'sending', ?)`)
+            .run(row.id, at, `intento ${row.attempts + 1}`);
           this.audit.append({ action: 'outbox.sending', subject: row.id, details: { attempt: row.attempts + 1 } });
         } else {
-          this.db.prepare(`UPDATE outbox_messages SET lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`).run({ leaseUntil, owner, id: row.id });
+          this.db
+            .prepare(`UPDATE outbox_messages SET lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`)
+            .run({ leaseUntil, owner, id: row.id });
         }
         return this.row(row.id);
       })
@@ -186,7 +203,10 @@ export class OutboxRepository {
    * is recovered at the next start instead of when the lease runs out.
    */
   releaseDeadLeases(isDead: (owner: string) => boolean): number {
-    const leased = this.db.prepare(`SELECT id, lease_owner FROM outbox_messages WHERE lease_owner IS NOT NULL`).all() as { id: string; lease_owner: string }[];
+    const leased = this.db.prepare(`SELECT id, lease_owner FROM outbox_messages WHERE lease_owner IS NOT NULL`).all() as {
+      id: string;
+      lease_owner: string;
+    }[];
     const release = this.db.prepare(`UPDATE outbox_messages SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND lease_owner = ?`);
     let n = 0;
     for (const r of leased) if (isDead(r.lease_owner)) n += release.run(r.id, r.lease_owner).changes;
@@ -195,12 +215,16 @@ export class OutboxRepository {
 
   /** Messages left in `sending` by a sender that died (its lease ran out): their outcome is unknown. */
   expiredSending(): OutboxRow[] {
-    return this.db.prepare(`SELECT * FROM outbox_messages WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)`).all(this.iso()) as MessageRow[];
+    return this.db
+      .prepare(`SELECT * FROM outbox_messages WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)`)
+      .all(this.iso()) as MessageRow[];
   }
 
   /** The earliest due time of any live message, for the sender's timer. */
   nextDueAt(): string | null {
-    const r = this.db.prepare(`SELECT min(due_at) AS d FROM outbox_messages WHERE state IN ('queued', 'accepted', 'tracking')`).get() as { d: string | null };
+    const r = this.db.prepare(`SELECT min(due_at) AS d FROM outbox_messages WHERE state IN ('queued', 'accepted', 'tracking')`).get() as {
+      d: string | null;
+    };
     return r.d;
   }
 
@@ -226,7 +250,10 @@ export class OutboxRepository {
   }
 
   /** Stores what messageStatus said of each recipient; returns whether any recipient changed. */
-  updateRecipients(id: string, statuses: Map<number, { dduType: string | null; status: string | null; deliveredAt: string | null; readAt: string | null }>): boolean {
+  updateRecipients(
+    id: string,
+    statuses: Map<number, { dduType: string | null; status: string | null; deliveredAt: string | null; readAt: string | null }>,
+  ): boolean {
     const at = this.iso();
     const stmt = this.db.prepare(
       `UPDATE outbox_recipients SET ddu_type = @dduType, message_status = @status, delivered_at = @deliveredAt, read_at = @readAt, updated_at = @at
@@ -240,13 +267,19 @@ export class OutboxRepository {
   }
 
   attachments(id: string): { name: string; sha256: string; size: number }[] {
-    return this.db.prepare(`SELECT name, sha256, size FROM outbox_attachments WHERE message_id = ? ORDER BY position`).all(id) as { name: string; sha256: string; size: number }[];
+    return this.db.prepare(`SELECT name, sha256, size FROM outbox_attachments WHERE message_id = ? ORDER BY position`).all(id) as {
+      name: string;
+      sha256: string;
+      size: number;
+    }[];
   }
 
   detail(id: string): OutboxDetail {
     const row = this.row(id);
     const data = JSON.parse(row.data_json) as { content?: string };
-    const events = this.db.prepare(`SELECT at, state, detail FROM outbox_events WHERE message_id = ? ORDER BY id`).all(id) as OutboxDetail['events'];
+    const events = this.db
+      .prepare(`SELECT at, state, detail FROM outbox_events WHERE message_id = ? ORDER BY id`)
+      .all(id) as OutboxDetail['events'];
     return {
       ...toSummary(row),
       profileId: row.profile_id,
@@ -306,12 +339,21 @@ export class OutboxRepository {
   stats(days: number): OutboxStats {
     const since = new Date(this.now().getTime() - days * 86_400_000).toISOString();
     const perDay = this.db
-      .prepare(`SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM outbox_messages WHERE created_at >= ? GROUP BY day ORDER BY day`)
+      .prepare(
+        `SELECT substr(created_at, 1, 10) AS day, count(*) AS count FROM outbox_messages WHERE created_at >= ? GROUP BY day ORDER BY day`,
+      )
       .all(since) as { day: string; count: number }[];
     const byState: OutboxStats['byState'] = {};
-    for (const r of this.db.prepare(`SELECT state, count(*) AS c FROM outbox_messages GROUP BY state`).all() as { state: OutboxState; c: number }[]) byState[r.state] = r.c;
+    for (const r of this.db.prepare(`SELECT state, count(*) AS c FROM outbox_messages GROUP BY state`).all() as {
+      state: OutboxState;
+      c: number;
+    }[])
+      byState[r.state] = r.c;
     const byDduType: Record<string, number> = {};
-    for (const r of this.db.prepare(`SELECT coalesce(ddu_type, 'sin_dato') AS t, count(*) AS c FROM outbox_recipients GROUP BY t`).all() as { t: string; c: number }[]) byDduType[r.t] = r.c;
+    for (const r of this.db
+      .prepare(`SELECT coalesce(ddu_type, 'sin_dato') AS t, count(*) AS c FROM outbox_recipients GROUP BY t`)
+      .all() as { t: string; c: number }[])
+      byDduType[r.t] = r.c;
     const total = (this.db.prepare(`SELECT count(*) AS c FROM outbox_messages`).get() as { c: number }).c;
     return { perDay, byState, byDduType, total };
   }

@@ -121,14 +121,26 @@ export class OutboxSender {
     const elapsed = this.now() - Date.parse(since);
     const delay = backoffDelay(Math.max(0, row.attempts - 1), this.options.unknownRetryMs, this.random);
     if (elapsed + delay < this.options.unknownWindowMs) {
-      this.repo.transition(row.id, ['sending'], 'queued', { unknown_since: since, due_at: this.iso(delay), lease_until: null }, `resultado desconocido (${reason}); se reintenta con la misma clave`);
+      this.repo.transition(
+        row.id,
+        ['sending'],
+        'queued',
+        { unknown_since: since, due_at: this.iso(delay), lease_until: null },
+        `resultado desconocido (${reason}); se reintenta con la misma clave`,
+      );
       return 'queued';
     }
     this.repo.transition(
       row.id,
       ['sending'],
       'needs_reconciliation',
-      { unknown_since: since, due_at: null, lease_until: null, error_code: 'UNKNOWN_OUTCOME', error_message: `No se sabe si la casilla recibió el mensaje (${reason}). Revíselo antes de reenviar.` },
+      {
+        unknown_since: since,
+        due_at: null,
+        lease_until: null,
+        error_code: 'UNKNOWN_OUTCOME',
+        error_message: `No se sabe si la casilla recibió el mensaje (${reason}). Revíselo antes de reenviar.`,
+      },
       reason,
     );
     return 'needs_reconciliation';
@@ -140,7 +152,13 @@ export class OutboxSender {
       attachments = this.repo.attachments(row.id).map((a) => ({ name: a.name, bytes: this.store.read(a.sha256) }));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.repo.transition(row.id, ['sending'], 'failed', { error_code: 'ATTACHMENT_CORRUPT', error_message: message, due_at: null }, message);
+      this.repo.transition(
+        row.id,
+        ['sending'],
+        'failed',
+        { error_code: 'ATTACHMENT_CORRUPT', error_message: message, due_at: null },
+        message,
+      );
       counts.failed++;
       return 'finished';
     }
@@ -150,11 +168,25 @@ export class OutboxSender {
     } catch (err) {
       // Nothing left the machine: the attempt did not happen, so it is simply retried later.
       const message = err instanceof Error ? err.message : String(err);
-      this.repo.transition(row.id, ['sending'], 'queued', { due_at: this.iso(backoffDelay(row.attempts, this.options.retry, this.random) + 1000), attempts: row.attempts - 1, error_message: message }, message);
+      this.repo.transition(
+        row.id,
+        ['sending'],
+        'queued',
+        {
+          due_at: this.iso(backoffDelay(row.attempts, this.options.retry, this.random) + 1000),
+          attempts: row.attempts - 1,
+          error_message: message,
+        },
+        message,
+      );
       return 'retry';
     }
     const data = JSON.parse(row.data_json) as Record<string, unknown>;
-    const outcome = await transport.sendMessage(data, attachments, { idempotencyKey: row.id, attempt: row.attempts - 1, ...(signal ? { signal } : {}) });
+    const outcome = await transport.sendMessage(data, attachments, {
+      idempotencyKey: row.id,
+      attempt: row.attempts - 1,
+      ...(signal ? { signal } : {}),
+    });
     switch (outcome.kind) {
       case 'accepted': {
         const id = outcome.value.message_data_id;
@@ -162,7 +194,13 @@ export class OutboxSender {
           row.id,
           ['sending'],
           'accepted',
-          { message_data_id: id, sent_at: toIso(outcome.value.sent_at) ?? new Date(this.now()).toISOString(), due_at: this.iso(this.options.poll.baseMs), error_code: null, error_message: null },
+          {
+            message_data_id: id,
+            sent_at: toIso(outcome.value.sent_at) ?? new Date(this.now()).toISOString(),
+            due_at: this.iso(this.options.poll.baseMs),
+            error_code: null,
+            error_message: null,
+          },
           `aceptado como ${id}${outcome.replayed ? ' (respuesta repetida por la clave de idempotencia)' : ''}`,
           { messageDataId: id },
         );
@@ -176,7 +214,13 @@ export class OutboxSender {
           // An earlier attempt may have been stored: keep the window rule.
           this.unknownOutcome(row, outcome.reason);
         } else {
-          this.repo.transition(row.id, ['sending'], 'queued', { due_at: this.iso(outcome.delayMs), error_message: outcome.reason }, outcome.reason);
+          this.repo.transition(
+            row.id,
+            ['sending'],
+            'queued',
+            { due_at: this.iso(outcome.delayMs), error_message: outcome.reason },
+            outcome.reason,
+          );
         }
         if (offline) {
           this.pausedUntil = this.now() + outcome.delayMs;
@@ -186,7 +230,13 @@ export class OutboxSender {
         return 'retry';
       }
       case 'rate-limited': {
-        this.repo.transition(row.id, ['sending'], 'queued', { due_at: this.iso(outcome.retryAfterMs) }, `límite de solicitudes: esperar ${Math.ceil(outcome.retryAfterMs / 1000)} s`);
+        this.repo.transition(
+          row.id,
+          ['sending'],
+          'queued',
+          { due_at: this.iso(outcome.retryAfterMs) },
+          `límite de solicitudes: esperar ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
+        );
         this.pausedUntil = this.now() + outcome.retryAfterMs;
         return 'rate-limited';
       }
@@ -197,13 +247,25 @@ export class OutboxSender {
             row.id,
             ['sending'],
             'needs_reconciliation',
-            { due_at: null, error_code: 'ERR031', error_message: 'La casilla indica envío duplicado: probablemente el intento anterior fue aceptado, pero no se conoce su número.' },
+            {
+              due_at: null,
+              error_code: 'ERR031',
+              error_message:
+                'La casilla indica envío duplicado: probablemente el intento anterior fue aceptado, pero no se conoce su número.',
+            },
             'ERR031 después de un intento con resultado desconocido',
           );
           counts.reconcile++;
           return 'finished';
         }
-        this.repo.transition(row.id, ['sending'], 'failed', { due_at: null, error_code: outcome.code, error_message: outcome.message }, `${outcome.code}: ${outcome.message}`, { code: outcome.code });
+        this.repo.transition(
+          row.id,
+          ['sending'],
+          'failed',
+          { due_at: null, error_code: outcome.code, error_message: outcome.message },
+          `${outcome.code}: ${outcome.message}`,
+          { code: outcome.code },
+        );
         counts.failed++;
         this.events?.emit({ type: 'changed', topic: 'outbox-failed' });
         return 'finished';
@@ -225,7 +287,13 @@ export class OutboxSender {
       transport = await this.transportFor({ profileId: row.profile_id, backendUrl: row.backend_url, clientId: row.client_id });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.repo.transition(row.id, ['accepted', 'tracking'], row.state, { due_at: this.iso(this.options.poll.capMs), error_message: message }, null);
+      this.repo.transition(
+        row.id,
+        ['accepted', 'tracking'],
+        row.state,
+        { due_at: this.iso(this.options.poll.capMs), error_message: message },
+        null,
+      );
       return 'retry';
     }
     const outcome = await transport.messageStatus(row.message_data_id, { attempt: row.polls, ...(signal ? { signal } : {}) });
@@ -239,9 +307,21 @@ export class OutboxSender {
         const allFinal = recipients.length > 0 && recipients.every((r) => isFinalRecipientStatus(r.status));
         const counts = summarize(recipients.map((r) => r.status));
         if (allFinal) {
-          this.repo.transition(row.id, ['accepted', 'tracking'], 'done', { due_at: null, done_at: new Date(this.now()).toISOString(), polls: row.polls + 1 }, counts);
+          this.repo.transition(
+            row.id,
+            ['accepted', 'tracking'],
+            'done',
+            { due_at: null, done_at: new Date(this.now()).toISOString(), polls: row.polls + 1 },
+            counts,
+          );
         } else {
-          this.repo.transition(row.id, ['accepted', 'tracking'], 'tracking', { due_at: nextPoll(), polls: row.polls + 1 }, row.state === 'accepted' ? counts : null);
+          this.repo.transition(
+            row.id,
+            ['accepted', 'tracking'],
+            'tracking',
+            { due_at: nextPoll(), polls: row.polls + 1 },
+            row.state === 'accepted' ? counts : null,
+          );
         }
         return 'finished';
       }
@@ -253,7 +333,13 @@ export class OutboxSender {
       case 'unknown-outcome':
       case 'permanent': {
         const reason = outcome.kind === 'permanent' ? `${outcome.code}: ${outcome.message}` : outcome.reason;
-        this.repo.transition(row.id, ['accepted', 'tracking'], row.state, { due_at: nextPoll(), polls: row.polls + 1, error_message: reason }, null);
+        this.repo.transition(
+          row.id,
+          ['accepted', 'tracking'],
+          row.state,
+          { due_at: nextPoll(), polls: row.polls + 1, error_message: reason },
+          null,
+        );
         if (outcome.kind === 'retryable' && /sin conexión/.test(outcome.reason)) {
           this.pausedUntil = this.now() + outcome.delayMs;
           return 'offline';
@@ -328,12 +414,19 @@ export class OutboxSender {
   }
 }
 
-function recipientStatuses(answer: MessageStatus): Map<number, { dduType: string | null; status: string | null; deliveredAt: string | null; readAt: string | null }> {
+function recipientStatuses(
+  answer: MessageStatus,
+): Map<number, { dduType: string | null; status: string | null; deliveredAt: string | null; readAt: string | null }> {
   const out = new Map<number, { dduType: string | null; status: string | null; deliveredAt: string | null; readAt: string | null }>();
   for (const [rol, r] of Object.entries(answer.recipients)) {
     const n = Number(rol);
     if (!Number.isInteger(n)) continue;
-    out.set(n, { dduType: r.dduType, status: r.messageStatus, deliveredAt: toIso(r.deliveredAt) ?? r.deliveredAt, readAt: toIso(r.readAt) ?? r.readAt });
+    out.set(n, {
+      dduType: r.dduType,
+      status: r.messageStatus,
+      deliveredAt: toIso(r.deliveredAt) ?? r.deliveredAt,
+      readAt: toIso(r.readAt) ?? r.readAt,
+    });
   }
   return out;
 }

@@ -1,12 +1,296 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  OUTBOX_STATES,
+  type OutboxDetail,
+  type OutboxFilter,
+  type OutboxState,
+  type OutboxStats,
+  type OutboxSummary,
+} from '../../../src-main/api/outbox';
+import { call, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { useI18n } from '../../i18n';
+import { errorText, useI18n } from '../../i18n';
+import { OutboxCharts } from './OutboxCharts';
+import { VirtualList } from './VirtualList';
+
+const PAGE = 200;
 
 export function OutboxScreen() {
   const { t } = useI18n();
+  const [filter, setFilter] = useState<{ state: string; type: string; text: string; recipient: string; from: string; to: string }>({
+    state: '',
+    type: '',
+    text: '',
+    recipient: '',
+    from: '',
+    to: '',
+  });
+  const [rows, setRows] = useState<OutboxSummary[]>([]);
+  const [complete, setComplete] = useState(false);
+  const [selected, setSelected] = useState<OutboxDetail | null>(null);
+  const [stats, setStats] = useState<OutboxStats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const loading = useRef(false);
+
+  const query = useCallback((): OutboxFilter => {
+    const f: OutboxFilter = { limit: PAGE };
+    if (filter.state) f.states = [filter.state as OutboxState];
+    if (filter.type) f.messageType = filter.type as 'NT' | 'CP' | 'CI';
+    if (filter.text.trim()) f.text = filter.text.trim();
+    const rol = Number(filter.recipient.replace(/[.\s]/g, '').split('-')[0]);
+    if (filter.recipient && Number.isInteger(rol) && rol > 0) f.recipient = rol;
+    if (filter.from) f.from = new Date(filter.from).toISOString();
+    if (filter.to) f.to = new Date(Date.parse(filter.to) + 86_400_000).toISOString();
+    return f;
+  }, [filter]);
+
+  const reload = useCallback(async () => {
+    const [list, s] = await Promise.all([call('outbox.list', query()), call('outbox.stats', { days: 30 })]);
+    if (list.ok) {
+      setRows(list.value);
+      setComplete(list.value.length < PAGE);
+      setError(null);
+    } else setError(errorText(t, list.error));
+    if (s.ok) setStats(s.value);
+  }, [query, t]);
+
+  const loadMore = useCallback(async () => {
+    if (loading.current || complete || rows.length === 0) return;
+    loading.current = true;
+    const last = rows[rows.length - 1]!;
+    const r = await call('outbox.list', { ...query(), before: { createdAt: last.createdAt, id: last.id } });
+    loading.current = false;
+    if (r.ok) {
+      setRows((x) => [...x, ...r.value]);
+      setComplete(r.value.length < PAGE);
+    }
+  }, [complete, rows, query]);
+
+  const open = useCallback(
+    async (id: string) => {
+      const r = await call('outbox.get', { id });
+      if (r.ok) setSelected(r.value);
+      else setError(errorText(t, r.error));
+    },
+    [t],
+  );
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  // The list follows the sender live: the core announces every change.
+  const selectedId = selected?.id;
+  useEffect(
+    () =>
+      subscribe((e) => {
+        if (e.type === 'changed' && e.topic.startsWith('outbox')) {
+          void reload();
+          if (selectedId) void open(selectedId);
+        }
+      }),
+    [reload, open, selectedId],
+  );
+
+  const act = async (p: Promise<{ ok: boolean; error?: { code: string; message: string } }>) => {
+    const r = await p;
+    if (!r.ok && r.error) setError(errorText(t, r.error));
+    await reload();
+    if (selected) await open(selected.id);
+  };
+
+  const exportCsv = async () => {
+    const r = await call('outbox.exportCsv', {});
+    if (!r.ok) return setError(errorText(t, r.error));
+    const url = URL.createObjectURL(new Blob([r.value.csv], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `bandeja-${new Date().toISOString().slice(0, 10)}.csv`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
+  const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
   return (
     <section aria-labelledby="screen-title" data-testid="screen-outbox">
       <ScreenHeader title={t('outbox.title')} intro={t('outbox.intro')} />
-      <p className="note">{t('outbox.empty')}</p>
+      {stats && <OutboxCharts stats={stats} />}
+      <form className="inline-form filters" role="search" onSubmit={(e) => e.preventDefault()} aria-label={t('outbox.filters')}>
+        <label className="field">
+          {t('outbox.state')}
+          <select value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value })} data-testid="filter-state">
+            <option value="">{t('outbox.all')}</option>
+            {OUTBOX_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`outbox.states.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          {t('compose.type')}
+          <select value={filter.type} onChange={(e) => setFilter({ ...filter, type: e.target.value })}>
+            <option value="">{t('outbox.all')}</option>
+            <option value="NT">NT</option>
+            <option value="CP">CP</option>
+            <option value="CI">CI</option>
+          </select>
+        </label>
+        <label className="field">
+          {t('outbox.search')}
+          <input type="search" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
+        </label>
+        <label className="field">
+          {t('outbox.recipient')}
+          <input
+            value={filter.recipient}
+            onChange={(e) => setFilter({ ...filter, recipient: e.target.value })}
+            placeholder="12.345.678-5"
+          />
+        </label>
+        <label className="field">
+          {t('outbox.from')}
+          <input type="date" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
+        </label>
+        <label className="field">
+          {t('outbox.to')}
+          <input type="date" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
+        </label>
+        <button type="button" onClick={() => void exportCsv()}>
+          {t('outbox.export')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="alert alert-error">
+          {error}
+        </p>
+      )}
+      <div className="outbox-layout">
+        {rows.length === 0 ? (
+          <p className="hint">{t('outbox.empty')}</p>
+        ) : (
+          <VirtualList
+            items={rows}
+            rowHeight={44}
+            height={420}
+            label={t('outbox.title')}
+            onEndReached={() => void loadMore()}
+            render={(m) => (
+              <button
+                type="button"
+                className={`outbox-row${selected?.id === m.id ? ' selected' : ''}`}
+                onClick={() => void open(m.id)}
+                data-testid="outbox-row"
+                data-state={m.state}
+              >
+                <span className={`state state-${m.state}`}>{t(`outbox.states.${m.state}`)}</span>
+                <span className="subject">{m.subject}</span>
+                <span className="hint">
+                  {m.messageType} · {m.recipientCount} · {fmt(m.createdAt)}
+                </span>
+              </button>
+            )}
+          />
+        )}
+        {selected && (
+          <article className="panel outbox-detail" aria-label={t('outbox.detail')} data-testid="outbox-detail">
+            <h3>{selected.subject}</h3>
+            <p>
+              <span className={`state state-${selected.state}`} data-testid="detail-state">
+                {t(`outbox.states.${selected.state}`)}
+              </span>{' '}
+              {selected.messageDataId && <code>{selected.messageDataId}</code>}
+            </p>
+            {selected.errorMessage && (
+              <p className="alert alert-error">
+                {selected.errorCode ? `${selected.errorCode}: ` : ''}
+                {selected.errorMessage}
+              </p>
+            )}
+            <div className="actions-row">
+              {(selected.state === 'queued' || selected.state === 'draft') && (
+                <button type="button" onClick={() => void act(call('outbox.cancel', { id: selected.id }))}>
+                  {t('outbox.cancel')}
+                </button>
+              )}
+              {(selected.state === 'failed' || selected.state === 'cancelled') && (
+                <button type="button" onClick={() => void act(call('outbox.retry', { id: selected.id }))}>
+                  {t('outbox.retry')}
+                </button>
+              )}
+              {selected.state === 'needs_reconciliation' && <Reconcile id={selected.id} onDone={(p) => void act(p)} />}
+            </div>
+            <h4>{t('outbox.recipients')}</h4>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('outbox.recipient')}</th>
+                  <th scope="col">DDU</th>
+                  <th scope="col">{t('outbox.deliveryState')}</th>
+                  <th scope="col">{t('outbox.deliveredAt')}</th>
+                  <th scope="col">{t('outbox.readAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {selected.recipients.map((r) => (
+                  <tr key={r.rolUnico}>
+                    <td>{r.label}</td>
+                    <td>{r.dduType ?? '—'}</td>
+                    <td>{r.status ?? '—'}</td>
+                    <td>{fmt(r.deliveredAt)}</td>
+                    <td>{fmt(r.readAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h4>{t('outbox.timeline')}</h4>
+            <ol className="timeline">
+              {selected.events.map((e, i) => (
+                <li key={i}>
+                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {e.detail}
+                </li>
+              ))}
+            </ol>
+          </article>
+        )}
+      </div>
     </section>
+  );
+}
+
+function Reconcile({
+  id,
+  onDone,
+}: {
+  id: string;
+  onDone: (p: Promise<{ ok: boolean; error?: { code: string; message: string } }>) => void;
+}) {
+  const { t } = useI18n();
+  const [messageDataId, setMessageDataId] = useState('');
+  return (
+    <div className="reconcile">
+      <p className="hint">{t('outbox.reconcileHelp')}</p>
+      <label className="field">
+        {t('outbox.reconcileId')}
+        <input value={messageDataId} onChange={(e) => setMessageDataId(e.target.value.trim())} pattern="[0-9a-fA-F]{24}" />
+      </label>
+      <button
+        type="button"
+        disabled={!/^[0-9a-f]{24}$/i.test(messageDataId)}
+        onClick={() => onDone(call('outbox.reconcile', { id, resolution: 'accepted', messageDataId }))}
+      >
+        {t('outbox.reconcileAccepted')}
+      </button>
+      <button
+        type="button"
+        onClick={() => window.confirm(t('outbox.reconcileResendConfirm')) && onDone(call('outbox.reconcile', { id, resolution: 'resend' }))}
+      >
+        {t('outbox.reconcileResend')}
+      </button>
+      <button type="button" className="danger" onClick={() => onDone(call('outbox.reconcile', { id, resolution: 'failed' }))}>
+        {t('outbox.reconcileDiscard')}
+      </button>
+    </div>
   );
 }
