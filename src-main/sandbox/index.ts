@@ -6,7 +6,9 @@
 import path from 'node:path';
 import { FaultInjector, NO_FAULTS, parseFaultSpec, type FaultSpec } from './faults';
 import type { AttachmentVerifier, ReceiptSigner } from './ports';
+import { CoreReceiptSigner } from './receipt-signer';
 import { SandboxServer } from './server';
+import { CoreAttachmentVerifier } from './signed-pdf-check';
 import { openSandboxDatabase, SandboxStore } from './store';
 import { DEFAULT_WEBHOOK_OPTIONS, WebhookDispatcher, type WebhookOptions } from './webhooks';
 
@@ -28,7 +30,9 @@ export type StartSandboxOptions = {
   /** How long email recipients stay `pending` (default 4 s; tests use a few ms). */
   emailDelayMs?: number;
   webhooks?: Partial<WebhookOptions>;
+  /** Default: the PAdES signer of core/signing with the sandbox's own certificate; null sends unsigned receipts. */
   receiptSigner?: ReceiptSigner | null;
+  /** Default: core/verify's checks (ERR021); null accepts every signed PDF. */
   attachmentVerifier?: AttachmentVerifier | null;
 };
 
@@ -50,6 +54,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const faults = new FaultInjector(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? NO_FAULTS));
   const rate = options.rate ?? DEFAULT_RATE_PER_SECOND;
   if (!(rate > 0)) throw new RangeError('rate must be positive');
+  const receiptSigner = options.receiptSigner === undefined ? await CoreReceiptSigner.open(options.dataDir) : options.receiptSigner;
   const store = new SandboxStore(openSandboxDatabase(options.dataDir));
   const webhooks = new WebhookDispatcher({ ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhooks });
   const server = new SandboxServer({
@@ -58,8 +63,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     ratePerSecond: rate,
     emailDelayMs: options.emailDelayMs ?? DEFAULT_EMAIL_DELAY_MS,
     webhooks,
-    receiptSigner: options.receiptSigner ?? null,
-    attachmentVerifier: options.attachmentVerifier ?? null,
+    receiptSigner,
+    attachmentVerifier: options.attachmentVerifier === undefined ? new CoreAttachmentVerifier() : options.attachmentVerifier,
   });
   let baseUrl: string;
   try {

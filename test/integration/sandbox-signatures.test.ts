@@ -1,0 +1,101 @@
+/**
+ * Receipts signed through our signing core with the sandbox's own certificate, checked by poppler's pdfsig
+ * (NSS trust db holding that certificate) and by our verification core; ERR021 for a signed PDF altered after
+ * signing, through the real client over HTTP.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReceiptPdf } from '../../src-main/sandbox/receipt-pdf';
+import { CoreAttachmentVerifier } from '../../src-main/sandbox/signed-pdf-check';
+import { startTestSandbox, validMessage, type TestSandbox } from '../helpers/sandbox';
+import { pdfBytes } from '../helpers/sandbox-files';
+
+let t: TestSandbox;
+let receipt: Buffer;
+let nssDir: string;
+
+beforeAll(async () => {
+  t = await startTestSandbox({ rate: 1000 });
+  t.client = t.clientFor({ ratePerSecond: 1000 });
+  const sent = await t.client.sendMessage(validMessage('Comprobante firmado', { recipients: [{ rol_unico: 33333333 }] }), [{ name: 'acta.pdf', bytes: pdfBytes() }]);
+  if (sent.kind !== 'accepted') throw new Error(JSON.stringify(sent));
+  const link = await t.client.getReceipt(sent.value.message_data_id, 33333333);
+  if (link.kind !== 'accepted') throw new Error(JSON.stringify(link));
+  const pdf = await t.client.downloadReceipt(link.value.url);
+  if (pdf.kind !== 'accepted') throw new Error(JSON.stringify(pdf));
+  receipt = pdf.value;
+  nssDir = path.join(t.dataDir, 'nss');
+  fs.mkdirSync(nssDir);
+  execFileSync('certutil', ['-N', '-d', `sql:${nssDir}`, '--empty-password']);
+  execFileSync('certutil', ['-A', '-d', `sql:${nssDir}`, '-n', 'sandbox', '-t', 'CT,C,C', '-i', path.join(t.dataDir, 'receipt-signer', 'certificate.pem')]);
+});
+afterAll(async () => t.cleanup());
+
+function pdfsig(bytes: Buffer): string {
+  const file = path.join(t.dataDir, `check-${Math.random().toString(16).slice(2)}.pdf`);
+  fs.writeFileSync(file, bytes);
+  try {
+    return execFileSync('pdfsig', ['-nssdir', `sql:${nssDir}`, file], { encoding: 'utf8' });
+  } catch (err) {
+    // pdfsig exits non-zero when a signature is invalid; its report is still on stdout.
+    return String((err as { stdout?: unknown }).stdout ?? '');
+  }
+}
+
+/** The receipt with one letter of its visible text changed, inside the signed range. */
+function tampered(): Buffer {
+  const copy = Buffer.from(receipt);
+  const at = copy.indexOf('Comprobante de env', 0, 'latin1');
+  expect(at).toBeGreaterThan(0);
+  copy[at] = 'X'.charCodeAt(0);
+  return copy;
+}
+
+describe('signed receipts', () => {
+  it('pdfsig reports the receipt signature valid and its certificate trusted', () => {
+    const report = pdfsig(receipt);
+    expect(report).toContain('Signer Certificate Common Name: Sandbox de la casilla - Casilla Desktop');
+    expect(report).toContain('Signature is Valid');
+    expect(report).toContain('Certificate is Trusted');
+    expect(report).toContain('Total document signed');
+  });
+
+  it('our verification core judges it valid, and a tampered copy altered (pdfsig agrees)', async () => {
+    const verifier = new CoreAttachmentVerifier();
+    expect(await verifier.verifyPdf(receipt)).toBe('valid');
+    expect(await verifier.verifyPdf(tampered())).toBe('altered');
+    expect(pdfsig(tampered())).not.toContain('Signature is Valid');
+    const unsigned = buildReceiptPdf({ institution: 'I', messageId: '0'.repeat(24), run: '1-9', subject: 's', dduType: 'casilla', status: 'delivered', receivedAt: 'r', deliveredAt: null, readAt: null, generatedAt: 'g' });
+    expect(await verifier.verifyPdf(unsigned)).toBe('unsigned');
+    // Not a readable PDF structure: no proof of tampering, so not rejected.
+    expect(await verifier.verifyPdf(pdfBytes())).toBe('indeterminate');
+  });
+
+  it('keeps its certificate across restarts', async () => {
+    const certFile = path.join(t.dataDir, 'receipt-signer', 'certificate.pem');
+    const before = fs.readFileSync(certFile, 'utf8');
+    await t.restart();
+    t.client = t.clientFor({ ratePerSecond: 1000 });
+    expect(fs.readFileSync(certFile, 'utf8')).toBe(before);
+  });
+});
+
+describe('ERR021', () => {
+  it('accepts an intact signed PDF and rejects one altered after signing', async () => {
+    expect(await t.client.sendMessage(validMessage('Adjunto firmado intacto'), [{ name: 'comprobante.pdf', bytes: receipt }])).toMatchObject({ kind: 'accepted' });
+    expect(await t.client.sendMessage(validMessage('Adjunto firmado alterado'), [{ name: 'comprobante.pdf', bytes: tampered() }])).toEqual({
+      kind: 'permanent',
+      code: 'ERR021',
+      message: 'Archivo adulterado o con firma revocada',
+      status: 400,
+    });
+  });
+
+  it('ranks ERR021 by table order among other problems', async () => {
+    // ERR020 (bad signature uid) comes before ERR021; ERR026 (long subject) after it.
+    expect(await t.client.sendMessage(validMessage('x', { signature_uid: '00000000-0000-4000-8000-000000000000' }), [{ name: 'c.pdf', bytes: tampered() }])).toMatchObject({ code: 'ERR020' });
+    expect(await t.client.sendMessage(validMessage('y'.repeat(151)), [{ name: 'c.pdf', bytes: tampered() }])).toMatchObject({ code: 'ERR021' });
+  });
+});
