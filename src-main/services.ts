@@ -14,6 +14,7 @@ import { settingsHandlers } from './services/settings';
 import { signHandlers } from './services/sign';
 import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
+import { verifyHandlers } from './services/verify';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
 
 export type { HandlerTable, HandlerContext } from './services/types';
@@ -26,6 +27,7 @@ export function createHandlers(): HandlerTable {
     ...signHandlers,
     ...composeHandlers,
     ...outboxHandlers,
+    ...verifyHandlers,
   };
 }
 

@@ -12,6 +12,7 @@ import { settingsMethods, type SettingsOutputs } from './settings';
 import { signMethods, type SignOutputs } from './sign';
 import { composeMethods, type ComposeOutputs } from './compose';
 import { outboxMethods, type OutboxOutputs } from './outbox';
+import { verifyMethods, type VerifyOutputs } from './verify';
 
 export const methods = {
   ...appMethods,
@@ -20,9 +21,10 @@ export const methods = {
   ...signMethods,
   ...composeMethods,
   ...outboxMethods,
+  ...verifyMethods,
 } as const;
 
-export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs {}
+export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;

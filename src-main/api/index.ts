@@ -7,3 +7,4 @@ export * from './sign';
 export * from './bridge';
 export * from './compose';
 export * from './outbox';
+export * from './verify';

@@ -7,5 +7,6 @@ import { serveCommand } from './serve';
 import { signCommand } from './sign';
 import { sendCommand } from './send';
 import { outboxCommand } from './outbox';
+import { verifyCommand } from './verify';
 
-export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand, sendCommand, outboxCommand, signCommand];
+export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand, sendCommand, outboxCommand, signCommand, verifyCommand];

@@ -1,0 +1,40 @@
+/**
+ * Verification as the app runs it: builds the trust store (bundled, user, per-call files), verifies each file
+ * in turn, and turns a file that cannot be read into an error outcome instead of stopping the batch.
+ */
+import type { FileOutcome, TrustAnchorInfo } from '../../api/verify';
+import { AppError } from '../../api/result';
+import type { CoreContext } from '../context';
+import { commonName } from './certificate';
+import { anchorsFromFolder, buildTrustStore, bundledTrustDir, userAnchors } from './trust';
+import { verifyPdf } from './verify-pdf';
+
+export type VerifyFilesInput = { files: string[]; trust: string[]; offline: boolean };
+
+export async function verifyFiles(core: Pick<CoreContext, 'settings'>, input: VerifyFilesInput, hooks: { signal?: AbortSignal; onFile?: (index: number, total: number, file: string) => void } = {}): Promise<FileOutcome[]> {
+  const bundledDir = bundledTrustDir();
+  const trust = buildTrustStore({ ...(bundledDir ? { bundledDir } : {}), settings: core.settings, cliFiles: input.trust });
+  const outcomes: FileOutcome[] = [];
+  for (const [i, file] of input.files.entries()) {
+    hooks.signal?.throwIfAborted();
+    hooks.onFile?.(i, input.files.length, file);
+    try {
+      outcomes.push({ file, report: await verifyPdf(file, { trust, online: !input.offline }) });
+    } catch (err: unknown) {
+      if (err instanceof AppError) outcomes.push({ file, error: err.toData() });
+      else if (err instanceof RangeError) outcomes.push({ file, error: { code: 'PDF_LIMIT', message: 'El PDF excede un límite de lectura (estructura demasiado profunda).' } });
+      else throw err;
+    }
+  }
+  return outcomes;
+}
+
+export function listTrustAnchors(core: Pick<CoreContext, 'settings'>): TrustAnchorInfo[] {
+  const out: TrustAnchorInfo[] = [];
+  const dir = bundledTrustDir();
+  const info = (source: 'bundled' | 'user') => (c: ReturnType<typeof userAnchors>[number]) =>
+    out.push({ fingerprint: c.fingerprint, name: commonName(c.parsed.subject), issuer: commonName(c.parsed.issuer), validTo: new Date(c.x509.validTo).toISOString(), source });
+  if (dir) anchorsFromFolder(dir).anchors.forEach(info('bundled'));
+  userAnchors(core.settings).forEach(info('user'));
+  return out;
+}

@@ -1,0 +1,26 @@
+import type { verifyMethods } from '../api/verify';
+import { addUserAnchors, removeUserAnchor } from '../core/verify/trust';
+import { listTrustAnchors, verifyFiles } from '../core/verify/verify-service';
+import type { HandlersFor } from './types';
+
+export const verifyHandlers: HandlersFor<keyof typeof verifyMethods> = {
+  'verify.files': async (input, { core, signal, progress }) => {
+    const outcomes = await verifyFiles(core, input, { signal, onFile: (i, total, file) => progress('verify.file', i / total, { index: i + 1, total, file }) });
+    progress('verify.done', 1);
+    core.audit.append({ action: 'verify', details: { files: outcomes.length, verdicts: outcomes.map((o) => o.report?.verdict ?? o.error?.code ?? '') } });
+    return { outcomes };
+  },
+  'verify.trust.list': (_input, { core }) => listTrustAnchors(core),
+  'verify.trust.add': (input, { core }) => {
+    const added = addUserAnchors(core.settings, input.pem);
+    core.audit.append({ action: 'verify.trust.add', details: { added } });
+    core.events.emit({ type: 'changed', topic: 'trust' });
+    return { added };
+  },
+  'verify.trust.remove': (input, { core }) => {
+    const removed = removeUserAnchor(core.settings, input.fingerprint);
+    core.audit.append({ action: 'verify.trust.remove', subject: input.fingerprint, details: { removed } });
+    core.events.emit({ type: 'changed', topic: 'trust' });
+    return { removed };
+  },
+};
