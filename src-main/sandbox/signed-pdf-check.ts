@@ -1,78 +1,61 @@
 /**
- * ERR021 for real: judges the signatures of a PDF attachment with the project's verification core
- * (core/verify: signature location, CMS parsing and checking, embedded revocation). What it rejects:
- * - `altered`: a signature whose byte ranges do not hash to its message digest, whose CMS signature does not
- *   verify, or whose /ByteRange or /Contents is missing or malformed;
- * - `revoked`: a signer certificate that the revocation data embedded in the signature reports revoked.
- * [ours] The sandbox checks revocation offline (embedded data only) and does not judge trust: the platform
- * rejects only what is provably adulterated or revoked, not signatures from unknown authorities.
+ * ERR021 for real: a PDF attachment's signatures are judged by the project's verifier (core/verify
+ * `verifyPdf`), and its report is reduced to what the platform rejects:
+ * - `altered`: any signature not intact (digest or CMS signature fails, unreadable CMS), with anomalous byte
+ *   ranges, or followed by disallowed modifications (shadow attacks included);
+ * - `revoked`: any signer certificate reported revoked.
+ * [ours] The sandbox verifies offline (revocation data embedded in the file only) and with an empty trust
+ * store: the platform rejects what is provably adulterated or revoked, not signatures of unknown authorities.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPdf } from '../core/pdf/pdf-document';
-import { sameName, type Cert } from '../core/verify/certificate';
-import { checkCms, parseCms } from '../core/verify/cms';
-import { locateSignatures } from '../core/verify/pdf-signatures';
-import { checkRevocation, revocationFromCms } from '../core/verify/revocation';
+import { buildTrustStore, type TrustStore } from '../core/verify/trust';
+import { verifyPdf } from '../core/verify/verify-pdf';
 import type { AttachmentVerdict, AttachmentVerifier } from './ports';
 
+const ALTERED_REASONS = new Set(['CMS_UNREADABLE', 'DIGEST_MISMATCH', 'SIGNATURE_INVALID', 'COVERAGE_ANOMALOUS', 'MODIFICATIONS_DISALLOWED', 'ESS_MISMATCH']);
+// Per attachment: enough for a document with many signatures, short enough that a request cannot hang on it.
+const VERIFY_TIMEOUT_MS = 10_000;
+
+export type AttachmentVerifierOptions = {
+  /** Fetch OCSP/CRL from the certificates' URLs (default false: embedded revocation data only). */
+  online?: boolean;
+  /** Anchors for chain building (default none); revocation of a signer needs its issuer, found via the chain. */
+  trust?: TrustStore;
+};
+
 export class CoreAttachmentVerifier implements AttachmentVerifier {
+  private readonly trust: TrustStore;
+  private readonly online: boolean;
+
+  constructor(options: AttachmentVerifierOptions = {}) {
+    this.trust = options.trust ?? buildTrustStore({});
+    this.online = options.online ?? false;
+  }
+
   async verifyPdf(bytes: Buffer): Promise<AttachmentVerdict> {
-    // The PDF reader works on files (random access, bounded memory); the upload is already in memory.
+    // The verifier reads files (random access, bounded memory); the upload is already in memory.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-sbx-pdf-'));
     const file = path.join(dir, 'adjunto.pdf');
     try {
       fs.writeFileSync(file, bytes, { mode: 0o600 });
-      let doc;
+      let report;
       try {
-        doc = openPdf(file);
+        report = await verifyPdf(file, { trust: this.trust, online: this.online, timeoutMs: VERIFY_TIMEOUT_MS });
       } catch {
-        // Unreadable structure is not proof of tampering; the type rules already vetted the header.
+        // An unreadable or encrypted structure is not proof of tampering; the type rules vetted the header.
         return 'indeterminate';
       }
-      try {
-        const signatures = locateSignatures(doc).filter((s) => s.kind === 'signature');
-        if (signatures.length === 0) return 'unsigned';
-        let verdict: AttachmentVerdict = 'valid';
-        for (const sig of signatures) {
-          const v = await judge(bytes, sig.byteRange, sig.contents);
-          if (v === 'altered' || v === 'revoked') return v;
-          if (v === 'indeterminate') verdict = 'indeterminate';
-        }
-        return verdict;
-      } catch {
-        return 'indeterminate';
-      } finally {
-        doc.close();
+      const signatures = report.signatures.filter((s) => s.kind === 'signature');
+      if (signatures.length === 0) return 'unsigned';
+      for (const s of signatures) {
+        if (!s.intact || s.coverage === 'anomalous' || s.modificationsAfter === 'disallowed' || s.reasons.some((r) => ALTERED_REASONS.has(r.code))) return 'altered';
       }
+      if (signatures.some((s) => s.revocation.status === 'revoked')) return 'revoked';
+      return signatures.every((s) => s.intact) ? 'valid' : 'indeterminate';
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
-}
-
-async function judge(bytes: Buffer, byteRange: [number, number, number, number] | null, contents: Buffer | null): Promise<AttachmentVerdict> {
-  if (!byteRange || !contents) return 'altered';
-  const [a, b, c, d] = byteRange;
-  if (a !== 0 || b > c || c + d > bytes.length) return 'altered';
-  let cms;
-  try {
-    cms = parseCms(contents);
-  } catch {
-    return 'altered';
-  }
-  if (!cms.digestHash) return 'indeterminate';
-  const digest = crypto.createHash(cms.digestHash).update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
-  const check = checkCms(cms, digest);
-  if (!cms.signer) return 'indeterminate';
-  if (!check.digestMatches || !check.signatureVerifies) return 'altered';
-  const issuer = findIssuer(cms.signer, cms.certificates);
-  const revocation = await checkRevocation(cms.signer, issuer, [{ data: revocationFromCms(cms), kind: 'embedded' }], { online: false });
-  return revocation.status === 'revoked' ? 'revoked' : 'valid';
-}
-
-function findIssuer(cert: Cert, pool: readonly Cert[]): Cert | null {
-  return pool.find((c) => c !== cert && sameName(c.parsed.subject, cert.parsed.issuer)) ?? null;
 }

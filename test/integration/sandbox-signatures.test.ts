@@ -4,12 +4,18 @@
  * signing, through the real client over HTTP.
  */
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeCertificate } from '../../src-main/core/signing/certificate-summary';
+import { signPdf } from '../../src-main/core/signing/pades-signer';
+import { buildTrustStore } from '../../src-main/core/verify/trust';
 import { buildReceiptPdf } from '../../src-main/sandbox/receipt-pdf';
 import { CoreAttachmentVerifier } from '../../src-main/sandbox/signed-pdf-check';
+import { freePort, startCrlServer } from '../helpers/ocsp-responder';
 import { startTestSandbox, validMessage, type TestSandbox } from '../helpers/sandbox';
+import { makePki } from '../helpers/verify-pki';
 import { pdfBytes } from '../helpers/sandbox-files';
 
 let t: TestSandbox;
@@ -97,5 +103,40 @@ describe('ERR021', () => {
     // ERR020 (bad signature uid) comes before ERR021; ERR026 (long subject) after it.
     expect(await t.client.sendMessage(validMessage('x', { signature_uid: '00000000-0000-4000-8000-000000000000' }), [{ name: 'c.pdf', bytes: tampered() }])).toMatchObject({ code: 'ERR020' });
     expect(await t.client.sendMessage(validMessage('y'.repeat(151)), [{ name: 'c.pdf', bytes: tampered() }])).toMatchObject({ code: 'ERR021' });
+  });
+});
+
+describe('ERR021 for a revoked signer', () => {
+  it('rejects a PDF signed with a certificate its CA revoked, accepts one signed by a good certificate', async () => {
+    const pkiDir = path.join(t.dataDir, 'pki');
+    const crlPort = await freePort();
+    const pki = makePki(pkiDir, { crlUrl: `http://127.0.0.1:${crlPort}/ca.crl` });
+    const crl = await startCrlServer(() => pki.crlDer, crlPort);
+    // A sandbox whose verifier may fetch revocation (here only from the CRL server on 127.0.0.1).
+    const online = await startTestSandbox({ rate: 1000, attachmentVerifier: new CoreAttachmentVerifier({ online: true, trust: buildTrustStore({ cliFiles: [pki.rootPem] }) }) });
+    try {
+      const signWith = async (leaf: 'signer' | 'revoked'): Promise<Buffer> => {
+        const { cert, key } = pki.leaf(leaf);
+        const certificate = Buffer.from(new X509Certificate(fs.readFileSync(cert)).raw);
+        const input = path.join(pkiDir, `plain-${leaf}.pdf`);
+        const output = path.join(pkiDir, `signed-${leaf}.pdf`);
+        fs.writeFileSync(input, buildReceiptPdf({ institution: 'I', messageId: '0'.repeat(24), run: '1-9', subject: leaf, dduType: 'casilla', status: 'delivered', receivedAt: 'r', deliveredAt: null, readAt: null, generatedAt: 'g' }));
+        await signPdf({
+          input,
+          output,
+          role: 'firma',
+          stamp: { invisible: true },
+          signer: { privateKey: createPrivateKey(fs.readFileSync(key)), certificate, chain: [Buffer.from(new X509Certificate(fs.readFileSync(pki.interPem)).raw)], summary: summarizeCertificate(certificate) },
+        });
+        return fs.readFileSync(output);
+      };
+      const client = online.clientFor({ ratePerSecond: 1000 });
+      expect(await client.sendMessage(validMessage('Firmante vigente'), [{ name: 'vigente.pdf', bytes: await signWith('signer') }])).toMatchObject({ kind: 'accepted' });
+      expect(await client.sendMessage(validMessage('Firmante revocado'), [{ name: 'revocado.pdf', bytes: await signWith('revoked') }])).toMatchObject({ kind: 'permanent', code: 'ERR021' });
+      expect(crl.hits()).toBeGreaterThan(0);
+    } finally {
+      await online.cleanup();
+      await crl.stop();
+    }
   });
 });
