@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signPdf } from '../../src-main/core/signing/pades-signer';
+import { freePort, startCrlServer, startOcspResponder } from '../helpers/ocsp-responder';
+import { writePlainPdf } from '../helpers/pdf-fixtures';
+import { tempDir } from '../helpers/temp-home';
+import { appendUpdate } from '../helpers/verify-attacks';
+import { makePki, type Pki } from '../helpers/verify-pki';
+import { verifyPkiSigner } from '../helpers/verify-signer';
+
+const cli = path.resolve(__dirname, '..', '..', 'bin', 'casilla.cjs');
+let tmp: { dir: string; cleanup: () => void };
+let pki: Pki;
+let ocsp: Awaited<ReturnType<typeof startOcspResponder>>;
+let crl: Awaited<ReturnType<typeof startCrlServer>>;
+const at = (n: string) => path.join(tmp.dir, n);
+
+beforeAll(async () => {
+  tmp = tempDir('verify-cli-');
+  const [op, cp] = [await freePort(), await freePort()];
+  pki = makePki(at('pki'), { ocspUrl: `http://127.0.0.1:${op}/`, crlUrl: `http://127.0.0.1:${cp}/ca.crl` });
+  ocsp = await startOcspResponder(pki, op);
+  crl = await startCrlServer(() => pki.crlDer, cp);
+  const plain = writePlainPdf(at('plain.pdf'));
+  await signPdf({ input: plain, output: at('good.pdf'), signer: verifyPkiSigner(pki, 'signer'), role: 'firma' });
+  await signPdf({ input: plain, output: at('revoked.pdf'), signer: verifyPkiSigner(pki, 'revoked'), role: 'firma' });
+});
+afterAll(async () => {
+  await ocsp?.stop();
+  await crl?.stop();
+  tmp?.cleanup();
+});
+
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, '--home', at('home'), ...args], { encoding: 'utf8' });
+
+describe('casilla verify', () => {
+  it('exits 0 for a valid, trusted, not revoked signature and prints the report as JSON', () => {
+    const r = run('--json', 'verify', at('good.pdf'), '--trust', pki.rootPem);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ file: at('good.pdf'), verdict: 'valid', revisions: 2 });
+    expect(report.signatures[0]).toMatchObject({
+      field: expect.any(String),
+      revision: 2,
+      signer: { name: 'Juana Perez Firmante', id: 'PNOPE-12345678', issuer: 'Intermedia de Prueba' },
+      claimedTime: expect.any(String),
+      timestamp: null,
+      intact: true,
+      coverage: 'entire-file',
+      modificationsAfter: 'none',
+      changes: [],
+      trusted: true,
+      revocation: { status: 'good', source: 'online-ocsp' },
+      level: 'PAdES-B-B',
+      verdict: 'valid',
+      reasons: [],
+    });
+  });
+
+  it('exits 1 for a revoked signer, naming the revocation', () => {
+    const r = run('--json', 'verify', at('revoked.pdf'), '--trust', pki.rootPem);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.signatures[0]).toMatchObject({ verdict: 'invalid', revocation: { status: 'revoked', source: 'online-ocsp' } });
+    expect(report.signatures[0].reasons.map((x: { code: string }) => x.code)).toContain('REVOKED_BEFORE_SIGNING');
+  });
+
+  it('exits 1 offline (revocation unknown) and prints Spanish text without --json', () => {
+    const r = run('verify', at('good.pdf'), '--trust', pki.rootPem, '--offline');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('INDETERMINADO');
+    expect(r.stdout).toContain('No se pudo determinar si el certificado está revocado');
+  });
+
+  it('exits 1 and lists the disallowed change made after the signature', () => {
+    const changed = appendUpdate(at('good.pdf'), at('changed.pdf'), [{ num: 6, body: '<< /Length 44 >>\nstream\nBT /F1 18 Tf 72 720 Td (PAGAR 1000000) Tj ET\nendstream' }]);
+    const r = run('verify', changed, '--trust', pki.rootPem);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('NO VÁLIDO');
+    expect(r.stdout, r.stdout).toMatch(/Revisión 3, 6 0 R: Se modificó el contenido de la página 1\. \[NO PERMITIDO\]/);
+  });
+
+  it('exits 2 when a file cannot be read, and still reports the others', () => {
+    fs.writeFileSync(at('not.pdf'), 'esto no es un PDF');
+    const r = run('--json', 'verify', at('good.pdf'), at('not.pdf'), '--trust', pki.rootPem);
+    expect(r.status).toBe(2);
+    const out = JSON.parse(r.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0].verdict).toBe('valid');
+    expect(out[1]).toMatchObject({ file: at('not.pdf'), error: { code: 'PDF_INVALID' } });
+  });
+
+  it('exits 2 on an unreadable --trust file', () => {
+    expect(run('verify', at('good.pdf'), '--trust', at('missing.pem')).status).toBe(2);
+  });
+});
