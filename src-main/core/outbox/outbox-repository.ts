@@ -154,8 +154,21 @@ export class OutboxRepository {
       .immediate();
   }
 
+  /** Updates scheduling columns without a transition (a status poll rescheduled): no timeline or audit entry. */
+  reschedule(id: string, states: readonly OutboxState[], set: Partial<Record<keyof MessageRow, string | number | null>>): boolean {
+    const cols = Object.keys(set) as (keyof MessageRow)[];
+    const placeholders = states.map((_, i) => `@from${i}`).join(', ');
+    const params: Record<string, string | number | null> = { id, at: this.iso(), ...set };
+    states.forEach((st, i) => (params[`from${i}`] = st));
+    const assignments = ['updated_at = @at', ...cols.map((c) => `${c} = @${c}`)].join(', ');
+    return (
+      this.db.prepare(`UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${placeholders})`).run(params).changes > 0
+    );
+  }
+
   /**
-   * Takes the next message due now for sending or polling, under a lease, so that two senders (the app and
+   * Takes the next message due now for sending or polling (new deliveries before status polls, so a long queue
+   * gets the whole request budget), under a lease, so that two senders (the app and
    * `casilla outbox sync`) never work on the same message. Sending rows become `sending`; tracking rows keep
    * their state and only get the lease.
    */
@@ -169,7 +182,7 @@ export class OutboxRepository {
           .prepare(
             `SELECT * FROM outbox_messages
              WHERE state IN ('queued', 'accepted', 'tracking') AND due_at <= @at AND (lease_until IS NULL OR lease_until < @at)
-             ORDER BY due_at LIMIT 1`,
+             ORDER BY state = 'queued' DESC, due_at LIMIT 1`,
           )
           .get({ at }) as MessageRow | undefined;
         if (!row) return null;

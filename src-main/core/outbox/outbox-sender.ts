@@ -287,13 +287,7 @@ export class OutboxSender {
       transport = await this.transportFor({ profileId: row.profile_id, backendUrl: row.backend_url, clientId: row.client_id });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.repo.transition(
-        row.id,
-        ['accepted', 'tracking'],
-        row.state,
-        { due_at: this.iso(this.options.poll.capMs), error_message: message },
-        null,
-      );
+      this.repo.reschedule(row.id, ['accepted', 'tracking'], { due_at: this.iso(this.options.poll.capMs), error_message: message });
       return 'retry';
     }
     const outcome = await transport.messageStatus(row.message_data_id, { attempt: row.polls, ...(signal ? { signal } : {}) });
@@ -315,31 +309,22 @@ export class OutboxSender {
             counts,
           );
         } else {
-          this.repo.transition(
-            row.id,
-            ['accepted', 'tracking'],
-            'tracking',
-            { due_at: nextPoll(), polls: row.polls + 1 },
-            row.state === 'accepted' ? counts : null,
-          );
+          // The first answer is a transition (accepted → tracking); later polls only reschedule.
+          if (row.state === 'accepted')
+            this.repo.transition(row.id, ['accepted'], 'tracking', { due_at: nextPoll(), polls: row.polls + 1 }, counts);
+          else this.repo.reschedule(row.id, ['tracking'], { due_at: nextPoll(), polls: row.polls + 1 });
         }
         return 'finished';
       }
       case 'rate-limited':
-        this.repo.transition(row.id, ['accepted', 'tracking'], row.state, { due_at: this.iso(outcome.retryAfterMs) }, null);
+        this.repo.reschedule(row.id, ['accepted', 'tracking'], { due_at: this.iso(outcome.retryAfterMs) });
         this.pausedUntil = this.now() + outcome.retryAfterMs;
         return 'rate-limited';
       case 'retryable':
       case 'unknown-outcome':
       case 'permanent': {
         const reason = outcome.kind === 'permanent' ? `${outcome.code}: ${outcome.message}` : outcome.reason;
-        this.repo.transition(
-          row.id,
-          ['accepted', 'tracking'],
-          row.state,
-          { due_at: nextPoll(), polls: row.polls + 1, error_message: reason },
-          null,
-        );
+        this.repo.reschedule(row.id, ['accepted', 'tracking'], { due_at: nextPoll(), polls: row.polls + 1, error_message: reason });
         if (outcome.kind === 'retryable' && /sin conexión/.test(outcome.reason)) {
           this.pausedUntil = this.now() + outcome.delayMs;
           return 'offline';
