@@ -15,7 +15,13 @@ import type { Institution, SandboxStore } from './store';
 export const DUPLICATE_WINDOW_MS = 5 * 60 * 1000;
 
 /** The answer to give; `storedId` when a message was committed (so a drop-after-commit fault can follow). */
-export type SendOutcome = { status: number; body: unknown; headers?: Record<string, string>; storedId?: string; webhook?: { url: string; messageId: string } };
+export type SendOutcome = {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  storedId?: string;
+  webhook?: { url: string; messageId: string };
+};
 
 export type SendDeps = {
   store: SandboxStore;
@@ -57,23 +63,20 @@ export async function handleSendMessage(req: IncomingMessage, inst: Institution,
   const key = parseIdempotencyKey(req.headers['idempotency-key']);
   if (key === 'invalid') {
     req.resume();
-    return { status: 400, body: { error: { code: 'IDEMPOTENCY_KEY_INVALID', message: 'La cabecera Idempotency-Key no es válida (1 a 255 caracteres visibles).' } } };
+    return {
+      status: 400,
+      body: {
+        error: { code: 'IDEMPOTENCY_KEY_INVALID', message: 'La cabecera Idempotency-Key no es válida (1 a 255 caracteres visibles).' },
+      },
+    };
   }
   const form = await readSendMessageForm(req);
   const attachmentHashes = form.files.map((f) => sha256(f.bytes) + (f.complete ? '' : `:${f.size}`));
   const requestHash = sha256(JSON.stringify([form.data ?? null, form.files.map((f, i) => [f.name, f.size, attachmentHashes[i]])]));
 
   if (key) {
-    const previous = deps.store.idempotencyRecord(inst.id, key);
-    if (previous) {
-      if (previous.request_hash !== requestHash) {
-        return {
-            status: 422,
-          body: { error: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'La clave de idempotencia ya se usó con otro contenido.' } },
-        };
-      }
-      return { status: previous.status, body: JSON.parse(previous.body) as unknown, headers: { 'idempotent-replayed': 'true' } };
-    }
+    const replay = replayFor(deps.store, inst, key, requestHash);
+    if (replay) return replay;
   }
 
   const raw = form.dataTooLarge ? {} : parseDataPart(form.data);
@@ -93,31 +96,73 @@ export async function handleSendMessage(req: IncomingMessage, inst: Institution,
       }
     }
   }
+  // From here to the insert nothing awaits: a concurrent request with the same key that finished while this
+  // one was reading or verifying is seen now, and replayed instead of meeting ERR031.
+  if (key) {
+    const replay = replayFor(deps.store, inst, key, requestHash);
+    if (replay) return replay;
+  }
   const now = deps.now();
-  if (checked.ok && problems.length === 0 && deps.store.hasDuplicate(inst.id, contentHash(checked.data, attachmentHashes), now - DUPLICATE_WINDOW_MS)) problems.push('ERR031');
+  if (
+    checked.ok &&
+    problems.length === 0 &&
+    deps.store.hasDuplicate(inst.id, contentHash(checked.data, attachmentHashes), now - DUPLICATE_WINDOW_MS)
+  )
+    problems.push('ERR031');
   const first = firstByTableOrder(problems);
   if (first || !checked.ok) return { status: 400, body: casillaErrorBody(first!) };
 
   const id = newMessageId(now);
   const answer = { message_data_id: id, sent_at: httpDate(now), status: 'pending' };
-  deps.store.insertMessage({
-    id,
-    institutionId: inst.id,
-    receivedAt: now,
-    subject: checked.data.subject,
-    data: JSON.stringify(checked.data),
-    webhookUrl: checked.data.webhook_url ?? null,
-    idempotencyKey: key,
-    contentHash: contentHash(checked.data, attachmentHashes),
-    recipients: checked.data.recipients.map((r) => r.rol_unico),
-    attachments: form.files.map((f, i) => ({ name: f.name, size: f.size, kind: checked.kinds[i] ?? 'unknown', sha256: attachmentHashes[i]! })),
-    emailDelayMs: deps.emailDelayMs,
-    idempotency: key ? { requestHash, status: 200, body: JSON.stringify(answer) } : null,
-  });
+  try {
+    deps.store.insertMessage({
+      id,
+      institutionId: inst.id,
+      receivedAt: now,
+      subject: checked.data.subject,
+      data: JSON.stringify(checked.data),
+      webhookUrl: checked.data.webhook_url ?? null,
+      idempotencyKey: key,
+      contentHash: contentHash(checked.data, attachmentHashes),
+      recipients: checked.data.recipients.map((r) => r.rol_unico),
+      attachments: form.files.map((f, i) => ({
+        name: f.name,
+        size: f.size,
+        kind: checked.kinds[i] ?? 'unknown',
+        sha256: attachmentHashes[i]!,
+      })),
+      emailDelayMs: deps.emailDelayMs,
+      idempotency: key ? { requestHash, status: 200, body: JSON.stringify(answer) } : null,
+    });
+  } catch (err) {
+    // Two requests with the same key raced past the lookup: the loser's transaction rolled back whole, and
+    // it answers as a later retry would.
+    const replay = key && isConstraintError(err) ? replayFor(deps.store, inst, key, requestHash) : null;
+    if (replay) return replay;
+    throw err;
+  }
   return {
     status: 200,
     body: answer,
     storedId: id,
     ...(checked.data.webhook_url ? { webhook: { url: checked.data.webhook_url, messageId: id } } : {}),
   };
+}
+
+/** The stored answer for a reused key: replayed when the payload is the same, 422 when it differs. */
+function replayFor(store: SandboxStore, inst: Institution, key: string, requestHash: string): SendOutcome | null {
+  const previous = store.idempotencyRecord(inst.id, key);
+  if (!previous) return null;
+  if (previous.request_hash !== requestHash) {
+    return {
+      status: 422,
+      body: { error: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'La clave de idempotencia ya se usó con otro contenido.' } },
+    };
+  }
+  return { status: previous.status, body: JSON.parse(previous.body) as unknown, headers: { 'idempotent-replayed': 'true' } };
+}
+
+function isConstraintError(err: unknown): boolean {
+  const code: unknown = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }

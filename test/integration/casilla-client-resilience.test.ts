@@ -175,3 +175,18 @@ describe('faults', () => {
     expect(seen.get('accepted')).toBe(keys.length);
   });
 });
+
+describe('concurrent retries with one key', () => {
+  it('store the message once and answer every request with the same id', async () => {
+    const key = crypto.randomUUID();
+    const data = validMessage('Reintentos simultáneos');
+    // A few MB each so the uploads overlap on the server and race past the key lookup together.
+    const big = Buffer.concat([pdfBytes('simultaneo'), Buffer.alloc(3 * 1024 * 1024, 0x20)]);
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => t.client.sendMessage(data, [{ name: 'a.pdf', bytes: big }], { idempotencyKey: key })));
+    const ids = new Set(outcomes.map((o) => (o.kind === 'accepted' ? o.value.message_data_id : o.kind)));
+    expect([...ids]).toHaveLength(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f]{24}$/);
+    expect(outcomes.filter((o) => o.kind === 'accepted' && !o.replayed)).toHaveLength(1);
+    expect(await storedWithKey(key)).toHaveLength(1);
+  });
+});
