@@ -8,6 +8,7 @@ import type { PdfDocument } from '../pdf/pdf-document';
 import { PdfDict, PdfRef, PdfString, type PdfValue } from '../pdf/pdf-objects';
 import type { Coverage } from './report';
 import type { RevisionReader } from './revision-objects';
+import { PdfStream } from '../pdf/pdf-objects';
 
 export type LocatedSignature = {
   field: string;
@@ -186,3 +187,64 @@ function hasEofBetween(doc: PdfDocument, from: number, to: number): boolean {
   return doc.read(from, Math.max(0, to - from)).includes('%%EOF', 0, 'latin1');
 }
 
+
+/**
+ * Signatures that earlier revisions had in their form but the newest one no longer lists (a later update
+ * replaced /AcroForm or dropped the field): they are still verified, against the dictionary they had, so that
+ * hiding a signature cannot make the file look unsigned.
+ */
+export function signaturesOfEarlierRevisions(reader: RevisionReader, known: ReadonlyArray<LocatedSignature>): LocatedSignature[] {
+  const seen = new Set(known.map((k) => k.sigRef?.num).filter((n): n is number => n !== undefined));
+  const out: LocatedSignature[] = [];
+  let budget = 20_000;
+  for (const view of reader.revisions.slice(0, -1)) {
+    const rev = view.index;
+    try {
+      const catalog = reader.dictAt(view.trailer.get('Root'), rev);
+      const acro = reader.dictAt(catalog?.get('AcroForm'), rev);
+      const walk = (f: PdfValue, name: string, ft: string | undefined, depth: number): void => {
+        if (depth > 16 || budget-- <= 0 || out.length >= MAX_SIGNATURES) return;
+        const d = reader.dictAt(f, rev);
+        if (!d) return;
+        const t = reader.resolveAt(d.get('T'), rev);
+        const full = t instanceof PdfString ? (name ? `${name}.${t.text()}` : t.text()) : name;
+        const type = d.nameOf('FT') ?? ft;
+        const v = d.get('V');
+        if (type === 'Sig' && v instanceof PdfRef && !seen.has(v.num)) {
+          const sigValue = reader.resolveAt(v, rev);
+          const sigDict = sigValue instanceof PdfDict ? sigValue : sigValue instanceof PdfStream ? sigValue.dict : undefined;
+          if (sigDict) {
+            seen.add(v.num);
+            out.push(fromDict(reader, rev, sigDict, full, f instanceof PdfRef ? f : null, v));
+          }
+        }
+        for (const k of reader.arrayAt(d.get('Kids'), rev)?.items ?? []) walk(k, full, type, depth + 1);
+      };
+      for (const f of reader.arrayAt(acro?.get('Fields'), rev)?.items ?? []) walk(f, '', undefined, 0);
+    } catch {
+      // An unreadable old revision cannot hide anything the newest one shows; move on.
+    }
+  }
+  return out;
+}
+
+function fromDict(reader: RevisionReader, rev: number, sigDict: PdfDict, field: string, fieldRef: PdfRef | null, sigRef: PdfRef): LocatedSignature {
+  const br = reader.arrayAt(sigDict.get('ByteRange'), rev);
+  const nums = br?.items.map((x) => reader.resolveAt(x, rev)) ?? [];
+  const byteRange = nums.length === 4 && nums.every((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0) ? (nums as [number, number, number, number]) : null;
+  const contents = reader.resolveAt(sigDict.get('Contents'), rev);
+  const subFilter = sigDict.nameOf('SubFilter') ?? '';
+  const m = reader.resolveAt(sigDict.get('M'), rev);
+  return {
+    field: `${field} (ya no figura en el formulario actual)`,
+    fieldRef,
+    sigRef,
+    sigDict,
+    page: null,
+    kind: sigDict.nameOf('Type') === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature',
+    subFilter,
+    byteRange,
+    contents: contents instanceof PdfString ? contents.bytes : null,
+    claimedTime: m instanceof PdfString ? pdfDate(m.text()) : null,
+  };
+}

@@ -13,7 +13,7 @@ import { certFromDer, type Cert } from './certificate';
 import { checkCms, parseCms, signerSummary, type CmsCheck, type CmsSignature } from './cms';
 import { hashRanges, type ByteRange } from './digest';
 import { analyseModifications, type ModificationAnalysis } from './modifications';
-import { checkCoverage, locateSignatures, type CoverageCheck, type LocatedSignature } from './pdf-signatures';
+import { checkCoverage, locateSignatures, signaturesOfEarlierRevisions, type CoverageCheck, type LocatedSignature } from './pdf-signatures';
 import { deriveFileVerdict, deriveSignatureVerdict, type FileReport, type Reason, type RevocationSummary, type SignatureFacts, type SignatureLevel, type SignatureReport, type TimeSource } from './report';
 import { checkRevocation, revocationFromCms, type RevocationData } from './revocation';
 import { RevisionReader } from './revision-objects';
@@ -39,7 +39,8 @@ export async function verifyPdf(file: string, options: VerifyPdfOptions): Promis
     if (doc.isEncrypted()) throw new AppError('VERIFY_ENCRYPTED', 'El PDF está cifrado; no se pueden verificar sus firmas.');
     fd = fs.openSync(file, 'r');
     const reader = new RevisionReader(doc);
-    const located = locateSignatures(doc);
+    const current = locateSignatures(doc);
+    const located = [...current, ...signaturesOfEarlierRevisions(reader, current)];
     const dss = readDss(doc);
     let docMdp: 1 | 2 | 3 | null = null;
     try {
