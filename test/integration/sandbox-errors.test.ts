@@ -155,3 +155,37 @@ async function waitFor(cond: () => Promise<boolean>, tries = 100): Promise<void>
   }
   throw new Error('condition never became true');
 }
+
+describe('malformed requests', () => {
+  const auth = () => 'Basic ' + Buffer.from(`${t.sandbox.institution.clientId}:${t.sandbox.institution.clientSecret}`).toString('base64');
+
+  it('a body that is not multipart is a clear 400, not a hang or a crash', async () => {
+    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth(), 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+  });
+
+  it('a truncated multipart body is a 400', async () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="data"\r\n\r\n{"recipients":';
+    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth(), 'content-type': 'multipart/form-data; boundary=b' }, body });
+    expect(res.status).toBe(400);
+  });
+
+  it('a multipart body without the data part, or with data that is not JSON, reports ERR001', async () => {
+    for (const data of [null, '{no es json']) {
+      const form = new FormData();
+      if (data !== null) form.append('data', data);
+      const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth() }, body: form });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ERR001');
+    }
+  });
+
+  it('unknown routes and wrong methods are 404; a bad Idempotency-Key is 400', async () => {
+    expect((await fetch(`${t.sandbox.baseUrl}/notificador/deleteEverything`, { headers: { authorization: auth() } })).status).toBe(404);
+    expect((await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { headers: { authorization: auth() } })).status).toBe(404);
+    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth(), 'idempotency-key': 'x'.repeat(300) }, body: new FormData() });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_INVALID');
+  });
+});
