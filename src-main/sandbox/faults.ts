@@ -48,19 +48,23 @@ export function parseFaultSpec(text: string): FaultSpec {
     if (extra.length || !key || !value) throw new FaultSpecError(`Fallo mal escrito: "${part}" (se espera nombre=valor).`);
     if (key in PROBABILITY_KEYS) {
       const p = Number(value);
-      if (!/^\d*\.?\d+$/.test(value) || p < 0 || p > 1) throw new FaultSpecError(`La probabilidad de ${key} debe estar entre 0 y 1: "${value}".`);
+      if (!/^\d*\.?\d+$/.test(value) || p < 0 || p > 1)
+        throw new FaultSpecError(`La probabilidad de ${key} debe estar entre 0 y 1: "${value}".`);
       spec[PROBABILITY_KEYS[key as keyof typeof PROBABILITY_KEYS]] = p;
     } else if (key === 'latency') {
       const m = /^(\d+)(?:-(\d+))?(ms)?$/.exec(value);
       const min = m ? Number(m[1]) : NaN;
       const max = m ? Number(m[2] ?? m[1]) : NaN;
-      if (!m || min > max || max > MAX_LATENCY_MS) throw new FaultSpecError(`Latencia no válida: "${value}" (p. ej. 50-400ms, máximo ${MAX_LATENCY_MS} ms).`);
+      if (!m || min > max || max > MAX_LATENCY_MS)
+        throw new FaultSpecError(`Latencia no válida: "${value}" (p. ej. 50-400ms, máximo ${MAX_LATENCY_MS} ms).`);
       spec.latencyMs = { min, max };
     } else if (key === 'seed') {
       if (!/^\d{1,9}$/.test(value)) throw new FaultSpecError(`Semilla no válida: "${value}" (entero positivo).`);
       spec.seed = Number(value);
     } else {
-      throw new FaultSpecError(`Fallo desconocido: "${key}". Conocidos: ${[...Object.keys(PROBABILITY_KEYS), 'latency', 'seed'].join(', ')}.`);
+      throw new FaultSpecError(
+        `Fallo desconocido: "${key}". Conocidos: ${[...Object.keys(PROBABILITY_KEYS), 'latency', 'seed'].join(', ')}.`,
+      );
     }
   }
   return spec;

@@ -2,7 +2,10 @@ import crypto from 'node:crypto';
 
 /** A 24-hex-character id shaped like a MongoDB ObjectId (seconds since epoch, then random bytes), as the platform's. */
 export function newMessageId(now = Date.now()): string {
-  const time = Math.floor(now / 1000).toString(16).padStart(8, '0').slice(-8);
+  const time = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(-8);
   return time + crypto.randomBytes(8).toString('hex');
 }
 

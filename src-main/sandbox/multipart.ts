@@ -31,7 +31,13 @@ export function readSendMessageForm(req: IncomingMessage): Promise<ReceivedForm>
     try {
       bb = busboy({
         headers: req.headers,
-        limits: { fields: 10, fieldSize: MAX_DATA_BYTES, files: LIMITS.maxAttachments + 1, parts: LIMITS.maxAttachments + 12, headerPairs: 50 },
+        limits: {
+          fields: 10,
+          fieldSize: MAX_DATA_BYTES,
+          files: LIMITS.maxAttachments + 1,
+          parts: LIMITS.maxAttachments + 12,
+          headerPairs: 50,
+        },
         defParamCharset: 'utf8',
       });
     } catch {
@@ -71,7 +77,10 @@ export function readSendMessageForm(req: IncomingMessage): Promise<ReceivedForm>
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         // Keep everything while within the per-file and total limits (+1 byte to detect "over"); only a head after.
-        const room = size <= LIMITS.maxAttachmentBytes + 1 && keptTotal + chunk.length <= LIMITS.maxTotalAttachmentBytes + 1 ? chunk.length : Math.max(0, HEAD_KEPT - kept);
+        const room =
+          size <= LIMITS.maxAttachmentBytes + 1 && keptTotal + chunk.length <= LIMITS.maxTotalAttachmentBytes + 1
+            ? chunk.length
+            : Math.max(0, HEAD_KEPT - kept);
         if (room > 0) {
           const part = room >= chunk.length ? chunk : chunk.subarray(0, room);
           chunks.push(part);

@@ -21,7 +21,11 @@ export async function loadOrCreateReceiptCertificate(dataDir: string): Promise<R
   const certFile = path.join(dir, 'certificate.pem');
   if (fs.existsSync(keyFile) && fs.existsSync(certFile)) {
     const pem = fs.readFileSync(certFile, 'utf8');
-    return { privateKey: crypto.createPrivateKey(fs.readFileSync(keyFile)), certificate: Buffer.from(new crypto.X509Certificate(pem).raw), certificatePem: pem };
+    return {
+      privateKey: crypto.createPrivateKey(fs.readFileSync(keyFile)),
+      certificate: Buffer.from(new crypto.X509Certificate(pem).raw),
+      certificatePem: pem,
+    };
   }
   const made = await createSelfSigned();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -61,7 +65,10 @@ async function createSelfSigned(): Promise<ReceiptCertificate> {
   await cert.sign(keys.privateKey, 'SHA-256', engine);
   const der = Buffer.from(cert.toSchema(true).toBER(false));
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return {
     privateKey: crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }),
     certificate: der,

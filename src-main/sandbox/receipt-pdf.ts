@@ -74,7 +74,11 @@ export function buildReceiptPdf(f: ReceiptFields): Buffer {
     offsets.push(offset);
     const chunk =
       body === null
-        ? Buffer.concat([Buffer.from(`${i + 1} 0 obj\n<< /Length ${contentBytes.length} >>\nstream\n`, 'latin1'), contentBytes, Buffer.from('endstream\nendobj\n', 'latin1')])
+        ? Buffer.concat([
+            Buffer.from(`${i + 1} 0 obj\n<< /Length ${contentBytes.length} >>\nstream\n`, 'latin1'),
+            contentBytes,
+            Buffer.from('endstream\nendobj\n', 'latin1'),
+          ])
         : Buffer.from(`${i + 1} 0 obj\n${body}\nendobj\n`, 'latin1');
     parts.push(chunk);
     offset += chunk.length;

@@ -15,7 +15,12 @@ export class CoreReceiptSigner implements ReceiptSigner {
 
   static async open(dataDir: string): Promise<CoreReceiptSigner> {
     const c = await loadOrCreateReceiptCertificate(dataDir);
-    return new CoreReceiptSigner({ privateKey: c.privateKey, certificate: c.certificate, chain: [], summary: summarizeCertificate(c.certificate) });
+    return new CoreReceiptSigner({
+      privateKey: c.privateKey,
+      certificate: c.certificate,
+      chain: [],
+      summary: summarizeCertificate(c.certificate),
+    });
   }
 
   async signReceipt(pdf: Buffer): Promise<Buffer> {
@@ -25,7 +30,15 @@ export class CoreReceiptSigner implements ReceiptSigner {
       const input = path.join(dir, 'comprobante.pdf');
       const output = path.join(dir, 'comprobante-firmado.pdf');
       fs.writeFileSync(input, pdf, { mode: 0o600 });
-      await signPdf({ input, output, signer: this.signer, role: 'firma', reason: 'Comprobante de envío', location: 'Sandbox de la casilla', stamp: { invisible: true } });
+      await signPdf({
+        input,
+        output,
+        signer: this.signer,
+        role: 'firma',
+        reason: 'Comprobante de envío',
+        location: 'Sandbox de la casilla',
+        stamp: { invisible: true },
+      });
       return fs.readFileSync(output);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

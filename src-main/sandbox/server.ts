@@ -135,12 +135,16 @@ export class SandboxServer {
     const inst = this.authenticate(req);
     if (!inst) {
       req.resume();
-      return sendError(res, 401, 'UNAUTHORIZED', 'Credenciales de la institución no válidas.', { 'www-authenticate': 'Basic realm="casilla-sandbox"' });
+      return sendError(res, 401, 'UNAUTHORIZED', 'Credenciales de la institución no válidas.', {
+        'www-authenticate': 'Basic realm="casilla-sandbox"',
+      });
     }
     const allowed = this.bucketFor(inst).tryTake();
     if (!allowed.ok) {
       req.resume();
-      return sendError(res, 429, 'RATE_LIMITED', 'Demasiadas solicitudes por segundo; reintente más tarde.', { 'retry-after': String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))) });
+      return sendError(res, 429, 'RATE_LIMITED', 'Demasiadas solicitudes por segundo; reintente más tarde.', {
+        'retry-after': String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))),
+      });
     }
     const fault = this.deps.faults.decide();
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
@@ -150,9 +154,15 @@ export class SandboxServer {
     }
     if (fault.before) {
       req.resume();
-      if (fault.before === 'storm429') return sendError(res, 429, 'RATE_LIMITED', 'Demasiadas solicitudes por segundo; reintente más tarde.', { 'retry-after': '1' });
+      if (fault.before === 'storm429')
+        return sendError(res, 429, 'RATE_LIMITED', 'Demasiadas solicitudes por segundo; reintente más tarde.', { 'retry-after': '1' });
       const status = fault.before === 'status503' ? 503 : 500;
-      return sendError(res, status, status === 503 ? 'UNAVAILABLE' : 'INTERNAL', status === 503 ? 'Servicio no disponible temporalmente.' : 'Error interno del servidor.');
+      return sendError(
+        res,
+        status,
+        status === 503 ? 'UNAVAILABLE' : 'INTERNAL',
+        status === 503 ? 'Servicio no disponible temporalmente.' : 'Error interno del servidor.',
+      );
     }
     this.settle();
     switch (route) {
@@ -164,11 +174,15 @@ export class SandboxServer {
         return this.citizenPending(res, params[0]!);
       case 'getProcedure':
         return sendJson(res, 200, {
-          procedures: this.deps.store.procedures(inst.id).map((p) => ({ code: p.code, name: p.name, stage: p.stage, stage_name: STAGE_NAMES[p.stage] ?? String(p.stage) })),
+          procedures: this.deps.store
+            .procedures(inst.id)
+            .map((p) => ({ code: p.code, name: p.name, stage: p.stage, stage_name: STAGE_NAMES[p.stage] ?? String(p.stage) })),
         });
       case 'getSignature':
         return sendJson(res, 200, {
-          signatures: this.deps.store.signatures(inst.id).map((s) => ({ body: s.body, name: s.name, uid: s.uid, updated_at: httpDate(s.updatedAt) })),
+          signatures: this.deps.store
+            .signatures(inst.id)
+            .map((s) => ({ body: s.body, name: s.name, uid: s.uid, updated_at: httpDate(s.updatedAt) })),
         });
       case 'getReceipt':
         return this.getReceipt(res, inst, params[0]!, params[1]!);
@@ -185,7 +199,8 @@ export class SandboxServer {
         now: Date.now,
       });
     } catch (err) {
-      if (err instanceof MultipartError) return sendError(res, err.status, err.status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', err.message, { connection: 'close' });
+      if (err instanceof MultipartError)
+        return sendError(res, err.status, err.status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', err.message, { connection: 'close' });
       throw err;
     }
     if (outcome.storedId) {
@@ -247,7 +262,8 @@ export class SandboxServer {
         let specText = text;
         try {
           const parsed: unknown = JSON.parse(text);
-          if (parsed && typeof parsed === 'object' && typeof (parsed as { spec?: unknown }).spec === 'string') specText = (parsed as { spec: string }).spec;
+          if (parsed && typeof parsed === 'object' && typeof (parsed as { spec?: unknown }).spec === 'string')
+            specText = (parsed as { spec: string }).spec;
         } catch {
           // Not JSON: the body is the spec itself (e.g. curl --data 'reset=0.1').
         }
@@ -273,13 +289,16 @@ export class SandboxServer {
       if (!isMessageId(id) || run === null) return sendError(res, 400, 'BAD_REQUEST', 'Se esperan message_data_id (24 hex) y rol_unico.');
       const r = store.markRead(id, run, Date.now());
       if (r === 'not-found') return sendError(res, 404, 'NOT_FOUND', 'Ese destinatario no tiene ese mensaje.');
-      if (r === 'not-casilla') return sendError(res, 409, 'NOT_CASILLA', 'Solo los mensajes entregados en casilla se pueden marcar como leídos.');
+      if (r === 'not-casilla')
+        return sendError(res, 409, 'NOT_CASILLA', 'Solo los mensajes entregados en casilla se pueden marcar como leídos.');
       this.notify(id);
       return sendJson(res, 200, { ok: true });
     }
     if (parts[0] === 'institutions') return this.institutions(req, res, method, parts.slice(1));
-    if (parts[0] === 'webhooks' && parts.length === 1 && method === 'GET') return sendJson(res, 200, { attempts: this.deps.webhooks.attempts() });
-    if (parts[0] === 'receipts' && parts.length === 3 && method === 'GET') return this.receiptFile(res, parts[1]!, parts[2]!, url.searchParams.get('token') ?? '');
+    if (parts[0] === 'webhooks' && parts.length === 1 && method === 'GET')
+      return sendJson(res, 200, { attempts: this.deps.webhooks.attempts() });
+    if (parts[0] === 'receipts' && parts.length === 3 && method === 'GET')
+      return this.receiptFile(res, parts[1]!, parts[2]!, url.searchParams.get('token') ?? '');
     req.resume();
     sendError(res, 404, 'NOT_FOUND', 'Ruta no encontrada.');
   }
@@ -301,11 +320,17 @@ export class SandboxServer {
     const text = await readBodyOr400(req, res);
     if (text === null) return;
     const body = safeJson(text);
-    const types = Array.isArray(body['message_types']) ? body['message_types'].filter((t): t is string => typeof t === 'string') : undefined;
+    const types = Array.isArray(body['message_types'])
+      ? body['message_types'].filter((t): t is string => typeof t === 'string')
+      : undefined;
     if (rest.length === 0 && method === 'POST') {
       const name = typeof body['name'] === 'string' && body['name'].trim() ? body['name'].trim().slice(0, 200) : 'Institución de prueba';
       const procs = Array.isArray(body['procedures'])
-        ? body['procedures'].flatMap((p: unknown) => (p && typeof p === 'object' && typeof (p as { code?: unknown }).code === 'string' ? [{ code: (p as { code: string }).code, name: String((p as { name?: unknown }).name ?? (p as { code: string }).code) }] : []))
+        ? body['procedures'].flatMap((p: unknown) =>
+            p && typeof p === 'object' && typeof (p as { code?: unknown }).code === 'string'
+              ? [{ code: (p as { code: string }).code, name: String((p as { name?: unknown }).name ?? (p as { code: string }).code) }]
+              : [],
+          )
         : [{ code: 'PA-0001', name: 'Procedimiento sancionatorio' }];
       const inst = store.createInstitution({
         name,
@@ -334,7 +359,13 @@ export class SandboxServer {
     const run = parseRunParam(file.replace(/\.pdf$/, ''));
     const inst = m ? store.listInstitutions().find((i) => i.id === m.institution_id) : undefined;
     const expected = inst && run !== null ? receiptToken(inst, id, run) : '';
-    if (!m || !inst || run === null || token.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(token), Buffer.from(expected))) {
+    if (
+      !m ||
+      !inst ||
+      run === null ||
+      token.length !== expected.length ||
+      !crypto.timingSafeEqual(Buffer.from(token), Buffer.from(expected))
+    ) {
       return sendError(res, 404, 'NOT_FOUND', 'Comprobante no encontrado.');
     }
     const r = store.recipients(m.id).find((x) => x.rol_unico === run);
@@ -352,7 +383,11 @@ export class SandboxServer {
       generatedAt: httpDate(Date.now()),
     });
     if (this.deps.receiptSigner) pdf = await this.deps.receiptSigner.signReceipt(pdf);
-    res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': pdf.length, 'content-disposition': `attachment; filename="comprobante-${m.id}-${run}.pdf"` });
+    res.writeHead(200, {
+      'content-type': 'application/pdf',
+      'content-length': pdf.length,
+      'content-disposition': `attachment; filename="comprobante-${m.id}-${run}.pdf"`,
+    });
     res.end(pdf);
   }
 

@@ -14,7 +14,14 @@ import { buildTrustStore, type TrustStore } from '../core/verify/trust';
 import { verifyPdf } from '../core/verify/verify-pdf';
 import type { AttachmentVerdict, AttachmentVerifier } from './ports';
 
-const ALTERED_REASONS = new Set(['CMS_UNREADABLE', 'DIGEST_MISMATCH', 'SIGNATURE_INVALID', 'COVERAGE_ANOMALOUS', 'MODIFICATIONS_DISALLOWED', 'ESS_MISMATCH']);
+const ALTERED_REASONS = new Set([
+  'CMS_UNREADABLE',
+  'DIGEST_MISMATCH',
+  'SIGNATURE_INVALID',
+  'COVERAGE_ANOMALOUS',
+  'MODIFICATIONS_DISALLOWED',
+  'ESS_MISMATCH',
+]);
 // Per attachment: enough for a document with many signatures, short enough that a request cannot hang on it.
 const VERIFY_TIMEOUT_MS = 10_000;
 
@@ -50,7 +57,13 @@ export class CoreAttachmentVerifier implements AttachmentVerifier {
       const signatures = report.signatures.filter((s) => s.kind === 'signature');
       if (signatures.length === 0) return 'unsigned';
       for (const s of signatures) {
-        if (!s.intact || s.coverage === 'anomalous' || s.modificationsAfter === 'disallowed' || s.reasons.some((r) => ALTERED_REASONS.has(r.code))) return 'altered';
+        if (
+          !s.intact ||
+          s.coverage === 'anomalous' ||
+          s.modificationsAfter === 'disallowed' ||
+          s.reasons.some((r) => ALTERED_REASONS.has(r.code))
+        )
+          return 'altered';
       }
       if (signatures.some((s) => s.revocation.status === 'revoked')) return 'revoked';
       return signatures.every((s) => s.intact) ? 'valid' : 'indeterminate';

@@ -155,8 +155,10 @@ export class SandboxStore {
   updateInstitution(clientId: string, patch: { logoConfigured?: boolean; messageTypes?: string[] }): Institution | null {
     const inst = this.institutionByClientId(clientId);
     if (!inst) return null;
-    if (patch.logoConfigured !== undefined) this.db.prepare('UPDATE institutions SET logo_configured = ? WHERE id = ?').run(patch.logoConfigured ? 1 : 0, inst.id);
-    if (patch.messageTypes !== undefined) this.db.prepare('UPDATE institutions SET message_types = ? WHERE id = ?').run(JSON.stringify(patch.messageTypes), inst.id);
+    if (patch.logoConfigured !== undefined)
+      this.db.prepare('UPDATE institutions SET logo_configured = ? WHERE id = ?').run(patch.logoConfigured ? 1 : 0, inst.id);
+    if (patch.messageTypes !== undefined)
+      this.db.prepare('UPDATE institutions SET message_types = ? WHERE id = ?').run(JSON.stringify(patch.messageTypes), inst.id);
     return this.institutionById(inst.id);
   }
 
@@ -172,7 +174,16 @@ export class SandboxStore {
 
   private institutionById(id: number): Institution | null {
     const r = this.db.prepare('SELECT * FROM institutions WHERE id = ?').get(id) as
-      | { id: number; name: string; client_id: string; client_secret: string; webhook_secret: string; logo_configured: number; message_types: string; is_demo: number }
+      | {
+          id: number;
+          name: string;
+          client_id: string;
+          client_secret: string;
+          webhook_secret: string;
+          logo_configured: number;
+          message_types: string;
+          is_demo: number;
+        }
       | undefined;
     if (!r) return null;
     return {
@@ -188,11 +199,15 @@ export class SandboxStore {
   }
 
   procedures(institutionId: number): Procedure[] {
-    return this.db.prepare('SELECT code, name, stage FROM procedures WHERE institution_id = ? ORDER BY code, stage').all(institutionId) as Procedure[];
+    return this.db
+      .prepare('SELECT code, name, stage FROM procedures WHERE institution_id = ? ORDER BY code, stage')
+      .all(institutionId) as Procedure[];
   }
 
   signatures(institutionId: number): Signature[] {
-    return this.db.prepare('SELECT uid, name, body, updated_at AS updatedAt FROM signatures WHERE institution_id = ? ORDER BY name').all(institutionId) as Signature[];
+    return this.db
+      .prepare('SELECT uid, name, body, updated_at AS updatedAt FROM signatures WHERE institution_id = ? ORDER BY name')
+      .all(institutionId) as Signature[];
   }
 
   profile(inst: Institution): InstitutionProfile {
@@ -205,14 +220,18 @@ export class SandboxStore {
   }
 
   hasDuplicate(institutionId: number, contentHash: string, since: number): boolean {
-    return Boolean(this.db.prepare('SELECT 1 FROM messages WHERE institution_id = ? AND content_hash = ? AND received_at >= ? LIMIT 1').get(institutionId, contentHash, since));
+    return Boolean(
+      this.db
+        .prepare('SELECT 1 FROM messages WHERE institution_id = ? AND content_hash = ? AND received_at >= ? LIMIT 1')
+        .get(institutionId, contentHash, since),
+    );
   }
 
   idempotencyRecord(institutionId: number, key: string): { request_hash: string; status: number; body: string } | null {
     return (
-      (this.db.prepare('SELECT request_hash, status, body FROM idempotency_keys WHERE institution_id = ? AND key = ?').get(institutionId, key) as
-        | { request_hash: string; status: number; body: string }
-        | undefined) ?? null
+      (this.db
+        .prepare('SELECT request_hash, status, body FROM idempotency_keys WHERE institution_id = ? AND key = ?')
+        .get(institutionId, key) as { request_hash: string; status: number; body: string } | undefined) ?? null
     );
   }
 
@@ -223,7 +242,16 @@ export class SandboxStore {
           `INSERT INTO messages (id, institution_id, received_at, subject, data, webhook_url, idempotency_key, content_hash)
            VALUES (@id, @institutionId, @receivedAt, @subject, @data, @webhookUrl, @idempotencyKey, @contentHash)`,
         )
-        .run({ id: m.id, institutionId: m.institutionId, receivedAt: m.receivedAt, subject: m.subject, data: m.data, webhookUrl: m.webhookUrl, idempotencyKey: m.idempotencyKey, contentHash: m.contentHash });
+        .run({
+          id: m.id,
+          institutionId: m.institutionId,
+          receivedAt: m.receivedAt,
+          subject: m.subject,
+          data: m.data,
+          webhookUrl: m.webhookUrl,
+          idempotencyKey: m.idempotencyKey,
+          contentHash: m.contentHash,
+        });
       const addRecipient = this.db.prepare(
         `INSERT INTO recipients (message_id, rol_unico, ddu_type, message_status, final_status, due_at, delivered_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -231,9 +259,19 @@ export class SandboxStore {
       for (const run of m.recipients) {
         const plan = planDelivery(run);
         const pending = plan.initial === 'pending';
-        addRecipient.run(m.id, run, plan.ddu, plan.initial, plan.final, pending ? m.receivedAt + m.emailDelayMs : null, pending ? null : m.receivedAt);
+        addRecipient.run(
+          m.id,
+          run,
+          plan.ddu,
+          plan.initial,
+          plan.final,
+          pending ? m.receivedAt + m.emailDelayMs : null,
+          pending ? null : m.receivedAt,
+        );
       }
-      const addAttachment = this.db.prepare('INSERT INTO attachments (message_id, position, name, size, kind, sha256) VALUES (?, ?, ?, ?, ?, ?)');
+      const addAttachment = this.db.prepare(
+        'INSERT INTO attachments (message_id, position, name, size, kind, sha256) VALUES (?, ?, ?, ?, ?, ?)',
+      );
       m.attachments.forEach((a, i) => addAttachment.run(m.id, i, a.name, a.size, a.kind, a.sha256));
       if (m.idempotencyKey && m.idempotency) {
         this.db
@@ -249,12 +287,16 @@ export class SandboxStore {
 
   recipients(messageId: string): RecipientRow[] {
     return this.db
-      .prepare('SELECT rol_unico, ddu_type, message_status, final_status, due_at, delivered_at, read_at FROM recipients WHERE message_id = ? ORDER BY rowid')
+      .prepare(
+        'SELECT rol_unico, ddu_type, message_status, final_status, due_at, delivered_at, read_at FROM recipients WHERE message_id = ? ORDER BY rowid',
+      )
       .all(messageId) as RecipientRow[];
   }
 
   attachments(messageId: string): AttachmentRow[] {
-    return this.db.prepare('SELECT name, size, kind, sha256 FROM attachments WHERE message_id = ? ORDER BY position').all(messageId) as AttachmentRow[];
+    return this.db
+      .prepare('SELECT name, size, kind, sha256 FROM attachments WHERE message_id = ? ORDER BY position')
+      .all(messageId) as AttachmentRow[];
   }
 
   listMessages(limit: number): MessageRow[] {
@@ -264,7 +306,9 @@ export class SandboxStore {
   /** Turns every pending email recipient whose time has come into its final status; returns the messages touched. */
   settleDue(now: number): string[] {
     return this.db.transaction(() => {
-      const due = this.db.prepare('SELECT DISTINCT message_id FROM recipients WHERE due_at IS NOT NULL AND due_at <= ?').all(now) as { message_id: string }[];
+      const due = this.db.prepare('SELECT DISTINCT message_id FROM recipients WHERE due_at IS NOT NULL AND due_at <= ?').all(now) as {
+        message_id: string;
+      }[];
       if (due.length === 0) return [];
       this.db
         .prepare(
@@ -284,16 +328,21 @@ export class SandboxStore {
   }
 
   markRead(messageId: string, rolUnico: number, now: number): 'ok' | 'not-found' | 'not-casilla' {
-    const r = this.db.prepare('SELECT ddu_type FROM recipients WHERE message_id = ? AND rol_unico = ?').get(messageId, rolUnico) as { ddu_type: string } | undefined;
+    const r = this.db.prepare('SELECT ddu_type FROM recipients WHERE message_id = ? AND rol_unico = ?').get(messageId, rolUnico) as
+      { ddu_type: string } | undefined;
     if (!r) return 'not-found';
     if (r.ddu_type !== 'casilla') return 'not-casilla';
-    this.db.prepare('UPDATE recipients SET read_at = COALESCE(read_at, ?) WHERE message_id = ? AND rol_unico = ?').run(now, messageId, rolUnico);
+    this.db
+      .prepare('UPDATE recipients SET read_at = COALESCE(read_at, ?) WHERE message_id = ? AND rol_unico = ?')
+      .run(now, messageId, rolUnico);
     return 'ok';
   }
 
   /** Unread casilla messages of one citizen, from every institution (what the citizen's inbox shows as pending). */
   pendingFor(rolUnico: number): number {
-    const r = this.db.prepare("SELECT COUNT(*) AS n FROM recipients WHERE rol_unico = ? AND ddu_type = 'casilla' AND read_at IS NULL").get(rolUnico) as { n: number };
+    const r = this.db
+      .prepare("SELECT COUNT(*) AS n FROM recipients WHERE rol_unico = ? AND ddu_type = 'casilla' AND read_at IS NULL")
+      .get(rolUnico) as { n: number };
     return r.n;
   }
 }

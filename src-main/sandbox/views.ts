@@ -3,7 +3,13 @@ import { formatRun } from '../core/casilla/identifiers';
 import { httpDate } from './ids';
 import type { Institution, MessageRow, RecipientRow, SandboxStore } from './store';
 
-export type RecipientStatusView = { ddu_type: string; message_status: string; method: 'WEB' | 'API'; delivered_at: string | null; read_at: string | null };
+export type RecipientStatusView = {
+  ddu_type: string;
+  message_status: string;
+  method: 'WEB' | 'API';
+  delivered_at: string | null;
+  read_at: string | null;
+};
 
 export function recipientsView(rows: RecipientRow[]): Record<string, RecipientStatusView> {
   const out: Record<string, RecipientStatusView> = {};
@@ -45,7 +51,9 @@ export function messageListView(store: SandboxStore, m: MessageRow): Record<stri
     idempotency_key: m.idempotency_key,
     subject: m.subject,
     received_at: httpDate(m.received_at),
-    recipients: store.recipients(m.id).map((r) => ({ rol_unico: r.rol_unico, run: formatRun(r.rol_unico), ddu_type: r.ddu_type, message_status: r.message_status })),
+    recipients: store
+      .recipients(m.id)
+      .map((r) => ({ rol_unico: r.rol_unico, run: formatRun(r.rol_unico), ddu_type: r.ddu_type, message_status: r.message_status })),
     attachments: store.attachments(m.id).map((a) => ({ name: a.name, size: a.size, kind: a.kind, sha256: a.sha256 })),
   };
 }

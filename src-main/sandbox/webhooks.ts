@@ -12,7 +12,11 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 }
 
 /** Checks a received signature header (space-separated list of `v1,<sig>`); constant-time compare. */
-export function verifyWebhookSignature(secret: string, headers: { id: string; timestamp: string; signature: string }, body: string): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  headers: { id: string; timestamp: string; signature: string },
+  body: string,
+): boolean {
   const expected = Buffer.from(signWebhook(secret, headers.id, Number(headers.timestamp), body));
   return headers.signature.split(' ').some((candidate) => {
     const got = Buffer.from(candidate);

@@ -16,10 +16,21 @@ export type TestSandbox = {
 
 export async function startTestSandbox(options: Partial<StartSandboxOptions> = {}): Promise<TestSandbox> {
   const { dir, cleanup } = tempDir('casilla-sandbox-');
-  const base: StartSandboxOptions = { dataDir: dir, emailDelayMs: 150, webhooks: { baseDelayMs: 20, capDelayMs: 200, timeoutMs: 2000 }, ...options };
+  const base: StartSandboxOptions = {
+    dataDir: dir,
+    emailDelayMs: 150,
+    webhooks: { baseDelayMs: 20, capDelayMs: 200, timeoutMs: 2000 },
+    ...options,
+  };
   let sandbox = await startSandbox(base);
   const clientFor = (o: Partial<CasillaClientOptions> = {}) =>
-    new CasillaClient({ baseUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId, clientSecret: sandbox.institution.clientSecret, timeoutMs: 10_000, ...o });
+    new CasillaClient({
+      baseUrl: sandbox.baseUrl,
+      clientId: sandbox.institution.clientId,
+      clientSecret: sandbox.institution.clientSecret,
+      timeoutMs: 10_000,
+      ...o,
+    });
   const t: TestSandbox = {
     sandbox,
     client: clientFor(),
@@ -28,7 +39,9 @@ export async function startTestSandbox(options: Partial<StartSandboxOptions> = {
     async admin<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(sandbox.baseUrl + path, {
         method,
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        ...(body !== undefined
+          ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+          : {}),
       });
       return { status: res.status, body: (await res.json()) as T };
     },

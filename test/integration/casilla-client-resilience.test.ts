@@ -39,7 +39,9 @@ describe('rate limits', () => {
 
   /** A client for a fresh institution, so each test has its own server-side rate bucket. */
   async function freshInstitutionClient(ratePerSecond: number): Promise<CasillaClient> {
-    const created = await limited.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/institutions', { name: 'Servicio de prueba' });
+    const created = await limited.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/institutions', {
+      name: 'Servicio de prueba',
+    });
     return limited.clientFor({ clientId: created.body.client_id, clientSecret: created.body.client_secret, ratePerSecond });
   }
 
@@ -113,11 +115,16 @@ describe('faults', () => {
     await setFaults('reset=1');
     const key = crypto.randomUUID();
     const data = validMessage('Conexión reiniciada');
-    expect((await t.client.sendMessage(data, [{ name: 'a.pdf', bytes: pdfBytes('reset') }], { idempotencyKey: key })).kind).toBe('unknown-outcome');
+    expect((await t.client.sendMessage(data, [{ name: 'a.pdf', bytes: pdfBytes('reset') }], { idempotencyKey: key })).kind).toBe(
+      'unknown-outcome',
+    );
     expect(await t.client.getProcedure()).toMatchObject({ kind: 'retryable' });
     await setFaults('none');
     expect(await storedWithKey(key)).toHaveLength(0);
-    expect(await t.client.sendMessage(data, [{ name: 'a.pdf', bytes: pdfBytes('reset') }], { idempotencyKey: key })).toMatchObject({ kind: 'accepted', replayed: false });
+    expect(await t.client.sendMessage(data, [{ name: 'a.pdf', bytes: pdfBytes('reset') }], { idempotencyKey: key })).toMatchObject({
+      kind: 'accepted',
+      replayed: false,
+    });
     expect(await storedWithKey(key)).toHaveLength(1);
   });
 
@@ -128,7 +135,11 @@ describe('faults', () => {
     await setFaults('status500=1');
     expect(await t.client.getSignature()).toMatchObject({ kind: 'retryable', status: 500 });
     await setFaults('storm429=1');
-    expect(await t.client.sendMessage(validMessage('429'), [], { idempotencyKey: key })).toEqual({ kind: 'rate-limited', retryAfterMs: 1000, status: 429 });
+    expect(await t.client.sendMessage(validMessage('429'), [], { idempotencyKey: key })).toEqual({
+      kind: 'rate-limited',
+      retryAfterMs: 1000,
+      status: 429,
+    });
     await setFaults('none');
     expect(await storedWithKey(key)).toHaveLength(0);
   });
@@ -136,7 +147,10 @@ describe('faults', () => {
   it('a timeout is an unknown outcome for an upload, retryable for a read', async () => {
     await setFaults('latency=400ms');
     const key = crypto.randomUUID();
-    expect(await t.client.sendMessage(validMessage('Lento'), [], { idempotencyKey: key, timeoutMs: 100 })).toEqual({ kind: 'unknown-outcome', reason: 'tiempo de espera agotado' });
+    expect(await t.client.sendMessage(validMessage('Lento'), [], { idempotencyKey: key, timeoutMs: 100 })).toEqual({
+      kind: 'unknown-outcome',
+      reason: 'tiempo de espera agotado',
+    });
     expect(await t.client.getProcedure({ timeoutMs: 100 })).toMatchObject({ kind: 'retryable', reason: 'tiempo de espera agotado' });
     await setFaults('none');
   });
@@ -182,7 +196,9 @@ describe('concurrent retries with one key', () => {
     const data = validMessage('Reintentos simultáneos');
     // A few MB each so the uploads overlap on the server and race past the key lookup together.
     const big = Buffer.concat([pdfBytes('simultaneo'), Buffer.alloc(3 * 1024 * 1024, 0x20)]);
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => t.client.sendMessage(data, [{ name: 'a.pdf', bytes: big }], { idempotencyKey: key })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => t.client.sendMessage(data, [{ name: 'a.pdf', bytes: big }], { idempotencyKey: key })),
+    );
     const ids = new Set(outcomes.map((o) => (o.kind === 'accepted' ? o.value.message_data_id : o.kind)));
     expect([...ids]).toHaveLength(1);
     expect([...ids][0]).toMatch(/^[0-9a-f]{24}$/);

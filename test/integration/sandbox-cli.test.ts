@@ -57,7 +57,11 @@ describe('casilla sandbox', () => {
     expect(first.ready.dataDir).toBe(path.join(home.dir, 'sandbox'));
     expect(first.ready.faults).toBe('latency=1-2ms,seed=4');
     expect(first.ready.rate).toBe(50);
-    const client = new CasillaClient({ baseUrl: first.ready.baseUrl, clientId: first.ready.clientId, clientSecret: first.ready.clientSecret });
+    const client = new CasillaClient({
+      baseUrl: first.ready.baseUrl,
+      clientId: first.ready.clientId,
+      clientSecret: first.ready.clientSecret,
+    });
     const sent = await client.sendMessage(validMessage('Desde la línea de comandos'), []);
     if (sent.kind !== 'accepted') throw new Error(JSON.stringify(sent));
     expect(await first.stop()).toBe(0);
@@ -65,7 +69,11 @@ describe('casilla sandbox', () => {
     const second = await startCli();
     try {
       expect(second.ready.clientId).toBe(first.ready.clientId);
-      const again = new CasillaClient({ baseUrl: second.ready.baseUrl, clientId: second.ready.clientId, clientSecret: second.ready.clientSecret });
+      const again = new CasillaClient({
+        baseUrl: second.ready.baseUrl,
+        clientId: second.ready.clientId,
+        clientSecret: second.ready.clientSecret,
+      });
       const status = await again.messageStatus(sent.value.message_data_id);
       expect(status).toMatchObject({ kind: 'accepted', value: { subject: 'Desde la línea de comandos' } });
     } finally {
@@ -74,7 +82,8 @@ describe('casilla sandbox', () => {
   });
 
   it('exits 2 on a bad fault spec, rate or port', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, [cli, '--home', home.dir, 'sandbox', ...args], { encoding: 'utf8', timeout: 20_000 });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [cli, '--home', home.dir, 'sandbox', ...args], { encoding: 'utf8', timeout: 20_000 });
     const bad = run('--faults', 'reset=5');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('reset');

@@ -20,7 +20,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.cleanup());
 
-async function expectSendError(code: CasillaErrorCode, patch: Record<string, unknown>, attachments: OutgoingAttachment[] = []): Promise<void> {
+async function expectSendError(
+  code: CasillaErrorCode,
+  patch: Record<string, unknown>,
+  attachments: OutgoingAttachment[] = [],
+): Promise<void> {
   const outcome = await t.client.sendMessage(validMessage(subject(), patch), attachments);
   expect(outcome).toEqual({ kind: 'permanent', code, message: casillaErrorText(code), status: 400 });
 }
@@ -72,14 +76,22 @@ describe('sendMessage error codes, in table order', () => {
   });
 
   it('ERR008 for an institution without its logo, and the first error by table order wins', async () => {
-    const created = await t.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/institutions', { name: 'Municipalidad sin logo', logo_configured: false });
+    const created = await t.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/institutions', {
+      name: 'Municipalidad sin logo',
+      logo_configured: false,
+    });
     expect(created.status).toBe(201);
     const noLogo = t.clientFor({ clientId: created.body.client_id, clientSecret: created.body.client_secret, ratePerSecond: 1000 });
     expect(await noLogo.sendMessage(validMessage(subject()), [])).toMatchObject({ kind: 'permanent', code: 'ERR008' });
     // ERR005 ranks before ERR008, ERR008 before ERR026.
-    expect(await noLogo.sendMessage(validMessage(subject(), { message_type: 'XX' }), [])).toMatchObject({ kind: 'permanent', code: 'ERR005' });
+    expect(await noLogo.sendMessage(validMessage(subject(), { message_type: 'XX' }), [])).toMatchObject({
+      kind: 'permanent',
+      code: 'ERR005',
+    });
     expect(await noLogo.sendMessage(validMessage('y'.repeat(200)), [])).toMatchObject({ kind: 'permanent', code: 'ERR008' });
-    const patched = await t.admin<{ logo_configured: boolean }>('PATCH', `/sandbox/institutions/${created.body.client_id}`, { logo_configured: true });
+    const patched = await t.admin<{ logo_configured: boolean }>('PATCH', `/sandbox/institutions/${created.body.client_id}`, {
+      logo_configured: true,
+    });
     expect(patched.body.logo_configured).toBe(true);
     expect(await noLogo.sendMessage(validMessage(subject()), [])).toMatchObject({ kind: 'accepted' });
   });
@@ -103,7 +115,11 @@ describe('read endpoint error codes', () => {
   });
 
   it('ERR022 for an unknown or malformed message id (getReceipt and messageStatus)', async () => {
-    expect(await t.client.getReceipt('0123456789abcdef01234567', 33333333)).toMatchObject({ kind: 'permanent', code: 'ERR022', message: 'Código de mensaje no válido' });
+    expect(await t.client.getReceipt('0123456789abcdef01234567', 33333333)).toMatchObject({
+      kind: 'permanent',
+      code: 'ERR022',
+      message: 'Código de mensaje no válido',
+    });
     expect(await t.client.getReceipt('no-es-un-id', 33333333)).toMatchObject({ kind: 'permanent', code: 'ERR022' });
     expect(await t.client.messageStatus('0123456789abcdef01234567')).toMatchObject({ kind: 'permanent', code: 'ERR022' });
   });
@@ -137,7 +153,11 @@ describe('read endpoint error codes', () => {
     });
     const s = await t.client.messageStatus(id);
     expect(s.kind === 'accepted' && s.value.recipients['12345679']?.messageStatus).toMatch(/^error/);
-    expect(await t.client.getReceipt(id, 12345679)).toMatchObject({ kind: 'permanent', code: 'ERR025', message: 'No se puede descargar el comprobante' });
+    expect(await t.client.getReceipt(id, 12345679)).toMatchObject({
+      kind: 'permanent',
+      code: 'ERR025',
+      message: 'No se puede descargar el comprobante',
+    });
   });
 
   it('wrong credentials are permanent UNAUTHORIZED', async () => {
@@ -160,14 +180,22 @@ describe('malformed requests', () => {
   const auth = () => 'Basic ' + Buffer.from(`${t.sandbox.institution.clientId}:${t.sandbox.institution.clientSecret}`).toString('base64');
 
   it('a body that is not multipart is a clear 400, not a hang or a crash', async () => {
-    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth(), 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
   });
 
   it('a truncated multipart body is a 400', async () => {
     const body = '--b\r\nContent-Disposition: form-data; name="data"\r\n\r\n{"recipients":';
-    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth(), 'content-type': 'multipart/form-data; boundary=b' }, body });
+    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'content-type': 'multipart/form-data; boundary=b' },
+      body,
+    });
     expect(res.status).toBe(400);
   });
 
@@ -175,7 +203,11 @@ describe('malformed requests', () => {
     for (const data of [null, '{no es json']) {
       const form = new FormData();
       if (data !== null) form.append('data', data);
-      const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth() }, body: form });
+      const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, {
+        method: 'POST',
+        headers: { authorization: auth() },
+        body: form,
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ERR001');
     }
@@ -184,7 +216,11 @@ describe('malformed requests', () => {
   it('unknown routes and wrong methods are 404; a bad Idempotency-Key is 400', async () => {
     expect((await fetch(`${t.sandbox.baseUrl}/notificador/deleteEverything`, { headers: { authorization: auth() } })).status).toBe(404);
     expect((await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { headers: { authorization: auth() } })).status).toBe(404);
-    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, { method: 'POST', headers: { authorization: auth(), 'idempotency-key': 'x'.repeat(300) }, body: new FormData() });
+    const res = await fetch(`${t.sandbox.baseUrl}/notificador/sendMessage`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'idempotency-key': 'x'.repeat(300) },
+      body: new FormData(),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_INVALID');
   });

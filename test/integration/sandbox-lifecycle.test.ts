@@ -38,7 +38,14 @@ async function waitUntilSettled(id: string): Promise<MessageStatus> {
 }
 
 describe('sending and following a notification', () => {
-  const runs = { casilla: 33333333, excepcion: 33333351, casillaDerived: 12345670, email: 12345674, notConfigured: 12345677, emailFails: 12345679 };
+  const runs = {
+    casilla: 33333333,
+    excepcion: 33333351,
+    casillaDerived: 12345670,
+    email: 12345674,
+    notConfigured: 12345677,
+    emailFails: 12345679,
+  };
   let id = '';
   const files = [
     { name: 'resolucion exenta 12.pdf', bytes: pdfBytes('resolución') },
@@ -164,11 +171,17 @@ describe('webhooks', () => {
       if (o.kind !== 'accepted') throw new Error(JSON.stringify(o));
       for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
       expect(received.length).toBe(2);
-      const bodies = received.map((r) => JSON.parse(r.body) as { message_data_id: string; status: string; recipients: Record<string, { message_status: string }> });
+      const bodies = received.map(
+        (r) => JSON.parse(r.body) as { message_data_id: string; status: string; recipients: Record<string, { message_status: string }> },
+      );
       expect(bodies.map((b) => b.recipients['12345674']!.message_status)).toEqual(['pending', 'delivered']);
       expect(bodies.every((b) => b.message_data_id === o.value.message_data_id)).toBe(true);
       for (const r of received) {
-        const headers = { id: String(r.headers['webhook-id']), timestamp: String(r.headers['webhook-timestamp']), signature: String(r.headers['webhook-signature']) };
+        const headers = {
+          id: String(r.headers['webhook-id']),
+          timestamp: String(r.headers['webhook-timestamp']),
+          signature: String(r.headers['webhook-signature']),
+        };
         expect(headers.signature).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
         expect(verifyWebhookSignature(t.sandbox.institution.webhookSecret, headers, r.body)).toBe(true);
         expect(verifyWebhookSignature(t.sandbox.institution.webhookSecret, headers, r.body.replace('delivered', 'error'))).toBe(false);

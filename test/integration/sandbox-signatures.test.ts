@@ -25,7 +25,9 @@ let nssDir: string;
 beforeAll(async () => {
   t = await startTestSandbox({ rate: 1000 });
   t.client = t.clientFor({ ratePerSecond: 1000 });
-  const sent = await t.client.sendMessage(validMessage('Comprobante firmado', { recipients: [{ rol_unico: 33333333 }] }), [{ name: 'acta.pdf', bytes: pdfBytes() }]);
+  const sent = await t.client.sendMessage(validMessage('Comprobante firmado', { recipients: [{ rol_unico: 33333333 }] }), [
+    { name: 'acta.pdf', bytes: pdfBytes() },
+  ]);
   if (sent.kind !== 'accepted') throw new Error(JSON.stringify(sent));
   const link = await t.client.getReceipt(sent.value.message_data_id, 33333333);
   if (link.kind !== 'accepted') throw new Error(JSON.stringify(link));
@@ -35,7 +37,17 @@ beforeAll(async () => {
   nssDir = path.join(t.dataDir, 'nss');
   fs.mkdirSync(nssDir);
   execFileSync('certutil', ['-N', '-d', `sql:${nssDir}`, '--empty-password']);
-  execFileSync('certutil', ['-A', '-d', `sql:${nssDir}`, '-n', 'sandbox', '-t', 'CT,C,C', '-i', path.join(t.dataDir, 'receipt-signer', 'certificate.pem')]);
+  execFileSync('certutil', [
+    '-A',
+    '-d',
+    `sql:${nssDir}`,
+    '-n',
+    'sandbox',
+    '-t',
+    'CT,C,C',
+    '-i',
+    path.join(t.dataDir, 'receipt-signer', 'certificate.pem'),
+  ]);
 });
 afterAll(async () => t.cleanup());
 
@@ -73,7 +85,18 @@ describe('signed receipts', () => {
     expect(await verifier.verifyPdf(receipt)).toBe('valid');
     expect(await verifier.verifyPdf(tampered())).toBe('altered');
     expect(pdfsig(tampered())).not.toContain('Signature is Valid');
-    const unsigned = buildReceiptPdf({ institution: 'I', messageId: '0'.repeat(24), run: '1-9', subject: 's', dduType: 'casilla', status: 'delivered', receivedAt: 'r', deliveredAt: null, readAt: null, generatedAt: 'g' });
+    const unsigned = buildReceiptPdf({
+      institution: 'I',
+      messageId: '0'.repeat(24),
+      run: '1-9',
+      subject: 's',
+      dduType: 'casilla',
+      status: 'delivered',
+      receivedAt: 'r',
+      deliveredAt: null,
+      readAt: null,
+      generatedAt: 'g',
+    });
     expect(await verifier.verifyPdf(unsigned)).toBe('unsigned');
     // Not a readable PDF structure: no proof of tampering, so not rejected.
     expect(await verifier.verifyPdf(pdfBytes())).toBe('indeterminate');
@@ -90,7 +113,9 @@ describe('signed receipts', () => {
 
 describe('ERR021', () => {
   it('accepts an intact signed PDF and rejects one altered after signing', async () => {
-    expect(await t.client.sendMessage(validMessage('Adjunto firmado intacto'), [{ name: 'comprobante.pdf', bytes: receipt }])).toMatchObject({ kind: 'accepted' });
+    expect(
+      await t.client.sendMessage(validMessage('Adjunto firmado intacto'), [{ name: 'comprobante.pdf', bytes: receipt }]),
+    ).toMatchObject({ kind: 'accepted' });
     expect(await t.client.sendMessage(validMessage('Adjunto firmado alterado'), [{ name: 'comprobante.pdf', bytes: tampered() }])).toEqual({
       kind: 'permanent',
       code: 'ERR021',
@@ -101,8 +126,14 @@ describe('ERR021', () => {
 
   it('ranks ERR021 by table order among other problems', async () => {
     // ERR020 (bad signature uid) comes before ERR021; ERR026 (long subject) after it.
-    expect(await t.client.sendMessage(validMessage('x', { signature_uid: '00000000-0000-4000-8000-000000000000' }), [{ name: 'c.pdf', bytes: tampered() }])).toMatchObject({ code: 'ERR020' });
-    expect(await t.client.sendMessage(validMessage('y'.repeat(151)), [{ name: 'c.pdf', bytes: tampered() }])).toMatchObject({ code: 'ERR021' });
+    expect(
+      await t.client.sendMessage(validMessage('x', { signature_uid: '00000000-0000-4000-8000-000000000000' }), [
+        { name: 'c.pdf', bytes: tampered() },
+      ]),
+    ).toMatchObject({ code: 'ERR020' });
+    expect(await t.client.sendMessage(validMessage('y'.repeat(151)), [{ name: 'c.pdf', bytes: tampered() }])).toMatchObject({
+      code: 'ERR021',
+    });
   });
 });
 
@@ -113,26 +144,52 @@ describe('ERR021 for a revoked signer', () => {
     const pki = makePki(pkiDir, { crlUrl: `http://127.0.0.1:${crlPort}/ca.crl` });
     const crl = await startCrlServer(() => pki.crlDer, crlPort);
     // A sandbox whose verifier may fetch revocation (here only from the CRL server on 127.0.0.1).
-    const online = await startTestSandbox({ rate: 1000, attachmentVerifier: new CoreAttachmentVerifier({ online: true, trust: buildTrustStore({ cliFiles: [pki.rootPem] }) }) });
+    const online = await startTestSandbox({
+      rate: 1000,
+      attachmentVerifier: new CoreAttachmentVerifier({ online: true, trust: buildTrustStore({ cliFiles: [pki.rootPem] }) }),
+    });
     try {
       const signWith = async (leaf: 'signer' | 'revoked'): Promise<Buffer> => {
         const { cert, key } = pki.leaf(leaf);
         const certificate = Buffer.from(new X509Certificate(fs.readFileSync(cert)).raw);
         const input = path.join(pkiDir, `plain-${leaf}.pdf`);
         const output = path.join(pkiDir, `signed-${leaf}.pdf`);
-        fs.writeFileSync(input, buildReceiptPdf({ institution: 'I', messageId: '0'.repeat(24), run: '1-9', subject: leaf, dduType: 'casilla', status: 'delivered', receivedAt: 'r', deliveredAt: null, readAt: null, generatedAt: 'g' }));
+        fs.writeFileSync(
+          input,
+          buildReceiptPdf({
+            institution: 'I',
+            messageId: '0'.repeat(24),
+            run: '1-9',
+            subject: leaf,
+            dduType: 'casilla',
+            status: 'delivered',
+            receivedAt: 'r',
+            deliveredAt: null,
+            readAt: null,
+            generatedAt: 'g',
+          }),
+        );
         await signPdf({
           input,
           output,
           role: 'firma',
           stamp: { invisible: true },
-          signer: { privateKey: createPrivateKey(fs.readFileSync(key)), certificate, chain: [Buffer.from(new X509Certificate(fs.readFileSync(pki.interPem)).raw)], summary: summarizeCertificate(certificate) },
+          signer: {
+            privateKey: createPrivateKey(fs.readFileSync(key)),
+            certificate,
+            chain: [Buffer.from(new X509Certificate(fs.readFileSync(pki.interPem)).raw)],
+            summary: summarizeCertificate(certificate),
+          },
         });
         return fs.readFileSync(output);
       };
       const client = online.clientFor({ ratePerSecond: 1000 });
-      expect(await client.sendMessage(validMessage('Firmante vigente'), [{ name: 'vigente.pdf', bytes: await signWith('signer') }])).toMatchObject({ kind: 'accepted' });
-      expect(await client.sendMessage(validMessage('Firmante revocado'), [{ name: 'revocado.pdf', bytes: await signWith('revoked') }])).toMatchObject({ kind: 'permanent', code: 'ERR021' });
+      expect(
+        await client.sendMessage(validMessage('Firmante vigente'), [{ name: 'vigente.pdf', bytes: await signWith('signer') }]),
+      ).toMatchObject({ kind: 'accepted' });
+      expect(
+        await client.sendMessage(validMessage('Firmante revocado'), [{ name: 'revocado.pdf', bytes: await signWith('revoked') }]),
+      ).toMatchObject({ kind: 'permanent', code: 'ERR021' });
       expect(crl.hits()).toBeGreaterThan(0);
     } finally {
       await online.cleanup();

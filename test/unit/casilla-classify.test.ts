@@ -21,25 +21,42 @@ const read = { unsafe: false, attempt: 0, random: () => 0.5 };
 
 describe('classifyOutcome', () => {
   it('accepted, with replay flag', () => {
-    expect(classifyOutcome(response(200, { id: 1 }, { replayed: true }), upload)).toEqual({ kind: 'accepted', value: { id: 1 }, status: 200, replayed: true });
+    expect(classifyOutcome(response(200, { id: 1 }, { replayed: true }), upload)).toEqual({
+      kind: 'accepted',
+      value: { id: 1 },
+      status: 200,
+      replayed: true,
+    });
   });
 
   it('permanent ERR codes carry the official Spanish text, not the server message', () => {
     const o = classifyOutcome(response(400, { error: { code: 'ERR026', message: 'whatever' } }), upload);
     expect(o).toEqual({ kind: 'permanent', code: 'ERR026', message: 'Asunto excede 150 caracteres', status: 400 });
-    expect(classifyOutcome(response(401, { error: { code: 'UNAUTHORIZED', message: 'x' } }), read)).toMatchObject({ kind: 'permanent', code: 'UNAUTHORIZED' });
+    expect(classifyOutcome(response(401, { error: { code: 'UNAUTHORIZED', message: 'x' } }), read)).toMatchObject({
+      kind: 'permanent',
+      code: 'UNAUTHORIZED',
+    });
     expect(classifyOutcome(response(422, null), upload)).toMatchObject({ kind: 'permanent', code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
   it('rate-limited honours Retry-After seconds and HTTP-dates', () => {
-    expect(classifyOutcome(response(429, null, { retryAfter: '3' }), upload)).toEqual({ kind: 'rate-limited', retryAfterMs: 3000, status: 429 });
+    expect(classifyOutcome(response(429, null, { retryAfter: '3' }), upload)).toEqual({
+      kind: 'rate-limited',
+      retryAfterMs: 3000,
+      status: 429,
+    });
     const now = Date.parse('Mon, 14 Jun 2023 15:09:03 GMT');
     expect(parseRetryAfter('Mon, 14 Jun 2023 15:09:08 GMT', () => now)).toBe(5000);
     expect(parseRetryAfter('nonsense')).toBe(1000);
   });
 
   it('5xx is retryable with backoff or Retry-After; 504 on an upload is unknown', () => {
-    expect(classifyOutcome(response(503, null), { ...upload, attempt: 3 })).toEqual({ kind: 'retryable', delayMs: 4000, reason: 'el servidor respondió 503', status: 503 });
+    expect(classifyOutcome(response(503, null), { ...upload, attempt: 3 })).toEqual({
+      kind: 'retryable',
+      delayMs: 4000,
+      reason: 'el servidor respondió 503',
+      status: 503,
+    });
     expect(classifyOutcome(response(503, null, { retryAfter: '7' }), upload)).toMatchObject({ kind: 'retryable', delayMs: 7000 });
     expect(classifyOutcome(response(504, null), upload).kind).toBe('unknown-outcome');
     expect(classifyOutcome(response(504, null), read).kind).toBe('retryable');

@@ -5,15 +5,26 @@ import { EMAIL_ERRORS, planDelivery } from '../../src-main/sandbox/delivery';
 describe('fault spec', () => {
   it('parses the documented example and prints it back', () => {
     const s = parseFaultSpec('drop-after-commit=0.2,reset=0.1,latency=50-400ms,status503=0.1,storm429=0.05,seed=7');
-    expect(s).toEqual({ dropAfterCommit: 0.2, reset: 0.1, status503: 0.1, status500: 0, storm429: 0.05, latencyMs: { min: 50, max: 400 }, seed: 7 });
+    expect(s).toEqual({
+      dropAfterCommit: 0.2,
+      reset: 0.1,
+      status503: 0.1,
+      status500: 0,
+      storm429: 0.05,
+      latencyMs: { min: 50, max: 400 },
+      seed: 7,
+    });
     expect(parseFaultSpec(formatFaultSpec(s))).toEqual(s);
     expect(parseFaultSpec('latency=30ms').latencyMs).toEqual({ min: 30, max: 30 });
     expect(formatFaultSpec(parseFaultSpec(''))).toBe('none');
   });
 
-  it.each(['reset=2', 'reset=-0.1', 'reset=abc', 'latency=400-50ms', 'latency=1-999999', 'nope=1', 'reset', 'seed=-1', 'x'.repeat(600)])('rejects %s', (spec) => {
-    expect(() => parseFaultSpec(spec)).toThrow(FaultSpecError);
-  });
+  it.each(['reset=2', 'reset=-0.1', 'reset=abc', 'latency=400-50ms', 'latency=1-999999', 'nope=1', 'reset', 'seed=-1', 'x'.repeat(600)])(
+    'rejects %s',
+    (spec) => {
+      expect(() => parseFaultSpec(spec)).toThrow(FaultSpecError);
+    },
+  );
 
   it('a seed makes the decisions repeatable; probabilities 1 and 0 are certain', () => {
     const a = new FaultInjector(parseFaultSpec('reset=0.5,latency=0-100,seed=42'));

@@ -52,7 +52,11 @@ describe('sendMessage rules', () => {
       { name: 'tabla.xls', bytes: xlsBytes() },
       { name: 'tabla.xlsx', bytes: xlsxBytes() },
     ];
-    const r = checkSendMessage({ ...valid(), recipients: [{ rol_unico: '33333351' }], signature_uid: SIG.toUpperCase() }, atts, institution);
+    const r = checkSendMessage(
+      { ...valid(), recipients: [{ rol_unico: '33333351' }], signature_uid: SIG.toUpperCase() },
+      atts,
+      institution,
+    );
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.data.recipients).toEqual([{ rol_unico: 33333351 }]);
@@ -109,8 +113,20 @@ describe('sendMessage rules', () => {
     ['ERR013', [{ name: 'nota.txt', bytes: pdfBytes() }]],
     ['ERR013', [{ name: 'sin extension', bytes: pdfBytes() }]],
     ['ERR014', [{ name: 'a'.repeat(47) + '.pdf', bytes: pdfBytes() }]],
-    ['ERR015', [{ name: 'a.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.alloc(11 * MB)]) }, { name: 'b.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.alloc(10 * MB)]) }]],
-    ['ERR016', [{ name: 'a.pdf', bytes: pdfBytes() }, { name: 'A.pdf', bytes: pdfBytes() }]],
+    [
+      'ERR015',
+      [
+        { name: 'a.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.alloc(11 * MB)]) },
+        { name: 'b.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.alloc(10 * MB)]) },
+      ],
+    ],
+    [
+      'ERR016',
+      [
+        { name: 'a.pdf', bytes: pdfBytes() },
+        { name: 'A.pdf', bytes: pdfBytes() },
+      ],
+    ],
     ['ERR017', [{ name: 'a.pdf', bytes: Buffer.from('no soy un pdf') }]],
     ['ERR017', [{ name: 'a.pdf', bytes: Buffer.alloc(0) }]],
     ['ERR018', [{ name: 'a.pdf', bytes: pngBytes() }]],
@@ -128,7 +144,11 @@ describe('sendMessage rules', () => {
   });
 
   it('reports the first problem by table order, and lists all of them', () => {
-    const r = checkSendMessage({ ...valid(), subject: '', message_type: 'XX', webhook_url: 'x' }, [{ name: 'ñ.txt', bytes: Buffer.from('x') }], { ...institution, logoConfigured: false });
+    const r = checkSendMessage(
+      { ...valid(), subject: '', message_type: 'XX', webhook_url: 'x' },
+      [{ name: 'ñ.txt', bytes: Buffer.from('x') }],
+      { ...institution, logoConfigured: false },
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.code).toBe('ERR005');

@@ -17,16 +17,25 @@ export const sandboxCommand: CommandModule = {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
         const rate = Number(opts.rate);
-        if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000) throw new CliExit(ExitCode.usage, `Tasa no válida: ${opts.rate} (solicitudes por segundo, mayor que 0)`);
+        if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000)
+          throw new CliExit(ExitCode.usage, `Tasa no válida: ${opts.rate} (solicitudes por segundo, mayor que 0)`);
         const emailDelayMs = Number(opts.emailDelay);
-        if (!Number.isInteger(emailDelayMs) || emailDelayMs < 0 || emailDelayMs > 3_600_000) throw new CliExit(ExitCode.usage, `Demora no válida: ${opts.emailDelay} ms`);
+        if (!Number.isInteger(emailDelayMs) || emailDelayMs < 0 || emailDelayMs > 3_600_000)
+          throw new CliExit(ExitCode.usage, `Demora no válida: ${opts.emailDelay} ms`);
         const dataDir = opts.data ?? embeddedSandboxDir(resolveHome(rt.options.home));
         let sandbox;
         try {
-          sandbox = await startSandbox({ dataDir, port, rate, emailDelayMs, ...(opts.faults !== undefined ? { faults: opts.faults } : {}) });
+          sandbox = await startSandbox({
+            dataDir,
+            port,
+            rate,
+            emailDelayMs,
+            ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
+          });
         } catch (err) {
           if (err instanceof FaultSpecError) throw new CliExit(ExitCode.usage, err.message);
-          if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') throw new CliExit(ExitCode.failed, `El puerto ${port} ya está en uso.`);
+          if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE')
+            throw new CliExit(ExitCode.failed, `El puerto ${port} ya está en uso.`);
           throw err;
         }
         const faults = formatFaultSpec(sandbox.faults.spec);
@@ -41,7 +50,15 @@ export const sandboxCommand: CommandModule = {
             `Fallos: ${faults}   Límite: ${rate}/s`,
             'Ctrl+C para detener.',
           ].join('\n'),
-          { baseUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId, clientSecret: sandbox.institution.clientSecret, webhookSecret: sandbox.institution.webhookSecret, dataDir, faults, rate },
+          {
+            baseUrl: sandbox.baseUrl,
+            clientId: sandbox.institution.clientId,
+            clientSecret: sandbox.institution.clientSecret,
+            webhookSecret: sandbox.institution.webhookSecret,
+            dataDir,
+            faults,
+            rate,
+          },
         );
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

@@ -95,10 +95,23 @@ export function classifyOutcome<T>(obs: CallObservation, ctx: ClassifyContext): 
 
   const err = errorBody(obs.body);
   if (err && isCasillaErrorCode(err.code)) return { kind: 'permanent', code: err.code, message: casillaErrorText(err.code), status };
-  if (status === 401 || status === 403) return { kind: 'permanent', code: 'UNAUTHORIZED', message: 'La casilla rechazó las credenciales de la institución (client_id / client_secret).', status };
-  if (status === 422) return { kind: 'permanent', code: 'IDEMPOTENCY_KEY_REUSED', message: 'La clave de idempotencia ya se usó con otro contenido.', status };
-  if (status === 404) return { kind: 'permanent', code: err?.code ?? 'NOT_FOUND', message: 'La casilla no reconoce esta ruta o recurso.', status };
-  return { kind: 'permanent', code: err?.code ?? `HTTP_${status}`, message: err?.message ?? `La casilla rechazó la solicitud (HTTP ${status}).`, status };
+  if (status === 401 || status === 403)
+    return {
+      kind: 'permanent',
+      code: 'UNAUTHORIZED',
+      message: 'La casilla rechazó las credenciales de la institución (client_id / client_secret).',
+      status,
+    };
+  if (status === 422)
+    return { kind: 'permanent', code: 'IDEMPOTENCY_KEY_REUSED', message: 'La clave de idempotencia ya se usó con otro contenido.', status };
+  if (status === 404)
+    return { kind: 'permanent', code: err?.code ?? 'NOT_FOUND', message: 'La casilla no reconoce esta ruta o recurso.', status };
+  return {
+    kind: 'permanent',
+    code: err?.code ?? `HTTP_${status}`,
+    message: err?.message ?? `La casilla rechazó la solicitud (HTTP ${status}).`,
+    status,
+  };
 }
 
 function errorBody(body: unknown): { code: string; message: string } | null {

@@ -62,19 +62,35 @@ const messageStatusWire = z
     recipients: Object.fromEntries(
       Object.entries(w.recipients).map(([run, r]) => [
         run,
-        { dduType: r.ddu_type, messageStatus: r.message_status, method: r.method ?? null, deliveredAt: r.delivered_at ?? null, readAt: r.read_at ?? null },
+        {
+          dduType: r.ddu_type,
+          messageStatus: r.message_status,
+          method: r.method ?? null,
+          deliveredAt: r.delivered_at ?? null,
+          readAt: r.read_at ?? null,
+        },
       ]),
     ),
   }));
 export type MessageStatus = z.infer<typeof messageStatusWire>;
 
-const citizenPending = z.object({ access_url: z.string(), current_ddu_type: z.string(), result_message: z.string(), status: z.boolean(), total_pending: z.number() });
+const citizenPending = z.object({
+  access_url: z.string(),
+  current_ddu_type: z.string(),
+  result_message: z.string(),
+  status: z.boolean(),
+  total_pending: z.number(),
+});
 export type CitizenPending = z.infer<typeof citizenPending>;
 
-const procedures = z.object({ procedures: z.array(z.object({ code: z.string(), name: z.string(), stage: z.union([z.number(), z.string()]), stage_name: z.string() })) });
+const procedures = z.object({
+  procedures: z.array(z.object({ code: z.string(), name: z.string(), stage: z.union([z.number(), z.string()]), stage_name: z.string() })),
+});
 export type Procedures = z.infer<typeof procedures>;
 
-const signatures = z.object({ signatures: z.array(z.object({ body: z.string(), name: z.string(), uid: z.string(), updated_at: z.string() })) });
+const signatures = z.object({
+  signatures: z.array(z.object({ body: z.string(), name: z.string(), uid: z.string(), updated_at: z.string() })),
+});
 export type Signatures = z.infer<typeof signatures>;
 
 const receipt = z.object({ url: z.string().url() });
@@ -95,7 +111,11 @@ export class CasillaClient {
   }
 
   /** POST sendMessage with the `data` JSON part and one `attachments` part per file. */
-  sendMessage(data: SendMessageData | Record<string, unknown>, attachments: readonly OutgoingAttachment[], opts: CallOptions & { idempotencyKey?: string } = {}): Promise<Outcome<SendAccepted>> {
+  sendMessage(
+    data: SendMessageData | Record<string, unknown>,
+    attachments: readonly OutgoingAttachment[],
+    opts: CallOptions & { idempotencyKey?: string } = {},
+  ): Promise<Outcome<SendAccepted>> {
     return this.call('sendMessage', sendAccepted, {
       method: 'POST',
       unsafe: true,
@@ -103,7 +123,8 @@ export class CasillaClient {
       body: () => {
         const form = new FormData();
         form.append('data', JSON.stringify(data));
-        for (const a of attachments) form.append('attachments', new Blob([a.bytes], { type: a.contentType ?? 'application/octet-stream' }), a.name);
+        for (const a of attachments)
+          form.append('attachments', new Blob([a.bytes], { type: a.contentType ?? 'application/octet-stream' }), a.name);
         return form;
       },
       headers: opts.idempotencyKey ? { 'idempotency-key': `"${opts.idempotencyKey}"` } : {},
@@ -140,7 +161,14 @@ export class CasillaClient {
       const bytes = await readBounded(res, MAX_RECEIPT_BYTES);
       const isPdf = bytes !== null && bytes.subarray(0, 5).toString('latin1') === '%PDF-';
       return classifyOutcome<Buffer>(
-        { type: 'response', status: res.status, retryAfter: res.headers.get('retry-after'), replayed: false, body: res.ok && isPdf ? bytes : safeParse(bytes), bodyValid: res.ok && isPdf },
+        {
+          type: 'response',
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+          replayed: false,
+          body: res.ok && isPdf ? bytes : safeParse(bytes),
+          bodyValid: res.ok && isPdf,
+        },
         ctx,
       );
     } catch (error) {
@@ -152,13 +180,26 @@ export class CasillaClient {
   }
 
   private get<S extends z.ZodType>(path: string, schema: S, opts: CallOptions): Promise<Outcome<z.output<S>>> {
-    return this.call(path, schema, { method: 'GET', unsafe: false, opts, headers: {}, timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULTS.timeoutMs });
+    return this.call(path, schema, {
+      method: 'GET',
+      unsafe: false,
+      opts,
+      headers: {},
+      timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULTS.timeoutMs,
+    });
   }
 
   private async call<S extends z.ZodType>(
     path: string,
     schema: S,
-    req: { method: 'GET' | 'POST'; unsafe: boolean; opts: CallOptions; body?: () => FormData; headers: Record<string, string>; timeoutMs: number },
+    req: {
+      method: 'GET' | 'POST';
+      unsafe: boolean;
+      opts: CallOptions;
+      body?: () => FormData;
+      headers: Record<string, string>;
+      timeoutMs: number;
+    },
   ): Promise<Outcome<z.output<S>>> {
     const ctx: ClassifyContext = { unsafe: req.unsafe, attempt: req.opts.attempt ?? 0 };
     await this.limiter.take(req.opts.signal);

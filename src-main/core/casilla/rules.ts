@@ -62,8 +62,7 @@ export type InstitutionProfile = {
 };
 
 export type RulesOutcome =
-  | { ok: true; data: SendMessageData; kinds: AttachmentKind[] }
-  | { ok: false; code: CasillaErrorCode; all: CasillaErrorCode[] };
+  { ok: true; data: SendMessageData; kinds: AttachmentKind[] } | { ok: false; code: CasillaErrorCode; all: CasillaErrorCode[] };
 
 /** Parses the `data` part text leniently: anything that is not a JSON object becomes `{}` (see [ours] above). */
 export function parseDataPart(text: string | undefined): Record<string, unknown> {
@@ -77,7 +76,11 @@ export function parseDataPart(text: string | undefined): Record<string, unknown>
 }
 
 /** Checks the data and attachments; returns the cleaned data or the first error by table order. */
-export function checkSendMessage(raw: Record<string, unknown>, attachments: readonly AttachmentInput[], institution: InstitutionProfile): RulesOutcome {
+export function checkSendMessage(
+  raw: Record<string, unknown>,
+  attachments: readonly AttachmentInput[],
+  institution: InstitutionProfile,
+): RulesOutcome {
   const problems = new Set<CasillaErrorCode>();
   const recipients = checkRecipients(raw['recipients'], problems);
   const messageType = checkMessageType(raw['message_type'], institution, problems);
@@ -159,7 +162,11 @@ function checkMessageType(value: unknown, institution: InstitutionProfile, probl
     problems.add('ERR004');
     return null;
   }
-  if (typeof value !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(value) || !institution.enabledMessageTypes.includes(value)) {
+  if (
+    typeof value !== 'string' ||
+    !(MESSAGE_TYPES as readonly string[]).includes(value) ||
+    !institution.enabledMessageTypes.includes(value)
+  ) {
     problems.add('ERR005');
     return null;
   }
@@ -263,7 +270,11 @@ function checkSubject(value: unknown, problems: Set<CasillaErrorCode>): string |
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;.*)?$/i;
 
-function checkContent(content: unknown, contentType: unknown, problems: Set<CasillaErrorCode>): { content: string; contentType: string } | null {
+function checkContent(
+  content: unknown,
+  contentType: unknown,
+  problems: Set<CasillaErrorCode>,
+): { content: string; contentType: string } | null {
   if (typeof content !== 'string' || content.trim() === '' || typeof contentType !== 'string' || !MIME.test(contentType)) {
     problems.add('ERR029');
     return null;
