@@ -119,13 +119,25 @@ function allowedNewObjects(reader: RevisionReader, rev: number): Set<number> {
     const d = reader.dictAt(f, rev);
     if (!d) return;
     const isSig = d.nameOf('FT') === 'Sig' || inheritedSig;
-    if (isSig && f instanceof PdfRef && view.entries.has(f.num)) {
+    // A signature field is whitelisted only when empty or holding a real signature dictionary: a /V that
+    // loops or points elsewhere is not a signature, whatever the field claims.
+    const v = d.get('V');
+    let holdsSignature = v === undefined || v === null;
+    if (!holdsSignature) {
+      try {
+        const vd = reader.dictAt(v, rev);
+        holdsSignature = vd !== undefined && isSigDict(vd);
+      } catch {
+        holdsSignature = false;
+      }
+    }
+    if (isSig && holdsSignature && f instanceof PdfRef && view.entries.has(f.num)) {
       out.add(f.num);
       collect(d.get('V'), 0, { n: 50 });
       collect(d.get('AP'), 0, { n: 2000 });
       collect(d.get('Lock'), 0, { n: 10 });
     }
-    if (isSig && (f instanceof PdfRef ? view.entries.has(f.num) : true)) collect(d.get('AP'), 0, { n: 2000 });
+    if (isSig && holdsSignature && (f instanceof PdfRef ? view.entries.has(f.num) : true)) collect(d.get('AP'), 0, { n: 2000 });
     const kids = reader.arrayAt(d.get('Kids'), rev);
     for (const k of kids?.items ?? []) walkField(k, depth + 1, isSig);
   };

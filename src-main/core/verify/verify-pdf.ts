@@ -33,6 +33,17 @@ const MAX_DSS_ITEMS = 200;
 const MAX_DSS_ITEM_BYTES = 10 * 1024 * 1024;
 
 export async function verifyPdf(file: string, options: VerifyPdfOptions): Promise<FileReport> {
+  try {
+    return await verifyOpenedPdf(file, options);
+  } catch (err: unknown) {
+    if (err instanceof AppError) throw err;
+    // A damaged file can still trip an unchecked corner of the reader (a NaN offset, a stack overflow on
+    // nesting): for the user it is a damaged file, said clearly, not a crash.
+    throw new AppError('VERIFY_DAMAGED', 'El PDF está dañado y no se pudo leer su estructura.', { detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, { cause: err });
+  }
+}
+
+async function verifyOpenedPdf(file: string, options: VerifyPdfOptions): Promise<FileReport> {
   const doc = openPdf(file);
   let fd: number | null = null;
   try {
