@@ -64,8 +64,7 @@ export function readSendMessageForm(req: IncomingMessage): Promise<ReceivedForm>
       form.data = value;
       if (info.valueTruncated) form.dataTooLarge = true;
     });
-    // Extra files past the count limit: one "phantom" keeps ERR032 detectable without reading them.
-    bb.on('filesLimit', () => form.files.push({ name: 'excedente.pdf', size: 0, bytes: Buffer.alloc(0), complete: false }));
+    // Files past the limit (51) are skipped unread: the 51 kept are already enough for ERR032.
     bb.on('file', (name, stream, info) => {
       if (name !== 'attachments') {
         stream.resume();

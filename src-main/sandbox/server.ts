@@ -91,7 +91,7 @@ export class SandboxServer {
     const { store } = this.deps;
     const m = store.message(messageId);
     if (!m?.webhook_url) return;
-    const inst = store.listInstitutions().find((i) => i.id === m.institution_id);
+    const inst = store.institutionById(m.institution_id);
     if (inst) this.deps.webhooks.dispatch(m.webhook_url, inst.webhookSecret, webhookView(store, m));
   }
 
@@ -357,7 +357,7 @@ export class SandboxServer {
     const { store } = this.deps;
     const m = isMessageId(id) ? store.message(id) : null;
     const run = parseRunParam(file.replace(/\.pdf$/, ''));
-    const inst = m ? store.listInstitutions().find((i) => i.id === m.institution_id) : undefined;
+    const inst = m ? store.institutionById(m.institution_id) : undefined;
     const expected = inst && run !== null ? receiptToken(inst, id, run) : '';
     if (
       !m ||

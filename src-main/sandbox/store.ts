@@ -172,7 +172,7 @@ export class SandboxStore {
     return row ? this.institutionById(row.id) : null;
   }
 
-  private institutionById(id: number): Institution | null {
+  institutionById(id: number): Institution | null {
     const r = this.db.prepare('SELECT * FROM institutions WHERE id = ?').get(id) as
       | {
           id: number;

@@ -70,6 +70,8 @@ describe('sendMessage error codes, in table order', () => {
     ['ERR018', [{ name: 'foto.pdf', bytes: pngBytes() }]],
     ['ERR019', [{ name: 'grande.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.alloc(21 * MB)]) }]],
     ['ERR032', Array.from({ length: 51 }, (_, i) => ({ name: `foto${i}.png`, bytes: pngBytes() }))],
+    // Far more than the server reads: the ones past 51 are skipped unread, and it is still ERR032.
+    ['ERR032', Array.from({ length: 80 }, (_, i) => ({ name: `foto${i}.png`, bytes: pngBytes() }))],
     ['ERR033', [{ name: 'resolución.docx', bytes: docxBytes() }]],
   ])('%s from the attachments', async (code, attachments) => {
     await expectSendError(code, {}, attachments);
