@@ -1,9 +1,12 @@
 /**
- * Test-only: puts an RFC 3161 token into a CMS signature as the unsigned attribute
+ * Test-only timestamp helpers. `withSignatureTimestamp` puts an RFC 3161 token into a CMS signature as the unsigned attribute
  * id-aa-signatureTimeStampToken, the way a PAdES B-T signer does after signing.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { openPdf } from '../../src-main/core/pdf/pdf-document';
 
 export function withSignatureTimestamp(cmsDer: Uint8Array, tokenDer: Uint8Array): Buffer {
   const ci = new pkijs.ContentInfo({ schema: asn1js.fromBER(cmsDer).result });
@@ -16,4 +19,52 @@ export function withSignatureTimestamp(cmsDer: Uint8Array, tokenDer: Uint8Array)
   });
   const out = new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) });
   return Buffer.from(out.toSchema().toBER(false));
+}
+
+/**
+ * Test-only: appends a document timestamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161) to a PDF with a
+ * classic xref table: writes the update with a zero-filled /Contents hole, hashes the two byte ranges, asks
+ * `token(digestHex)` for an RFC 3161 token over them and fills the hole.
+ */
+export function appendDocumentTimestamp(input: string, output: string, token: (digestHex: string) => Buffer, fieldNum = 90): string {
+  const doc = openPdf(input);
+  const prev = doc.startxref;
+  const rootRef = doc.trailer.get('Root');
+  const root = rootRef && typeof rootRef === 'object' && 'num' in rootRef ? rootRef.num : 1;
+  const acroRef = doc.catalog().get('AcroForm');
+  const acroNum = acroRef && typeof acroRef === 'object' && 'num' in acroRef ? acroRef.num : null;
+  const size = Math.max(doc.objectCount, fieldNum + 2);
+  const acroText = acroNum !== null ? doc.read(doc.xrefEntry(acroNum)?.kind === 'offset' ? (doc.xrefEntry(acroNum) as { offset: number }).offset : 0, 4096).toString('latin1') : '';
+  doc.close();
+  if (acroNum === null) throw new Error('el PDF de prueba debe tener formulario');
+  const acroBody = acroText.slice(acroText.indexOf('obj') + 3, acroText.indexOf('endobj')).trim().replace(/\/Fields\s*\[([^\]]*)\]/, `/Fields [$1 ${fieldNum} 0 R]`);
+  const original = fs.readFileSync(input);
+  const HOLE = 16384;
+  const objs: Array<[number, string]> = [
+    [fieldNum + 1, `<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /ByteRange [0 AAAAAAAAAA BBBBBBBBBB CCCCCCCCCC] /Contents <${'0'.repeat(HOLE * 2)}> >>`],
+    [fieldNum, `<< /FT /Sig /T (SelloDocumento) /V ${fieldNum + 1} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 2 >>`],
+    [acroNum, acroBody],
+  ];
+  let text = '';
+  const offsets = new Map<number, number>();
+  for (const [num, body] of objs) {
+    offsets.set(num, original.length + text.length);
+    text += `${num} 0 obj\n${body}\nendobj\n`;
+  }
+  const xrefAt = original.length + text.length;
+  text += 'xref\n';
+  for (const [num] of [...objs].sort((a, b) => a[0] - b[0])) text += `${num} 1\n${String(offsets.get(num)).padStart(10, '0')} 00000 n \n`;
+  text += `trailer\n<< /Size ${size} /Root ${root} 0 R /Prev ${prev} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  const buf = Buffer.concat([original, Buffer.from(text, 'latin1')]);
+  const holeStart = buf.indexOf('/Contents <' + '0'.repeat(16), original.length, 'latin1') + '/Contents '.length;
+  const holeEnd = holeStart + HOLE * 2 + 2;
+  const pad = (n: number) => String(n).padStart(10, ' ');
+  const brAt = buf.indexOf('AAAAAAAAAA', original.length, 'latin1');
+  buf.write(`${pad(holeStart)} ${pad(holeEnd)} ${pad(buf.length - holeEnd)}`, brAt, 'latin1');
+  const digest = crypto.createHash('sha256').update(buf.subarray(0, holeStart)).update(buf.subarray(holeEnd)).digest('hex');
+  const tok = token(digest).toString('hex');
+  if (tok.length > HOLE * 2) throw new Error('sello demasiado grande');
+  buf.write(tok, holeStart + 1, 'latin1');
+  fs.writeFileSync(output, buf);
+  return output;
 }
