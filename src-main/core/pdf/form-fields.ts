@@ -2,7 +2,7 @@
  * Reads the interactive form as signing and verification need it: every terminal field with its full name,
  * type, value reference and widgets, and the document's certification (DocMDP) permission level.
  */
-import { PdfArray, PdfDict, PdfRef, PdfStream, type PdfValue } from './pdf-objects';
+import { PdfArray, PdfDict, PdfRef, PdfStream, PdfString, type PdfValue } from './pdf-objects';
 import type { PdfDocument } from './pdf-document';
 
 export type FormField = {
@@ -36,7 +36,7 @@ export function listFormFields(doc: PdfDocument): FormField[] {
     const dict = doc.resolveDict(item);
     if (!dict) return;
     const t = doc.resolve(dict.get('T'));
-    const partial = t !== undefined && t !== null && typeof t === 'object' && 'text' in t ? t.text() : undefined;
+    const partial = t instanceof PdfString ? t.text() : undefined;
     const fullName = partial === undefined ? parentName : parentName ? `${parentName}.${partial}` : partial;
     const type = dict.nameOf('FT') ?? parentType;
     const kids = doc.resolveArray(dict.get('Kids'));

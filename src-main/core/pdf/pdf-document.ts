@@ -59,6 +59,7 @@ export class PdfDocument {
   private readonly entries = new Map<number, XrefEntry>();
   private readonly objectCache = new Map<number, PdfValue>();
   private readonly objStmCache = new Map<number, ObjectStreamCache>();
+  private readonly pendingFree: number[] = [];
   private closed = false;
 
   constructor(
@@ -260,6 +261,7 @@ export class PdfDocument {
         seen.add(section.xrefStreamOffset);
         this.readXrefStream(section.xrefStreamOffset);
       }
+      for (const n of this.pendingFree.splice(0)) this.addEntry(n, { kind: 'free' });
       const prev = section.trailer.get('Prev');
       offset = typeof prev === 'number' ? prev : undefined;
     }
@@ -286,23 +288,30 @@ export class PdfDocument {
       for (;;) {
         const t = p.token();
         if (t === 'trailer') break;
+        const c = p.token();
+        // Every token must be what the table format says: a malformed table is an error, never a loop.
+        if (!/^\d+$/.test(t) || !/^\d+$/.test(c)) throw pdfInvalid('subsección de xref');
         const start = Number(t);
-        const count = Number(p.token());
-        if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0) throw pdfInvalid('subsección de xref');
+        const count = Number(c);
         if (local.length + count > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
         for (let i = 0; i < count; i++) {
-          const off = Number(p.token());
-          const gen = Number(p.token());
+          const off = p.token();
+          const gen = p.token();
           const type = p.token();
-          local.push([start + i, type === 'n' ? { kind: 'offset', offset: off, gen } : { kind: 'free' }]);
+          if (!/^\d+$/.test(off) || !/^\d+$/.test(gen) || (type !== 'n' && type !== 'f')) throw pdfInvalid('entrada de xref');
+          local.push([start + i, type === 'n' ? { kind: 'offset', offset: Number(off), gen: Number(gen) } : { kind: 'free' }]);
         }
       }
       const trailer = p.value();
       if (!(trailer instanceof PdfDict)) throw pdfInvalid('trailer inválido');
-      for (const [n, e] of local) this.addEntry(n, e);
       const section: XrefSection = { offset, kind: 'table', trailer };
       const stm = trailer.get('XRefStm');
       if (typeof stm === 'number') section.xrefStreamOffset = stm;
+      for (const [n, e] of local) {
+        // In a hybrid file the table marks objects kept in object streams as free; the /XRefStm has them.
+        if (e.kind === 'free' && section.xrefStreamOffset !== undefined) this.pendingFree.push(n);
+        else this.addEntry(n, e);
+      }
       return section;
     });
   }
@@ -388,7 +397,8 @@ export class PdfDocument {
         const kd = this.resolveDict(kid);
         if (!kd) continue;
         const isLeaf = kd.nameOf('Type') === 'Page' || !kd.has('Kids');
-        const count = isLeaf ? 1 : (this.resolve(kd.get('Count')) as number | undefined) ?? 0;
+        const countValue = isLeaf ? 1 : this.resolve(kd.get('Count'));
+        const count = typeof countValue === 'number' && countValue >= 0 ? countValue : 0;
         if (remaining < count) {
           next = kid;
           break;
