@@ -15,7 +15,20 @@ export type Cert = {
   fingerprint: string;
 };
 
+/** Parsed certificates by their DER: the same signer and CA certificates recur in every signature of a file. */
+const parsedCache = new Map<string, Cert>();
+
 export function certFromDer(der: Uint8Array): Cert {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  const hit = parsedCache.get(key);
+  if (hit) return hit;
+  const cert = parseCert(der);
+  if (parsedCache.size >= 256) parsedCache.clear();
+  parsedCache.set(key, cert);
+  return cert;
+}
+
+function parseCert(der: Uint8Array): Cert {
   const buf = Buffer.from(der);
   const x509 = new X509Certificate(buf);
   const asn = asn1js.fromBER(new Uint8Array(buf));

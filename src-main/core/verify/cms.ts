@@ -50,9 +50,13 @@ export function parseCms(der: Uint8Array): CmsSignature {
     const signedData = new pkijs.SignedData({ schema: ci.content });
     const signerInfo = signedData.signerInfos[0];
     if (!signerInfo) throw new Error('sin firmante');
+    // The certificates as encoded (the [0] field of SignedData), not re-encoded by pkijs: hashes (ESS,
+    // fingerprints) must be over the original bytes.
     const certificates: Cert[] = [];
-    for (const c of signedData.certificates ?? []) {
-      if (c instanceof pkijs.Certificate) certificates.push(certFromDer(new Uint8Array(c.toSchema(false).toBER(false))));
+    const fields = ci.content instanceof asn1js.Sequence ? ci.content.valueBlock.value : [];
+    const certSet = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0);
+    for (const c of certSet instanceof asn1js.Constructed ? certSet.valueBlock.value : []) {
+      if (c instanceof asn1js.Sequence) certificates.push(certFromDer(new Uint8Array(c.valueBeforeDecodeView)));
     }
     const eContent = signedData.encapContentInfo.eContent;
     return {

@@ -36,7 +36,7 @@ export function analyseModifications(reader: RevisionReader, signedRevision: num
   };
   for (const view of reader.revisions.filter((r) => r.index > signedRevision)) {
     const rev = view.index;
-    const ctx: Ctx = { reader, rev, docMdp, allowedNew: allowedNewObjects(reader, rev), roles: null };
+    const ctx: Ctx = { reader, rev, docMdp, allowedNew: reader.memo(`allowedNew:${rev}`, () => allowedNewObjects(reader, rev)), roles: null };
     const prevTrailer = reader.revision(rev - 1).trailer;
     const rootNow = view.trailer.get('Root');
     const rootBefore = prevTrailer.get('Root');
@@ -340,9 +340,12 @@ function roleOf(ctx: Ctx, num: number): string | undefined {
  * XObjects, and form appearances. Computed once per revision, only when a message needs it; bounded.
  */
 function roles(ctx: Ctx): Map<number, string> {
-  if (ctx.roles) return ctx.roles;
+  if (!ctx.roles) ctx.roles = ctx.reader.memo(`roles:${ctx.rev}`, () => computeRoles(ctx));
+  return ctx.roles;
+}
+
+function computeRoles(ctx: Ctx): Map<number, string> {
   const out = new Map<number, string>();
-  ctx.roles = out;
   const { reader, rev } = ctx;
   const at = rev - 1;
   const catalog = reader.dictAt(reader.revision(at).trailer.get('Root'), at);

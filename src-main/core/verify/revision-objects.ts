@@ -23,6 +23,9 @@ export type RevisionView = {
 export class RevisionReader {
   readonly revisions: RevisionView[];
   private readonly objStm = new Map<string, { data: Buffer; offsets: Map<number, number> }>();
+  /** Parsed objects by file offset: every signature's analysis walks the same later revisions. */
+  private readonly byOffset = new Map<number, PdfValue>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(readonly doc: PdfDocument) {
     const ends = doc.revisions();
@@ -63,8 +66,23 @@ export class RevisionReader {
   objectAt(num: number, rev: number): PdfValue | undefined {
     const e = this.entryAt(num, rev);
     if (!e || e.kind === 'free') return undefined;
-    if (e.kind === 'offset') return this.doc.objectAtOffset(e.offset, num);
+    if (e.kind === 'offset') {
+      const cached = this.byOffset.get(e.offset);
+      if (cached !== undefined) return cached;
+      const v = this.doc.objectAtOffset(e.offset, num);
+      if (this.byOffset.size >= 4096) this.byOffset.clear();
+      this.byOffset.set(e.offset, v);
+      return v;
+    }
     return this.compressedAt(e.stream, num, rev);
+  }
+
+  /** A value computed once per reader (per revision facts that every signature's analysis needs). */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = compute();
+    this.memos.set(key, v);
+    return v;
   }
 
   /** Follows references at revision `rev` (bounded). */
