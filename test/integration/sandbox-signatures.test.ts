@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeCertificate } from '../../src-main/core/signing/certificate-summary';
 import { signPdf } from '../../src-main/core/signing/pades-signer';
 import { buildTrustStore } from '../../src-main/core/verify/trust';
+import { verifyPdf } from '../../src-main/core/verify/verify-pdf';
 import { buildReceiptPdf } from '../../src-main/sandbox/receipt-pdf';
 import { CoreAttachmentVerifier } from '../../src-main/sandbox/signed-pdf-check';
 import { freePort, startCrlServer } from '../helpers/ocsp-responder';
@@ -78,6 +79,20 @@ describe('signed receipts', () => {
     expect(report).toContain('Signature is Valid');
     expect(report).toContain('Certificate is Trusted');
     expect(report).toContain('Total document signed');
+  });
+
+  it("the project's verifier finds the receipt intact and trusted with the sandbox certificate as anchor", async () => {
+    const file = path.join(t.dataDir, 'receipt-for-verifier.pdf');
+    fs.writeFileSync(file, receipt);
+    const trust = buildTrustStore({ cliFiles: [path.join(t.dataDir, 'receipt-signer', 'certificate.pem')] });
+    const report = await verifyPdf(file, { trust, online: false });
+    expect(report.signatures).toHaveLength(1);
+    const sig = report.signatures[0]!;
+    expect(sig).toMatchObject({ intact: true, trusted: true, coverage: 'entire-file', modificationsAfter: 'none' });
+    expect(sig.signer?.name).toBe('Sandbox de la casilla - Casilla Desktop');
+    // A self-signed signer has no revocation source; today the verifier calls that INDETERMINATE, never invalid.
+    expect(report.verdict).not.toBe('invalid');
+    for (const r of sig.reasons) expect(r.code).toBe('REVOCATION_UNKNOWN');
   });
 
   it('our verification core judges it valid, and a tampered copy altered (pdfsig agrees)', async () => {
