@@ -56,6 +56,7 @@ export async function signBatch(opts: BatchOptions): Promise<{ results: BatchIte
   for (let index = 0; index < total; index++) {
     const input = opts.files[index] ?? '';
     const output = opts.outputs[index] ?? '';
+    opts.onProgress?.({ index, total, file: input, fraction: 0 });
     if (opts.signal?.aborted) return { results, cancelled: true };
     let result: BatchItemResult;
     if (state.done[input] === output && fs.existsSync(output)) {
