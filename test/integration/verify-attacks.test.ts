@@ -167,7 +167,7 @@ describe('legitimate changes stay allowed', () => {
     await signPdf({ input: writePlainPdf(at('plain-c2.pdf')), output: base, signer: pdfTestSigner('rsa'), role: 'firma', certify: 2 });
     await signPdf({ input: base, output: at('cert2-visa.pdf'), signer: pdfTestSigner('ec'), role: 'visto-bueno' });
     const { report } = await first(at('cert2-visa.pdf'));
-    expect(report.signatures[0]).toMatchObject({ intact: true, coverage: 'revision', modificationsAfter: 'allowed' });
-    expect(report.signatures[1]).toMatchObject({ intact: true, coverage: 'entire-file' });
+    expect(report.signatures[0]).toMatchObject({ intact: true, coverage: 'revision', modificationsAfter: 'allowed', certificationLevel: 2 });
+    expect(report.signatures[1]).toMatchObject({ intact: true, coverage: 'entire-file', certificationLevel: null });
   });
 });

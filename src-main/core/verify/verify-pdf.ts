@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { AppError } from '../../api/result';
 import { certificationLevel } from '../pdf/form-fields';
 import { openPdf, type PdfDocument } from '../pdf/pdf-document';
-import { PdfStream } from '../pdf/pdf-objects';
+import { PdfRef, PdfStream } from '../pdf/pdf-objects';
 import { buildChain, type ChainResult } from './chain';
 import { certFromDer, type Cert } from './certificate';
 import { checkCms, parseCms, signerSummary, type CmsCheck, type CmsSignature } from './cms';
@@ -54,15 +54,20 @@ async function verifyOpenedPdf(file: string, options: VerifyPdfOptions): Promise
     const located = [...current, ...signaturesOfEarlierRevisions(reader, current)];
     const dss = readDss(doc);
     let docMdp: 1 | 2 | 3 | null = null;
+    let certifyingSig: number | null = null;
     try {
       const l = certificationLevel(doc);
       docMdp = l === 1 || l === 2 || l === 3 ? l : null;
+      const ref = doc.resolveDict(doc.catalog().get('Perms'))?.get('DocMDP');
+      certifyingSig = ref instanceof PdfRef ? ref.num : null;
     } catch {
       // An unreadable /Perms is treated as no certification; the changes are still analysed.
     }
     const signatures: SignatureReport[] = [];
     for (const sig of located) {
-      signatures.push(await verifyOne(doc, fd, reader, sig, dss, docMdp, options));
+      const report = await verifyOne(doc, fd, reader, sig, dss, docMdp, options);
+      if (certifyingSig !== null && sig.sigRef?.num === certifyingSig) report.certificationLevel = docMdp;
+      signatures.push(report);
       options.onSignature?.(signatures.length, located.length);
     }
     // B-LTA: a valid document timestamp covering a later revision than the signature.
