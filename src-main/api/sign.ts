@@ -32,7 +32,14 @@ export const stampSchema = z
     invisible: z.boolean().default(false),
     page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).default('last'),
     /** x, y, width, height in PDF points from the lower-left corner of the page. */
-    rect: z.tuple([z.number().min(-20_000).max(20_000), z.number().min(-20_000).max(20_000), z.number().min(10).max(2000), z.number().min(8).max(2000)]).optional(),
+    rect: z
+      .tuple([
+        z.number().min(-20_000).max(20_000),
+        z.number().min(-20_000).max(20_000),
+        z.number().min(10).max(2000),
+        z.number().min(8).max(2000),
+      ])
+      .optional(),
     imagePath: filePath.optional(),
     everyPage: z.boolean().default(false),
     template: z.string().max(1000).optional(),
@@ -51,7 +58,10 @@ export const signOptionsSchema = z
     digest: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
     pss: z.boolean().default(false),
     level: z.enum(['B-B', 'B-T']).default('B-B'),
-    tsa: z.object({ url: z.url({ protocol: /^https?$/ }), username: z.string().max(200).optional(), password: z.string().max(500).optional() }).strict().optional(),
+    tsa: z
+      .object({ url: z.url({ protocol: /^https?$/ }), username: z.string().max(200).optional(), password: z.string().max(500).optional() })
+      .strict()
+      .optional(),
     field: z.string().min(1).max(500).optional(),
     stamp: stampSchema.default({ invisible: false, page: 'last', everyPage: false }),
   })
@@ -72,7 +82,13 @@ export type CertificateInfo = {
   problem: ApiErrorData | null;
 };
 
-export type SavedCertificate = { id: string; label: string; path: string; rememberPassword: boolean; info: Omit<CertificateInfo, 'problem'> };
+export type SavedCertificate = {
+  id: string;
+  label: string;
+  path: string;
+  rememberPassword: boolean;
+  info: Omit<CertificateInfo, 'problem'>;
+};
 
 export type SignFileResult =
   | { input: string; ok: true; output: string; fieldName: string; page: number | null; resumed: boolean }
@@ -83,7 +99,12 @@ export const signMethods = {
   'sign.certificates.list': { input: z.object({}).strict(), progress: false },
   'sign.certificates.add': {
     input: z
-      .object({ p12Path: filePath, password: z.string().max(1024), label: z.string().trim().min(1).max(120).optional(), rememberPassword: z.boolean().default(false) })
+      .object({
+        p12Path: filePath,
+        password: z.string().max(1024),
+        label: z.string().trim().min(1).max(120).optional(),
+        rememberPassword: z.boolean().default(false),
+      })
       .strict(),
     progress: false,
   },
@@ -97,7 +118,13 @@ export const signMethods = {
         /** Where `<name>-firmado.pdf` files go; default: next to each input. */
         outDir: filePath.optional(),
         certificate: certificateRef,
-        options: signOptionsSchema.default({ role: 'firma', digest: 'sha256', pss: false, level: 'B-B', stamp: { invisible: false, page: 'last', everyPage: false } }),
+        options: signOptionsSchema.default({
+          role: 'firma',
+          digest: 'sha256',
+          pss: false,
+          level: 'B-B',
+          stamp: { invisible: false, page: 'last', everyPage: false },
+        }),
         /** Resume an earlier batch with the same files: those already signed are skipped. */
         batchId: z.string().min(1).max(64).optional(),
       })

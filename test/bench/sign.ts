@@ -61,7 +61,10 @@ function pdfsigTime(input: string, output: string, nssDir: string, nick: string)
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3] ?? '', process.argv[4] ?? '');
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const mbs = sizes.length ? sizes : [1, 20, 100];
   const pki = testPki();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-bench-sign-'));
@@ -71,7 +74,9 @@ async function main(): Promise<void> {
       const input = writePlainPdf(path.join(dir, `in-${mb}.pdf`), { pages: 10, paddingBytes: mb * 1024 * 1024 });
       const size = fs.statSync(input).size;
       const floor = await hashFloor(input);
-      const r = spawnSync(process.execPath, [process.argv[1] ?? '', '--child', input, path.join(dir, `ours-${mb}.pdf`)], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [process.argv[1] ?? '', '--child', input, path.join(dir, `ours-${mb}.pdf`)], {
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(r.stderr);
       const ours = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ms: number; maxRssKb: number };
       const peer = pdfsigTime(input, path.join(dir, `pdfsig-${mb}.pdf`), pki.nssDir, pki.nssSignerNick);
@@ -92,7 +97,9 @@ async function main(): Promise<void> {
   const head = ['file', 'casilla sign', 'sha256 floor', 'ours/floor', 'pdfsig -add-signature', 'pdfsig/ours', 'our peak RSS'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ') + ' |';
-  console.log(`Node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), best of ${RUNS}; RSA-2048, SHA-256, visible stamp`);
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), best of ${RUNS}; RSA-2048, SHA-256, visible stamp`,
+  );
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));

@@ -36,12 +36,19 @@ export function writePlainPdf(file: string, options: { pages?: number; paddingBy
   const side = Math.max(1, Math.ceil(Math.sqrt(padding / 3)));
   const imgLen = padding > 0 ? side * side * 3 : 3;
   offsets[4] = offset;
-  write(`4 0 obj\n<< /Type /XObject /Subtype /Image /Width ${padding > 0 ? side : 1} /Height ${padding > 0 ? side : 1} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length ${imgLen} >>\nstream\n`);
+  write(
+    `4 0 obj\n<< /Type /XObject /Subtype /Image /Width ${padding > 0 ? side : 1} /Height ${padding > 0 ? side : 1} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length ${imgLen} >>\nstream\n`,
+  );
   for (let left = imgLen; left > 0; left -= 1 << 20) write(crypto.randomBytes(Math.min(left, 1 << 20)));
   write('\nendstream\nendobj\n');
   pageNums.forEach((n, i) => {
-    const text = `BT /F1 18 Tf 72 720 Td (${options.title ?? 'Documento de prueba'} - pagina ${i + 1}) Tj ET` + (i === 0 && padding > 0 ? '\nq 100 0 0 100 72 500 cm /Im1 Do Q' : '');
-    obj(n, `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> /Contents ${n + 1} 0 R >>`);
+    const text =
+      `BT /F1 18 Tf 72 720 Td (${options.title ?? 'Documento de prueba'} - pagina ${i + 1}) Tj ET` +
+      (i === 0 && padding > 0 ? '\nq 100 0 0 100 72 500 cm /Im1 Do Q' : '');
+    obj(
+      n,
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> /Contents ${n + 1} 0 R >>`,
+    );
     obj(n + 1, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`);
   });
   const size = 5 + pages * 2;

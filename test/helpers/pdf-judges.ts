@@ -30,7 +30,9 @@ export function mutoolSignatures(file: string): { count: number; digestOk: numbe
   const output = r.stdout + r.stderr;
   return {
     count: (output.match(/^Verifying signature/gm) ?? []).length,
-    digestOk: (output.match(/The document is unchanged since signing\.|The signature is valid but there have been edits since signing\./g) ?? []).length,
+    digestOk: (
+      output.match(/The document is unchanged since signing\.|The signature is valid but there have been edits since signing\./g) ?? []
+    ).length,
     output,
   };
 }
@@ -45,9 +47,11 @@ export function judge(file: string, nssDir: string, expected: number, pssSignatu
   const q = qpdfCheck(file);
   const m = mutoolSignatures(file);
   const problems: string[] = [];
-  if (v.count !== expected || v.valid !== expected || v.trusted !== expected) problems.push(`pdfsig: ${v.count} firmas, ${v.valid} válidas, ${v.trusted} confiables\n${v.output}`);
+  if (v.count !== expected || v.valid !== expected || v.trusted !== expected)
+    problems.push(`pdfsig: ${v.count} firmas, ${v.valid} válidas, ${v.trusted} confiables\n${v.output}`);
   if (!q.ok) problems.push(`qpdf --check:\n${q.output}`);
   if (m.count !== expected || m.digestOk !== expected - pssSignatures) problems.push(`mutool sign -v:\n${m.output}`);
-  if (problems.length) throw new Error(`${file} no pasa los verificadores externos (se esperaban ${expected} firmas):\n${problems.join('\n')}`);
+  if (problems.length)
+    throw new Error(`${file} no pasa los verificadores externos (se esperaban ${expected} firmas):\n${problems.join('\n')}`);
   return v;
 }

@@ -91,10 +91,22 @@ authorityKeyIdentifier = keyid:always
 type SignerSpec = { name: SignerName; subject: string; key: 'rsa' | 'ec'; ext: string; start?: string; end?: string };
 
 const SIGNERS: SignerSpec[] = [
-  { name: 'rsa', subject: '/C=PE/O=Municipalidad de Prueba/serialNumber=DNI 45678912/givenName=JUAN/surname=PÉREZ QUISPE/CN=JUAN PÉREZ QUISPE', key: 'rsa', ext: 'v3_signer' },
+  {
+    name: 'rsa',
+    subject: '/C=PE/O=Municipalidad de Prueba/serialNumber=DNI 45678912/givenName=JUAN/surname=PÉREZ QUISPE/CN=JUAN PÉREZ QUISPE',
+    key: 'rsa',
+    ext: 'v3_signer',
+  },
   { name: 'pss', subject: '/C=CL/O=Servicio de Prueba/serialNumber=12.345.678-5/CN=MARÍA GONZÁLEZ', key: 'rsa', ext: 'v3_signer' },
   { name: 'ec', subject: '/C=PE/O=Ministerio de Prueba/serialNumber=PNOPE-20123456789/CN=ROSA HUAMÁN', key: 'ec', ext: 'v3_signer' },
-  { name: 'expired', subject: '/C=PE/serialNumber=DNI 11111111/CN=FIRMANTE VENCIDO', key: 'rsa', ext: 'v3_signer', start: '20200101000000Z', end: '20210101000000Z' },
+  {
+    name: 'expired',
+    subject: '/C=PE/serialNumber=DNI 11111111/CN=FIRMANTE VENCIDO',
+    key: 'rsa',
+    ext: 'v3_signer',
+    start: '20200101000000Z',
+    end: '20210101000000Z',
+  },
   { name: 'nousage', subject: '/C=PE/serialNumber=DNI 22222222/CN=SIN USO DE FIRMA', key: 'rsa', ext: 'v3_nousage' },
 ];
 
@@ -103,10 +115,37 @@ function genKey(kind: 'rsa' | 'ec', out: string, cwd: string): void {
   else run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', out], cwd);
 }
 
-function issue(cwd: string, ca: 'root' | 'inter', csr: string, out: string, ext: string, subject: string, dates?: { start: string; end: string }): void {
+function issue(
+  cwd: string,
+  ca: 'root' | 'inter',
+  csr: string,
+  out: string,
+  ext: string,
+  subject: string,
+  dates?: { start: string; end: string },
+): void {
   const caCert = ca === 'root' ? 'root.pem' : 'inter.pem';
   const caKey = ca === 'root' ? 'root.key' : 'inter.key';
-  const args = ['ca', '-batch', '-config', 'ca.cnf', '-utf8', '-subj', subject, '-cert', caCert, '-keyfile', caKey, '-in', csr, '-out', out, '-extensions', ext, '-notext'];
+  const args = [
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-utf8',
+    '-subj',
+    subject,
+    '-cert',
+    caCert,
+    '-keyfile',
+    caKey,
+    '-in',
+    csr,
+    '-out',
+    out,
+    '-extensions',
+    ext,
+    '-notext',
+  ];
   if (dates) args.push('-startdate', dates.start, '-enddate', dates.end);
   else args.push('-days', '3650');
   execFileSync('openssl', args, { cwd, env: { ...process.env, CA_NAME: ca }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,15 +169,71 @@ export function testPki(): TestPki {
   }
   // Root: self-signed through `openssl ca -selfsign` so it gets the same extension section as the rest.
   genKey('rsa', 'root.key', dir);
-  run('openssl', ['req', '-new', '-config', 'ca.cnf', '-key', 'root.key', '-subj', '/C=PE/O=Casilla Pruebas/CN=Casilla Raiz de Prueba', '-out', 'root.csr'], dir);
-  execFileSync('openssl', ['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'root.key', '-in', 'root.csr', '-out', 'root.pem', '-extensions', 'v3_ca', '-days', '7300', '-notext', '-startdate', '20200101000000Z'], {
-    cwd: dir,
-    env: { ...process.env, CA_NAME: 'root' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  run(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-config',
+      'ca.cnf',
+      '-key',
+      'root.key',
+      '-subj',
+      '/C=PE/O=Casilla Pruebas/CN=Casilla Raiz de Prueba',
+      '-out',
+      'root.csr',
+    ],
+    dir,
+  );
+  execFileSync(
+    'openssl',
+    [
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      '-selfsign',
+      '-keyfile',
+      'root.key',
+      '-in',
+      'root.csr',
+      '-out',
+      'root.pem',
+      '-extensions',
+      'v3_ca',
+      '-days',
+      '7300',
+      '-notext',
+      '-startdate',
+      '20200101000000Z',
+    ],
+    {
+      cwd: dir,
+      env: { ...process.env, CA_NAME: 'root' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   genKey('rsa', 'inter.key', dir);
-  run('openssl', ['req', '-new', '-config', 'ca.cnf', '-key', 'inter.key', '-subj', '/C=PE/O=Casilla Pruebas/CN=Casilla Intermedia de Prueba', '-out', 'inter.csr'], dir);
-  issue(dir, 'root', 'inter.csr', 'inter.pem', 'v3_ca', '/C=PE/O=Casilla Pruebas/CN=Casilla Intermedia de Prueba', { start: '20200101000000Z', end: '20391231000000Z' });
+  run(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-config',
+      'ca.cnf',
+      '-key',
+      'inter.key',
+      '-subj',
+      '/C=PE/O=Casilla Pruebas/CN=Casilla Intermedia de Prueba',
+      '-out',
+      'inter.csr',
+    ],
+    dir,
+  );
+  issue(dir, 'root', 'inter.csr', 'inter.pem', 'v3_ca', '/C=PE/O=Casilla Pruebas/CN=Casilla Intermedia de Prueba', {
+    start: '20200101000000Z',
+    end: '20391231000000Z',
+  });
   const chain = path.join(dir, 'chain.pem');
   fs.writeFileSync(chain, fs.readFileSync(path.join(dir, 'inter.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'root.pem'), 'utf8'));
 
@@ -148,10 +243,58 @@ export function testPki(): TestPki {
   const keyPem = {} as Record<SignerName, string>;
   for (const s of SIGNERS) {
     genKey(s.key, `${s.name}.key`, dir);
-    run('openssl', ['req', '-new', '-config', 'ca.cnf', '-utf8', '-key', `${s.name}.key`, '-subj', s.subject, '-out', `${s.name}.csr`], dir);
+    run(
+      'openssl',
+      ['req', '-new', '-config', 'ca.cnf', '-utf8', '-key', `${s.name}.key`, '-subj', s.subject, '-out', `${s.name}.csr`],
+      dir,
+    );
     issue(dir, 'inter', `${s.name}.csr`, `${s.name}.pem`, s.ext, s.subject, s.start && s.end ? { start: s.start, end: s.end } : undefined);
-    run('openssl', ['pkcs12', '-export', '-inkey', `${s.name}.key`, '-in', `${s.name}.pem`, '-certfile', 'chain.pem', '-name', s.name, '-passout', `pass:${P12_PASSWORD}`, '-out', `${s.name}.p12`], dir);
-    run('openssl', ['pkcs12', '-export', '-inkey', `${s.name}.key`, '-in', `${s.name}.pem`, '-certfile', 'chain.pem', '-name', s.name, '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1', '-passout', `pass:${P12_PASSWORD}`, '-out', `${s.name}-legacy.p12`], dir);
+    run(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        `${s.name}.key`,
+        '-in',
+        `${s.name}.pem`,
+        '-certfile',
+        'chain.pem',
+        '-name',
+        s.name,
+        '-passout',
+        `pass:${P12_PASSWORD}`,
+        '-out',
+        `${s.name}.p12`,
+      ],
+      dir,
+    );
+    run(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        `${s.name}.key`,
+        '-in',
+        `${s.name}.pem`,
+        '-certfile',
+        'chain.pem',
+        '-name',
+        s.name,
+        '-keypbe',
+        'PBE-SHA1-3DES',
+        '-certpbe',
+        'PBE-SHA1-3DES',
+        '-macalg',
+        'sha1',
+        '-passout',
+        `pass:${P12_PASSWORD}`,
+        '-out',
+        `${s.name}-legacy.p12`,
+      ],
+      dir,
+    );
     p12[s.name] = path.join(dir, `${s.name}.p12`);
     p12Legacy[s.name] = path.join(dir, `${s.name}-legacy.p12`);
     certPem[s.name] = path.join(dir, `${s.name}.pem`);
@@ -160,7 +303,11 @@ export function testPki(): TestPki {
 
   // The time-stamping authority: its own key and a certificate for timeStamping only.
   genKey('rsa', 'tsa.key', dir);
-  run('openssl', ['req', '-new', '-config', 'ca.cnf', '-key', 'tsa.key', '-subj', '/C=PE/O=Casilla Pruebas/CN=Casilla TSA de Prueba', '-out', 'tsa.csr'], dir);
+  run(
+    'openssl',
+    ['req', '-new', '-config', 'ca.cnf', '-key', 'tsa.key', '-subj', '/C=PE/O=Casilla Pruebas/CN=Casilla TSA de Prueba', '-out', 'tsa.csr'],
+    dir,
+  );
   issue(dir, 'inter', 'tsa.csr', 'tsa.pem', 'v3_tsa', '/C=PE/O=Casilla Pruebas/CN=Casilla TSA de Prueba');
   fs.writeFileSync(path.join(dir, 'tsaserial'), '01\n');
   fs.writeFileSync(

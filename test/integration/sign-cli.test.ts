@@ -18,7 +18,16 @@ const at = (name: string) => path.join(tmp.dir, name);
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 beforeAll(async () => {
-  await build({ entryPoints: [path.join(root, 'src-main/cli/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cliBundle, external: ['electron', 'better-sqlite3', 'keytar'], logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: cliBundle,
+    external: ['electron', 'better-sqlite3', 'keytar'],
+    logLevel: 'error',
+  });
 });
 afterAll(() => {
   fs.rmSync(path.dirname(cliBundle), { recursive: true, force: true });
@@ -26,7 +35,11 @@ afterAll(() => {
 });
 
 function cli(args: string[], env: Record<string, string> = {}, input?: string) {
-  return spawnSync(process.execPath, [cliBundle, '--home', at('home'), ...args], { encoding: 'utf8', env: { ...process.env, P12PW: P12_PASSWORD, ...env }, ...(input !== undefined ? { input } : {}) });
+  return spawnSync(process.execPath, [cliBundle, '--home', at('home'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, P12PW: P12_PASSWORD, ...env },
+    ...(input !== undefined ? { input } : {}),
+  });
 }
 
 describe('casilla sign (CLI)', () => {
@@ -35,7 +48,23 @@ describe('casilla sign (CLI)', () => {
     const b = writePlainPdf(at('b.pdf'), { pages: 3 });
     fs.writeFileSync(at('roto.pdf'), '%PDF-1.7\nbasura sin xref\n');
     fs.mkdirSync(at('out'));
-    const r = cli(['--json', 'sign', a, at('roto.pdf'), b, '--out-dir', at('out'), '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--visa', '--role', 'Asesor Legal', '--every-page']);
+    const r = cli([
+      '--json',
+      'sign',
+      a,
+      at('roto.pdf'),
+      b,
+      '--out-dir',
+      at('out'),
+      '--p12',
+      pki.p12.rsa,
+      '--password-env',
+      'P12PW',
+      '--visa',
+      '--role',
+      'Asesor Legal',
+      '--every-page',
+    ]);
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { signed: number; failed: number; results: Array<{ ok: boolean; error?: { code: string } }> };
     expect(out.signed).toBe(2);
@@ -51,7 +80,11 @@ describe('casilla sign (CLI)', () => {
 
   it('reads the password from stdin without --password-env and exits 1 on a wrong one, 2 on a non-PKCS#12 file', () => {
     const input = writePlainPdf(at('c.pdf'));
-    const ok = cli(['sign', input, '-o', at('c-ok.pdf'), '--p12', pki.p12.ec, '--reason', 'Aprobado', '--page', '1', '--rect', '50,50,200,60'], {}, P12_PASSWORD + '\n');
+    const ok = cli(
+      ['sign', input, '-o', at('c-ok.pdf'), '--p12', pki.p12.ec, '--reason', 'Aprobado', '--page', '1', '--rect', '50,50,200,60'],
+      {},
+      P12_PASSWORD + '\n',
+    );
     expect(ok.status).toBe(0);
     judge(at('c-ok.pdf'), pki.nssDir, 1);
     const wrong = cli(['sign', input, '-o', at('c-bad.pdf'), '--p12', pki.p12.ec], {}, 'incorrecta\n');
@@ -62,7 +95,10 @@ describe('casilla sign (CLI)', () => {
     expect(notP12.stderr).toContain('CERT_NOT_PKCS12');
     const usage = cli(['sign', input, at('a.pdf'), '-o', at('x.pdf'), '--p12', pki.p12.ec, '--password-env', 'P12PW']);
     expect(usage.status).toBe(2);
-    for (const [name, code] of [['expired', 'CERT_EXPIRED'], ['nousage', 'CERT_KEY_USAGE']] as const) {
+    for (const [name, code] of [
+      ['expired', 'CERT_EXPIRED'],
+      ['nousage', 'CERT_KEY_USAGE'],
+    ] as const) {
       const r = cli(['sign', input, '-o', at('c-bad.pdf'), '--p12', pki.p12[name], '--password-env', 'P12PW']);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(code);
@@ -74,10 +110,14 @@ describe('casilla sign (CLI)', () => {
     const big = writePlainPdf(at('grande.pdf'), { paddingBytes: 120 * 1024 * 1024 });
     const before = sha(big);
     const output = at('grande-firmado.pdf');
-    const child = spawn(process.execPath, [cliBundle, '--home', at('home'), 'sign', big, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW'], {
-      env: { ...process.env, P12PW: P12_PASSWORD },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [cliBundle, '--home', at('home'), 'sign', big, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW'],
+      {
+        env: { ...process.env, P12PW: P12_PASSWORD },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     // Kill as soon as the temp file has data in it: the process is then in the middle of writing.
     let part: string | undefined;

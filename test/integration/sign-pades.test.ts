@@ -40,7 +40,15 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     const before = sha(input);
     await sign(input, at('memo-v1.pdf'), { roleTitle: 'Jefe de Logística' });
     await signPdf({ input: at('memo-v1.pdf'), output: at('memo-v2.pdf'), signer: pdfTestSigner('ec'), role: 'visto-bueno' });
-    const res = await signPdf({ input: at('memo-v2.pdf'), output: at('memo-firmado.pdf'), signer: pdfTestSigner('pss'), pss: true, role: 'firma', reason: 'Aprobado', location: 'Lima' });
+    const res = await signPdf({
+      input: at('memo-v2.pdf'),
+      output: at('memo-firmado.pdf'),
+      signer: pdfTestSigner('pss'),
+      pss: true,
+      role: 'firma',
+      reason: 'Aprobado',
+      location: 'Lima',
+    });
     expect(sha(input)).toBe(before);
     expectAppendedOnly(at('memo-v2.pdf'), at('memo-firmado.pdf'));
     expectAppendedOnly(input, at('memo-v1.pdf'));
@@ -81,7 +89,9 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
 
   it('adds a visa to a PDF first signed by pdfsig -add-signature; both stay valid', async () => {
     const input = writePlainPdf(at('plain-for-pdfsig.pdf'));
-    execFileSync('pdfsig', ['-nssdir', pki.nssDir, '-add-signature', '-nick', pki.nssSignerNick, '-kpw', '', input, at('by-pdfsig.pdf')], { stdio: 'pipe' });
+    execFileSync('pdfsig', ['-nssdir', pki.nssDir, '-add-signature', '-nick', pki.nssSignerNick, '-kpw', '', input, at('by-pdfsig.pdf')], {
+      stdio: 'pipe',
+    });
     judge(at('by-pdfsig.pdf'), pki.nssDir, 1);
     await sign(at('by-pdfsig.pdf'), at('by-pdfsig-visa.pdf'), { signer: pdfTestSigner('ec'), digest: 'sha384' });
     expectAppendedOnly(at('by-pdfsig.pdf'), at('by-pdfsig-visa.pdf'));

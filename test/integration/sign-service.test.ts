@@ -28,7 +28,15 @@ afterAll(async () => {
 describe('sign.* through the contract (the path the UI takes)', () => {
   it('inspects a certificate: holder, id, issuer, and why it cannot sign', async () => {
     const ok = await dispatch(table, core, 'sign.inspectCertificate', { p12Path: pki.p12.rsa, password: P12_PASSWORD });
-    expect(ok).toMatchObject({ ok: true, value: { name: 'JUAN PÉREZ QUISPE', nationalId: { kind: 'DNI', number: '45678912' }, issuer: 'Casilla Intermedia de Prueba', problem: null } });
+    expect(ok).toMatchObject({
+      ok: true,
+      value: {
+        name: 'JUAN PÉREZ QUISPE',
+        nationalId: { kind: 'DNI', number: '45678912' },
+        issuer: 'Casilla Intermedia de Prueba',
+        problem: null,
+      },
+    });
     const expired = await dispatch(table, core, 'sign.inspectCertificate', { p12Path: pki.p12.expired, password: P12_PASSWORD });
     expect(expired).toMatchObject({ ok: true, value: { problem: { code: 'CERT_EXPIRED' } } });
     const wrong = await dispatch(table, core, 'sign.inspectCertificate', { p12Path: pki.p12.ec, password: 'no' });
@@ -42,7 +50,13 @@ describe('sign.* through the contract (the path the UI takes)', () => {
     fs.mkdirSync(at('salida'));
     const controller = new AbortController();
     const events: ProgressEvent[] = [];
-    const input = { files: batch, outDir: at('salida'), certificate: { p12Path: pki.p12.ec, password: P12_PASSWORD }, options: { role: 'visto-bueno', reason: 'Revisado' }, batchId: 'lote-1' };
+    const input = {
+      files: batch,
+      outDir: at('salida'),
+      certificate: { p12Path: pki.p12.ec, password: P12_PASSWORD },
+      options: { role: 'visto-bueno', reason: 'Revisado' },
+      batchId: 'lote-1',
+    };
     // Cancel as soon as the third file starts: the first two are done (one signed, one failed).
     const first = await dispatch(table, core, 'sign.start', input, {
       opId: 'op1',
@@ -64,7 +78,12 @@ describe('sign.* through the contract (the path the UI takes)', () => {
     const second = await dispatch(table, core, 'sign.start', input);
     const v2 = (second as { ok: true; value: SignOutputs['sign.start'] }).value;
     expect(v2.cancelled).toBe(false);
-    expect(v2.results.map((r) => (r.ok ? (r.resumed ? 'resumed' : 'signed') : r.error.code))).toEqual(['resumed', 'PDF_INVALID', 'signed', 'signed']);
+    expect(v2.results.map((r) => (r.ok ? (r.resumed ? 'resumed' : 'signed') : r.error.code))).toEqual([
+      'resumed',
+      'PDF_INVALID',
+      'signed',
+      'signed',
+    ]);
     expect(fs.readFileSync(at('salida/uno-firmado.pdf')).equals(signedBefore)).toBe(true);
     for (const n of ['uno', 'dos', 'tres']) judge(at(`salida/${n}-firmado.pdf`), pki.nssDir, 1);
     // One audit entry per signature, never the password.
@@ -74,7 +93,12 @@ describe('sign.* through the contract (the path the UI takes)', () => {
   });
 
   it('remembers a certificate with its password in the OS keychain and signs without asking again', async () => {
-    const added = await dispatch(table, core, 'sign.certificates.add', { p12Path: pki.p12.rsa, password: P12_PASSWORD, rememberPassword: true, label: 'Mi DNIe' });
+    const added = await dispatch(table, core, 'sign.certificates.add', {
+      p12Path: pki.p12.rsa,
+      password: P12_PASSWORD,
+      rememberPassword: true,
+      label: 'Mi DNIe',
+    });
     expect(added).toMatchObject({ ok: true, value: { label: 'Mi DNIe', rememberPassword: true, info: { name: 'JUAN PÉREZ QUISPE' } } });
     const id = (added as { ok: true; value: { id: string } }).value.id;
     const list = await dispatch(table, core, 'sign.certificates.list', {});
@@ -82,18 +106,30 @@ describe('sign.* through the contract (the path the UI takes)', () => {
     // The database holds no password; the keychain does.
     expect(JSON.stringify(core.settings.get('sign.certificates'))).not.toContain(P12_PASSWORD);
     const input = writePlainPdf(at('recordado.pdf'));
-    const signed = await dispatch(table, core, 'sign.start', { files: [input], output: at('recordado-ok.pdf'), certificate: { certificateId: id } });
+    const signed = await dispatch(table, core, 'sign.start', {
+      files: [input],
+      output: at('recordado-ok.pdf'),
+      certificate: { certificateId: id },
+    });
     expect(signed).toMatchObject({ ok: true, value: { signed: 1, failed: 0 } });
     judge(at('recordado-ok.pdf'), pki.nssDir, 1);
     expect(await dispatch(table, core, 'sign.certificates.remove', { id })).toMatchObject({ ok: true });
-    const after = await dispatch(table, core, 'sign.start', { files: [input], output: at('recordado-2.pdf'), certificate: { certificateId: id } });
+    const after = await dispatch(table, core, 'sign.start', {
+      files: [input],
+      output: at('recordado-2.pdf'),
+      certificate: { certificateId: id },
+    });
     expect(after).toMatchObject({ ok: false, error: { code: 'SIGN_CERT_NOT_FOUND' } });
   });
 
   it('rejects bad input at the contract with BAD_INPUT', async () => {
     const r = await dispatch(table, core, 'sign.start', { files: [], certificate: { p12Path: 'x.p12' } });
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    const two = await dispatch(table, core, 'sign.start', { files: ['a.pdf', 'b.pdf'], output: 'o.pdf', certificate: { p12Path: 'x.p12', password: 'x' } });
+    const two = await dispatch(table, core, 'sign.start', {
+      files: ['a.pdf', 'b.pdf'],
+      output: 'o.pdf',
+      certificate: { p12Path: 'x.p12', password: 'x' },
+    });
     expect(two).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 });

@@ -35,7 +35,14 @@ function cmsDumps(file: string): string[] {
 describe('PAdES B-T with an RFC 3161 timestamp from a local openssl TSA', () => {
   it('embeds a signature timestamp that pdfsig accepts, with Basic credentials', async () => {
     const input = writePlainPdf(at('memo.pdf'));
-    const res = await signPdf({ input, output: at('memo-bt.pdf'), signer: pdfTestSigner('ec'), role: 'firma', level: 'B-T', tsa: { url: tsa.url, username: 'oficina', password: 'sello-2026' } });
+    const res = await signPdf({
+      input,
+      output: at('memo-bt.pdf'),
+      signer: pdfTestSigner('ec'),
+      role: 'firma',
+      level: 'B-T',
+      tsa: { url: tsa.url, username: 'oficina', password: 'sello-2026' },
+    });
     expect(res.level).toBe('B-T');
     judge(at('memo-bt.pdf'), pki.nssDir, 1);
     const [dump] = cmsDumps(at('memo-bt.pdf'));
@@ -48,9 +55,25 @@ describe('PAdES B-T with an RFC 3161 timestamp from a local openssl TSA', () => 
 
   it('fails cleanly (no output) when the TSA refuses the credentials or is unreachable', async () => {
     const input = writePlainPdf(at('memo2.pdf'));
-    const wrong = signPdf({ input, output: at('wrong.pdf'), signer: pdfTestSigner('rsa'), role: 'firma', level: 'B-T', tsa: { url: tsa.url, username: 'oficina', password: 'otra' } });
-    await expect(wrong).rejects.toSatisfy((e: unknown) => e instanceof AppError && e.code === 'SIGN_TSA_FAILED' && /usuario o contraseña/.test(e.message));
-    const down = signPdf({ input, output: at('down.pdf'), signer: pdfTestSigner('rsa'), role: 'firma', level: 'B-T', tsa: { url: 'http://127.0.0.1:9/tsa' } });
+    const wrong = signPdf({
+      input,
+      output: at('wrong.pdf'),
+      signer: pdfTestSigner('rsa'),
+      role: 'firma',
+      level: 'B-T',
+      tsa: { url: tsa.url, username: 'oficina', password: 'otra' },
+    });
+    await expect(wrong).rejects.toSatisfy(
+      (e: unknown) => e instanceof AppError && e.code === 'SIGN_TSA_FAILED' && /usuario o contraseña/.test(e.message),
+    );
+    const down = signPdf({
+      input,
+      output: at('down.pdf'),
+      signer: pdfTestSigner('rsa'),
+      role: 'firma',
+      level: 'B-T',
+      tsa: { url: 'http://127.0.0.1:9/tsa' },
+    });
     await expect(down).rejects.toSatisfy((e: unknown) => e instanceof AppError && e.code === 'SIGN_TSA_FAILED');
     expect(fs.readdirSync(tmp.dir).filter((f) => /wrong|down|\.part$/.test(f))).toEqual([]);
   });

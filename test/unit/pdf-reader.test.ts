@@ -36,7 +36,11 @@ function assemble(objects: Array<[number, string | Buffer]>, tail: (offsets: Map
   const offsets = new Map<number, number>();
   for (const [num, body] of objects) {
     offsets.set(num, len);
-    const b = Buffer.concat([Buffer.from(`${num} 0 obj\n`, 'latin1'), typeof body === 'string' ? Buffer.from(body, 'latin1') : body, Buffer.from('\nendobj\n', 'latin1')]);
+    const b = Buffer.concat([
+      Buffer.from(`${num} 0 obj\n`, 'latin1'),
+      typeof body === 'string' ? Buffer.from(body, 'latin1') : body,
+      Buffer.from('\nendobj\n', 'latin1'),
+    ]);
     parts.push(b);
     len += b.length;
   }
@@ -109,7 +113,14 @@ describe('PDF reader', () => {
         [2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'],
         [3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 300] /Hybrid 5 0 R >>'],
         [4, `<< /Type /ObjStm /N 1 /First 4 /Length ${objstm.length} >>\nstream\n${objstm}\nendstream`],
-        [6, Buffer.concat([Buffer.from('<< /Type /XRef /Size 7 /W [1 2 1] /Index [5 1] /Length 4 >>\nstream\n', 'latin1'), Buffer.from([2, 0, 4, 0]), Buffer.from('\nendstream', 'latin1')])],
+        [
+          6,
+          Buffer.concat([
+            Buffer.from('<< /Type /XRef /Size 7 /W [1 2 1] /Index [5 1] /Length 4 >>\nstream\n', 'latin1'),
+            Buffer.from([2, 0, 4, 0]),
+            Buffer.from('\nendstream', 'latin1'),
+          ]),
+        ],
       ],
       (o, xref) =>
         `xref\n0 7\n0000000000 65535 f \n${[1, 2, 3, 4].map((n) => `${off10(o.get(n))} 00000 n \n`).join('')}0000000000 00000 f \n${off10(o.get(6))} 00000 n \n` +
@@ -133,9 +144,18 @@ describe('PDF reader', () => {
       [
         [1, '<< /Type /Catalog /Pages 2 0 R >>'],
         [2, '<< /Type /Pages /Kids [] /Count 0 >>'],
-        [3, Buffer.concat([Buffer.from(`<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`, 'latin1'), bomb, Buffer.from('\nendstream', 'latin1')])],
+        [
+          3,
+          Buffer.concat([
+            Buffer.from(`<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`, 'latin1'),
+            bomb,
+            Buffer.from('\nendstream', 'latin1'),
+          ]),
+        ],
       ],
-      (o, xref) => `xref\n0 4\n0000000000 65535 f \n${[1, 2, 3].map((n) => `${off10(o.get(n))} 00000 n \n`).join('')}` + `trailer\n<< /Size 5 /Root 1 0 R /Prev ${xref} >>\nstartxref\n${xref}\n%%EOF\n`,
+      (o, xref) =>
+        `xref\n0 4\n0000000000 65535 f \n${[1, 2, 3].map((n) => `${off10(o.get(n))} 00000 n \n`).join('')}` +
+        `trailer\n<< /Size 5 /Root 1 0 R /Prev ${xref} >>\nstartxref\n${xref}\n%%EOF\n`,
     );
     // Object 4 claims to live in stream 3: reading it must hit the inflate limit.
     fs.writeFileSync(at('bomb.pdf'), bytes);

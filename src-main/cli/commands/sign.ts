@@ -70,7 +70,8 @@ export const signCommand: CommandModule = {
         try {
           out = await startSigning(core, input, {
             onProgress: (p) => {
-              if (!quiet && process.stderr.isTTY) rt.stderr(`\rFirmando ${p.index + 1}/${p.total} ${path.basename(p.file)} ${Math.round(p.fraction * 100)}%   `);
+              if (!quiet && process.stderr.isTTY)
+                rt.stderr(`\rFirmando ${p.index + 1}/${p.total} ${path.basename(p.file)} ${Math.round(p.fraction * 100)}%   `);
             },
             onResult: (r) => {
               if (quiet) return;
@@ -79,7 +80,8 @@ export const signCommand: CommandModule = {
             },
           });
         } catch (err) {
-          if (err instanceof AppError) throw new CliExit(USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed, `${err.message} [${err.code}]`);
+          if (err instanceof AppError)
+            throw new CliExit(USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed, `${err.message} [${err.code}]`);
           throw err;
         }
         rt.print(() => `${out.signed} firmado(s), ${out.failed} con error. Lote ${out.batchId}.`, out);
@@ -112,7 +114,8 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
   let rect: [number, number, number, number] | undefined;
   if (o.rect) {
     const parts = o.rect.split(',').map((v) => Number(v.trim()));
-    if (parts.length !== 4 || parts.some((v) => !Number.isFinite(v)) || (parts[2] ?? 0) <= 0 || (parts[3] ?? 0) <= 0) throw usage(`--rect espera x,y,ancho,alto: ${o.rect}`);
+    if (parts.length !== 4 || parts.some((v) => !Number.isFinite(v)) || (parts[2] ?? 0) <= 0 || (parts[3] ?? 0) <= 0)
+      throw usage(`--rect espera x,y,ancho,alto: ${o.rect}`);
     rect = parts as [number, number, number, number];
   }
   const level = o.level ?? (o.tsa ? 'B-T' : 'B-B');
@@ -148,7 +151,13 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
       level,
       tsa,
       field: o.field,
-      stamp: { invisible: Boolean(o.invisible), page, rect, imagePath: o.image ? path.resolve(o.image) : undefined, everyPage: Boolean(o.everyPage) },
+      stamp: {
+        invisible: Boolean(o.invisible),
+        page,
+        rect,
+        imagePath: o.image ? path.resolve(o.image) : undefined,
+        everyPage: Boolean(o.everyPage),
+      },
     },
     batchId: o.batchId,
   };

@@ -46,7 +46,10 @@ export function listFormFields(doc: PdfDocument): FormField[] {
       for (const k of kids?.items ?? []) walk(k, fullName, type, depth + 1);
       return;
     }
-    const widgets = kidDicts.length > 0 ? kidDicts.filter((k): k is { ref: PdfRef | null; dict: PdfDict } => Boolean(k.dict)) : [{ ref: item instanceof PdfRef ? item : null, dict }];
+    const widgets =
+      kidDicts.length > 0
+        ? kidDicts.filter((k): k is { ref: PdfRef | null; dict: PdfDict } => Boolean(k.dict))
+        : [{ ref: item instanceof PdfRef ? item : null, dict }];
     out.push({ ref: item instanceof PdfRef ? item : null, dict, fullName, type, value: dict.get('V'), widgets });
   };
   for (const f of fields.items) walk(f, '', undefined, 0);

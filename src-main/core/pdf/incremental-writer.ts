@@ -7,7 +7,8 @@ import { PdfArray, PdfDict, PdfName, PdfRef, type PdfValue } from './pdf-objects
 import type { PdfDocument } from './pdf-document';
 import { numberToken, serialize } from './pdf-serializer';
 
-export type UpdateObject = { num: number; gen: number; value: PdfValue } | { num: number; gen: number; stream: { dict: PdfDict; data: Buffer } };
+export type UpdateObject =
+  { num: number; gen: number; value: PdfValue } | { num: number; gen: number; stream: { dict: PdfDict; data: Buffer } };
 
 export type IncrementalUpdate = {
   /** The bytes to append after the original file. */

@@ -29,9 +29,7 @@ export const PDF_LIMITS = {
 } as const;
 
 export type XrefEntry =
-  | { kind: 'offset'; offset: number; gen: number }
-  | { kind: 'compressed'; stream: number; index: number }
-  | { kind: 'free' };
+  { kind: 'offset'; offset: number; gen: number } | { kind: 'compressed'; stream: number; index: number } | { kind: 'free' };
 
 export type XrefSection = {
   /** File offset of the `xref` keyword or the xref stream object. */
@@ -173,7 +171,8 @@ export class PdfDocument {
   /** Parses the indirect object at a file offset (used by the verifier for older revisions too). */
   objectAtOffset(offset: number, expectNum?: number): PdfValue {
     const obj = this.parseAt(offset, (p) => p.indirectObject());
-    if (expectNum !== undefined && obj.num !== expectNum) throw pdfInvalid(`la tabla de referencias apunta al objeto ${obj.num} en lugar del ${expectNum}`);
+    if (expectNum !== undefined && obj.num !== expectNum)
+      throw pdfInvalid(`la tabla de referencias apunta al objeto ${obj.num} en lugar del ${expectNum}`);
     return obj.value;
   }
 
@@ -222,7 +221,8 @@ export class PdfDocument {
       const data = this.streamDecoded(stm);
       const n = stm.dict.get('N');
       const first = stm.dict.get('First');
-      if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects) throw pdfInvalid('cabecera de flujo de objetos');
+      if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects)
+        throw pdfInvalid('cabecera de flujo de objetos');
       const header = new PdfParser(data, 0, 0, true);
       const offsets = new Map<number, number>();
       for (let i = 0; i < n; i++) {
@@ -318,7 +318,8 @@ export class PdfDocument {
 
   private readXrefStream(offset: number): XrefSection {
     const value = this.objectAtOffset(offset);
-    if (!(value instanceof PdfStream) || value.dict.nameOf('Type') !== 'XRef') throw pdfInvalid('startxref no apunta a una tabla de referencias');
+    if (!(value instanceof PdfStream) || value.dict.nameOf('Type') !== 'XRef')
+      throw pdfInvalid('startxref no apunta a una tabla de referencias');
     const dict = value.dict;
     const data = this.streamDecoded(value);
     const w = dict.get('W');
@@ -329,7 +330,10 @@ export class PdfDocument {
     const rowLen = w0 + w1 + w2;
     const size = dict.get('Size');
     const indexValue = dict.get('Index');
-    const index = indexValue instanceof PdfArray ? indexValue.items.map((x) => (typeof x === 'number' ? x : 0)) : [0, typeof size === 'number' ? size : 0];
+    const index =
+      indexValue instanceof PdfArray
+        ? indexValue.items.map((x) => (typeof x === 'number' ? x : 0))
+        : [0, typeof size === 'number' ? size : 0];
     let row = 0;
     const field = (start: number, width: number): number => {
       let v = 0;
@@ -388,7 +392,12 @@ export class PdfDocument {
       }
       if (dict.nameOf('Type') === 'Page' || !dict.has('Kids')) {
         if (remaining !== 0) throw pdfInvalid('índice de página');
-        return { ref: node, dict, mediaBox: boxOf(inherited.CropBox) ?? boxOf(inherited.MediaBox) ?? [0, 0, 612, 792], rotate: typeof inherited.Rotate === 'number' ? inherited.Rotate : 0 };
+        return {
+          ref: node,
+          dict,
+          mediaBox: boxOf(inherited.CropBox) ?? boxOf(inherited.MediaBox) ?? [0, 0, 612, 792],
+          rotate: typeof inherited.Rotate === 'number' ? inherited.Rotate : 0,
+        };
       }
       const kids = this.resolveArray(dict.get('Kids'));
       if (!kids) throw pdfInvalid('/Kids ausente');

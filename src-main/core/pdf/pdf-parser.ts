@@ -13,7 +13,9 @@ export function isWhite(c: number | undefined): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
 }
 function isDelim(c: number | undefined): boolean {
-  return c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2f || c === 0x25;
+  return (
+    c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2f || c === 0x25
+  );
 }
 function isRegular(c: number | undefined): boolean {
   return c !== undefined && !isWhite(c) && !isDelim(c);
@@ -193,7 +195,16 @@ export class PdfParser {
       if (c === 0x5c) {
         const e = this.byte();
         this.pos++;
-        const simple: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
+        const simple: Record<number, number> = {
+          0x6e: 0x0a,
+          0x72: 0x0d,
+          0x74: 0x09,
+          0x62: 0x08,
+          0x66: 0x0c,
+          0x28: 0x28,
+          0x29: 0x29,
+          0x5c: 0x5c,
+        };
         if (simple[e] !== undefined) out.push(simple[e]);
         else if (e >= 0x30 && e <= 0x37) {
           let v = e - 0x30;

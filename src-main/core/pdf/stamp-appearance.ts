@@ -16,7 +16,20 @@ export type StampLayout = {
   image?: { ref: PdfRef; width: number; height: number };
 };
 
-const WIN_ANSI_EXTRA: Record<string, number> = { '€': 0x80, '‚': 0x82, '„': 0x84, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '™': 0x99 };
+const WIN_ANSI_EXTRA: Record<string, number> = {
+  '€': 0x80,
+  '‚': 0x82,
+  '„': 0x84,
+  '…': 0x85,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '•': 0x95,
+  '–': 0x96,
+  '—': 0x97,
+  '™': 0x99,
+};
 
 /** Text as WinAnsiEncoding bytes; characters the encoding lacks become '?'. */
 export function winAnsi(text: string): Buffer {
@@ -37,7 +50,8 @@ function charWidth(c: number, bold: boolean): number {
   if (c === 0x20) w = 278;
   else if (c >= 0x30 && c <= 0x39) w = 556;
   else if ((c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xde)) w = c === 0x49 ? 278 : c === 0x4d || c === 0x57 ? 833 : 722;
-  else if ((c >= 0x61 && c <= 0x7a) || c >= 0xdf) w = c === 0x69 || c === 0x6a || c === 0x6c ? 222 : c === 0x6d || c === 0x77 ? 833 : c === 0x66 || c === 0x74 || c === 0x72 ? 333 : 556;
+  else if ((c >= 0x61 && c <= 0x7a) || c >= 0xdf)
+    w = c === 0x69 || c === 0x6a || c === 0x6c ? 222 : c === 0x6d || c === 0x77 ? 833 : c === 0x66 || c === 0x74 || c === 0x72 ? 333 : 556;
   else w = 333;
   return bold ? w * 1.08 : w;
 }
@@ -99,7 +113,10 @@ export function stampAppearance(layout: StampLayout): { content: Buffer; resourc
   let y = height - PAD - size;
   if (title.length + body.length > 0) {
     ops.push('BT 0 g');
-    for (const [font, lines] of [['F2', title], ['F1', body]] as const) {
+    for (const [font, lines] of [
+      ['F2', title],
+      ['F1', body],
+    ] as const) {
       for (const line of lines) {
         if (y < PAD - size * 0.2) break;
         ops.push(`/${font} ${f(size)} Tf 1 0 0 1 ${f(textX)} ${f(y)} Tm <${line.toString('hex')}> Tj`);
@@ -108,7 +125,13 @@ export function stampAppearance(layout: StampLayout): { content: Buffer; resourc
     }
     ops.push('ET');
   }
-  const font = (base: string) => pdf.dict({ Type: new PdfName('Font'), Subtype: new PdfName('Type1'), BaseFont: new PdfName(base), Encoding: new PdfName('WinAnsiEncoding') });
+  const font = (base: string) =>
+    pdf.dict({
+      Type: new PdfName('Font'),
+      Subtype: new PdfName('Type1'),
+      BaseFont: new PdfName(base),
+      Encoding: new PdfName('WinAnsiEncoding'),
+    });
   const resources = pdf.dict({ Font: pdf.dict({ F1: font('Helvetica'), F2: font('Helvetica-Bold') }) });
   if (xobjects.entries.size) resources.set('XObject', xobjects);
   return { content: Buffer.from(ops.join('\n'), 'latin1'), resources };
@@ -120,5 +143,10 @@ function f(n: number): string {
 
 /** The form XObject dictionary for an appearance of this size. */
 export function formXObjectDict(width: number, height: number, resources: PdfDict): PdfDict {
-  return pdf.dict({ Type: new PdfName('XObject'), Subtype: new PdfName('Form'), BBox: pdf.array(0, 0, width, height), Resources: resources });
+  return pdf.dict({
+    Type: new PdfName('XObject'),
+    Subtype: new PdfName('Form'),
+    BBox: pdf.array(0, 0, width, height),
+    Resources: resources,
+  });
 }

@@ -33,7 +33,17 @@ const ATTR = {
   uid: '0.9.2342.19200300.100.1.1',
 } as const;
 
-const KEY_USAGE_NAMES = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const KEY_USAGE_NAMES = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
 
 function attrs(name: pkijs.RelativeDistinguishedNames): Map<string, string> {
   const m = new Map<string, string>();
@@ -106,12 +116,22 @@ export function summarizeCertificate(der: Buffer): CertificateSummary {
  */
 export function assertUsableForSigning(summary: CertificateSummary, now = new Date()): void {
   if (now < new Date(summary.validFrom)) {
-    throw new AppError(SignErrorCodes.notYetValid, `El certificado de ${summary.name} aún no es válido (desde ${summary.validFrom.slice(0, 10)}).`, { validFrom: summary.validFrom });
+    throw new AppError(
+      SignErrorCodes.notYetValid,
+      `El certificado de ${summary.name} aún no es válido (desde ${summary.validFrom.slice(0, 10)}).`,
+      { validFrom: summary.validFrom },
+    );
   }
   if (now > new Date(summary.validTo)) {
-    throw new AppError(SignErrorCodes.expired, `El certificado de ${summary.name} venció el ${summary.validTo.slice(0, 10)}.`, { validTo: summary.validTo });
+    throw new AppError(SignErrorCodes.expired, `El certificado de ${summary.name} venció el ${summary.validTo.slice(0, 10)}.`, {
+      validTo: summary.validTo,
+    });
   }
   if (summary.keyUsage.length > 0 && !summary.keyUsage.includes('digitalSignature') && !summary.keyUsage.includes('nonRepudiation')) {
-    throw new AppError(SignErrorCodes.keyUsage, `El certificado de ${summary.name} no permite firmar (uso de clave: ${summary.keyUsage.join(', ')}).`, { keyUsage: summary.keyUsage });
+    throw new AppError(
+      SignErrorCodes.keyUsage,
+      `El certificado de ${summary.name} no permite firmar (uso de clave: ${summary.keyUsage.join(', ')}).`,
+      { keyUsage: summary.keyUsage },
+    );
   }
 }

@@ -56,6 +56,9 @@ export function oid(dotted: string): Buffer {
 }
 
 export function generalizedTime(d: Date): Buffer {
-  const s = d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  const s = d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return tlv(0x18, Buffer.from(s, 'latin1'));
 }

@@ -18,7 +18,8 @@ export function readPkcs12File(file: string): Buffer {
   } catch (err) {
     throw new AppError(SignErrorCodes.fileUnreadable, `No se pudo leer el certificado ${file}.`, { path: file }, { cause: err });
   }
-  if (!stat.isFile() || stat.size > MAX_P12_BYTES) throw new AppError(SignErrorCodes.notPkcs12, 'El archivo no es un certificado PKCS#12 (.p12/.pfx) válido.');
+  if (!stat.isFile() || stat.size > MAX_P12_BYTES)
+    throw new AppError(SignErrorCodes.notPkcs12, 'El archivo no es un certificado PKCS#12 (.p12/.pfx) válido.');
   return fs.readFileSync(file);
 }
 

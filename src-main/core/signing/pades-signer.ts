@@ -105,9 +105,11 @@ type Prepared = {
 };
 
 async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignPdfResult> {
-  if (doc.isEncrypted()) throw new AppError(SignErrorCodes.pdfEncrypted, 'Los PDF cifrados o protegidos con contraseña aún no se pueden firmar.');
+  if (doc.isEncrypted())
+    throw new AppError(SignErrorCodes.pdfEncrypted, 'Los PDF cifrados o protegidos con contraseña aún no se pueden firmar.');
   const level = opts.level ?? 'B-B';
-  if (level === 'B-T' && !opts.tsa) throw new AppError('SIGN_TSA_MISSING', 'El nivel B-T necesita la dirección de un servidor de sellado de tiempo (TSA).');
+  if (level === 'B-T' && !opts.tsa)
+    throw new AppError('SIGN_TSA_MISSING', 'El nivel B-T necesita la dirección de un servidor de sellado de tiempo (TSA).');
   const digest = opts.digest ?? 'sha256';
   const scheme = schemeFor(opts.signer.privateKey, Boolean(opts.pss));
   const now = opts.now ?? new Date();
@@ -142,9 +144,15 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
       privateKey: opts.signer.privateKey,
       certificate: opts.signer.certificate,
       chain: opts.signer.chain,
-      ...(level === 'B-T' && opts.tsa ? { timestamp: (sig: Buffer) => requestTimestamp(opts.tsa as TsaConfig, sig, digest, opts.signal) } : {}),
+      ...(level === 'B-T' && opts.tsa
+        ? { timestamp: (sig: Buffer) => requestTimestamp(opts.tsa as TsaConfig, sig, digest, opts.signal) }
+        : {}),
     });
-    if (cms.length > holeBytes) throw new AppError(SignErrorCodes.signatureTooLarge, 'La firma no cabe en el espacio reservado.', { needed: cms.length, reserved: holeBytes });
+    if (cms.length > holeBytes)
+      throw new AppError(SignErrorCodes.signatureTooLarge, 'La firma no cabe en el espacio reservado.', {
+        needed: cms.length,
+        reserved: holeBytes,
+      });
     writeAll(out.fd, Buffer.from(cms.toString('hex'), 'latin1'), base + contentsAt + 1);
     opts.signal?.throwIfAborted();
     commitTempOutput(out);
@@ -153,7 +161,14 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
     throw err;
   }
   opts.onProgress?.(1);
-  return { output: opts.output, fieldName: prepared.fieldName, page: prepared.page, level, bytesAdded: bytes.length, signatureBytes: holeBytes };
+  return {
+    output: opts.output,
+    fieldName: prepared.fieldName,
+    page: prepared.page,
+    level,
+    bytesAdded: bytes.length,
+    signatureBytes: holeBytes,
+  };
 }
 
 function writeAll(fd: number, buf: Buffer, position: number): void {
@@ -190,7 +205,8 @@ async function copyAndHash(doc: PdfDocument, tempPath: string, hash: crypto.Hash
     await input.close();
   }
   await copying;
-  if (fs.statSync(tempPath).size !== doc.size) throw new AppError(SignErrorCodes.fileUnreadable, 'El archivo de entrada cambió mientras se firmaba.');
+  if (fs.statSync(tempPath).size !== doc.size)
+    throw new AppError(SignErrorCodes.fileUnreadable, 'El archivo de entrada cambió mientras se firmaba.');
 }
 
 const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
@@ -231,13 +247,19 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
 
   const level = certificationLevel(doc);
   if (level === 1) {
-    throw new AppError(SignErrorCodes.certifiedNoChanges, 'El documento está certificado sin permitir cambios: no se puede agregar otra firma.');
+    throw new AppError(
+      SignErrorCodes.certifiedNoChanges,
+      'El documento está certificado sin permitir cambios: no se puede agregar otra firma.',
+    );
   }
   if (opts.certify && alreadySigned.length > 0) {
     throw new AppError('SIGN_CERTIFY_NOT_FIRST', 'Solo la primera firma de un documento puede certificarlo; este ya tiene firmas.');
   }
   if (level === 2 && stamp.everyPage && !stamp.invisible) {
-    throw new AppError(SignErrorCodes.certifiedNoChanges, 'El documento está certificado y solo permite firmas y formularios: no se pueden agregar iniciales en cada página.');
+    throw new AppError(
+      SignErrorCodes.certifiedNoChanges,
+      'El documento está certificado y solo permite firmas y formularios: no se pueden agregar iniciales en cada página.',
+    );
   }
 
   // The signature dictionary with its placeholders.
@@ -273,8 +295,10 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
 
   if (opts.field) {
     const target = fields.find((f) => f.fullName === opts.field);
-    if (!target || target.type !== 'Sig') throw new AppError(SignErrorCodes.fieldNotFound, `El PDF no tiene un campo de firma llamado «${opts.field}».`, { field: opts.field });
-    if (target.value !== undefined && target.value !== null) throw new AppError(SignErrorCodes.fieldAlreadySigned, `El campo «${opts.field}» ya está firmado.`, { field: opts.field });
+    if (!target || target.type !== 'Sig')
+      throw new AppError(SignErrorCodes.fieldNotFound, `El PDF no tiene un campo de firma llamado «${opts.field}».`, { field: opts.field });
+    if (target.value !== undefined && target.value !== null)
+      throw new AppError(SignErrorCodes.fieldAlreadySigned, `El campo «${opts.field}» ya está firmado.`, { field: opts.field });
     if (!target.ref) throw new AppError(SignErrorCodes.pdfInvalid, 'El campo de firma no es un objeto indirecto.');
     fieldName = target.fullName;
     const fieldDict = changes.dict(target.ref);
@@ -297,7 +321,9 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
     fieldName = uniqueFieldName(fields, opts.role);
     pageIndex = stamp.page === undefined || stamp.page === 'last' ? pageCount - 1 : stamp.page - 1;
     if (pageIndex < 0 || pageIndex >= pageCount) {
-      throw new AppError(SignErrorCodes.pageOutOfRange, `El PDF tiene ${pageCount} páginas; no existe la página ${pageIndex + 1}.`, { pages: pageCount });
+      throw new AppError(SignErrorCodes.pageOutOfRange, `El PDF tiene ${pageCount} páginas; no existe la página ${pageIndex + 1}.`, {
+        pages: pageCount,
+      });
     }
     const page = doc.page(pageIndex);
     const widgetNum = numbers.allocate();
@@ -373,7 +399,15 @@ function defaultRect(box: [number, number, number, number], role: SignRole, exis
   return [x0 + 36 + col * (w + 6), y0 + 36 + h + 8 + row * (h + 6), w, h];
 }
 
-function addAppearance(doc: PdfDocument, changes: Changes, numbers: ObjectNumbers, opts: SignPdfOptions, now: Date, width: number, height: number): number {
+function addAppearance(
+  doc: PdfDocument,
+  changes: Changes,
+  numbers: ObjectNumbers,
+  opts: SignPdfOptions,
+  now: Date,
+  width: number,
+  height: number,
+): number {
   const stamp = opts.stamp ?? {};
   const values = stampValues(opts.signer.summary, {
     ...(opts.roleTitle ? { role: opts.roleTitle } : {}),
@@ -451,7 +485,14 @@ function ensureSigFlags(doc: PdfDocument, changes: Changes, rootRef: PdfRef, num
 }
 
 /** The visa's small initials on every page but the stamped one: one shared appearance, one stamp annotation per page. */
-function addInitials(doc: PdfDocument, changes: Changes, numbers: ObjectNumbers, opts: SignPdfOptions, pageCount: number, skip: number): void {
+function addInitials(
+  doc: PdfDocument,
+  changes: Changes,
+  numbers: ObjectNumbers,
+  opts: SignPdfOptions,
+  pageCount: number,
+  skip: number,
+): void {
   const text = `V°B° ${initialsOf(opts.signer.summary.name)}`;
   const w = 60;
   const h = 16;

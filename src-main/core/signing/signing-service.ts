@@ -39,16 +39,29 @@ export function listCertificates(core: CoreContext): SavedCertificate[] {
   return (core.settings.get<SavedRecord[]>(LIST_KEY) ?? []).map((r) => ({ ...r }));
 }
 
-export async function addCertificate(core: CoreContext, input: { p12Path: string; password: string; label?: string; rememberPassword: boolean }): Promise<SavedCertificate> {
+export async function addCertificate(
+  core: CoreContext,
+  input: { p12Path: string; password: string; label?: string; rememberPassword: boolean },
+): Promise<SavedCertificate> {
   const info = inspectCertificate(input.p12Path, input.password);
   const { problem: _problem, ...summary } = info;
   const id = summary.fingerprintSha256.slice(0, 16);
   if (input.rememberPassword) await core.secrets.set(secretAccounts.certificatePassword(id), input.password);
   else await core.secrets.delete(secretAccounts.certificatePassword(id)).catch(() => false);
-  const record: SavedRecord = { id, label: input.label ?? summary.name, path: input.p12Path, rememberPassword: input.rememberPassword, info: summary };
+  const record: SavedRecord = {
+    id,
+    label: input.label ?? summary.name,
+    path: input.p12Path,
+    rememberPassword: input.rememberPassword,
+    info: summary,
+  };
   const list = (core.settings.get<SavedRecord[]>(LIST_KEY) ?? []).filter((r) => r.id !== id);
   core.settings.set(LIST_KEY, [...list, record]);
-  core.audit.append({ action: 'sign.certificate.add', subject: id, details: { name: summary.name, issuer: summary.issuer, rememberPassword: input.rememberPassword } });
+  core.audit.append({
+    action: 'sign.certificate.add',
+    subject: id,
+    details: { name: summary.name, issuer: summary.issuer, rememberPassword: input.rememberPassword },
+  });
   return record;
 }
 
@@ -79,7 +92,15 @@ export type StartSigningInput = {
     level: 'B-B' | 'B-T';
     tsa?: { url: string; username?: string | undefined; password?: string | undefined } | undefined;
     field?: string | undefined;
-    stamp: { invisible: boolean; page: number | 'last'; rect?: [number, number, number, number] | undefined; imagePath?: string | undefined; everyPage: boolean; template?: string | undefined; timeZone?: string | undefined };
+    stamp: {
+      invisible: boolean;
+      page: number | 'last';
+      rect?: [number, number, number, number] | undefined;
+      imagePath?: string | undefined;
+      everyPage: boolean;
+      template?: string | undefined;
+      timeZone?: string | undefined;
+    };
   };
   batchId?: string | undefined;
 };
@@ -100,16 +121,29 @@ export async function startSigning(
   if (o.stamp.timeZone) stamp.timeZone = o.stamp.timeZone;
   if (o.stamp.imagePath) {
     const st = fs.statSync(o.stamp.imagePath, { throwIfNoEntry: false });
-    if (!st?.isFile() || st.size > MAX_IMAGE_BYTES) throw new AppError(SignErrorCodes.badImage, 'No se pudo leer la imagen del sello (¿existe y pesa menos de 8 MB?).');
+    if (!st?.isFile() || st.size > MAX_IMAGE_BYTES)
+      throw new AppError(SignErrorCodes.badImage, 'No se pudo leer la imagen del sello (¿existe y pesa menos de 8 MB?).');
     stamp.image = fs.readFileSync(o.stamp.imagePath);
   }
-  const sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress'> = { signer, role: o.role, digest: o.digest, pss: o.pss, level: o.level, stamp };
+  const sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress'> = {
+    signer,
+    role: o.role,
+    digest: o.digest,
+    pss: o.pss,
+    level: o.level,
+    stamp,
+  };
   if (o.certify) sign.certify = o.certify;
   if (o.reason) sign.reason = o.reason;
   if (o.location) sign.location = o.location;
   if (o.roleTitle) sign.roleTitle = o.roleTitle;
   if (o.field) sign.field = o.field;
-  if (o.tsa) sign.tsa = { url: o.tsa.url, ...(o.tsa.username !== undefined ? { username: o.tsa.username } : {}), ...(o.tsa.password !== undefined ? { password: o.tsa.password } : {}) };
+  if (o.tsa)
+    sign.tsa = {
+      url: o.tsa.url,
+      ...(o.tsa.username !== undefined ? { username: o.tsa.username } : {}),
+      ...(o.tsa.password !== undefined ? { password: o.tsa.password } : {}),
+    };
 
   const batchId = input.batchId ?? crypto.randomUUID();
   const outputs = input.output ? [input.output] : defaultOutputs(input.files, input.outDir);
@@ -130,7 +164,15 @@ export async function startSigning(
         core.audit.append({
           action: 'sign',
           subject: r.output,
-          details: { input: r.input, role: o.role, level: o.level, field: r.fieldName, signer: signer.summary.name, certificate: signer.summary.fingerprintSha256.slice(0, 16), certify: o.certify ?? null },
+          details: {
+            input: r.input,
+            role: o.role,
+            level: o.level,
+            field: r.fieldName,
+            signer: signer.summary.name,
+            certificate: signer.summary.fingerprintSha256.slice(0, 16),
+            certify: o.certify ?? null,
+          },
         });
       } else if (!r.ok) {
         core.audit.append({ action: 'sign.failed', subject: r.input, details: { code: r.error.code } });

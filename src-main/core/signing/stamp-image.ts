@@ -39,7 +39,15 @@ function jpeg(bytes: Buffer): StampImage {
       const width = bytes.readUInt16BE(i + 7);
       const comps = bytes[i + 9] ?? 3;
       const cs = comps === 1 ? 'DeviceGray' : comps === 4 ? 'DeviceCMYK' : 'DeviceRGB';
-      const dict = pdf.dict({ Type: pdf.name('XObject'), Subtype: pdf.name('Image'), Width: width, Height: height, ColorSpace: pdf.name(cs), BitsPerComponent: 8, Filter: pdf.name('DCTDecode') });
+      const dict = pdf.dict({
+        Type: pdf.name('XObject'),
+        Subtype: pdf.name('Image'),
+        Width: width,
+        Height: height,
+        ColorSpace: pdf.name(cs),
+        BitsPerComponent: 8,
+        Filter: pdf.name('DCTDecode'),
+      });
       if (comps === 4) dict.set('Decode', pdf.array(1, 0, 1, 0, 1, 0, 1, 0));
       return { width, height, dict, data: bytes };
     }
@@ -109,11 +117,27 @@ function png(bytes: Buffer): StampImage {
     colorPlane = downscale(color, width, height, colorCh, w, h);
     if (alpha) alpha = downscale(alpha, width, height, 1, w, h);
   }
-  const dict = pdf.dict({ Type: pdf.name('XObject'), Subtype: pdf.name('Image'), Width: w, Height: h, ColorSpace: pdf.name(colorCh === 1 ? 'DeviceGray' : 'DeviceRGB'), BitsPerComponent: 8, Filter: pdf.name('FlateDecode') });
+  const dict = pdf.dict({
+    Type: pdf.name('XObject'),
+    Subtype: pdf.name('Image'),
+    Width: w,
+    Height: h,
+    ColorSpace: pdf.name(colorCh === 1 ? 'DeviceGray' : 'DeviceRGB'),
+    BitsPerComponent: 8,
+    Filter: pdf.name('FlateDecode'),
+  });
   const img: StampImage = { width: w, height: h, dict, data: zlib.deflateSync(colorPlane, { level: 9 }) };
   if (alpha && alpha.some((a) => a !== 255)) {
     img.smask = {
-      dict: pdf.dict({ Type: pdf.name('XObject'), Subtype: pdf.name('Image'), Width: w, Height: h, ColorSpace: new PdfName('DeviceGray'), BitsPerComponent: 8, Filter: pdf.name('FlateDecode') }),
+      dict: pdf.dict({
+        Type: pdf.name('XObject'),
+        Subtype: pdf.name('Image'),
+        Width: w,
+        Height: h,
+        ColorSpace: new PdfName('DeviceGray'),
+        BitsPerComponent: 8,
+        Filter: pdf.name('FlateDecode'),
+      }),
       data: zlib.deflateSync(alpha, { level: 9 }),
     };
   }

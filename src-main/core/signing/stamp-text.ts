@@ -20,16 +20,37 @@ export type StampValues = { name: string; id: string; role: string; reason: stri
 
 /** "dd/mm/aaaa hh:mm:ss -05:00" in the given IANA zone (the machine's zone when omitted). */
 export function formatSigningDate(d: Date, timeZone?: string): string {
-  const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZoneName: 'longOffset' };
+  const opts: Intl.DateTimeFormatOptions = {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    timeZoneName: 'longOffset',
+  };
   if (timeZone) opts.timeZone = timeZone;
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', opts).formatToParts(d).map((p) => [p.type, p.value]));
   const zone = String(parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
   return `${parts.day}/${parts.month}/${parts.year} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second} ${zone}`;
 }
 
-export function stampValues(summary: CertificateSummary, opts: { role?: string; reason?: string; place?: string; date: Date; timeZone?: string }): StampValues {
-  const id = summary.nationalId ? `${summary.nationalId.kind === 'OTRO' ? 'ID' : summary.nationalId.kind}: ${summary.nationalId.number}` : '';
-  return { name: summary.name, id, role: opts.role ?? '', reason: opts.reason ?? '', place: opts.place ?? '', date: formatSigningDate(opts.date, opts.timeZone) };
+export function stampValues(
+  summary: CertificateSummary,
+  opts: { role?: string; reason?: string; place?: string; date: Date; timeZone?: string },
+): StampValues {
+  const id = summary.nationalId
+    ? `${summary.nationalId.kind === 'OTRO' ? 'ID' : summary.nationalId.kind}: ${summary.nationalId.number}`
+    : '';
+  return {
+    name: summary.name,
+    id,
+    role: opts.role ?? '',
+    reason: opts.reason ?? '',
+    place: opts.place ?? '',
+    date: formatSigningDate(opts.date, opts.timeZone),
+  };
 }
 
 /** Fills the template; a line whose fields are all empty is dropped, so a missing reason leaves no "Motivo:". */

@@ -52,7 +52,8 @@ function post(tsa: TsaConfig, payload: Buffer, signal?: AbortSignal): Promise<Bu
   const lib = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
   if (!lib) return Promise.reject(tsaError('la dirección debe ser http o https'));
   const headers: Record<string, string | number> = { 'Content-Type': 'application/timestamp-query', 'Content-Length': payload.length };
-  if (tsa.username !== undefined) headers.Authorization = 'Basic ' + Buffer.from(`${tsa.username}:${tsa.password ?? ''}`).toString('base64');
+  if (tsa.username !== undefined)
+    headers.Authorization = 'Basic ' + Buffer.from(`${tsa.username}:${tsa.password ?? ''}`).toString('base64');
   return new Promise((resolve, reject) => {
     const req = lib.request(url, { method: 'POST', headers, timeout: tsa.timeoutMs ?? 30_000, ...(signal ? { signal } : {}) }, (res) => {
       const chunks: Buffer[] = [];

@@ -94,7 +94,10 @@ export function openPkcs12(bytes: Buffer, password: string): OpenedPkcs12 {
       throw new AppError(SignErrorCodes.badPassword, 'La contraseña del certificado no es correcta.');
     }
     if (err instanceof Unsupported) {
-      throw new AppError(SignErrorCodes.unsupportedPkcs12, `El archivo PKCS#12 usa un cifrado no soportado (${err.message}). Vuelva a exportarlo con cifrado AES.`);
+      throw new AppError(
+        SignErrorCodes.unsupportedPkcs12,
+        `El archivo PKCS#12 usa un cifrado no soportado (${err.message}). Vuelva a exportarlo con cifrado AES.`,
+      );
     }
     throw notPkcs12(err);
   }
