@@ -82,6 +82,18 @@ describe('casilla verify', () => {
     expect(r.stdout, r.stdout).toMatch(/Revisión 3, 6 0 R: Se modificó el contenido de la página 1\. \[NO PERMITIDO\]/);
   });
 
+  it('writes the PDF report with --report (qpdf-clean, text readable by mutool)', () => {
+    const out = at('informe.pdf');
+    const r = run('verify', at('good.pdf'), at('revoked.pdf'), '--trust', pki.rootPem, '--report', out);
+    expect(r.status).toBe(1);
+    expect(spawnSync('qpdf', ['--check', out], { encoding: 'utf8' }).status).toBe(0);
+    const text = spawnSync('mutool', ['draw', '-F', 'txt', out], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('Informe de verificación de firmas');
+    expect(text).toContain('VÁLIDO');
+    expect(text).toContain('NO VÁLIDO');
+    expect(text).toContain('Juana Perez Firmante');
+  });
+
   it('exits 2 when a file cannot be read, and still reports the others', () => {
     fs.writeFileSync(at('not.pdf'), 'esto no es un PDF');
     const r = run('--json', 'verify', at('good.pdf'), at('not.pdf'), '--trust', pki.rootPem);

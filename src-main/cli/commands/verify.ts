@@ -1,11 +1,8 @@
-import type { FileOutcome, SignatureReport, Verdict } from '../../api/verify';
+import type { FileOutcome } from '../../api/verify';
+import { writeReportPdf } from '../../core/verify/report-pdf';
+import { formatOutcome } from '../../core/verify/report-text';
 import { verifyFiles } from '../../core/verify/verify-service';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
-
-const verdictWord: Record<Verdict, string> = { valid: 'VÁLIDO', invalid: 'NO VÁLIDO', indeterminate: 'INDETERMINADO' };
-const coverageWord = { 'entire-file': 'todo el archivo', revision: 'una revisión (hay actualizaciones posteriores)', anomalous: 'ANÓMALA' } as const;
-const modsWord = { none: 'ninguno', allowed: 'solo permitidos', disallowed: 'NO PERMITIDOS' } as const;
-const timeWord = { timestamp: 'sello de tiempo', claimed: 'declarada por el firmante', verification: 'hora de verificación' } as const;
 
 export const verifyCommand: CommandModule = {
   register(program, rt) {
@@ -15,8 +12,9 @@ export const verifyCommand: CommandModule = {
       .argument('<file...>', 'PDF firmados')
       .option('--trust <pem>', 'certificado de confianza adicional (PEM o DER); se puede repetir', (v: string, acc: string[]) => [...acc, v], [] as string[])
       .option('--offline', 'no consultar OCSP ni CRL en línea; solo lo incluido en el archivo')
+      .option('--report <out.pdf>', 'escribe además el informe en PDF')
       .addHelpText('after', '\nSale con 0 si todas las firmas de todos los archivos son válidas, 1 si alguna no lo es, 2 si un archivo no se pudo leer.\nCon --json imprime un objeto por archivo (un arreglo si hay varios).')
-      .action(async (files: string[], opts: { trust: string[]; offline?: boolean }) => {
+      .action(async (files: string[], opts: { trust: string[]; offline?: boolean; report?: string }) => {
         let outcomes: FileOutcome[];
         try {
           outcomes = await verifyFiles(rt.core(), { files, trust: opts.trust, offline: Boolean(opts.offline) });
@@ -26,30 +24,16 @@ export const verifyCommand: CommandModule = {
         }
         const json = outcomes.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
         rt.print(() => outcomes.map(formatOutcome).join('\n\n'), json.length === 1 ? json[0] : json);
+        if (opts.report) {
+          try {
+            writeReportPdf(outcomes, opts.report);
+          } catch (err: unknown) {
+            throw new CliExit(ExitCode.failed, `No se pudo escribir el informe ${opts.report}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
         if (outcomes.some((o) => o.error)) throw new CliExit(ExitCode.usage, '');
         if (outcomes.some((o) => o.report?.verdict !== 'valid')) throw new CliExit(ExitCode.failed, '');
       });
   },
 };
 
-function formatOutcome(o: FileOutcome): string {
-  if (!o.report) return `${o.file}: NO SE PUDO LEER — ${o.error.message} [${o.error.code}]`;
-  const r = o.report;
-  const lines = [`${r.file}: ${verdictWord[r.verdict]} (${r.revisions} revisiones, ${r.signatures.length} firmas)`];
-  for (const reason of r.reasons) if (r.signatures.length === 0) lines.push(`  ${reason.message}`);
-  r.signatures.forEach((s, i) => lines.push(...formatSignature(s, i + 1)));
-  return lines.join('\n');
-}
-
-function formatSignature(s: SignatureReport, n: number): string[] {
-  const what = s.kind === 'document-timestamp' ? 'Sello de tiempo del documento' : 'Firma';
-  const out = [`  ${what} ${n} «${s.field}»${s.page ? `, página ${s.page}` : ''}, revisión ${s.revision}: ${verdictWord[s.verdict]}`];
-  if (s.signer) out.push(`    Firmante: ${s.signer.name}${s.signer.id ? ` (${s.signer.id})` : ''}, emitido por ${s.signer.issuer}`);
-  const time = s.timestamp?.time ?? s.claimedTime;
-  if (time) out.push(`    Hora: ${time} (${timeWord[s.timeSource]}${s.timestamp ? `, TSA ${s.timestamp.tsa}${s.timestamp.valid ? '' : ' no válida o no confiable'}` : ''})`);
-  out.push(`    Íntegra: ${s.intact ? 'sí' : 'NO'}; cubre: ${coverageWord[s.coverage]}; cambios posteriores: ${modsWord[s.modificationsAfter]}; nivel: ${s.level}`);
-  out.push(`    Confianza: ${s.trusted ? 'sí' : 'no'}; revocación: ${s.revocation.status}${s.revocation.revokedAt ? ` el ${s.revocation.revokedAt}` : ''} (${s.revocation.source})`);
-  for (const r of s.reasons) out.push(`    - ${r.message}`);
-  for (const c of s.changes) out.push(`    · Revisión ${c.revision}, ${c.object}: ${c.message} [${c.allowed ? 'permitido' : 'NO PERMITIDO'}]`);
-  return out;
-}
