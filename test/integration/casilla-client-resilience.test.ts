@@ -155,6 +155,15 @@ describe('faults', () => {
     await setFaults('none');
   });
 
+  it("the caller's abort of an upload under way is an unknown outcome, not an exception", async () => {
+    await setFaults('latency=400ms');
+    const controller = new AbortController();
+    const pending = t.client.sendMessage(validMessage('Cancelado en vuelo'), [], { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('cancelado')), 50);
+    expect((await pending).kind).toBe('unknown-outcome');
+    await setFaults('none');
+  });
+
   it("the caller's abort of a read throws its reason; a refused connection is retryable even for an upload", async () => {
     const controller = new AbortController();
     controller.abort(new Error('cancelado por el usuario'));
