@@ -1,0 +1,97 @@
+/**
+ * The verify domain through the handler table (as the UI and the web host call it) and revocation data
+ * embedded in the PDF's DSS: a valid verdict fully offline, a revoked signer found without the network.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../src-main/api/contract';
+import type { FileOutcome, TrustAnchorInfo } from '../../src-main/api/verify';
+import type { CoreContext } from '../../src-main/core/context';
+import { signPdf } from '../../src-main/core/signing/pades-signer';
+import { createHandlers, dispatch } from '../../src-main/services';
+import { writePlainPdf } from '../helpers/pdf-fixtures';
+import { tempCore, tempDir } from '../helpers/temp-home';
+import { appendUpdate, objectBody, structureOf } from '../helpers/verify-attacks';
+import { makePki, type Pki } from '../helpers/verify-pki';
+import { verifyPkiSigner } from '../helpers/verify-signer';
+
+let tmp: { dir: string; cleanup: () => void };
+let pki: Pki;
+let core: CoreContext;
+let closeCore: () => Promise<void>;
+const at = (n: string) => path.join(tmp.dir, n);
+const table = createHandlers();
+
+/** Adds a DSS with the CA's CRL, the way a B-LT augmenter does. */
+function withDss(input: string, output: string): string {
+  const s = structureOf(input);
+  const crl = fs.readFileSync(pki.crlDer).toString('latin1');
+  return appendUpdate(input, output, [
+    { num: 80, body: `<< /Length ${crl.length} >>\nstream\n${crl}\nendstream` },
+    { num: 81, body: '<< /CRLs [80 0 R] >>' },
+    { num: s.catalog, body: objectBody(input, s.catalog).replace(/>>\s*$/, ' /DSS 81 0 R >>') },
+  ]);
+}
+
+beforeAll(async () => {
+  tmp = tempDir('verify-service-');
+  pki = makePki(at('pki'));
+  const plain = writePlainPdf(at('plain.pdf'));
+  await signPdf({ input: plain, output: at('good.pdf'), signer: verifyPkiSigner(pki, 'signer'), role: 'firma' });
+  await signPdf({ input: plain, output: at('revoked.pdf'), signer: verifyPkiSigner(pki, 'revoked'), role: 'firma' });
+  withDss(at('good.pdf'), at('good-dss.pdf'));
+  withDss(at('revoked.pdf'), at('revoked-dss.pdf'));
+  const opened = tempCore();
+  core = opened.core;
+  closeCore = opened.cleanup;
+});
+afterAll(async () => {
+  await closeCore?.();
+  tmp?.cleanup();
+});
+
+async function call<T>(method: string, input: unknown, onProgress?: (e: ProgressEvent) => void): Promise<T> {
+  const r = await dispatch(table, core, method, input, { opId: 'op-1', ...(onProgress ? { onProgress } : {}) });
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+describe('verify through the handler table', () => {
+  it('trust anchors added in Configuración are used, listed and removable', async () => {
+    expect(await call<{ added: string[] }>('verify.trust.add', { pem: fs.readFileSync(pki.rootPem, 'utf8') })).toEqual({ added: ['Raiz de Prueba'] });
+    const list = await call<TrustAnchorInfo[]>('verify.trust.list', {});
+    const mine = list.find((a) => a.source === 'user');
+    expect(mine).toMatchObject({ name: 'Raiz de Prueba', issuer: 'Raiz de Prueba' });
+    const bad = await dispatch(table, core, 'verify.trust.add', { pem: 'no es un certificado' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VERIFY_TRUST_UNREADABLE' } });
+    expect(await call('verify.trust.remove', { fingerprint: mine!.fingerprint })).toEqual({ removed: true });
+    expect((await call<TrustAnchorInfo[]>('verify.trust.list', {})).some((a) => a.source === 'user')).toBe(false);
+    await call('verify.trust.add', { pem: fs.readFileSync(pki.rootPem, 'utf8') });
+  });
+
+  it('a signature with its CRL in the DSS is VALID fully offline; DSS added after signing is an allowed change', async () => {
+    const events: ProgressEvent[] = [];
+    const { outcomes } = await call<{ outcomes: FileOutcome[] }>('verify.files', { files: [at('good-dss.pdf'), at('missing.pdf')], offline: true }, (e) => events.push(e));
+    const [good, missing] = outcomes;
+    const s = good!.report!.signatures[0]!;
+    expect(s).toMatchObject({ verdict: 'valid', trusted: true, revocation: { status: 'good', source: 'dss-crl' }, coverage: 'revision', modificationsAfter: 'allowed' });
+    expect(s.changes.every((c) => c.allowed)).toBe(true);
+    expect(good!.report!.verdict).toBe('valid');
+    expect(missing).toMatchObject({ file: at('missing.pdf'), error: { code: 'SIGN_FILE_UNREADABLE' } });
+    expect(events.map((e) => e.stage)).toEqual(['verify.file', 'verify.file', 'verify.done']);
+    expect(events[0]).toMatchObject({ opId: 'op-1', method: 'verify.files', values: { index: 1, total: 2 } });
+    expect(core.audit.list({ limit: 1, action: 'verify' })[0]?.details).toMatchObject({ files: 2 });
+  });
+
+  it('a revoked signer is found in the DSS without the network', async () => {
+    const { outcomes } = await call<{ outcomes: FileOutcome[] }>('verify.files', { files: [at('revoked-dss.pdf')], offline: true });
+    const s = outcomes[0]!.report!.signatures[0]!;
+    expect(s).toMatchObject({ verdict: 'invalid', revocation: { status: 'revoked', source: 'dss-crl' } });
+    expect(s.revocation.revokedAt).toEqual(expect.any(String));
+  });
+
+  it('rejects bad input with BAD_INPUT', async () => {
+    expect(await dispatch(table, core, 'verify.files', { files: [] })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+});
