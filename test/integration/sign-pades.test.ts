@@ -139,6 +139,29 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     expect(fs.readdirSync(tmp.dir).filter((f) => /enc-out|not-out|p9|\.part$/.test(f))).toEqual([]);
   });
 
+  // LibreOffice is not installed on the build machines: varied writers' output is produced with qpdf and mutool.
+  it('signs inputs shaped by other writers: linearized, linearized with object streams, QDF, mutool clean/create', async () => {
+    const plain = writePlainPdf(at('plain-writers.pdf'), { pages: 3 });
+    const variants: Array<[string, string[]]> = [
+      ['lin.pdf', ['qpdf', '--linearize', plain]],
+      ['linxs.pdf', ['qpdf', '--linearize', '--object-streams=generate', plain]],
+      ['qdf.pdf', ['qpdf', '--qdf', plain]],
+      ['clean.pdf', ['mutool', 'clean', '-gggg', '-z', plain]],
+    ];
+    for (const [name, [cmd = '', ...args]] of variants) execFileSync(cmd, [...args, at(name)]);
+    fs.writeFileSync(
+      at('page.txt'),
+      '%%MediaBox 0 0 612 792\nBT /Helv 12 Tf 72 700 Td (Hecho con mutool create) Tj ET\n%%Font Helv Helvetica\n',
+    );
+    execFileSync('mutool', ['create', '-o', at('created.pdf'), at('page.txt')]);
+    for (const name of [...variants.map((v) => v[0]), 'created.pdf']) {
+      await sign(at(name), at(`${name}-v.pdf`));
+      await sign(at(`${name}-v.pdf`), at(`${name}-f.pdf`), { role: 'firma', signer: pdfTestSigner('ec') });
+      expectAppendedOnly(at(name), at(`${name}-v.pdf`));
+      judge(at(`${name}-f.pdf`), pki.nssDir, 2);
+    }
+  });
+
   it('signs with a legacy 3DES PKCS#12 and SHA-384 RSA-PSS', async () => {
     expect(P12_PASSWORD).toBeTruthy();
     const input = writePlainPdf(at('plain-legacy.pdf'));

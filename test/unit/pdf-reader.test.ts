@@ -3,6 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/api/result';
+import { listSignatures } from '../../src-main/core/pdf/form-fields';
 import { openPdf } from '../../src-main/core/pdf/pdf-document';
 import { PdfArray, PdfDict, PdfName, PdfRef, PdfString } from '../../src-main/core/pdf/pdf-objects';
 import { NeedMoreBytes, PdfParser } from '../../src-main/core/pdf/pdf-parser';
@@ -173,5 +174,32 @@ describe('PDF reader', () => {
     expect(codeOf(() => openPdf(at('truncated.pdf')))).toBe('PDF_INVALID');
     fs.writeFileSync(at('empty.pdf'), '');
     expect(codeOf(() => openPdf(at('empty.pdf')))).toBe('PDF_INVALID');
+  });
+});
+
+describe('signature dictionaries for the verifier', () => {
+  it('lists each signature with its byte ranges and CMS bytes, certification flagged', async () => {
+    const input = writePlainPdf(at('sigs.pdf'));
+    await signPdf({ input, output: at('sigs-1.pdf'), signer: pdfTestSigner('ec'), role: 'firma', certify: 2 });
+    await signPdf({ input: at('sigs-1.pdf'), output: at('sigs-2.pdf'), signer: pdfTestSigner('rsa'), role: 'visto-bueno' });
+    const doc = openPdf(at('sigs-2.pdf'));
+    try {
+      const sigs = listSignatures(doc);
+      expect(sigs.map((s) => [s.fieldName, s.subFilter, s.certification])).toEqual([
+        ['Firma1', 'ETSI.CAdES.detached', true],
+        ['VoBo1', 'ETSI.CAdES.detached', false],
+      ]);
+      const size1 = fs.statSync(at('sigs-1.pdf')).size;
+      const [a = 0, b = 0, c = 0, d = 0] = sigs[0]?.byteRange ?? [];
+      // The first signature covers exactly the first signed file, minus its /Contents hole.
+      expect(a).toBe(0);
+      expect(c + d).toBe(size1);
+      expect((sigs[1]?.byteRange[2] ?? 0) + (sigs[1]?.byteRange[3] ?? 0)).toBe(doc.size);
+      // /Contents is the DER CMS (SEQUENCE) followed by zero padding.
+      expect(sigs[0]?.contents[0]).toBe(0x30);
+      expect(c - b - 2).toBe((sigs[0]?.contents.length ?? 0) * 2);
+    } finally {
+      doc.close();
+    }
   });
 });

@@ -85,3 +85,45 @@ export function isStream(v: PdfValue | undefined): v is PdfStream {
 }
 
 export { PdfArray };
+
+export type SignatureDictionary = {
+  fieldName: string;
+  /** The reference of the /V signature dictionary (null when written directly in the field). */
+  ref: PdfRef | null;
+  dict: PdfDict;
+  subFilter: string | undefined;
+  /** /ByteRange as numbers (normally four: start1 len1 start2 len2); empty when missing or malformed. */
+  byteRange: number[];
+  /** The raw bytes of /Contents (the CMS, usually zero-padded at the end). */
+  contents: Buffer;
+  /** True for a certification (DocMDP) signature. */
+  certification: boolean;
+};
+
+/**
+ * Every signature in the newest revision, in field order, with its byte ranges and CMS bytes. Document
+ * timestamps (/SubFilter /ETSI.RFC3161) are included; callers tell them apart by `subFilter`.
+ */
+export function listSignatures(doc: PdfDocument): SignatureDictionary[] {
+  const out: SignatureDictionary[] = [];
+  for (const f of listFormFields(doc)) {
+    if (f.type !== 'Sig' || f.value === undefined || f.value === null) continue;
+    const dict = doc.resolveDict(f.value);
+    if (!dict) continue;
+    const br = doc.resolveArray(dict.get('ByteRange'));
+    const byteRange = br && br.items.every((x) => typeof x === 'number') ? (br.items as number[]) : [];
+    const contents = doc.resolve(dict.get('Contents'));
+    const refs = doc.resolveArray(dict.get('Reference'));
+    const certification = (refs?.items ?? []).some((r) => doc.resolveDict(r)?.nameOf('TransformMethod') === 'DocMDP');
+    out.push({
+      fieldName: f.fullName,
+      ref: f.value instanceof PdfRef ? f.value : null,
+      dict,
+      subFilter: dict.nameOf('SubFilter'),
+      byteRange,
+      contents: contents instanceof PdfString ? contents.bytes : Buffer.alloc(0),
+      certification,
+    });
+  }
+  return out;
+}
