@@ -1,9 +1,12 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certsFromPem, revocationUrls, type Cert } from '../../src-main/core/verify/certificate';
 import { readCrl } from '../../src-main/core/verify/crl';
-import { checkRevocation } from '../../src-main/core/verify/revocation';
+import { checkCms, parseCms } from '../../src-main/core/verify/cms';
+import { checkRevocation, revocationFromCms } from '../../src-main/core/verify/revocation';
+import { cmsWithRevocationInfo } from '../helpers/verify-cms';
 import { freePort, startCrlServer, startOcspResponder } from '../helpers/ocsp-responder';
 import { tempDir } from '../helpers/temp-home';
 import { makePki, type Pki } from '../helpers/verify-pki';
@@ -94,5 +97,17 @@ describe('embedded data and offline mode', () => {
     const r = await checkRevocation(load(dead.leaf('signer').cert), load(dead.interPem), [], { online: true, timeoutMs: 1000 });
     expect(r.status).toBe('unknown');
     expect(r.problems.join(' ')).toMatch(/no se pudo conectar/);
+  });
+});
+
+describe('adbe-revocationInfoArchival inside the CMS', () => {
+  it('is read and used before anything else, offline', async () => {
+    const content = Buffer.from('contenido firmado');
+    const cms = parseCms(cmsWithRevocationInfo(pki, 'revoked', content, { crls: [fs.readFileSync(pki.crlDer)] }));
+    expect(checkCms(cms, crypto.createHash('sha256').update(content).digest())).toMatchObject({ digestMatches: true, signatureVerifies: true });
+    const data = revocationFromCms(cms);
+    expect(data.crls).toHaveLength(1);
+    const r = await checkRevocation(cms.signer!, inter, [{ data, kind: 'embedded' }], { online: false });
+    expect(r).toMatchObject({ status: 'revoked', source: 'embedded-crl' });
   });
 });
