@@ -102,9 +102,9 @@ export type FileReport = {
   reasons: Reason[];
 };
 
-
 /** One file's outcome: its report, or why it could not be read at all. */
-export type FileOutcome = { file: string; report: FileReport; error?: undefined } | { file: string; report?: undefined; error: ApiErrorData };
+export type FileOutcome =
+  { file: string; report: FileReport; error?: undefined } | { file: string; report?: undefined; error: ApiErrorData };
 
 export type TrustAnchorInfo = { fingerprint: string; name: string; issuer: string; validTo: string; source: 'bundled' | 'user' };
 

@@ -5,9 +5,15 @@ import type { HandlersFor } from './types';
 
 export const verifyHandlers: HandlersFor<keyof typeof verifyMethods> = {
   'verify.files': async (input, { core, signal, progress }) => {
-    const outcomes = await verifyFiles(core, input, { signal, onFile: (i, total, file) => progress('verify.file', i / total, { index: i + 1, total, file }) });
+    const outcomes = await verifyFiles(core, input, {
+      signal,
+      onFile: (i, total, file) => progress('verify.file', i / total, { index: i + 1, total, file }),
+    });
     progress('verify.done', 1);
-    core.audit.append({ action: 'verify', details: { files: outcomes.length, verdicts: outcomes.map((o) => o.report?.verdict ?? o.error?.code ?? '') } });
+    core.audit.append({
+      action: 'verify',
+      details: { files: outcomes.length, verdicts: outcomes.map((o) => o.report?.verdict ?? o.error?.code ?? '') },
+    });
     return { outcomes };
   },
   'verify.trust.list': (_input, { core }) => listTrustAnchors(core),

@@ -41,7 +41,7 @@ function hashFloor(file: string, ranges: Array<[number, number, number, number]>
         [a, b],
         [c, d],
       ] as const) {
-        for (let pos = start, left = len; left > 0; ) {
+        for (let pos = start, left = len; left > 0;) {
           const n = fs.readSync(fd, buf, 0, Math.min(buf.length, left), pos);
           h.update(buf.subarray(0, n));
           pos += n;
@@ -57,7 +57,12 @@ function hashFloor(file: string, ranges: Array<[number, number, number, number]>
 
 function byteRanges(file: string): Array<[number, number, number, number]> {
   const text = fs.readFileSync(file).toString('latin1');
-  return [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])]);
+  return [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].map((m) => [
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4]),
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -83,7 +88,13 @@ async function main(): Promise<void> {
           let cur = writePlainPdf(path.join(dir, 'ten-0.pdf'), { pages: 3 });
           for (let i = 1; i <= 10; i++) {
             const next = path.join(dir, `ten-${i}.pdf`);
-            await signPdf({ input: cur, output: next, signer: pdfTestSigner(i % 2 ? 'rsa' : 'ec'), role: 'visto-bueno', stamp: { invisible: true } });
+            await signPdf({
+              input: cur,
+              output: next,
+              signer: pdfTestSigner(i % 2 ? 'rsa' : 'ec'),
+              role: 'visto-bueno',
+              stamp: { invisible: true },
+            });
             cur = next;
           }
           return cur;
@@ -106,7 +117,15 @@ async function main(): Promise<void> {
           // pdfsig exits non-zero for some verdicts; its time still counts.
         }
       });
-      rows.push({ file: c.name, size: `${(fs.statSync(file).size / 1048576).toFixed(1)} MB`, sigs: ranges.length, ours, floor, pdfsig: pdfsigMs, verdicts });
+      rows.push({
+        file: c.name,
+        size: `${(fs.statSync(file).size / 1048576).toFixed(1)} MB`,
+        sigs: ranges.length,
+        ours,
+        floor,
+        pdfsig: pdfsigMs,
+        verdicts,
+      });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -114,7 +133,8 @@ async function main(): Promise<void> {
   const f = (ms: number) => `${ms.toFixed(0)} ms`;
   console.log(`verify benchmark (best of ${RUNS}; node ${process.version}; ${os.cpus().length} CPU)`);
   console.log(['caso', 'tamaño', 'firmas', 'nuestro', 'piso SHA-256', 'x piso', 'pdfsig', 'resultado'].join(' | '));
-  for (const r of rows) console.log([r.file, r.size, r.sigs, f(r.ours), f(r.floor), (r.ours / r.floor).toFixed(2), f(r.pdfsig), r.verdicts].join(' | '));
+  for (const r of rows)
+    console.log([r.file, r.size, r.sigs, f(r.ours), f(r.floor), (r.ours / r.floor).toFixed(2), f(r.pdfsig), r.verdicts].join(' | '));
   console.log(`RSS máximo del proceso: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (incluye la generación de los archivos)`);
 }
 

@@ -22,7 +22,11 @@ export async function freePort(): Promise<number> {
 
 export async function startOcspResponder(pki: Pki, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const { cert, key } = pki.leaf('ocsp');
-  const child = spawn('openssl', ['ocsp', '-index', pki.indexTxt, '-port', String(port), '-rsigner', cert, '-rkey', key, '-CA', pki.interPem, '-ignore_err'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'openssl',
+    ['ocsp', '-index', pki.indexTxt, '-port', String(port), '-rsigner', cert, '-rkey', key, '-CA', pki.interPem, '-ignore_err'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   // The responder serves one connection at a time, so a probe connection would block it: wait for its
   // own announcement instead.
   await new Promise<void>((resolve, reject) => {
@@ -47,7 +51,10 @@ export async function startOcspResponder(pki: Pki, port: number): Promise<{ url:
 }
 
 /** Serves `file` at every path; `hits` counts requests so tests can tell whether the network was used. */
-export async function startCrlServer(file: () => string, port: number): Promise<{ url: string; hits: () => number; stop: () => Promise<void> }> {
+export async function startCrlServer(
+  file: () => string,
+  port: number,
+): Promise<{ url: string; hits: () => number; stop: () => Promise<void> }> {
   let hits = 0;
   const server = http.createServer((req, res) => {
     hits++;
@@ -55,5 +62,9 @@ export async function startCrlServer(file: () => string, port: number): Promise<
     res.end(fs.readFileSync(file()));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}/ca.crl`, hits: () => hits, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/ca.crl`,
+    hits: () => hits,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

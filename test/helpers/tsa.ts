@@ -34,14 +34,25 @@ export function appendDocumentTimestamp(input: string, output: string, token: (d
   const acroRef = doc.catalog().get('AcroForm');
   const acroNum = acroRef && typeof acroRef === 'object' && 'num' in acroRef ? acroRef.num : null;
   const size = Math.max(doc.objectCount, fieldNum + 2);
-  const acroText = acroNum !== null ? doc.read(doc.xrefEntry(acroNum)?.kind === 'offset' ? (doc.xrefEntry(acroNum) as { offset: number }).offset : 0, 4096).toString('latin1') : '';
+  const acroText =
+    acroNum !== null
+      ? doc
+          .read(doc.xrefEntry(acroNum)?.kind === 'offset' ? (doc.xrefEntry(acroNum) as { offset: number }).offset : 0, 4096)
+          .toString('latin1')
+      : '';
   doc.close();
   if (acroNum === null) throw new Error('el PDF de prueba debe tener formulario');
-  const acroBody = acroText.slice(acroText.indexOf('obj') + 3, acroText.indexOf('endobj')).trim().replace(/\/Fields\s*\[([^\]]*)\]/, `/Fields [$1 ${fieldNum} 0 R]`);
+  const acroBody = acroText
+    .slice(acroText.indexOf('obj') + 3, acroText.indexOf('endobj'))
+    .trim()
+    .replace(/\/Fields\s*\[([^\]]*)\]/, `/Fields [$1 ${fieldNum} 0 R]`);
   const original = fs.readFileSync(input);
   const HOLE = 16384;
   const objs: Array<[number, string]> = [
-    [fieldNum + 1, `<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /ByteRange [0 AAAAAAAAAA BBBBBBBBBB CCCCCCCCCC] /Contents <${'0'.repeat(HOLE * 2)}> >>`],
+    [
+      fieldNum + 1,
+      `<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /ByteRange [0 AAAAAAAAAA BBBBBBBBBB CCCCCCCCCC] /Contents <${'0'.repeat(HOLE * 2)}> >>`,
+    ],
     [fieldNum, `<< /FT /Sig /T (SelloDocumento) /V ${fieldNum + 1} 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 2 >>`],
     [acroNum, acroBody],
   ];

@@ -32,7 +32,8 @@ export function appendUpdate(input: string, output: string, objects: RawObject[]
   }
   const xrefAt = offset;
   let table = 'xref\n';
-  for (const o of [...objects].sort((a, b) => a.num - b.num)) table += `${o.num} 1\n${String(offsets.get(o.num)).padStart(10, '0')} 00000 n \n`;
+  for (const o of [...objects].sort((a, b) => a.num - b.num))
+    table += `${o.num} 1\n${String(offsets.get(o.num)).padStart(10, '0')} 00000 n \n`;
   // A table may not follow an xref stream as /Prev in strict readers, but every reader here accepts it.
   void isStream;
   const rootEntry = trailerExtra.includes('/Root') ? '' : `/Root ${rootText} `;

@@ -19,13 +19,28 @@ export function cmsWithRevocationInfo(pki: Pki, leaf: LeafName, content: Buffer,
   const signer = certOf(cert);
   const inter = certOf(pki.interPem);
   const archival: asn1js.AsnType[] = [];
-  if (archived.crls?.length) archival.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Sequence({ value: archived.crls.map((d) => asn1js.fromBER(d).result) })] }));
-  if (archived.ocsps?.length) archival.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [new asn1js.Sequence({ value: archived.ocsps.map((d) => asn1js.fromBER(d).result) })] }));
+  if (archived.crls?.length)
+    archival.push(
+      new asn1js.Constructed({
+        idBlock: { tagClass: 3, tagNumber: 0 },
+        value: [new asn1js.Sequence({ value: archived.crls.map((d) => asn1js.fromBER(d).result) })],
+      }),
+    );
+  if (archived.ocsps?.length)
+    archival.push(
+      new asn1js.Constructed({
+        idBlock: { tagClass: 3, tagNumber: 1 },
+        value: [new asn1js.Sequence({ value: archived.ocsps.map((d) => asn1js.fromBER(d).result) })],
+      }),
+    );
   const attrs = new pkijs.SignedAndUnsignedAttributes({
     type: 0,
     attributes: [
       new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.7.1' })] }),
-      new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: crypto.createHash('sha256').update(content).digest() })] }),
+      new pkijs.Attribute({
+        type: '1.2.840.113549.1.9.4',
+        values: [new asn1js.OctetString({ valueHex: crypto.createHash('sha256').update(content).digest() })],
+      }),
       new pkijs.Attribute({ type: '1.2.840.113113.1.1.8', values: [new asn1js.Sequence({ value: archival })] }),
     ],
   });

@@ -111,9 +111,58 @@ ess_cert_id_alg = sha256
   fs.writeFileSync(path.join(dir, 'serial'), '1000\n');
   fs.writeFileSync(path.join(dir, 'tsaserial'), '01\n');
 
-  ossl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-subj', '/CN=Raiz de Prueba/O=Casilla Test', '-config', cnfPath, '-extensions', 'v3_root']);
-  ossl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'inter.key', '-out', 'inter.csr', '-subj', '/CN=Intermedia de Prueba/O=Casilla Test', '-config', cnfPath]);
-  ossl(dir, ['x509', '-req', '-in', 'inter.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'inter.pem', '-days', '3650', '-extfile', cnfPath, '-extensions', 'v3_inter']);
+  ossl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'root.key',
+    '-out',
+    'root.pem',
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=Raiz de Prueba/O=Casilla Test',
+    '-config',
+    cnfPath,
+    '-extensions',
+    'v3_root',
+  ]);
+  ossl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'inter.key',
+    '-out',
+    'inter.csr',
+    '-subj',
+    '/CN=Intermedia de Prueba/O=Casilla Test',
+    '-config',
+    cnfPath,
+  ]);
+  ossl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'inter.csr',
+    '-CA',
+    'root.pem',
+    '-CAkey',
+    'root.key',
+    '-CAcreateserial',
+    '-out',
+    'inter.pem',
+    '-days',
+    '3650',
+    '-extfile',
+    cnfPath,
+    '-extensions',
+    'v3_inter',
+  ]);
 
   const leaves: Array<[LeafName, string[], string, string]> = [
     ['signer', ['-newkey', 'rsa:2048'], 'v3_signer', '/CN=Juana Perez Firmante/serialNumber=PNOPE-12345678'],
@@ -126,7 +175,23 @@ ess_cert_id_alg = sha256
   ];
   for (const [name, keyArgs, ext, subj] of leaves) {
     ossl(dir, ['req', ...keyArgs, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj, '-config', cnfPath]);
-    ossl(dir, ['ca', '-batch', '-config', cnfPath, '-in', `${name}.csr`, '-out', `${name}.pem`, '-extfile', cnfPath, '-extensions', ext, '-notext', '-startdate', '20200101000000Z']);
+    ossl(dir, [
+      'ca',
+      '-batch',
+      '-config',
+      cnfPath,
+      '-in',
+      `${name}.csr`,
+      '-out',
+      `${name}.pem`,
+      '-extfile',
+      cnfPath,
+      '-extensions',
+      ext,
+      '-notext',
+      '-startdate',
+      '20200101000000Z',
+    ]);
   }
   ossl(dir, ['ca', '-config', cnfPath, '-revoke', 'revoked.pem', '-crl_reason', 'keyCompromise']);
   ossl(dir, ['ca', '-gencrl', '-config', cnfPath, '-out', 'crl.pem']);
@@ -145,9 +210,30 @@ ess_cert_id_alg = sha256
 /** `openssl cms -sign` detached, binary, with the intermediate included; extra args pick digest / PSS. */
 export function cmsSign(pki: Pki, leaf: LeafName, contentFile: string, outDer: string, extra: string[] = []): Buffer {
   const { cert, key } = pki.leaf(leaf);
-  execFileSync('openssl', ['cms', '-sign', '-binary', '-in', contentFile, '-signer', cert, '-inkey', key, '-certfile', pki.interPem, '-outform', 'DER', '-out', outDer, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  execFileSync(
+    'openssl',
+    [
+      'cms',
+      '-sign',
+      '-binary',
+      '-in',
+      contentFile,
+      '-signer',
+      cert,
+      '-inkey',
+      key,
+      '-certfile',
+      pki.interPem,
+      '-outform',
+      'DER',
+      '-out',
+      outDer,
+      ...extra,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return fs.readFileSync(outDer);
 }
 

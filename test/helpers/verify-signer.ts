@@ -14,5 +14,10 @@ function pemToDer(file: string): Buffer {
 export function verifyPkiSigner(pki: Pki, leaf: LeafName): Signer {
   const { cert, key } = pki.leaf(leaf);
   const certificate = pemToDer(cert);
-  return { privateKey: crypto.createPrivateKey(fs.readFileSync(key)), certificate, chain: [pemToDer(pki.interPem)], summary: summarizeCertificate(certificate) };
+  return {
+    privateKey: crypto.createPrivateKey(fs.readFileSync(key)),
+    certificate,
+    chain: [pemToDer(pki.interPem)],
+    summary: summarizeCertificate(certificate),
+  };
 }

@@ -33,7 +33,12 @@ beforeAll(async () => {
     { num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /Rect [72 600 300 620] /P 5 0 R /F 4 >>' },
     { num: 31, body: '<< /Fields [30 0 R] >>' },
     { num: 1, body: '<< /Type /Catalog /Pages 2 0 R /AcroForm 31 0 R >>' },
-    { num: 5, body: objectBody(plain2, 5).replace('>>', ' /Annots [30 0 R] >>').replace(/>>\s*$/, '>>') },
+    {
+      num: 5,
+      body: objectBody(plain2, 5)
+        .replace('>>', ' /Annots [30 0 R] >>')
+        .replace(/>>\s*$/, '>>'),
+    },
   ]);
   formSigned = at('form-signed.pdf');
   await signPdf({ input: withForm, output: formSigned, signer: pdfTestSigner('rsa'), role: 'firma', stamp: { page: 2 } });
@@ -51,12 +56,20 @@ function expectDisallowed(sig: SignatureReport, message: RegExp): void {
   expect(sig.modificationsAfter, text).toBe('disallowed');
   expect(sig.verdict).toBe('invalid');
   expect(sig.reasons.map((r) => r.code)).toContain('MODIFICATIONS_DISALLOWED');
-  expect(sig.changes.filter((c) => !c.allowed).map((c) => c.message).join('\n'), text).toMatch(message);
+  expect(
+    sig.changes
+      .filter((c) => !c.allowed)
+      .map((c) => c.message)
+      .join('\n'),
+    text,
+  ).toMatch(message);
 }
 
 describe('attacks are reported as disallowed', () => {
   it('incremental saving attack: page content replaced', async () => {
-    const f = appendUpdate(signed, at('isa.pdf'), [{ num: 6, body: '<< /Length 44 >>\nstream\nBT /F1 18 Tf 72 720 Td (PAGAR 1000000) Tj ET\nendstream' }]);
+    const f = appendUpdate(signed, at('isa.pdf'), [
+      { num: 6, body: '<< /Length 44 >>\nstream\nBT /F1 18 Tf 72 720 Td (PAGAR 1000000) Tj ET\nendstream' },
+    ]);
     const { sig } = await first(f);
     expectDisallowed(sig, /contenido de la página 1/);
     expect(sig.changes.find((c) => c.object === '6 0 R')).toMatchObject({ revision: 3, allowed: false });
@@ -73,7 +86,9 @@ describe('attacks are reported as disallowed', () => {
   });
 
   it('shadow replace: a font swapped', async () => {
-    const f = appendUpdate(signed, at('font.pdf'), [{ num: 3, body: '<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>' }]);
+    const f = appendUpdate(signed, at('font.pdf'), [
+      { num: 3, body: '<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>' },
+    ]);
     expectDisallowed((await first(f)).sig, /una fuente/);
   });
 
@@ -96,7 +111,10 @@ describe('attacks are reported as disallowed', () => {
     const page = objectBody(signed, 5);
     const f = appendUpdate(signed, at('annot.pdf'), [
       { num: 43, body: '<< /Type /Annot /Subtype /FreeText /Rect [72 700 400 740] /Contents (ANULADO) /DA (/Helv 18 Tf 0 g) >>' },
-      { num: 5, body: page.includes('/Annots') ? page.replace(/\/Annots\s*\[/, '/Annots [43 0 R ') : page.replace(/>>\s*$/, ' /Annots [43 0 R] >>') },
+      {
+        num: 5,
+        body: page.includes('/Annots') ? page.replace(/\/Annots\s*\[/, '/Annots [43 0 R ') : page.replace(/>>\s*$/, ' /Annots [43 0 R] >>'),
+      },
     ]);
     expectDisallowed((await first(f)).sig, /anotación/);
   });
@@ -124,7 +142,10 @@ describe('attacks are reported as disallowed', () => {
 
   it('bytes appended after the last revision that are not an update make the coverage anomalous', async () => {
     const f = at('tail.pdf');
-    fs.writeFileSync(f, Buffer.concat([fs.readFileSync(signed), Buffer.from('6 0 obj\n<< /Length 10 >>\nstream\nBT ET q Q\nendstream\nendobj\n')]));
+    fs.writeFileSync(
+      f,
+      Buffer.concat([fs.readFileSync(signed), Buffer.from('6 0 obj\n<< /Length 10 >>\nstream\nBT ET q Q\nendstream\nendobj\n')]),
+    );
     const { sig } = await first(f);
     expect(sig).toMatchObject({ intact: true, coverage: 'anomalous', verdict: 'invalid' });
     expect(sig.reasons.map((r) => r.code)).toContain('COVERAGE_ANOMALOUS');
@@ -138,7 +159,12 @@ describe('attacks are reported as disallowed', () => {
       { num: 45, body: '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Contents <> >>' },
       { num: 46, body: '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Falsa) /V 45 0 R /Rect [0 0 0 0] /P 7 0 R >>' },
       { num: s.acroForm!, body: acro.replace(/\/Fields\s*\[/, '/Fields [46 0 R ').replace(/\[46 0 R ([^\]]*)\]/, '[$1 46 0 R]') },
-      { num: 7, body: page.includes('/Annots') ? page.replace(/\/Annots\s*\[([^\]]*)\]/, '/Annots [$1 46 0 R]') : page.replace(/>>\s*$/, ' /Annots [46 0 R] >>') },
+      {
+        num: 7,
+        body: page.includes('/Annots')
+          ? page.replace(/\/Annots\s*\[([^\]]*)\]/, '/Annots [$1 46 0 R]')
+          : page.replace(/>>\s*$/, ' /Annots [46 0 R] >>'),
+      },
     ]);
     const { report } = await first(f);
     const forged = report.signatures.find((x) => x.field === 'Falsa');
@@ -149,7 +175,9 @@ describe('attacks are reported as disallowed', () => {
 
 describe('legitimate changes stay allowed', () => {
   it('form filling after an approval signature', async () => {
-    const f = appendUpdate(formSigned, at('filled.pdf'), [{ num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /Rect [72 600 300 620] /P 5 0 R /F 4 >>' }]);
+    const f = appendUpdate(formSigned, at('filled.pdf'), [
+      { num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /Rect [72 600 300 620] /P 5 0 R /F 4 >>' },
+    ]);
     const { sig } = await first(f);
     expect(sig.modificationsAfter, JSON.stringify(sig.changes)).toBe('allowed');
     expect(sig.changes).toEqual([{ revision: 4, object: '30 0 R', allowed: true, message: 'Se llenó un campo del formulario.' }]);
@@ -158,7 +186,9 @@ describe('legitimate changes stay allowed', () => {
   it('form filling refused after a certification that allows no changes (DocMDP 1)', async () => {
     const base = at('form-cert1.pdf');
     await signPdf({ input: at('form.pdf'), output: base, signer: pdfTestSigner('rsa'), role: 'firma', certify: 1, stamp: { page: 2 } });
-    const f = appendUpdate(base, at('filled-cert1.pdf'), [{ num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /Rect [72 600 300 620] /P 5 0 R /F 4 >>' }]);
+    const f = appendUpdate(base, at('filled-cert1.pdf'), [
+      { num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /Rect [72 600 300 620] /P 5 0 R /F 4 >>' },
+    ]);
     expectDisallowed((await first(f)).sig, /documento certificado sin cambios permitidos/);
   });
 
@@ -167,7 +197,12 @@ describe('legitimate changes stay allowed', () => {
     await signPdf({ input: writePlainPdf(at('plain-c2.pdf')), output: base, signer: pdfTestSigner('rsa'), role: 'firma', certify: 2 });
     await signPdf({ input: base, output: at('cert2-visa.pdf'), signer: pdfTestSigner('ec'), role: 'visto-bueno' });
     const { report } = await first(at('cert2-visa.pdf'));
-    expect(report.signatures[0]).toMatchObject({ intact: true, coverage: 'revision', modificationsAfter: 'allowed', certificationLevel: 2 });
+    expect(report.signatures[0]).toMatchObject({
+      intact: true,
+      coverage: 'revision',
+      modificationsAfter: 'allowed',
+      certificationLevel: 2,
+    });
     expect(report.signatures[1]).toMatchObject({ intact: true, coverage: 'entire-file', certificationLevel: null });
   });
 });

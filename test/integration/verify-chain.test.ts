@@ -32,7 +32,13 @@ const trustRoot = () => buildTrustStore({ cliFiles: [pki.rootPem] });
 describe('buildChain', () => {
   it('reaches the root through the intermediate carried in the signature', () => {
     const r = buildChain(signer, [signer, inter], trustRoot(), now(), 'signing');
-    expect(r, r.problems.join(' / ')).toMatchObject({ trusted: true, chainBroken: false, validAtTime: true, usageAllowed: true, problems: [] });
+    expect(r, r.problems.join(' / ')).toMatchObject({
+      trusted: true,
+      chainBroken: false,
+      validAtTime: true,
+      usageAllowed: true,
+      problems: [],
+    });
     expect(r.chain.map((c) => c.fingerprint)).toEqual([signer, inter, root].map((c) => c.fingerprint));
   });
 
@@ -69,8 +75,31 @@ describe('buildChain', () => {
 
   it('refuses a leaf used as a CA (basic constraints)', () => {
     const dir = tmp.dir;
-    execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'sub.key', '-out', 'sub.csr', '-subj', '/CN=Hijo de hoja'], { cwd: dir, stdio: 'pipe' });
-    execFileSync('openssl', ['x509', '-req', '-in', 'sub.csr', '-CA', pki.leaf('signer').cert, '-CAkey', pki.leaf('signer').key, '-set_serial', '77', '-days', '30', '-out', 'sub.pem'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'sub.key', '-out', 'sub.csr', '-subj', '/CN=Hijo de hoja'],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        'sub.csr',
+        '-CA',
+        pki.leaf('signer').cert,
+        '-CAkey',
+        pki.leaf('signer').key,
+        '-set_serial',
+        '77',
+        '-days',
+        '30',
+        '-out',
+        'sub.pem',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
     const r = buildChain(load(path.join(dir, 'sub.pem')), [signer, inter], trustRoot(), now(), 'signing');
     expect(r.usageAllowed).toBe(false);
     expect(r.problems.join(' ')).toMatch(/sin ser autoridad certificadora/);
@@ -79,10 +108,58 @@ describe('buildChain', () => {
   it('reports a broken chain when a certificate names an issuer whose key did not sign it', () => {
     const dir = tmp.dir;
     // A fake CA with the intermediate's exact name but another key; its leaf carries no key identifiers.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'fake.key', '-out', 'fake.pem', '-days', '30', '-subj', '/CN=Intermedia de Prueba/O=Casilla Test'], { cwd: dir, stdio: 'pipe' });
-    execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'forged.key', '-out', 'forged.csr', '-subj', '/CN=Firmante Falso'], { cwd: dir, stdio: 'pipe' });
-    fs.writeFileSync(path.join(dir, 'noaki.cnf'), '[e]\nbasicConstraints=CA:false\nkeyUsage=digitalSignature\nsubjectKeyIdentifier=none\nauthorityKeyIdentifier=none\n');
-    execFileSync('openssl', ['x509', '-req', '-in', 'forged.csr', '-CA', 'fake.pem', '-CAkey', 'fake.key', '-set_serial', '99', '-days', '30', '-out', 'forged.pem', '-extfile', 'noaki.cnf', '-extensions', 'e'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'fake.key',
+        '-out',
+        'fake.pem',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=Intermedia de Prueba/O=Casilla Test',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    execFileSync(
+      'openssl',
+      ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'forged.key', '-out', 'forged.csr', '-subj', '/CN=Firmante Falso'],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    fs.writeFileSync(
+      path.join(dir, 'noaki.cnf'),
+      '[e]\nbasicConstraints=CA:false\nkeyUsage=digitalSignature\nsubjectKeyIdentifier=none\nauthorityKeyIdentifier=none\n',
+    );
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        'forged.csr',
+        '-CA',
+        'fake.pem',
+        '-CAkey',
+        'fake.key',
+        '-set_serial',
+        '99',
+        '-days',
+        '30',
+        '-out',
+        'forged.pem',
+        '-extfile',
+        'noaki.cnf',
+        '-extensions',
+        'e',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
     const r = buildChain(load(path.join(dir, 'forged.pem')), [inter], trustRoot(), now(), 'signing');
     expect(r, r.problems.join(' / ')).toMatchObject({ trusted: false, chainBroken: true });
   });

@@ -75,7 +75,9 @@ describe('casilla verify', () => {
   });
 
   it('exits 1 and lists the disallowed change made after the signature', () => {
-    const changed = appendUpdate(at('good.pdf'), at('changed.pdf'), [{ num: 6, body: '<< /Length 44 >>\nstream\nBT /F1 18 Tf 72 720 Td (PAGAR 1000000) Tj ET\nendstream' }]);
+    const changed = appendUpdate(at('good.pdf'), at('changed.pdf'), [
+      { num: 6, body: '<< /Length 44 >>\nstream\nBT /F1 18 Tf 72 720 Td (PAGAR 1000000) Tj ET\nendstream' },
+    ]);
     const r = run('verify', changed, '--trust', pki.rootPem);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('NO VÁLIDO');

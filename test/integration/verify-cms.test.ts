@@ -26,17 +26,30 @@ function sign(leaf: Parameters<typeof cmsSign>[1], extra: string[] = ['-cades'])
 }
 
 function digestOf(data: Buffer, cms: ReturnType<typeof parseCms>): Buffer {
-  return crypto.createHash(cms.digestHash ?? 'sha256').update(data).digest();
+  return crypto
+    .createHash(cms.digestHash ?? 'sha256')
+    .update(data)
+    .digest();
 }
 
 describe('CMS made by openssl cms -sign', () => {
   it('verifies an RSA SHA-256 CAdES signature and names the signer', () => {
     const cms = parseCms(sign('signer'));
     const r = checkCms(cms, digestOf(fs.readFileSync(content), cms));
-    expect(r).toMatchObject({ digestMatches: true, signatureVerifies: true, essMatches: true, weakAlgorithm: false, algorithm: 'RSA SHA256' });
+    expect(r).toMatchObject({
+      digestMatches: true,
+      signatureVerifies: true,
+      essMatches: true,
+      weakAlgorithm: false,
+      algorithm: 'RSA SHA256',
+    });
     expect(r.claimedTime).toBeInstanceOf(Date);
     expect(cms.certificates).toHaveLength(2);
-    expect(signerSummary(cms.signer!)).toMatchObject({ name: 'Juana Perez Firmante', id: 'PNOPE-12345678', issuer: 'Intermedia de Prueba' });
+    expect(signerSummary(cms.signer!)).toMatchObject({
+      name: 'Juana Perez Firmante',
+      id: 'PNOPE-12345678',
+      issuer: 'Intermedia de Prueba',
+    });
   });
 
   it('reports a digest mismatch when one byte of the content changed', () => {
@@ -71,8 +84,46 @@ describe('CMS made by openssl cms -sign', () => {
     const real = certsFromPem(fs.readFileSync(pki.leaf('signer').cert, 'utf8'))[0]!;
     // A twin: same subject, issuer and serial, different key, signed by the same CA.
     const dir = tmp.dir;
-    execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'twin.key', '-out', 'twin.csr', '-subj', '/CN=Juana Perez Firmante/serialNumber=PNOPE-12345678'], { cwd: dir, stdio: 'pipe' });
-    execFileSync('openssl', ['x509', '-req', '-in', 'twin.csr', '-CA', pki.interPem, '-CAkey', pki.interKey, '-set_serial', '0x' + real.serial, '-days', '30', '-out', 'twin.pem', '-extfile', path.join(pki.dir, 'pki.cnf'), '-extensions', 'v3_signer'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'twin.key',
+        '-out',
+        'twin.csr',
+        '-subj',
+        '/CN=Juana Perez Firmante/serialNumber=PNOPE-12345678',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        'twin.csr',
+        '-CA',
+        pki.interPem,
+        '-CAkey',
+        pki.interKey,
+        '-set_serial',
+        '0x' + real.serial,
+        '-days',
+        '30',
+        '-out',
+        'twin.pem',
+        '-extfile',
+        path.join(pki.dir, 'pki.cnf'),
+        '-extensions',
+        'v3_signer',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
     const twin = certsFromPem(fs.readFileSync(path.join(dir, 'twin.pem'), 'utf8'))[0]!;
     const at = der.indexOf(real.der);
     expect(at).toBeGreaterThan(0);

@@ -28,7 +28,12 @@ beforeAll(async () => {
   trust = buildTrustStore({ cliFiles: [testPki().rootPem] });
   await signPdf({ input: writePlainPdf(at('plain.pdf')), output: at('one.pdf'), signer: pdfTestSigner('rsa'), role: 'firma' });
   await signPdf({ input: at('one.pdf'), output: at('two.pdf'), signer: pdfTestSigner('ec'), role: 'visto-bueno' });
-  await signPdf({ input: withXrefStreams(at('plain.pdf'), at('xs.pdf')), output: at('xs-signed.pdf'), signer: pdfTestSigner('rsa'), role: 'firma' });
+  await signPdf({
+    input: withXrefStreams(at('plain.pdf'), at('xs.pdf')),
+    output: at('xs-signed.pdf'),
+    signer: pdfTestSigner('rsa'),
+    role: 'firma',
+  });
   bases.push(at('two.pdf'), at('xs-signed.pdf'));
 });
 afterAll(() => tmp.cleanup());
@@ -150,7 +155,10 @@ describe('hostile constructions', () => {
     const prevLoop = at('prevloop.pdf');
     const text = one.toString('latin1');
     const lastXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(text)?.[1]);
-    fs.writeFileSync(prevLoop, Buffer.from(text.slice(0, lastXref) + text.slice(lastXref).replace(/\/Prev \d+/, `/Prev ${lastXref}`), 'latin1'));
+    fs.writeFileSync(
+      prevLoop,
+      Buffer.from(text.slice(0, lastXref) + text.slice(lastXref).replace(/\/Prev \d+/, `/Prev ${lastXref}`), 'latin1'),
+    );
     for (const f of [trunc, lying, prevLoop]) {
       const r = await outcome(f);
       if (!(r instanceof AppError)) expect(r.verdict, f).not.toBe('valid');

@@ -20,7 +20,14 @@ beforeAll(async () => {
   tmp = tempDir('verify-time-');
   tsa = await startTestTsa();
   ownPki = makePki(at('pki'));
-  await signPdf({ input: writePlainPdf(at('plain.pdf')), output: at('bt.pdf'), signer: pdfTestSigner('rsa'), role: 'firma', level: 'B-T', tsa: { url: tsa.url } });
+  await signPdf({
+    input: writePlainPdf(at('plain.pdf')),
+    output: at('bt.pdf'),
+    signer: pdfTestSigner('rsa'),
+    role: 'firma',
+    level: 'B-T',
+    tsa: { url: tsa.url },
+  });
 });
 afterAll(async () => {
   await tsa?.close();
@@ -32,7 +39,12 @@ describe('time in signed PDFs', () => {
     const before = Date.now();
     const r = await verifyPdf(at('bt.pdf'), { trust: buildTrustStore({ cliFiles: [testPki().rootPem] }), online: false });
     const s = r.signatures[0]!;
-    expect(s, JSON.stringify(s.notes)).toMatchObject({ intact: true, level: 'PAdES-B-T', timeSource: 'timestamp', timestamp: { valid: true } });
+    expect(s, JSON.stringify(s.notes)).toMatchObject({
+      intact: true,
+      level: 'PAdES-B-T',
+      timeSource: 'timestamp',
+      timestamp: { valid: true },
+    });
     expect(Math.abs(Date.parse(s.timestamp!.time) - before)).toBeLessThan(5 * 60_000);
     expect(pdfsig(at('bt.pdf'), testPki().nssDir).valid).toBe(1);
   });
@@ -48,14 +60,27 @@ describe('time in signed PDFs', () => {
     const out = appendDocumentTimestamp(at('bt.pdf'), at('lta.pdf'), (hex) => tsaToken(ownPki, hex));
     const r = await verifyPdf(out, { trust: buildTrustStore({ cliFiles: [testPki().rootPem, ownPki.rootPem] }), online: false });
     const [sig, docTs] = r.signatures;
-    expect(docTs, JSON.stringify(docTs?.notes)).toMatchObject({ kind: 'document-timestamp', field: 'SelloDocumento', intact: true, coverage: 'entire-file', level: 'document-timestamp', trusted: true, timeSource: 'timestamp' });
+    expect(docTs, JSON.stringify(docTs?.notes)).toMatchObject({
+      kind: 'document-timestamp',
+      field: 'SelloDocumento',
+      intact: true,
+      coverage: 'entire-file',
+      level: 'document-timestamp',
+      trusted: true,
+      timeSource: 'timestamp',
+    });
     expect(docTs!.signer?.name).toBe('TSA de Prueba');
     expect(sig).toMatchObject({ intact: true, coverage: 'revision', modificationsAfter: 'allowed' });
     expect(sig!.changes.map((c) => c.message).join('\n')).toMatch(/sello de tiempo del documento/);
   });
 
   it('a document timestamp over other bytes is not intact', async () => {
-    const out = appendDocumentTimestamp(at('bt.pdf'), at('lta-bad.pdf'), (hex) => tsaToken(ownPki, hex.replace(/^./, (c) => (c === '0' ? '1' : '0'))));
+    const out = appendDocumentTimestamp(at('bt.pdf'), at('lta-bad.pdf'), (hex) =>
+      tsaToken(
+        ownPki,
+        hex.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+      ),
+    );
     const r = await verifyPdf(out, { trust: buildTrustStore({ cliFiles: [ownPki.rootPem] }), online: false });
     expect(r.signatures[1]).toMatchObject({ kind: 'document-timestamp', intact: false, verdict: 'invalid' });
   });

@@ -29,7 +29,11 @@ const verify = (file: string, t: TrustStore = trust): Promise<FileReport> => ver
 /** Our intact/trusted must agree with pdfsig's "Signature is Valid" / "Certificate is Trusted" for every signature. */
 function expectAgreement(file: string, report: FileReport): void {
   const ref = pdfsig(file, pki.nssDir);
-  const ours = JSON.stringify(report.signatures.map((s) => ({ intact: s.intact, trusted: s.trusted, reasons: s.reasons, notes: s.notes })), null, 1);
+  const ours = JSON.stringify(
+    report.signatures.map((s) => ({ intact: s.intact, trusted: s.trusted, reasons: s.reasons, notes: s.notes })),
+    null,
+    1,
+  );
   expect(report.signatures.length, ref.output).toBe(ref.count);
   expect(report.signatures.filter((s) => s.intact).length, `${ref.output}\n${ours}`).toBe(ref.valid);
   // pdfsig validates the certificate only when the signature itself is valid.
@@ -43,7 +47,15 @@ describe('signatures made by our signer', () => {
     const r = await verify(signed);
     expectAgreement(signed, r);
     const s = r.signatures[0]!;
-    expect(s).toMatchObject({ kind: 'signature', intact: true, coverage: 'entire-file', modificationsAfter: 'none', trusted: true, revision: 2, revocation: { status: 'unknown' } });
+    expect(s).toMatchObject({
+      kind: 'signature',
+      intact: true,
+      coverage: 'entire-file',
+      modificationsAfter: 'none',
+      trusted: true,
+      revision: 2,
+      revocation: { status: 'unknown' },
+    });
     expect(s.signer?.issuer).toMatch(/Intermedia/);
     expect(s.page).toBeGreaterThanOrEqual(1);
     expect(s.verdict).toBe('indeterminate');
@@ -58,7 +70,10 @@ describe('signatures made by our signer', () => {
     const [first, second] = r.signatures;
     expect(first).toMatchObject({ intact: true, coverage: 'revision', modificationsAfter: 'allowed', revision: 2 });
     expect(first!.changes.length).toBeGreaterThan(0);
-    expect(first!.changes.every((c) => c.allowed), JSON.stringify(first!.changes, null, 1)).toBe(true);
+    expect(
+      first!.changes.every((c) => c.allowed),
+      JSON.stringify(first!.changes, null, 1),
+    ).toBe(true);
     expect(second).toMatchObject({ intact: true, coverage: 'entire-file', modificationsAfter: 'none', revision: 3 });
   });
 
@@ -84,7 +99,11 @@ describe('signatures made by our signer', () => {
 describe('signatures made by other tools', () => {
   it('pdfsig -add-signature', async () => {
     const out = at('by-pdfsig.pdf');
-    execFileSync('pdfsig', ['-nssdir', pki.nssDir, '-add-signature', '-nick', pki.nssSignerNick, '-kpw', '', writePlainPdf(at('plain-p.pdf')), out], { stdio: 'pipe' });
+    execFileSync(
+      'pdfsig',
+      ['-nssdir', pki.nssDir, '-add-signature', '-nick', pki.nssSignerNick, '-kpw', '', writePlainPdf(at('plain-p.pdf')), out],
+      { stdio: 'pipe' },
+    );
     const r = await verify(out);
     expectAgreement(out, r);
     expect(r.signatures[0]).toMatchObject({ intact: true, trusted: true, coverage: 'entire-file' });
@@ -96,7 +115,9 @@ describe('signatures made by other tools', () => {
     expect(fieldNum).toBeDefined();
     const out = at('by-mutool.pdf');
     fs.copyFileSync(withField, out);
-    execFileSync('mutool', ['sign', '-s', pki.p12Legacy.rsa, '-P', P12_PASSWORD, '-o', out + '.tmp', withField, fieldNum!], { stdio: 'pipe' });
+    execFileSync('mutool', ['sign', '-s', pki.p12Legacy.rsa, '-P', P12_PASSWORD, '-o', out + '.tmp', withField, fieldNum!], {
+      stdio: 'pipe',
+    });
     fs.renameSync(out + '.tmp', out);
     // mutool embeds only the signer's certificate; pdfsig finds the intermediate in its NSS db, we get it here.
     const r = await verify(out, buildTrustStore({ cliFiles: [pki.rootPem, pki.intermediatePem] }));

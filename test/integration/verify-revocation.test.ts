@@ -80,7 +80,12 @@ describe('CRL', () => {
 describe('embedded data and offline mode', () => {
   it('uses embedded CRLs first and never touches the network', async () => {
     const before = crlServer.hits();
-    const r = await checkRevocation(load(pki.leaf('revoked').cert), inter, [{ data: { ocsps: [], crls: [fs.readFileSync(pki.crlDer)] }, kind: 'dss' }], { online: false });
+    const r = await checkRevocation(
+      load(pki.leaf('revoked').cert),
+      inter,
+      [{ data: { ocsps: [], crls: [fs.readFileSync(pki.crlDer)] }, kind: 'dss' }],
+      { online: false },
+    );
     expect(r).toMatchObject({ status: 'revoked', source: 'dss-crl' });
     expect(crlServer.hits()).toBe(before);
   });
@@ -104,7 +109,10 @@ describe('adbe-revocationInfoArchival inside the CMS', () => {
   it('is read and used before anything else, offline', async () => {
     const content = Buffer.from('contenido firmado');
     const cms = parseCms(cmsWithRevocationInfo(pki, 'revoked', content, { crls: [fs.readFileSync(pki.crlDer)] }));
-    expect(checkCms(cms, crypto.createHash('sha256').update(content).digest())).toMatchObject({ digestMatches: true, signatureVerifies: true });
+    expect(checkCms(cms, crypto.createHash('sha256').update(content).digest())).toMatchObject({
+      digestMatches: true,
+      signatureVerifies: true,
+    });
     const data = revocationFromCms(cms);
     expect(data.crls).toHaveLength(1);
     const r = await checkRevocation(cms.signer!, inter, [{ data, kind: 'embedded' }], { online: false });

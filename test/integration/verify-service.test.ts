@@ -59,7 +59,9 @@ async function call<T>(method: string, input: unknown, onProgress?: (e: Progress
 
 describe('verify through the handler table', () => {
   it('trust anchors added in Configuración are used, listed and removable', async () => {
-    expect(await call<{ added: string[] }>('verify.trust.add', { pem: fs.readFileSync(pki.rootPem, 'utf8') })).toEqual({ added: ['Raiz de Prueba'] });
+    expect(await call<{ added: string[] }>('verify.trust.add', { pem: fs.readFileSync(pki.rootPem, 'utf8') })).toEqual({
+      added: ['Raiz de Prueba'],
+    });
     const list = await call<TrustAnchorInfo[]>('verify.trust.list', {});
     const mine = list.find((a) => a.source === 'user');
     expect(mine).toMatchObject({ name: 'Raiz de Prueba', issuer: 'Raiz de Prueba' });
@@ -72,10 +74,20 @@ describe('verify through the handler table', () => {
 
   it('a signature with its CRL in the DSS is VALID fully offline; DSS added after signing is an allowed change', async () => {
     const events: ProgressEvent[] = [];
-    const { outcomes } = await call<{ outcomes: FileOutcome[] }>('verify.files', { files: [at('good-dss.pdf'), at('missing.pdf')], offline: true }, (e) => events.push(e));
+    const { outcomes } = await call<{ outcomes: FileOutcome[] }>(
+      'verify.files',
+      { files: [at('good-dss.pdf'), at('missing.pdf')], offline: true },
+      (e) => events.push(e),
+    );
     const [good, missing] = outcomes;
     const s = good!.report!.signatures[0]!;
-    expect(s).toMatchObject({ verdict: 'valid', trusted: true, revocation: { status: 'good', source: 'dss-crl' }, coverage: 'revision', modificationsAfter: 'allowed' });
+    expect(s).toMatchObject({
+      verdict: 'valid',
+      trusted: true,
+      revocation: { status: 'good', source: 'dss-crl' },
+      coverage: 'revision',
+      modificationsAfter: 'allowed',
+    });
     expect(s.changes.every((c) => c.allowed)).toBe(true);
     expect(good!.report!.verdict).toBe('valid');
     expect(missing).toMatchObject({ file: at('missing.pdf'), error: { code: 'SIGN_FILE_UNREADABLE' } });

@@ -42,7 +42,11 @@ describe('deriveSignatureVerdict', () => {
     ['invalid timestamp', { timestampValid: false }, 'TIMESTAMP_INVALID'],
     ['key usage forbids signing', { usageAllowed: false }, 'USAGE_NOT_ALLOWED'],
     ['expired at a timestamped time', { validAtSigningTime: false }, 'CERT_NOT_VALID_AT_TIME'],
-    ['revoked before signing', { revocation: { status: 'revoked', source: 'online-crl', revokedAt: '2025-06-01T00:00:00Z' } }, 'REVOKED_BEFORE_SIGNING'],
+    [
+      'revoked before signing',
+      { revocation: { status: 'revoked', source: 'online-crl', revokedAt: '2025-06-01T00:00:00Z' } },
+      'REVOKED_BEFORE_SIGNING',
+    ],
     ['revoked without a date', { revocation: { status: 'revoked', source: 'online-crl' } }, 'REVOKED_BEFORE_SIGNING'],
   ])('is invalid on %s', (_name, facts, code) => {
     const r = codes(facts);
@@ -57,7 +61,11 @@ describe('deriveSignatureVerdict', () => {
     ['expired at a claimed time', { validAtSigningTime: false, timeSource: 'claimed', timestampValid: null }, 'CERT_NOT_VALID_AT_TIME'],
     [
       'revoked later without a timestamp',
-      { timeSource: 'claimed', timestampValid: null, revocation: { status: 'revoked', source: 'online-ocsp', revokedAt: '2026-06-01T00:00:00Z' } },
+      {
+        timeSource: 'claimed',
+        timestampValid: null,
+        revocation: { status: 'revoked', source: 'online-ocsp', revokedAt: '2026-06-01T00:00:00Z' },
+      },
       'REVOKED_AFTER_UNPROVEN',
     ],
   ])('is indeterminate on %s', (_name, facts, code) => {

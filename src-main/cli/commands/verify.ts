@@ -10,16 +10,25 @@ export const verifyCommand: CommandModule = {
       .command('verify')
       .description('Verifica las firmas de uno o varios PDF: integridad, confianza, hora, revocación y cambios posteriores')
       .argument('<file...>', 'PDF firmados')
-      .option('--trust <pem>', 'certificado de confianza adicional (PEM o DER); se puede repetir', (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option(
+        '--trust <pem>',
+        'certificado de confianza adicional (PEM o DER); se puede repetir',
+        (v: string, acc: string[]) => [...acc, v],
+        [] as string[],
+      )
       .option('--offline', 'no consultar OCSP ni CRL en línea; solo lo incluido en el archivo')
       .option('--report <out.pdf>', 'escribe además el informe en PDF')
-      .addHelpText('after', '\nSale con 0 si todas las firmas de todos los archivos son válidas, 1 si alguna no lo es, 2 si un archivo no se pudo leer.\nCon --json imprime un objeto por archivo (un arreglo si hay varios).')
+      .addHelpText(
+        'after',
+        '\nSale con 0 si todas las firmas de todos los archivos son válidas, 1 si alguna no lo es, 2 si un archivo no se pudo leer.\nCon --json imprime un objeto por archivo (un arreglo si hay varios).',
+      )
       .action(async (files: string[], opts: { trust: string[]; offline?: boolean; report?: string }) => {
         let outcomes: FileOutcome[];
         try {
           outcomes = await verifyFiles(rt.core(), { files, trust: opts.trust, offline: Boolean(opts.offline) });
         } catch (err: unknown) {
-          if (err instanceof Error && 'code' in err && (err as { code: string }).code === 'VERIFY_TRUST_UNREADABLE') throw new CliExit(ExitCode.usage, err.message);
+          if (err instanceof Error && 'code' in err && (err as { code: string }).code === 'VERIFY_TRUST_UNREADABLE')
+            throw new CliExit(ExitCode.usage, err.message);
           throw err;
         }
         const json = outcomes.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
@@ -28,7 +37,10 @@ export const verifyCommand: CommandModule = {
           try {
             writeReportPdf(outcomes, opts.report);
           } catch (err: unknown) {
-            throw new CliExit(ExitCode.failed, `No se pudo escribir el informe ${opts.report}: ${err instanceof Error ? err.message : String(err)}`);
+            throw new CliExit(
+              ExitCode.failed,
+              `No se pudo escribir el informe ${opts.report}: ${err instanceof Error ? err.message : String(err)}`,
+            );
           }
         }
         if (outcomes.some((o) => o.error)) throw new CliExit(ExitCode.usage, '');
@@ -36,4 +48,3 @@ export const verifyCommand: CommandModule = {
       });
   },
 };
-

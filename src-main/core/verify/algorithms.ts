@@ -15,7 +15,10 @@ const digestOids: Record<string, HashName> = {
   '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 
-export const hashOid: Record<HashName, string> = Object.fromEntries(Object.entries(digestOids).map(([oid, name]) => [name, oid])) as Record<HashName, string>;
+export const hashOid: Record<HashName, string> = Object.fromEntries(Object.entries(digestOids).map(([oid, name]) => [name, oid])) as Record<
+  HashName,
+  string
+>;
 
 type Scheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa';
 
@@ -57,7 +60,13 @@ export type SignatureCheck = {
  * Verifies `signature` over `data`. `fallbackHash` is the CMS digest algorithm, used when the signature OID
  * names only the key type. Never throws: a malformed key or parameter is a failed check with a problem.
  */
-export function verifySignature(alg: pkijs.AlgorithmIdentifier, fallbackHash: HashName | null, data: Uint8Array, signature: Uint8Array, key: KeyObject): SignatureCheck {
+export function verifySignature(
+  alg: pkijs.AlgorithmIdentifier,
+  fallbackHash: HashName | null,
+  data: Uint8Array,
+  signature: Uint8Array,
+  key: KeyObject,
+): SignatureCheck {
   const spec = signatureOids[alg.algorithmId];
   if (!spec) return { ok: false, algorithm: `desconocido (${alg.algorithmId})`, hash: null, problem: 'algoritmo de firma no soportado' };
   try {
@@ -65,7 +74,12 @@ export function verifySignature(alg: pkijs.AlgorithmIdentifier, fallbackHash: Ha
       const params = alg.algorithmParams ? new pkijs.RSASSAPSSParams({ schema: alg.algorithmParams }) : new pkijs.RSASSAPSSParams();
       const hash = hashNameOf(params.hashAlgorithm.algorithmId);
       if (!hash) return { ok: false, algorithm: 'RSA-PSS', hash: null, problem: 'hash de RSA-PSS no soportado' };
-      const ok = crypto.verify(hash, data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength }, signature);
+      const ok = crypto.verify(
+        hash,
+        data,
+        { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength },
+        signature,
+      );
       return { ok, algorithm: `RSA-PSS ${hash.toUpperCase()}`, hash };
     }
     const hash = spec.hash ?? fallbackHash;
@@ -78,6 +92,11 @@ export function verifySignature(alg: pkijs.AlgorithmIdentifier, fallbackHash: Ha
     return { ok, algorithm: `RSA ${hash.toUpperCase()}`, hash };
   } catch (err: unknown) {
     // A key of the wrong type or a garbled signature makes OpenSSL throw; for the report it is simply a bad signature.
-    return { ok: false, algorithm: spec.scheme, hash: spec.hash ?? fallbackHash, problem: err instanceof Error ? err.message : String(err) };
+    return {
+      ok: false,
+      algorithm: spec.scheme,
+      hash: spec.hash ?? fallbackHash,
+      problem: err instanceof Error ? err.message : String(err),
+    };
   }
 }

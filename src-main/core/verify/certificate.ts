@@ -94,7 +94,17 @@ export function keyUsage(cert: Cert): Set<string> | null {
   if (!ext) return null;
   const bits = ext.parsedValue as asn1js.BitString | undefined;
   const view = bits?.valueBlock.valueHexView ?? new Uint8Array();
-  const names = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+  const names = [
+    'digitalSignature',
+    'nonRepudiation',
+    'keyEncipherment',
+    'dataEncipherment',
+    'keyAgreement',
+    'keyCertSign',
+    'cRLSign',
+    'encipherOnly',
+    'decipherOnly',
+  ];
   const out = new Set<string>();
   names.forEach((n, i) => {
     const byte = view[i >> 3] ?? 0;
@@ -145,6 +155,9 @@ export function authorityKeyId(cert: Cert): Buffer | null {
 
 /** RFC 5280 name matching, simplified: same attributes in order, values compared case-folded with spaces collapsed, whatever string type encodes them. */
 export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
-  const norm = (n: pkijs.RelativeDistinguishedNames) => nameParts(n).map(([k, v]) => `${k}=${v.trim().replace(/\s+/g, ' ').toLowerCase()}`).join('\n');
+  const norm = (n: pkijs.RelativeDistinguishedNames) =>
+    nameParts(n)
+      .map(([k, v]) => `${k}=${v.trim().replace(/\s+/g, ' ').toLowerCase()}`)
+      .join('\n');
   return norm(a) === norm(b);
 }

@@ -62,7 +62,9 @@ export function buildChain(end: Cert, pool: readonly Cert[], trust: TrustStore, 
         chainBroken = true;
         problems.push(`La firma del certificado «${commonName(current.parsed.subject)}» no corresponde a su emisor.`);
       } else if (!issuedBy(current, current)) {
-        problems.push(`No se encontró el certificado emisor de «${commonName(current.parsed.subject)}» (${commonName(current.parsed.issuer)}).`);
+        problems.push(
+          `No se encontró el certificado emisor de «${commonName(current.parsed.subject)}» (${commonName(current.parsed.issuer)}).`,
+        );
       } else {
         problems.push(`La raíz «${commonName(current.parsed.subject)}» no está entre las autoridades de confianza.`);
       }
@@ -82,7 +84,9 @@ export function buildChain(end: Cert, pool: readonly Cert[], trust: TrustStore, 
     const to = new Date(c.x509.validTo);
     if (at < from || at > to) {
       validAtTime = false;
-      problems.push(`El certificado «${commonName(c.parsed.subject)}» no era vigente el ${at.toISOString()} (vigencia ${from.toISOString()} a ${to.toISOString()}).`);
+      problems.push(
+        `El certificado «${commonName(c.parsed.subject)}» no era vigente el ${at.toISOString()} (vigencia ${from.toISOString()} a ${to.toISOString()}).`,
+      );
     }
   }
 

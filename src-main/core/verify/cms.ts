@@ -70,13 +70,16 @@ export function parseCms(der: Uint8Array): CmsSignature {
     };
   } catch (err: unknown) {
     if (err instanceof AppError) throw err;
-    throw new AppError(CmsErrorCode, 'La firma no tiene una estructura CMS válida.', { cause: err instanceof Error ? err.message : String(err) });
+    throw new AppError(CmsErrorCode, 'La firma no tiene una estructura CMS válida.', {
+      cause: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 
 /** An OCTET STRING's content, joining the chunks of a constructed (BER) one. */
 function octets(os: asn1js.OctetString): Buffer {
-  if (os.idBlock.isConstructed) return Buffer.concat(os.valueBlock.value.map((v) => Buffer.from((v as asn1js.OctetString).valueBlock.valueHexView)));
+  if (os.idBlock.isConstructed)
+    return Buffer.concat(os.valueBlock.value.map((v) => Buffer.from((v as asn1js.OctetString).valueBlock.valueHexView)));
   return Buffer.from(os.valueBlock.valueHexView);
 }
 
@@ -119,7 +122,15 @@ export type CmsCheck = {
 export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
   const si = cms.signerInfo;
   const problems: string[] = [];
-  const out: CmsCheck = { digestMatches: false, signatureVerifies: false, essMatches: null, weakAlgorithm: isWeakHash(cms.digestHash), algorithm: '', claimedTime: null, problems };
+  const out: CmsCheck = {
+    digestMatches: false,
+    signatureVerifies: false,
+    essMatches: null,
+    weakAlgorithm: isWeakHash(cms.digestHash),
+    algorithm: '',
+    claimedTime: null,
+    problems,
+  };
   if (!cms.digestHash) problems.push(`algoritmo de resumen no soportado (${si.digestAlgorithm.algorithmId})`);
   if (!cms.signer) {
     problems.push('el certificado del firmante no está incluido en la firma');
@@ -148,7 +159,9 @@ export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
       out.digestMatches = recovered.subarray(recovered.length - contentDigest.length).equals(contentDigest);
       out.signatureVerifies = out.digestMatches;
     } catch (err: unknown) {
-      problems.push('firma sin atributos firmados y con un algoritmo que no se puede comprobar: ' + (err instanceof Error ? err.message : String(err)));
+      problems.push(
+        'firma sin atributos firmados y con un algoritmo que no se puede comprobar: ' + (err instanceof Error ? err.message : String(err)),
+      );
     }
   }
   return out;

@@ -12,7 +12,13 @@ export function readCrl(der: Uint8Array, cert: Cert, issuer: Cert): CertStatusAn
     if (asn.offset === -1) throw new Error('ASN.1 ilegible');
     const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
     if (!sameName(crl.issuer, issuer.parsed.subject)) return { status: 'unknown', problems: ['La CRL es de otro emisor.'] };
-    const sig = verifySignature(crl.signatureAlgorithm, null, crl.tbsView, crl.signatureValue.valueBlock.valueHexView, issuer.x509.publicKey);
+    const sig = verifySignature(
+      crl.signatureAlgorithm,
+      null,
+      crl.tbsView,
+      crl.signatureValue.valueBlock.valueHexView,
+      issuer.x509.publicKey,
+    );
     if (!sig.ok) return { status: 'unknown', problems: ['La firma de la CRL no es válida.'] };
     const entry = (crl.revokedCertificates ?? []).find((r) => r.userCertificate.isEqual(cert.parsed.serialNumber));
     const thisUpdate = crl.thisUpdate.value;

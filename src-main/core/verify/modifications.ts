@@ -36,21 +36,34 @@ export function analyseModifications(reader: RevisionReader, signedRevision: num
   };
   for (const view of reader.revisions.filter((r) => r.index > signedRevision)) {
     const rev = view.index;
-    const ctx: Ctx = { reader, rev, docMdp, allowedNew: reader.memo(`allowedNew:${rev}`, () => allowedNewObjects(reader, rev)), roles: null };
+    const ctx: Ctx = {
+      reader,
+      rev,
+      docMdp,
+      allowedNew: reader.memo(`allowedNew:${rev}`, () => allowedNewObjects(reader, rev)),
+      roles: null,
+    };
     const prevTrailer = reader.revision(rev - 1).trailer;
     const rootNow = view.trailer.get('Root');
     const rootBefore = prevTrailer.get('Root');
     if (rootNow instanceof PdfRef && rootBefore instanceof PdfRef && rootNow.num !== rootBefore.num) {
-      push({ revision: rev, object: 'trailer', allowed: false, message: `El catálogo del documento fue reemplazado por otro (objeto ${rootNow.num}).` });
+      push({
+        revision: rev,
+        object: 'trailer',
+        allowed: false,
+        message: `El catálogo del documento fue reemplazado por otro (objeto ${rootNow.num}).`,
+      });
     }
-    if (view.trailer.has('Encrypt') && !prevTrailer.has('Encrypt')) push({ revision: rev, object: 'trailer', allowed: false, message: 'Se agregó cifrado al documento.' });
+    if (view.trailer.has('Encrypt') && !prevTrailer.has('Encrypt'))
+      push({ revision: rev, object: 'trailer', allowed: false, message: 'Se agregó cifrado al documento.' });
     for (const [num, entry] of view.entries) {
       if (num === 0) continue;
       const before = reader.objectAt(num, rev - 1);
       const after = entry.kind === 'free' ? undefined : reader.objectAt(num, rev);
       const object = `${num} 0 R`;
       if (after === undefined) {
-        if (before !== undefined) push({ revision: rev, object, allowed: false, message: `Se eliminó el objeto ${object} (${describe(ctx, num, before)}).` });
+        if (before !== undefined)
+          push({ revision: rev, object, allowed: false, message: `Se eliminó el objeto ${object} (${describe(ctx, num, before)}).` });
         continue;
       }
       if (before === undefined) {
@@ -152,10 +165,16 @@ function classifyNew(ctx: Ctx, num: number, v: PdfValue): { allowed: boolean; me
   if (d && isSigDict(d)) {
     return d.nameOf('Type') === 'DocTimeStamp' || d.nameOf('SubFilter') === 'ETSI.RFC3161'
       ? { allowed: true, message: 'Se agregó un sello de tiempo del documento.' }
-      : { allowed: signingAllowed(ctx), message: signingAllowed(ctx) ? 'Se agregó una nueva firma.' : 'Se agregó una firma en un documento certificado sin cambios permitidos.' };
+      : {
+          allowed: signingAllowed(ctx),
+          message: signingAllowed(ctx)
+            ? 'Se agregó una nueva firma.'
+            : 'Se agregó una firma en un documento certificado sin cambios permitidos.',
+        };
   }
   if (ctx.allowedNew.has(num)) {
-    if (d?.nameOf('FT') === 'Sig' || d?.nameOf('Subtype') === 'Widget') return { allowed: signingAllowed(ctx), message: 'Se agregó un campo de firma con su widget.' };
+    if (d?.nameOf('FT') === 'Sig' || d?.nameOf('Subtype') === 'Widget')
+      return { allowed: signingAllowed(ctx), message: 'Se agregó un campo de firma con su widget.' };
     if (type === 'Metadata') return { allowed: true, message: 'Se actualizaron los metadatos XMP.' };
     return { allowed: true, message: `Se agregó ${describe(ctx, num, v)} (apariencia de firma, datos de validación o metadatos).` };
   }
@@ -163,7 +182,13 @@ function classifyNew(ctx: Ctx, num: number, v: PdfValue): { allowed: boolean; me
   if (type === 'Annot' || (subtype && d?.has('Rect'))) {
     if (subtype === 'Widget') return { allowed: false, message: 'Se agregó un widget de formulario que no es de firma.' };
     return ctx.docMdp === 3 || ctx.docMdp === null
-      ? { allowed: ctx.docMdp === 3, message: ctx.docMdp === 3 ? `Se agregó una anotación (${subtype ?? '?'}), permitida por el nivel de certificación.` : `Se agregó una anotación (${subtype ?? '?'}) sobre el contenido.` }
+      ? {
+          allowed: ctx.docMdp === 3,
+          message:
+            ctx.docMdp === 3
+              ? `Se agregó una anotación (${subtype ?? '?'}), permitida por el nivel de certificación.`
+              : `Se agregó una anotación (${subtype ?? '?'}) sobre el contenido.`,
+        }
       : { allowed: false, message: `Se agregó una anotación (${subtype ?? '?'}) que el nivel de certificación no permite.` };
   }
   // A new object nothing allowed refers to: harmless on its own, but it only exists to be used by a change;
@@ -178,16 +203,24 @@ function classifyChanged(ctx: Ctx, num: number, before: PdfValue, after: PdfValu
   const ad = dictOf(after);
   const rootRef = view.trailer.get('Root');
   const infoRef = view.trailer.get('Info');
-  if (infoRef instanceof PdfRef && infoRef.num === num) return { allowed: true, message: 'Se actualizó el diccionario de información (metadatos).' };
+  if (infoRef instanceof PdfRef && infoRef.num === num)
+    return { allowed: true, message: 'Se actualizó el diccionario de información (metadatos).' };
   if (ad?.nameOf('Type') === 'Metadata') return { allowed: true, message: 'Se actualizaron los metadatos XMP.' };
   if (bd && ad && isSigDict(bd) && isSigDict(ad)) return { allowed: false, message: 'Se modificó un diccionario de firma existente.' };
   if (bd && ad && before instanceof PdfDict && after instanceof PdfDict) {
     const changed = changedKeys(reader, bd, ad);
     if (rootRef instanceof PdfRef && rootRef.num === num) {
-      const bad = changed.filter((k) => !['DSS', 'Extensions', 'Version', 'Metadata'].includes(k) && !(k === 'AcroForm' && !bd.has('AcroForm')));
-      if (changed.includes('AcroForm') && bd.has('AcroForm')) return { allowed: false, message: 'El catálogo ahora apunta a un formulario (/AcroForm) distinto.' };
-      if (bad.length) return { allowed: false, message: `Se reescribió el catálogo del documento (${bad.map((k) => '/' + k).join(', ')}).` };
-      return { allowed: true, message: `Se actualizó el catálogo con ${changed.map((k) => '/' + k).join(', ')} (datos de validación o formulario).` };
+      const bad = changed.filter(
+        (k) => !['DSS', 'Extensions', 'Version', 'Metadata'].includes(k) && !(k === 'AcroForm' && !bd.has('AcroForm')),
+      );
+      if (changed.includes('AcroForm') && bd.has('AcroForm'))
+        return { allowed: false, message: 'El catálogo ahora apunta a un formulario (/AcroForm) distinto.' };
+      if (bad.length)
+        return { allowed: false, message: `Se reescribió el catálogo del documento (${bad.map((k) => '/' + k).join(', ')}).` };
+      return {
+        allowed: true,
+        message: `Se actualizó el catálogo con ${changed.map((k) => '/' + k).join(', ')} (datos de validación o formulario).`,
+      };
     }
     const catalog = reader.dictAt(rootRef, rev);
     const acroRef = catalog?.get('AcroForm');
@@ -201,9 +234,18 @@ function classifyChanged(ctx: Ctx, num: number, before: PdfValue, after: PdfValu
     }
     if (ad.nameOf('Type') === 'Page') {
       const bad = changed.filter((k) => k !== 'Annots');
-      if (bad.length) return { allowed: false, message: `Se modificó la página ${pageLabel(ctx, num)}: ${bad.map((k) => keyWords[k] ?? '/' + k).join(', ')}.` };
-      if (onlyAppends(reader, bd.get('Annots'), ad.get('Annots'), rev, (r) => isSigField(ctx, r))) return { allowed: signingAllowed(ctx), message: `Se agregó el widget de una firma a la página ${pageLabel(ctx, num)}.` };
-      if (ctx.docMdp === 3 && onlyAppends(reader, bd.get('Annots'), ad.get('Annots'), rev, () => true)) return { allowed: true, message: `Se agregaron anotaciones a la página ${pageLabel(ctx, num)}, permitidas por el nivel de certificación.` };
+      if (bad.length)
+        return {
+          allowed: false,
+          message: `Se modificó la página ${pageLabel(ctx, num)}: ${bad.map((k) => keyWords[k] ?? '/' + k).join(', ')}.`,
+        };
+      if (onlyAppends(reader, bd.get('Annots'), ad.get('Annots'), rev, (r) => isSigField(ctx, r)))
+        return { allowed: signingAllowed(ctx), message: `Se agregó el widget de una firma a la página ${pageLabel(ctx, num)}.` };
+      if (ctx.docMdp === 3 && onlyAppends(reader, bd.get('Annots'), ad.get('Annots'), rev, () => true))
+        return {
+          allowed: true,
+          message: `Se agregaron anotaciones a la página ${pageLabel(ctx, num)}, permitidas por el nivel de certificación.`,
+        };
       return { allowed: false, message: `Se agregaron, quitaron o reemplazaron anotaciones sobre la página ${pageLabel(ctx, num)}.` };
     }
     if (ad.nameOf('Type') === 'Pages') return { allowed: false, message: 'Se reescribió el árbol de páginas.' };
@@ -211,26 +253,33 @@ function classifyChanged(ctx: Ctx, num: number, before: PdfValue, after: PdfValu
       const ft = ad.nameOf('FT') ?? inheritedFt(reader, ad, rev);
       if (ft === 'Sig') {
         const bad = changed.filter((k) => !['V', 'AP', 'AS', 'F'].includes(k));
-        if (bad.length === 0 && !bd.has('V') && ad.has('V')) return { allowed: signingAllowed(ctx), message: 'Se firmó un campo de firma que estaba vacío.' };
-        if (bad.length === 0 && !changed.includes('V')) return { allowed: true, message: 'Se actualizó la apariencia de un campo de firma.' };
+        if (bad.length === 0 && !bd.has('V') && ad.has('V'))
+          return { allowed: signingAllowed(ctx), message: 'Se firmó un campo de firma que estaba vacío.' };
+        if (bad.length === 0 && !changed.includes('V'))
+          return { allowed: true, message: 'Se actualizó la apariencia de un campo de firma.' };
         return { allowed: false, message: 'Se modificó un campo de firma ya firmado.' };
       }
       const bad = changed.filter((k) => !['V', 'AP', 'AS', 'MK'].includes(k));
-      if (bad.length) return { allowed: false, message: `Se modificó la definición de un campo de formulario (${bad.map((k) => '/' + k).join(', ')}).` };
+      if (bad.length)
+        return { allowed: false, message: `Se modificó la definición de un campo de formulario (${bad.map((k) => '/' + k).join(', ')}).` };
       return formFillAllowed(ctx)
         ? { allowed: true, message: 'Se llenó un campo del formulario.' }
         : { allowed: false, message: 'Se llenó un campo del formulario en un documento certificado sin cambios permitidos.' };
     }
-    if (bd.has('DSS') === false && (ad.has('VRI') || ad.has('Certs') || ad.has('OCSPs') || ad.has('CRLs'))) return { allowed: true, message: 'Se actualizaron los datos de validación (DSS).' };
-    if (ad.nameOf('Type') === 'Annot' || ad.has('Rect')) return { allowed: ctx.docMdp === 3, message: `Se modificó una anotación (${ad.nameOf('Subtype') ?? '?'}).` };
+    if (bd.has('DSS') === false && (ad.has('VRI') || ad.has('Certs') || ad.has('OCSPs') || ad.has('CRLs')))
+      return { allowed: true, message: 'Se actualizaron los datos de validación (DSS).' };
+    if (ad.nameOf('Type') === 'Annot' || ad.has('Rect'))
+      return { allowed: ctx.docMdp === 3, message: `Se modificó una anotación (${ad.nameOf('Subtype') ?? '?'}).` };
   }
   if (after instanceof PdfArray && before instanceof PdfArray) {
-    if (onlyAppends(reader, before, after, rev, (r) => isSigField(ctx, r))) return { allowed: signingAllowed(ctx), message: 'Se agregó un campo o widget de firma a una lista.' };
+    if (onlyAppends(reader, before, after, rev, (r) => isSigField(ctx, r)))
+      return { allowed: signingAllowed(ctx), message: 'Se agregó un campo o widget de firma a una lista.' };
     return { allowed: false, message: `Se modificó una lista (objeto ${num} 0 R).` };
   }
   if (after instanceof PdfStream) {
     const role = roleOf(ctx, num);
-    if (role === 'appearance' && formFillAllowed(ctx)) return { allowed: true, message: 'Se regeneró la apariencia de un campo del formulario.' };
+    if (role === 'appearance' && formFillAllowed(ctx))
+      return { allowed: true, message: 'Se regeneró la apariencia de un campo del formulario.' };
     return { allowed: false, message: `Se modificó ${describe(ctx, num, after)}.` };
   }
   return { allowed: false, message: `Se modificó ${describe(ctx, num, after)}.` };
@@ -263,7 +312,13 @@ function inheritedFt(reader: RevisionReader, d: PdfDict, rev: number): string | 
 }
 
 /** True when `after` holds every item of `before` in order, and each extra item passes `ok`. */
-function onlyAppends(reader: RevisionReader, b: PdfValue | undefined, a: PdfValue | undefined, rev: number, ok: (v: PdfValue) => boolean): boolean {
+function onlyAppends(
+  reader: RevisionReader,
+  b: PdfValue | undefined,
+  a: PdfValue | undefined,
+  rev: number,
+  ok: (v: PdfValue) => boolean,
+): boolean {
   const before = b instanceof PdfArray ? b : reader.arrayAt(b, rev - 1);
   const after = a instanceof PdfArray ? a : reader.arrayAt(a, rev);
   const bi = before?.items ?? [];
@@ -292,7 +347,10 @@ export function sameValue(reader: RevisionReader, x: PdfValue | undefined, y: Pd
   if (x instanceof PdfName) return y instanceof PdfName && x.name === y.name;
   if (x instanceof PdfString) return y instanceof PdfString && x.bytes.equals(y.bytes);
   if (x instanceof PdfRaw) return y instanceof PdfRaw && x.bytes.equals(y.bytes);
-  if (x instanceof PdfArray) return y instanceof PdfArray && x.items.length === y.items.length && x.items.every((v, i) => sameValue(reader, v, y.items[i], depth + 1));
+  if (x instanceof PdfArray)
+    return (
+      y instanceof PdfArray && x.items.length === y.items.length && x.items.every((v, i) => sameValue(reader, v, y.items[i], depth + 1))
+    );
   if (x instanceof PdfStream) {
     if (!(y instanceof PdfStream) || !sameDict(reader, x.dict, y.dict, depth, ['Length'])) return false;
     if (x.dataOffset === y.dataOffset) return true;
@@ -315,7 +373,8 @@ function describe(ctx: Ctx, num: number, v: PdfValue): string {
   const subtype = d?.nameOf('Subtype');
   const role = roleOf(ctx, num);
   if (role === 'content') return `el contenido de la página ${pageLabel(ctx, num)}`;
-  if (type === 'Font' || d?.has('FontFile') || d?.has('FontFile2') || d?.has('FontFile3') || role === 'font') return `una fuente (objeto ${num} 0 R)`;
+  if (type === 'Font' || d?.has('FontFile') || d?.has('FontFile2') || d?.has('FontFile3') || role === 'font')
+    return `una fuente (objeto ${num} 0 R)`;
   if (type === 'FontDescriptor') return `la descripción de una fuente (objeto ${num} 0 R)`;
   if (subtype === 'Image') return `una imagen (objeto ${num} 0 R)`;
   if (subtype === 'Form' || role === 'xobject') return `un XObject de formulario (objeto ${num} 0 R)`;
@@ -365,10 +424,14 @@ function computeRoles(ctx: Ctx): Map<number, string> {
     pageNo++;
     out.set(node.num, `page|page:${pageNo}`);
     const contents = d.get('Contents');
-    const list = contents instanceof PdfRef ? (reader.arrayAt(contents, at)?.items ?? [contents]) : contents instanceof PdfArray ? contents.items : [];
+    const list =
+      contents instanceof PdfRef ? (reader.arrayAt(contents, at)?.items ?? [contents]) : contents instanceof PdfArray ? contents.items : [];
     for (const c of list) if (c instanceof PdfRef) out.set(c.num, `content|page:${pageNo}`);
     const res = reader.dictAt(d.get('Resources'), at);
-    for (const [key, role] of [['Font', 'font'], ['XObject', 'xobject']] as const) {
+    for (const [key, role] of [
+      ['Font', 'font'],
+      ['XObject', 'xobject'],
+    ] as const) {
       const group = reader.dictAt(res?.get(key), at);
       for (const v of group?.entries.values() ?? []) if (v instanceof PdfRef && !out.has(v.num)) out.set(v.num, `${role}|page:${pageNo}`);
     }
@@ -385,7 +448,8 @@ function computeRoles(ctx: Ctx): Map<number, string> {
       for (const v of ap?.entries.values() ?? []) {
         if (v instanceof PdfRef) out.set(v.num, 'appearance');
         const sub = reader.dictAt(v, at);
-        if (sub && !(reader.resolveAt(v, at) instanceof PdfStream)) for (const s of sub.entries.values()) if (s instanceof PdfRef) out.set(s.num, 'appearance');
+        if (sub && !(reader.resolveAt(v, at) instanceof PdfStream))
+          for (const s of sub.entries.values()) if (s instanceof PdfRef) out.set(s.num, 'appearance');
       }
       for (const k of reader.arrayAt(d.get('Kids'), at)?.items ?? []) walkField(k, depth + 1);
     };

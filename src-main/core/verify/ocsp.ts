@@ -33,7 +33,9 @@ export function certId(cert: Cert, issuer: Cert): pkijs.CertID {
 
 /** DER of an unsigned OCSP request for `cert`. */
 export function ocspRequest(cert: Cert, issuer: Cert): Buffer {
-  const req = new pkijs.OCSPRequest({ tbsRequest: new pkijs.TBSRequest({ requestList: [new pkijs.Request({ reqCert: certId(cert, issuer) })] }) });
+  const req = new pkijs.OCSPRequest({
+    tbsRequest: new pkijs.TBSRequest({ requestList: [new pkijs.Request({ reqCert: certId(cert, issuer) })] }),
+  });
   return Buffer.from(req.toSchema(true).toBER(false));
 }
 
@@ -61,8 +63,15 @@ export function readOcspResponse(der: Uint8Array, cert: Cert, issuer: Cert): Cer
     }
     const basic = new pkijs.BasicOCSPResponse({ schema: asn1js.fromBER(resp.responseBytes.response.valueBlock.valueHexView).result });
     const responder = findResponder(basic, issuer);
-    if (!responder) return { status: 'unknown', problems: ['La respuesta OCSP no está firmada por el emisor ni por un respondedor autorizado por él.'] };
-    const sig = verifySignature(basic.signatureAlgorithm, null, basic.tbsResponseData.tbsView, basic.signature.valueBlock.valueHexView, responder.x509.publicKey);
+    if (!responder)
+      return { status: 'unknown', problems: ['La respuesta OCSP no está firmada por el emisor ni por un respondedor autorizado por él.'] };
+    const sig = verifySignature(
+      basic.signatureAlgorithm,
+      null,
+      basic.tbsResponseData.tbsView,
+      basic.signature.valueBlock.valueHexView,
+      responder.x509.publicKey,
+    );
     if (!sig.ok) return { status: 'unknown', problems: ['La firma de la respuesta OCSP no es válida.'] };
     const single = basic.tbsResponseData.responses.find((r) => matches(r.certID, cert, issuer));
     if (!single) return { status: 'unknown', problems: ['La respuesta OCSP no trata sobre este certificado.'] };

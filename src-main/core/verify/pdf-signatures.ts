@@ -39,7 +39,10 @@ export function locateSignatures(doc: PdfDocument): LocatedSignature[] {
     if (!sigDict) continue;
     const br = doc.resolveArray(sigDict.get('ByteRange'));
     const nums = br?.items.map((x) => doc.resolve(x)) ?? [];
-    const byteRange = nums.length === 4 && nums.every((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0) ? (nums as [number, number, number, number]) : null;
+    const byteRange =
+      nums.length === 4 && nums.every((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0)
+        ? (nums as [number, number, number, number])
+        : null;
     const contents = doc.resolve(sigDict.get('Contents'));
     const type = sigDict.nameOf('Type');
     const subFilter = sigDict.nameOf('SubFilter') ?? '';
@@ -159,18 +162,24 @@ export function checkCoverage(doc: PdfDocument, revisions: RevisionReader, sig: 
   if (problems.length) return { coverage: 'anomalous', revision: null, signedEnd: end, problems };
 
   const revs = revisions.revisions;
-  const rev = revs.find((r) => r.endOffset !== null && (r.endOffset === end || (r.endOffset > end && onlyWhitespace(doc, end, r.endOffset) && !hasEofBetween(doc, end, r.endOffset))));
+  const rev = revs.find(
+    (r) =>
+      r.endOffset !== null &&
+      (r.endOffset === end || (r.endOffset > end && onlyWhitespace(doc, end, r.endOffset) && !hasEofBetween(doc, end, r.endOffset))),
+  );
   const lastEnd = revisions.newest.endOffset ?? -1;
   if (!rev) {
     if (end === doc.size) problems.push('La firma cubre todo el archivo, pero el archivo no termina en una revisión bien formada.');
     else problems.push(`Los bytes firmados terminan en ${end}, que no es el final de ninguna revisión.`);
     return { coverage: 'anomalous', revision: null, signedEnd: end, problems };
   }
-  if (end === doc.size || (rev.index === revs.length && onlyWhitespace(doc, end, doc.size))) return { coverage: 'entire-file', revision: rev.index, signedEnd: end, problems };
+  if (end === doc.size || (rev.index === revs.length && onlyWhitespace(doc, end, doc.size)))
+    return { coverage: 'entire-file', revision: rev.index, signedEnd: end, problems };
   // Later bytes must all be incremental updates reachable from the newest startxref, ending at the file end.
   const later = revs.filter((r) => r.index > rev.index);
   if (later.some((r) => r.xrefOffset < end)) problems.push('Una actualización posterior apunta a datos dentro de la parte firmada.');
-  if (lastEnd < 0 || !onlyWhitespace(doc, lastEnd, doc.size)) problems.push('Después de la última revisión hay datos que no forman parte de ninguna actualización.');
+  if (lastEnd < 0 || !onlyWhitespace(doc, lastEnd, doc.size))
+    problems.push('Después de la última revisión hay datos que no forman parte de ninguna actualización.');
   if (problems.length) return { coverage: 'anomalous', revision: rev.index, signedEnd: end, problems };
   return { coverage: 'revision', revision: rev.index, signedEnd: end, problems };
 }
@@ -186,7 +195,6 @@ function onlyWhitespace(doc: PdfDocument, from: number, to: number): boolean {
 function hasEofBetween(doc: PdfDocument, from: number, to: number): boolean {
   return doc.read(from, Math.max(0, to - from)).includes('%%EOF', 0, 'latin1');
 }
-
 
 /**
  * Signatures that earlier revisions had in their form but the newest one no longer lists (a later update
@@ -228,10 +236,20 @@ export function signaturesOfEarlierRevisions(reader: RevisionReader, known: Read
   return out;
 }
 
-function fromDict(reader: RevisionReader, rev: number, sigDict: PdfDict, field: string, fieldRef: PdfRef | null, sigRef: PdfRef): LocatedSignature {
+function fromDict(
+  reader: RevisionReader,
+  rev: number,
+  sigDict: PdfDict,
+  field: string,
+  fieldRef: PdfRef | null,
+  sigRef: PdfRef,
+): LocatedSignature {
   const br = reader.arrayAt(sigDict.get('ByteRange'), rev);
   const nums = br?.items.map((x) => reader.resolveAt(x, rev)) ?? [];
-  const byteRange = nums.length === 4 && nums.every((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0) ? (nums as [number, number, number, number]) : null;
+  const byteRange =
+    nums.length === 4 && nums.every((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0)
+      ? (nums as [number, number, number, number])
+      : null;
   const contents = reader.resolveAt(sigDict.get('Contents'), rev);
   const subFilter = sigDict.nameOf('SubFilter') ?? '';
   const m = reader.resolveAt(sigDict.get('M'), rev);

@@ -5,7 +5,11 @@
 import type { FileOutcome, SignatureReport, Verdict } from '../../api/verify';
 
 export const verdictWord: Record<Verdict, string> = { valid: 'VÁLIDO', invalid: 'NO VÁLIDO', indeterminate: 'INDETERMINADO' };
-const coverageWord = { 'entire-file': 'todo el archivo', revision: 'una revisión (hay actualizaciones posteriores)', anomalous: 'ANÓMALA' } as const;
+const coverageWord = {
+  'entire-file': 'todo el archivo',
+  revision: 'una revisión (hay actualizaciones posteriores)',
+  anomalous: 'ANÓMALA',
+} as const;
 const modsWord = { none: 'ninguno', allowed: 'solo permitidos', disallowed: 'NO PERMITIDOS' } as const;
 const timeWord = { timestamp: 'sello de tiempo', claimed: 'declarada por el firmante', verification: 'hora de verificación' } as const;
 
@@ -23,10 +27,18 @@ function formatSignature(s: SignatureReport, n: number): string[] {
   const out = [`  ${what} ${n} «${s.field}»${s.page ? `, página ${s.page}` : ''}, revisión ${s.revision}: ${verdictWord[s.verdict]}`];
   if (s.signer) out.push(`    Firmante: ${s.signer.name}${s.signer.id ? ` (${s.signer.id})` : ''}, emitido por ${s.signer.issuer}`);
   const time = s.timestamp?.time ?? s.claimedTime;
-  if (time) out.push(`    Hora: ${time} (${timeWord[s.timeSource]}${s.timestamp ? `, TSA ${s.timestamp.tsa}${s.timestamp.valid ? '' : ' no válida o no confiable'}` : ''})`);
-  out.push(`    Íntegra: ${s.intact ? 'sí' : 'NO'}; cubre: ${coverageWord[s.coverage]}; cambios posteriores: ${modsWord[s.modificationsAfter]}; nivel: ${s.level}`);
-  out.push(`    Confianza: ${s.trusted ? 'sí' : 'no'}; revocación: ${s.revocation.status}${s.revocation.revokedAt ? ` el ${s.revocation.revokedAt}` : ''} (${s.revocation.source})`);
+  if (time)
+    out.push(
+      `    Hora: ${time} (${timeWord[s.timeSource]}${s.timestamp ? `, TSA ${s.timestamp.tsa}${s.timestamp.valid ? '' : ' no válida o no confiable'}` : ''})`,
+    );
+  out.push(
+    `    Íntegra: ${s.intact ? 'sí' : 'NO'}; cubre: ${coverageWord[s.coverage]}; cambios posteriores: ${modsWord[s.modificationsAfter]}; nivel: ${s.level}`,
+  );
+  out.push(
+    `    Confianza: ${s.trusted ? 'sí' : 'no'}; revocación: ${s.revocation.status}${s.revocation.revokedAt ? ` el ${s.revocation.revokedAt}` : ''} (${s.revocation.source})`,
+  );
   for (const r of s.reasons) out.push(`    - ${r.message}`);
-  for (const c of s.changes) out.push(`    · Revisión ${c.revision}, ${c.object}: ${c.message} [${c.allowed ? 'permitido' : 'NO PERMITIDO'}]`);
+  for (const c of s.changes)
+    out.push(`    · Revisión ${c.revision}, ${c.object}: ${c.message} [${c.allowed ? 'permitido' : 'NO PERMITIDO'}]`);
   return out;
 }

@@ -4,9 +4,26 @@
  * in one place, `deriveSignatureVerdict` and `deriveFileVerdict`, and nowhere else.
  */
 
-import type { FileReport, Reason, SignatureFacts, SignatureReport, Verdict } from '../../api/verify';
+import type { Reason, SignatureFacts, SignatureReport, Verdict } from '../../api/verify';
 
-export type { Change, Coverage, FileReport, ModificationsAfter, Reason, RevocationSource, RevocationStatus, RevocationSummary, SignatureFacts, SignatureKind, SignatureLevel, SignatureReport, SignerInfoSummary, TimeSource, TimestampSummary, Verdict } from '../../api/verify';
+export type {
+  Change,
+  Coverage,
+  FileReport,
+  ModificationsAfter,
+  Reason,
+  RevocationSource,
+  RevocationStatus,
+  RevocationSummary,
+  SignatureFacts,
+  SignatureKind,
+  SignatureLevel,
+  SignatureReport,
+  SignerInfoSummary,
+  TimeSource,
+  TimestampSummary,
+  Verdict,
+} from '../../api/verify';
 
 const msg = {
   CMS_UNREADABLE: 'La firma no se pudo leer (estructura CMS dañada o sin certificado del firmante).',
@@ -87,6 +104,7 @@ export function deriveSignatureVerdict(f: SignatureFacts): { verdict: Verdict; i
 export function deriveFileVerdict(signatures: ReadonlyArray<Pick<SignatureReport, 'verdict'>>): { verdict: Verdict; reasons: Reason[] } {
   if (signatures.length === 0) return { verdict: 'indeterminate', reasons: [reason('NO_SIGNATURES')] };
   if (signatures.some((s) => s.verdict === 'invalid')) return { verdict: 'invalid', reasons: [reason('SIGNATURE_INVALID_IN_FILE')] };
-  if (signatures.some((s) => s.verdict === 'indeterminate')) return { verdict: 'indeterminate', reasons: [reason('SIGNATURE_INDETERMINATE_IN_FILE')] };
+  if (signatures.some((s) => s.verdict === 'indeterminate'))
+    return { verdict: 'indeterminate', reasons: [reason('SIGNATURE_INDETERMINATE_IN_FILE')] };
   return { verdict: 'valid', reasons: [] };
 }

@@ -118,7 +118,8 @@ export class RevisionReader {
       const data = this.doc.streamDecoded(stm);
       const n = stm.dict.get('N');
       const first = stm.dict.get('First');
-      if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects) throw pdfInvalid('cabecera de flujo de objetos');
+      if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects)
+        throw pdfInvalid('cabecera de flujo de objetos');
       const header = new PdfParser(data, 0, 0, true);
       const offsets = new Map<number, number>();
       for (let i = 0; i < n; i++) {
@@ -177,7 +178,8 @@ export class RevisionReader {
     if (rowLen === 0) return out;
     const size = dict.get('Size');
     const idx = dict.get('Index');
-    const index = idx instanceof PdfArray ? idx.items.map((x) => (typeof x === 'number' ? x : 0)) : [0, typeof size === 'number' ? size : 0];
+    const index =
+      idx instanceof PdfArray ? idx.items.map((x) => (typeof x === 'number' ? x : 0)) : [0, typeof size === 'number' ? size : 0];
     const field = (start: number, width: number): number => {
       let v = 0;
       for (let i = 0; i < width; i++) v = v * 256 + (data[start + i] ?? 0);

@@ -45,7 +45,8 @@ export function revocationFromCms(cms: CmsSignature): RevocationData {
   }
   for (const c of cms.signedData.crls ?? []) {
     if (c instanceof pkijs.CertificateRevocationList) out.crls.push(new Uint8Array(c.toSchema().toBER(false)));
-    else if (c instanceof pkijs.OtherRevocationInfoFormat && c.otherRevInfoFormat === OCSP_RI_FORMAT) out.ocsps.push(new Uint8Array((c.otherRevInfo as asn1js.AsnType).toBER(false)));
+    else if (c instanceof pkijs.OtherRevocationInfoFormat && c.otherRevInfoFormat === OCSP_RI_FORMAT)
+      out.ocsps.push(new Uint8Array((c.otherRevInfo as asn1js.AsnType).toBER(false)));
   }
   return out;
 }
@@ -53,14 +54,24 @@ export function revocationFromCms(cms: CmsSignature): RevocationData {
 /** A good/revoked answer, keeping the problems met before it (a dead OCSP server before a CRL answered). */
 function definite(a: CertStatusAnswer, source: RevocationSource, earlier: string[]): RevocationResult | null {
   if (a.status === 'unknown') return null;
-  return { status: a.status, source, ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}), problems: [...earlier, ...a.problems] };
+  return {
+    status: a.status,
+    source,
+    ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}),
+    problems: [...earlier, ...a.problems],
+  };
 }
 
 /**
  * The revocation status of `cert` (issued by `issuer`). `embedded` lists sources in the order to try.
  * Never throws: network failures and bad responses end as `unknown` with the problems seen.
  */
-export async function checkRevocation(cert: Cert, issuer: Cert | null, embedded: Array<{ data: RevocationData; kind: 'embedded' | 'dss' }>, options: RevocationOptions): Promise<RevocationResult> {
+export async function checkRevocation(
+  cert: Cert,
+  issuer: Cert | null,
+  embedded: Array<{ data: RevocationData; kind: 'embedded' | 'dss' }>,
+  options: RevocationOptions,
+): Promise<RevocationResult> {
   const problems: string[] = [];
   if (!issuer) return { status: 'unknown', source: 'none', problems: ['Sin el certificado emisor no se puede consultar la revocación.'] };
   for (const { data, kind } of embedded) {
@@ -86,7 +97,12 @@ export async function checkRevocation(cert: Cert, issuer: Cert | null, embedded:
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   for (const url of urls.ocsp.filter(isHttp)) {
     try {
-      const body = await httpFetch(url, { method: 'POST', body: ocspRequest(cert, issuer), contentType: 'application/ocsp-request' }, timeoutMs, maxBytes);
+      const body = await httpFetch(
+        url,
+        { method: 'POST', body: ocspRequest(cert, issuer), contentType: 'application/ocsp-request' },
+        timeoutMs,
+        maxBytes,
+      );
       const a = readOcspResponse(body, cert, issuer);
       const d = definite(a, 'online-ocsp', problems);
       if (d) return d;
@@ -118,7 +134,13 @@ function isHttp(url: string): boolean {
  * node:http rather than fetch: simple HTTP/1.0 responders (openssl ocsp, many CA appliances) answer without
  * a length and wait for the client to close; `Connection: close` makes both sides agree.
  */
-function httpFetch(url: string, req: { method: 'GET' | 'POST'; body?: Buffer; contentType?: string }, timeoutMs: number, maxBytes: number, redirects = 3): Promise<Uint8Array> {
+function httpFetch(
+  url: string,
+  req: { method: 'GET' | 'POST'; body?: Buffer; contentType?: string },
+  timeoutMs: number,
+  maxBytes: number,
+  redirects = 3,
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === 'https:' ? https : http;

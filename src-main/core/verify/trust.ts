@@ -118,7 +118,9 @@ export function buildTrustStore(options: { bundledDir?: string; settings?: Ancho
 /** Where `resources/trust` is: next to the Electron resources, or found walking up from the bundle or the working folder. */
 export function bundledTrustDir(): string | undefined {
   const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-  const starts = [resourcesPath, typeof __dirname === 'string' ? __dirname : undefined, process.cwd()].filter((s): s is string => Boolean(s));
+  const starts = [resourcesPath, typeof __dirname === 'string' ? __dirname : undefined, process.cwd()].filter((s): s is string =>
+    Boolean(s),
+  );
   for (const start of starts) {
     let dir = start;
     for (let i = 0; i < 5; i++) {

@@ -14,7 +14,17 @@ import { checkCms, parseCms, signerSummary, type CmsCheck, type CmsSignature } f
 import { hashRanges, type ByteRange } from './digest';
 import { analyseModifications, type ModificationAnalysis } from './modifications';
 import { checkCoverage, locateSignatures, signaturesOfEarlierRevisions, type CoverageCheck, type LocatedSignature } from './pdf-signatures';
-import { deriveFileVerdict, deriveSignatureVerdict, type FileReport, type Reason, type RevocationSummary, type SignatureFacts, type SignatureLevel, type SignatureReport, type TimeSource } from './report';
+import {
+  deriveFileVerdict,
+  deriveSignatureVerdict,
+  type FileReport,
+  type Reason,
+  type RevocationSummary,
+  type SignatureFacts,
+  type SignatureLevel,
+  type SignatureReport,
+  type TimeSource,
+} from './report';
 import { checkRevocation, revocationFromCms, type RevocationData } from './revocation';
 import { RevisionReader } from './revision-objects';
 import { checkSignatureTimestamp, checkTimestamp, type TimestampCheck } from './timestamp';
@@ -39,7 +49,12 @@ export async function verifyPdf(file: string, options: VerifyPdfOptions): Promis
     if (err instanceof AppError) throw err;
     // A damaged file can still trip an unchecked corner of the reader (a NaN offset, a stack overflow on
     // nesting): for the user it is a damaged file, said clearly, not a crash.
-    throw new AppError('VERIFY_DAMAGED', 'El PDF está dañado y no se pudo leer su estructura.', { detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, { cause: err });
+    throw new AppError(
+      'VERIFY_DAMAGED',
+      'El PDF está dañado y no se pudo leer su estructura.',
+      { detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err) },
+      { cause: err },
+    );
   }
 }
 
@@ -72,7 +87,12 @@ async function verifyOpenedPdf(file: string, options: VerifyPdfOptions): Promise
     }
     // B-LTA: a valid document timestamp covering a later revision than the signature.
     for (const s of signatures) {
-      if (s.kind === 'signature' && s.level === 'PAdES-B-LT' && signatures.some((t) => t.kind === 'document-timestamp' && t.intact && t.revision > s.revision)) s.level = 'PAdES-B-LTA';
+      if (
+        s.kind === 'signature' &&
+        s.level === 'PAdES-B-LT' &&
+        signatures.some((t) => t.kind === 'document-timestamp' && t.intact && t.revision > s.revision)
+      )
+        s.level = 'PAdES-B-LTA';
     }
     const fileVerdict = deriveFileVerdict(signatures);
     return { file, verdict: fileVerdict.verdict, revisions: reader.revisions.length, signatures, reasons: fileVerdict.reasons };
@@ -124,7 +144,15 @@ function rangesOf(sig: LocatedSignature, size: number): ByteRange[] | null {
   ];
 }
 
-async function verifyOne(doc: PdfDocument, fd: number, reader: RevisionReader, sig: LocatedSignature, dss: Dss, docMdp: 1 | 2 | 3 | null, options: VerifyPdfOptions): Promise<SignatureReport> {
+async function verifyOne(
+  doc: PdfDocument,
+  fd: number,
+  reader: RevisionReader,
+  sig: LocatedSignature,
+  dss: Dss,
+  docMdp: 1 | 2 | 3 | null,
+  options: VerifyPdfOptions,
+): Promise<SignatureReport> {
   const notes: Reason[] = [];
   const coverage: CoverageCheck = checkCoverage(doc, reader, sig);
   for (const p of coverage.problems) notes.push({ code: 'COVERAGE_DETAIL', message: p });
@@ -140,7 +168,7 @@ async function verifyOne(doc: PdfDocument, fd: number, reader: RevisionReader, s
 
   let cmsCheck: CmsCheck | null = null;
   let tsCheck: TimestampCheck | null = null;
-  let signerCert: Cert | null = cms?.signer ?? null;
+  const signerCert: Cert | null = cms?.signer ?? null;
   if (cms && sig.kind === 'document-timestamp') {
     tsCheck = checkTimestamp(sig.contents ?? Buffer.alloc(0), (h) => (ranges ? hashRanges(fd, ranges, h) : Buffer.alloc(0)), options.trust);
   } else if (cms) {
@@ -180,7 +208,10 @@ async function verifyOne(doc: PdfDocument, fd: number, reader: RevisionReader, s
     const embedded: Array<{ data: RevocationData; kind: 'embedded' | 'dss' }> = [];
     if (cms) embedded.push({ data: revocationFromCms(cms), kind: 'embedded' });
     embedded.push({ data: dss.data, kind: 'dss' });
-    const r = await checkRevocation(signerCert, issuer, embedded, { online: options.online, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    const r = await checkRevocation(signerCert, issuer, embedded, {
+      online: options.online,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
     revocation = { status: r.status, source: r.source, ...(r.revokedAt ? { revokedAt: r.revokedAt } : {}) };
     for (const p of r.problems) notes.push({ code: 'REVOCATION_DETAIL', message: p });
   }
@@ -192,7 +223,18 @@ async function verifyOne(doc: PdfDocument, fd: number, reader: RevisionReader, s
       // document's certification if any (a later approval cannot relax it).
       mods = analyseModifications(reader, coverage.revision, docMdp);
     } catch (err: unknown) {
-      mods = { modificationsAfter: 'disallowed', truncated: false, changes: [{ revision: coverage.revision + 1, object: 'xref', allowed: false, message: `No se pudieron analizar las revisiones posteriores: ${err instanceof Error ? err.message : String(err)}` }] };
+      mods = {
+        modificationsAfter: 'disallowed',
+        truncated: false,
+        changes: [
+          {
+            revision: coverage.revision + 1,
+            object: 'xref',
+            allowed: false,
+            message: `No se pudieron analizar las revisiones posteriores: ${err instanceof Error ? err.message : String(err)}`,
+          },
+        ],
+      };
     }
     if (mods.truncated) notes.push({ code: 'CHANGES_TRUNCATED', message: 'La lista de cambios es muy larga; se muestran los primeros.' });
   }
@@ -236,7 +278,8 @@ async function verifyOne(doc: PdfDocument, fd: number, reader: RevisionReader, s
           signingTime: at.toISOString(),
         };
   const derived = deriveSignatureVerdict(facts);
-  let level: SignatureLevel = sig.kind === 'document-timestamp' ? 'document-timestamp' : sig.subFilter === 'ETSI.CAdES.detached' ? 'PAdES-B-B' : 'CMS';
+  let level: SignatureLevel =
+    sig.kind === 'document-timestamp' ? 'document-timestamp' : sig.subFilter === 'ETSI.CAdES.detached' ? 'PAdES-B-B' : 'CMS';
   if (level === 'PAdES-B-B' && tsCheck) level = 'PAdES-B-T';
   if (level === 'PAdES-B-T' && (revocation.source.startsWith('dss') || revocation.source.startsWith('embedded'))) level = 'PAdES-B-LT';
 

@@ -11,7 +11,11 @@ import { verifyPdf } from './verify-pdf';
 
 export type VerifyFilesInput = { files: string[]; trust: string[]; offline: boolean };
 
-export async function verifyFiles(core: Pick<CoreContext, 'settings'>, input: VerifyFilesInput, hooks: { signal?: AbortSignal; onFile?: (index: number, total: number, file: string) => void } = {}): Promise<FileOutcome[]> {
+export async function verifyFiles(
+  core: Pick<CoreContext, 'settings'>,
+  input: VerifyFilesInput,
+  hooks: { signal?: AbortSignal; onFile?: (index: number, total: number, file: string) => void } = {},
+): Promise<FileOutcome[]> {
   const bundledDir = bundledTrustDir();
   const trust = buildTrustStore({ ...(bundledDir ? { bundledDir } : {}), settings: core.settings, cliFiles: input.trust });
   const outcomes: FileOutcome[] = [];
@@ -22,7 +26,11 @@ export async function verifyFiles(core: Pick<CoreContext, 'settings'>, input: Ve
       outcomes.push({ file, report: await verifyPdf(file, { trust, online: !input.offline }) });
     } catch (err: unknown) {
       if (err instanceof AppError) outcomes.push({ file, error: err.toData() });
-      else if (err instanceof RangeError) outcomes.push({ file, error: { code: 'PDF_LIMIT', message: 'El PDF excede un límite de lectura (estructura demasiado profunda).' } });
+      else if (err instanceof RangeError)
+        outcomes.push({
+          file,
+          error: { code: 'PDF_LIMIT', message: 'El PDF excede un límite de lectura (estructura demasiado profunda).' },
+        });
       else throw err;
     }
   }
@@ -33,7 +41,13 @@ export function listTrustAnchors(core: Pick<CoreContext, 'settings'>): TrustAnch
   const out: TrustAnchorInfo[] = [];
   const dir = bundledTrustDir();
   const info = (source: 'bundled' | 'user') => (c: ReturnType<typeof userAnchors>[number]) =>
-    out.push({ fingerprint: c.fingerprint, name: commonName(c.parsed.subject), issuer: commonName(c.parsed.issuer), validTo: new Date(c.x509.validTo).toISOString(), source });
+    out.push({
+      fingerprint: c.fingerprint,
+      name: commonName(c.parsed.subject),
+      issuer: commonName(c.parsed.issuer),
+      validTo: new Date(c.x509.validTo).toISOString(),
+      source,
+    });
   if (dir) anchorsFromFolder(dir).anchors.forEach(info('bundled'));
   userAnchors(core.settings).forEach(info('user'));
   return out;
