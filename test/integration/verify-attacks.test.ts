@@ -151,6 +151,29 @@ describe('attacks are reported as disallowed', () => {
     expect(sig.reasons.map((r) => r.code)).toContain('COVERAGE_ANOMALOUS');
   });
 
+  it.each([
+    ['a first range that does not start at 0', (a: number[]) => [a[0]! + 1, a[1]!, a[2]!, a[3]!]],
+    ['a second range that stops short of the revision end (uncovered bytes)', (a: number[]) => [a[0]!, a[1]!, a[2]!, a[3]! - 7]],
+    ['a hole wider than /Contents', (a: number[]) => [a[0]!, a[1]! - 3, a[2]!, a[3]!]],
+  ])('signature wrapping: %s is anomalous', async (_name, change) => {
+    const data = fs.readFileSync(signed);
+    const text = data.toString('latin1');
+    const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(text)!;
+    const nums = change([1, 2, 3, 4].map((i) => Number(m[i])));
+    // Same length as the original so no other byte moves.
+    let replacement = `/ByteRange [${nums.join(' ')}]`;
+    replacement = replacement.replace(']', ' '.repeat(Math.max(0, m[0].length - replacement.length)) + ']');
+    expect(replacement.length).toBe(m[0].length);
+    const f = at(`br-${nums.join('-')}.pdf`);
+    fs.writeFileSync(
+      f,
+      Buffer.concat([data.subarray(0, m.index), Buffer.from(replacement, 'latin1'), data.subarray(m.index + m[0].length)]),
+    );
+    const { sig } = await first(f);
+    expect(sig.coverage).toBe('anomalous');
+    expect(sig.verdict).toBe('invalid');
+  });
+
   it('universal signature forgery: a signature without /ByteRange or /Contents is invalid, never valid', async () => {
     const s = structureOf(signed);
     const acro = objectBody(signed, s.acroForm!);

@@ -109,6 +109,14 @@ describe('signatures made by other tools', () => {
     expect(r.signatures[0]).toMatchObject({ intact: true, trusted: true, coverage: 'entire-file' });
   });
 
+  it('pdfsig signature followed by our visa: the first one sees only allowed changes', async () => {
+    await signPdf({ input: at('by-pdfsig.pdf'), output: at('by-pdfsig-visa.pdf'), signer: pdfTestSigner('rsa'), role: 'visto-bueno' });
+    const r = await verify(at('by-pdfsig-visa.pdf'));
+    expectAgreement(at('by-pdfsig-visa.pdf'), r);
+    expect(r.signatures[0]).toMatchObject({ intact: true, coverage: 'revision', modificationsAfter: 'allowed' });
+    expect(r.signatures[1]).toMatchObject({ intact: true, coverage: 'entire-file' });
+  });
+
   it('mutool sign into an empty field', async () => {
     const withField = withEmptySignatureField(writePlainPdf(at('plain-m.pdf')), at('field-m.pdf'));
     const fieldNum = execFileSync('mutool', ['sign', withField], { encoding: 'utf8' }).match(/(\d+):/)?.[1];
