@@ -31,7 +31,7 @@ export const stampSchema = z
   .object({
     invisible: z.boolean().default(false),
     page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).default('last'),
-    /** x, y, width, height in PDF points from the lower-left corner of the page. */
+    /** x, y, width, height in PDF points from the lower-left corner of the page as displayed (after its /Rotate). */
     rect: z
       .tuple([
         z.number().min(-20_000).max(20_000),

@@ -162,6 +162,28 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     }
   });
 
+  it('keeps stamps upright on rotated pages (mutool reads their text left to right)', async () => {
+    const input = writePlainPdf(at('plain-rot.pdf'), { pages: 3 });
+    execFileSync('qpdf', ['--rotate=+90:1', '--rotate=+180:2', '--rotate=+270:3', input, at('rot.pdf')]);
+    await sign(at('rot.pdf'), at('rot-1.pdf'), { stamp: { page: 1, everyPage: true } });
+    await sign(at('rot-1.pdf'), at('rot-2.pdf'), { role: 'firma', stamp: { page: 2 } });
+    await sign(at('rot-2.pdf'), at('rot-3.pdf'), { role: 'firma', stamp: { page: 3, rect: [300, 40, 200, 60] } });
+    judge(at('rot-3.pdf'), pki.nssDir, 3);
+    for (const page of ['1', '2', '3']) {
+      const stext = execFileSync('mutool', ['draw', '-F', 'stext', '-o', '-', at('rot-3.pdf'), page], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const lines = stext
+        .split('<line')
+        .slice(1)
+        .map((l) => ({ dir: /dir="([^"]*)"/.exec(l)?.[1], text: [...l.matchAll(/ c="([^"]*)"/g)].map((m) => m[1]).join('') }));
+      const stampLines = lines.filter((l) => l.text.includes('JUAN') || l.text.includes('V°B°'));
+      expect(stampLines.length).toBeGreaterThan(0);
+      expect(stampLines.every((l) => l.dir === '1 0')).toBe(true);
+    }
+  });
+
   it('signs with a legacy 3DES PKCS#12 and SHA-384 RSA-PSS', async () => {
     expect(P12_PASSWORD).toBeTruthy();
     const input = writePlainPdf(at('plain-legacy.pdf'));

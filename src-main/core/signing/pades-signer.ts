@@ -18,6 +18,7 @@ import { certificationLevel, listFormFields, signedFields, type FormField } from
 import { buildIncrementalUpdate, ObjectNumbers, type UpdateObject } from '../pdf/incremental-writer';
 import { PdfArray, PdfDict, PdfName, PdfRaw, PdfRef, PdfString, type PdfValue } from '../pdf/pdf-objects';
 import { pdf } from '../pdf/pdf-serializer';
+import { appearanceMatrix, visualRectToUser, visualSize } from '../pdf/page-rotation';
 import { formXObjectDict, stampAppearance } from '../pdf/stamp-appearance';
 import { buildCadesSignature } from './cades-builder';
 import type { CertificateSummary } from './certificate-summary';
@@ -39,7 +40,7 @@ export type StampOptions = {
   invisible?: boolean;
   /** 1-based page number or 'last' (default: last). */
   page?: number | 'last';
-  /** x, y, width, height in PDF points from the page's lower-left corner. */
+  /** x, y, width, height in PDF points from the lower-left corner of the page as displayed (after /Rotate). */
   rect?: [number, number, number, number];
   image?: Buffer;
   /** Visa: small initials on every other page, the full stamp on the chosen one. */
@@ -311,7 +312,8 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       const pRef = widgetDict.get('P');
       pageIndex = pRef instanceof PdfRef ? findPageIndex(doc, pRef, pageCount) : null;
       if (rect && rect[2] - rect[0] > 1 && rect[3] - rect[1] > 1 && !stamp.invisible) {
-        const apNum = addAppearance(doc, changes, numbers, opts, now, rect[2] - rect[0], rect[3] - rect[1]);
+        const rotate = pageIndex === null ? 0 : doc.page(pageIndex).rotate;
+        const apNum = addAppearance(doc, changes, numbers, opts, now, rect[2] - rect[0], rect[3] - rect[1], rotate);
         widgetDict.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
         if (widget.ref && widget.ref.num !== target.ref.num) changes.put(widget.ref.num, widgetDict);
       } else pageIndex = null;
@@ -340,10 +342,10 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       widget.set('Rect', pdf.array(0, 0, 0, 0));
       pageIndex = null;
     } else {
-      const rect = stamp.rect ?? defaultRect(page.mediaBox, opts.role, alreadySigned.length);
-      const [x, y, w, h] = rect;
+      const visual = stamp.rect ?? defaultRect(visualSize(page.mediaBox, page.rotate), opts.role, alreadySigned.length);
+      const [x, y, w, h] = visualRectToUser(visual, page.mediaBox, page.rotate);
       widget.set('Rect', pdf.array(x, y, x + w, y + h));
-      const apNum = addAppearance(doc, changes, numbers, opts, now, w, h);
+      const apNum = addAppearance(doc, changes, numbers, opts, now, w, h, page.rotate);
       widget.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
     }
     changes.put(widgetNum, widget);
@@ -387,16 +389,18 @@ function uniqueFieldName(fields: FormField[], role: SignRole): string {
   for (let i = 1; ; i++) if (!names.has(`${prefix}${i}`)) return `${prefix}${i}`;
 }
 
-/** Default stamp place: bottom of the page; visas go left to right, then upward, so they never overlap. */
-function defaultRect(box: [number, number, number, number], role: SignRole, existing: number): [number, number, number, number] {
+/**
+ * Default stamp place on the displayed page: firma at the bottom right; visas above it, left to right and then
+ * upward, so they never overlap.
+ */
+function defaultRect([pageW]: [number, number], role: SignRole, existing: number): [number, number, number, number] {
   const w = 170;
   const h = 60;
-  const [x0, y0, x1] = box;
-  if (role === 'firma') return [x1 - w - 36, y0 + 36, w, h];
-  const perRow = Math.max(1, Math.floor((x1 - x0 - 72) / (w + 6)));
+  if (role === 'firma') return [pageW - w - 36, 36, w, h];
+  const perRow = Math.max(1, Math.floor((pageW - 72) / (w + 6)));
   const col = existing % perRow;
   const row = Math.floor(existing / perRow);
-  return [x0 + 36 + col * (w + 6), y0 + 36 + h + 8 + row * (h + 6), w, h];
+  return [36 + col * (w + 6), 36 + h + 8 + row * (h + 6), w, h];
 }
 
 function addAppearance(
@@ -405,8 +409,10 @@ function addAppearance(
   numbers: ObjectNumbers,
   opts: SignPdfOptions,
   now: Date,
+  /** Size of the widget rectangle in user space. */
   width: number,
   height: number,
+  rotate: number,
 ): number {
   const stamp = opts.stamp ?? {};
   const values = stampValues(opts.signer.summary, {
@@ -429,10 +435,28 @@ function addAppearance(
     changes.putStream(imgNum, img.dict, img.data);
     image = { ref: pdf.ref(imgNum), width: img.width, height: img.height };
   }
-  const ap = stampAppearance({ width, height, title: ROLE_TITLES[opts.role], lines, ...(image ? { image } : {}) });
+  return putAppearance(changes, numbers, width, height, rotate, (w, h) =>
+    stampAppearance({ width: w, height: h, title: ROLE_TITLES[opts.role], lines, ...(image ? { image } : {}) }),
+  );
+}
+
+/** Lays the appearance out upright for the viewer and writes it, rotated back by /Matrix on rotated pages. */
+function putAppearance(
+  changes: Changes,
+  numbers: ObjectNumbers,
+  width: number,
+  height: number,
+  rotate: number,
+  draw: (w: number, h: number) => { content: Buffer; resources: PdfDict },
+): number {
+  const matrix = appearanceMatrix(rotate);
+  const swap = matrix !== null && matrix[0] === 0;
+  const [w, h] = swap ? [height, width] : [width, height];
+  const ap = draw(w, h);
+  const dict = formXObjectDict(w, h, ap.resources);
+  if (matrix) dict.set('Matrix', new PdfArray(matrix));
   const apNum = numbers.allocate();
-  changes.putStream(apNum, formXObjectDict(width, height, ap.resources), ap.content);
-  void doc;
+  changes.putStream(apNum, dict, ap.content);
   return apNum;
 }
 
@@ -496,20 +520,27 @@ function addInitials(
   const text = `V°B° ${initialsOf(opts.signer.summary.name)}`;
   const w = 60;
   const h = 16;
-  const ap = stampAppearance({ width: w, height: h, title: '', lines: [text] });
-  const apNum = numbers.allocate();
-  changes.putStream(apNum, formXObjectDict(w, h, ap.resources), ap.content);
+  // One shared appearance per page rotation.
+  const byRotation = new Map<number, number>();
   for (let i = 0; i < pageCount; i++) {
     if (i === skip) continue;
     const page = doc.page(i);
-    const [, y0, x1] = page.mediaBox;
+    const [vw] = visualSize(page.mediaBox, page.rotate);
+    const [x, y, uw, uh] = visualRectToUser([vw - w - 18, 18, w, h], page.mediaBox, page.rotate);
+    let apNum = byRotation.get(page.rotate);
+    if (apNum === undefined) {
+      apNum = putAppearance(changes, numbers, uw, uh, page.rotate, (aw, ah) =>
+        stampAppearance({ width: aw, height: ah, title: '', lines: [text] }),
+      );
+      byRotation.set(page.rotate, apNum);
+    }
     const num = numbers.allocate();
     changes.put(
       num,
       pdf.dict({
         Type: pdf.name('Annot'),
         Subtype: pdf.name('Stamp'),
-        Rect: pdf.array(x1 - w - 18, y0 + 18, x1 - 18, y0 + 18 + h),
+        Rect: pdf.array(x, y, x + uw, y + uh),
         F: 196,
         P: page.ref,
         Contents: pdf.text(text),
