@@ -206,6 +206,17 @@ describe('legitimate changes stay allowed', () => {
     expect(sig.changes).toEqual([{ revision: 4, object: '30 0 R', allowed: true, message: 'Se llenó un campo del formulario.' }]);
   });
 
+  it('form filling with a regenerated appearance stream', async () => {
+    const ap = 'BT /Helv 12 Tf 2 4 Td (Juana Perez) Tj ET';
+    const f = appendUpdate(formSigned, at('filled-ap.pdf'), [
+      { num: 95, body: `<< /Type /XObject /Subtype /Form /BBox [0 0 228 20] /Length ${ap.length} >>\nstream\n${ap}\nendstream` },
+      { num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /AP << /N 95 0 R >> /Rect [72 600 300 620] /P 5 0 R /F 4 >>' },
+    ]);
+    const { sig } = await first(f);
+    expect(sig.modificationsAfter, JSON.stringify(sig.changes)).toBe('allowed');
+    expect(sig.changes).toHaveLength(2);
+  });
+
   it('form filling refused after a certification that allows no changes (DocMDP 1)', async () => {
     const base = at('form-cert1.pdf');
     await signPdf({ input: at('form.pdf'), output: base, signer: pdfTestSigner('rsa'), role: 'firma', certify: 1, stamp: { page: 2 } });

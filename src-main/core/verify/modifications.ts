@@ -151,6 +151,9 @@ function allowedNewObjects(reader: RevisionReader, rev: number): Set<number> {
       collect(d.get('Lock'), 0, { n: 10 });
     }
     if (isSig && holdsSignature && (f instanceof PdfRef ? view.entries.has(f.num) : true)) collect(d.get('AP'), 0, { n: 2000 });
+    // A form field (or its widget) rewritten in this revision brings its regenerated appearance along;
+    // whether filling was allowed at all is judged on the field itself.
+    if (!isSig && f instanceof PdfRef && view.entries.has(f.num)) collect(d.get('AP'), 0, { n: 2000 });
     const kids = reader.arrayAt(d.get('Kids'), rev);
     for (const k of kids?.items ?? []) walkField(k, depth + 1, isSig);
   };
