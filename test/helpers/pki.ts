@@ -25,6 +25,8 @@ export type TestPki = {
   p12: Record<SignerName, string>;
   /** PKCS#12 with legacy PBE-SHA1-3DES for key and certificates, SHA-1 MAC. */
   p12Legacy: Record<SignerName, string>;
+  /** `openssl pkcs12 -legacy` (as OpenSSL 1.x wrote): certificates under RC2-40, key under 3DES. */
+  p12Rc2: { rsa: string; ec: string };
   certPem: Record<SignerName, string>;
   keyPem: Record<SignerName, string>;
   /** Nickname of the RSA signer's key in the NSS db (for `pdfsig -add-signature -nick`). */
@@ -333,6 +335,30 @@ export function testPki(): TestPki {
     ].join('\n'),
   );
 
+  for (const name of ['rsa', 'ec']) {
+    run(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-legacy',
+        '-inkey',
+        `${name}.key`,
+        '-in',
+        `${name}.pem`,
+        '-certfile',
+        'chain.pem',
+        '-name',
+        name,
+        '-passout',
+        `pass:${P12_PASSWORD}`,
+        '-out',
+        `${name}-rc2.p12`,
+      ],
+      dir,
+    );
+  }
+
   const nss = path.join(dir, 'nss');
   fs.mkdirSync(nss);
   run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password'], dir);
@@ -347,6 +373,7 @@ export function testPki(): TestPki {
     nssDir: `sql:${nss}`,
     p12,
     p12Legacy,
+    p12Rc2: { rsa: path.join(dir, 'rsa-rc2.p12'), ec: path.join(dir, 'ec-rc2.p12') },
     certPem,
     keyPem,
     nssSignerNick: 'rsa',

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/api/result';
 import { assertUsableForSigning, nationalIdFrom, summarizeCertificate } from '../../src-main/core/signing/certificate-summary';
 import { openPkcs12 } from '../../src-main/core/signing/pkcs12/open-pkcs12';
+import { rc2CbcDecrypt } from '../../src-main/core/signing/pkcs12/rc2';
 import { P12_PASSWORD, testPki, type SignerName } from '../helpers/pki';
 
 function codeOf(fn: () => unknown): string {
@@ -43,6 +45,20 @@ describe('PKCS#12 files built by openssl', () => {
     });
   }
 
+  it('opens `openssl pkcs12 -legacy` files (certificates under RC2-40, key under 3DES)', () => {
+    // openssl itself says the certificates are under RC2-40 (so this test really exercises RC2).
+    const info = spawnSync('openssl', ['pkcs12', '-info', '-noout', '-legacy', '-in', pki.p12Rc2.rsa, '-passin', `pass:${P12_PASSWORD}`], {
+      encoding: 'utf8',
+    });
+    expect(info.stdout + info.stderr).toContain('pbeWithSHA1And40BitRC2-CBC');
+    for (const name of ['rsa', 'ec'] as const) {
+      const opened = openPkcs12(fs.readFileSync(pki.p12Rc2[name]), P12_PASSWORD);
+      expect(opened.certificate.equals(new crypto.X509Certificate(fs.readFileSync(pki.certPem[name])).raw)).toBe(true);
+      expect(opened.chain).toHaveLength(2);
+    }
+    expect(codeOf(() => openPkcs12(fs.readFileSync(pki.p12Rc2.ec), 'x'))).toBe('CERT_BAD_PASSWORD');
+  });
+
   it('rejects files that are not PKCS#12', () => {
     expect(codeOf(() => openPkcs12(fs.readFileSync(pki.rootPem), P12_PASSWORD))).toBe('CERT_NOT_PKCS12');
     expect(codeOf(() => openPkcs12(Buffer.from('%PDF-1.7\n'), P12_PASSWORD))).toBe('CERT_NOT_PKCS12');
@@ -69,5 +85,34 @@ describe('PKCS#12 files built by openssl', () => {
     expect(nationalIdFrom(['TINPE-20123456789'])).toEqual({ kind: 'RUC', number: '20123456789' });
     expect(nationalIdFrom(['RUT: 12.345.678-K'])).toEqual({ kind: 'RUN', number: '12.345.678-K' });
     expect(nationalIdFrom(['abc'])).toBeNull();
+  });
+});
+
+describe('RC2-CBC (RFC 2268) against openssl enc with the legacy provider', () => {
+  it('decrypts what openssl encrypts, for 40, 64 and 128 effective bits', () => {
+    for (const [cipher, keyLen] of [
+      ['rc2-40-cbc', 5],
+      ['rc2-64-cbc', 8],
+      ['rc2-cbc', 16],
+    ] as const) {
+      const key = crypto.randomBytes(keyLen);
+      const iv = crypto.randomBytes(8);
+      const data = crypto.randomBytes(61);
+      const enc = spawnSync(
+        'openssl',
+        ['enc', `-${cipher}`, '-provider', 'legacy', '-provider', 'default', '-K', key.toString('hex'), '-iv', iv.toString('hex')],
+        { input: data },
+      );
+      expect(enc.status).toBe(0);
+      expect(rc2CbcDecrypt(key, keyLen * 8, iv, enc.stdout).equals(data)).toBe(true);
+      // Another key never yields the plaintext (it usually fails the padding check; rarely it passes with garbage).
+      let other: Buffer | null;
+      try {
+        other = rc2CbcDecrypt(crypto.randomBytes(keyLen), keyLen * 8, iv, enc.stdout);
+      } catch {
+        other = null;
+      }
+      expect(other?.equals(data) ?? false).toBe(false);
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Opens a PKCS#12 (.p12/.pfx) file: checks the integrity MAC (which is how a wrong password is told apart from
  * a damaged file), decrypts the bags (PBES2 with PBKDF2 + AES as OpenSSL 3 writes by default, or the legacy
- * PKCS#12 PBE with 3DES), and returns the private key as a node:crypto KeyObject with its certificate and the
+ * PKCS#12 PBE with 3DES or RC2), and returns the private key as a node:crypto KeyObject with its certificate and the
  * rest of the chain. The key never leaves this process.
  *
  * Failures are AppErrors: CERT_NOT_PKCS12 (not the expected structure), CERT_BAD_PASSWORD (MAC or decryption
@@ -169,7 +169,7 @@ function decrypt(algId: Node, data: Buffer, password: string): Buffer {
     if (err instanceof Error && /bad decrypt|wrong final block/i.test(err.message)) throw new BadPassword();
     throw err;
   }
-  throw new Unsupported(algOid === '1.2.840.113549.1.12.1.6' || algOid === '1.2.840.113549.1.12.1.5' ? 'RC2' : algOid);
+  throw new Unsupported(algOid);
 }
 
 function readBags(safeContents: Node, password: string, keys: crypto.KeyObject[], certs: Buffer[]): void {

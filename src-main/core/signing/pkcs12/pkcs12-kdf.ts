@@ -4,6 +4,7 @@
  * written here; 3DES itself comes from node:crypto.
  */
 import crypto from 'node:crypto';
+import { rc2CbcDecrypt } from './rc2';
 
 export const KDF_PURPOSE = { key: 1, iv: 2, mac: 3 } as const;
 
@@ -58,10 +59,12 @@ export function pkcs12Kdf(hash: string, password: Buffer, salt: Buffer, iteratio
   return Buffer.concat(out).subarray(0, length);
 }
 
-/** Legacy PBE algorithms of PKCS#12 (OID 1.2.840.113549.1.12.1.x) that node:crypto can run. */
+/** Legacy PBE algorithms of PKCS#12 (OID 1.2.840.113549.1.12.1.x): 3DES runs in node:crypto, RC2 in rc2.ts. */
 export const LEGACY_PBE: Record<string, { cipher: string; keyLen: number; ivLen: number }> = {
   '1.2.840.113549.1.12.1.3': { cipher: 'des-ede3-cbc', keyLen: 24, ivLen: 8 },
   '1.2.840.113549.1.12.1.4': { cipher: 'des-ede-cbc', keyLen: 16, ivLen: 8 },
+  '1.2.840.113549.1.12.1.5': { cipher: 'rc2-128', keyLen: 16, ivLen: 8 },
+  '1.2.840.113549.1.12.1.6': { cipher: 'rc2-40', keyLen: 5, ivLen: 8 },
 };
 
 export function legacyDecrypt(oid: string, password: string, salt: Buffer, iterations: number, data: Buffer): Buffer {
@@ -70,6 +73,7 @@ export function legacyDecrypt(oid: string, password: string, salt: Buffer, itera
   const pw = bmpPassword(password);
   const key = pkcs12Kdf('sha1', pw, salt, iterations, KDF_PURPOSE.key, alg.keyLen);
   const iv = pkcs12Kdf('sha1', pw, salt, iterations, KDF_PURPOSE.iv, alg.ivLen);
+  if (alg.cipher.startsWith('rc2-')) return rc2CbcDecrypt(key, alg.keyLen * 8, iv, data);
   const d = crypto.createDecipheriv(alg.cipher, key, iv);
   return Buffer.concat([d.update(data), d.final()]);
 }
