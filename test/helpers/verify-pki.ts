@@ -20,7 +20,7 @@ export type Pki = {
 
 export type LeafName = 'signer' | 'ec' | 'pss' | 'revoked' | 'tsa' | 'ocsp' | 'nosign';
 
-export type PkiOptions = { ocspUrl?: string; crlUrl?: string };
+export type PkiOptions = { ocspUrl?: string; crlUrl?: string; caIssuersUrl?: string };
 
 function ossl(cwd: string, args: string[], input?: string): string {
   return execFileSync('openssl', args, { cwd, input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
@@ -31,7 +31,11 @@ export function makePki(dir: string, options: PkiOptions = {}): Pki {
   fs.writeFileSync(path.join(dir, 'index.txt'), '');
   fs.writeFileSync(path.join(dir, 'crlnumber'), '01\n');
   const aia: string[] = [];
-  if (options.ocspUrl) aia.push(`authorityInfoAccess = OCSP;URI:${options.ocspUrl}`);
+  const access = [
+    options.ocspUrl ? `OCSP;URI:${options.ocspUrl}` : '',
+    options.caIssuersUrl ? `caIssuers;URI:${options.caIssuersUrl}` : '',
+  ].filter(Boolean);
+  if (access.length) aia.push(`authorityInfoAccess = ${access.join(', ')}`);
   if (options.crlUrl) aia.push(`crlDistributionPoints = URI:${options.crlUrl}`);
   const cnf = `
 [ca]
@@ -196,6 +200,7 @@ ess_cert_id_alg = sha256
   ossl(dir, ['ca', '-config', cnfPath, '-revoke', 'revoked.pem', '-crl_reason', 'keyCompromise']);
   ossl(dir, ['ca', '-gencrl', '-config', cnfPath, '-out', 'crl.pem']);
   ossl(dir, ['crl', '-in', 'crl.pem', '-outform', 'DER', '-out', 'crl.der']);
+  ossl(dir, ['x509', '-in', 'inter.pem', '-outform', 'DER', '-out', 'inter.der']);
   return {
     dir,
     rootPem: path.join(dir, 'root.pem'),

@@ -11,13 +11,14 @@ function pemToDer(file: string): Buffer {
   return Buffer.from(m?.[1] ?? '', 'base64');
 }
 
-export function verifyPkiSigner(pki: Pki, leaf: LeafName): Signer {
+/** `withChain: false` embeds only the signer's certificate, as some signing tools do. */
+export function verifyPkiSigner(pki: Pki, leaf: LeafName, withChain = true): Signer {
   const { cert, key } = pki.leaf(leaf);
   const certificate = pemToDer(cert);
   return {
     privateKey: crypto.createPrivateKey(fs.readFileSync(key)),
     certificate,
-    chain: [pemToDer(pki.interPem)],
+    chain: withChain ? [pemToDer(pki.interPem)] : [],
     summary: summarizeCertificate(certificate),
   };
 }

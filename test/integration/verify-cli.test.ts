@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,25 +15,41 @@ let tmp: { dir: string; cleanup: () => void };
 let pki: Pki;
 let ocsp: Awaited<ReturnType<typeof startOcspResponder>>;
 let crl: Awaited<ReturnType<typeof startCrlServer>>;
+let issuers: Awaited<ReturnType<typeof startCrlServer>>;
 const at = (n: string) => path.join(tmp.dir, n);
 
 beforeAll(async () => {
   tmp = tempDir('verify-cli-');
-  const [op, cp] = [await freePort(), await freePort()];
-  pki = makePki(at('pki'), { ocspUrl: `http://127.0.0.1:${op}/`, crlUrl: `http://127.0.0.1:${cp}/ca.crl` });
+  const [op, cp, ip] = [await freePort(), await freePort(), await freePort()];
+  pki = makePki(at('pki'), {
+    ocspUrl: `http://127.0.0.1:${op}/`,
+    crlUrl: `http://127.0.0.1:${cp}/ca.crl`,
+    caIssuersUrl: `http://127.0.0.1:${ip}/inter.cer`,
+  });
+  issuers = await startCrlServer(() => path.join(pki.dir, 'inter.der'), ip);
   ocsp = await startOcspResponder(pki, op);
   crl = await startCrlServer(() => pki.crlDer, cp);
   const plain = writePlainPdf(at('plain.pdf'));
   await signPdf({ input: plain, output: at('good.pdf'), signer: verifyPkiSigner(pki, 'signer'), role: 'firma' });
   await signPdf({ input: plain, output: at('revoked.pdf'), signer: verifyPkiSigner(pki, 'revoked'), role: 'firma' });
+  await signPdf({ input: plain, output: at('no-chain.pdf'), signer: verifyPkiSigner(pki, 'signer', false), role: 'firma' });
 });
 afterAll(async () => {
   await ocsp?.stop();
   await crl?.stop();
+  await issuers?.stop();
   tmp?.cleanup();
 });
 
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, '--home', at('home'), ...args], { encoding: 'utf8' });
+/** For runs that call back into servers living in this test process (spawnSync would block them). */
+const runAsync = (...args: string[]): Promise<{ status: number | null; stdout: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, '--home', at('home'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
 
 describe('casilla verify', () => {
   it('exits 0 for a valid, trusted, not revoked signature and prints the report as JSON', () => {
@@ -104,6 +120,16 @@ describe('casilla verify', () => {
     expect(out).toHaveLength(2);
     expect(out[0].verdict).toBe('valid');
     expect(out[1]).toMatchObject({ file: at('not.pdf'), error: { code: 'PDF_INVALID' } });
+  });
+
+  it('downloads a missing intermediate from the CA Issuers URL when online, and only then', async () => {
+    const before = issuers.hits();
+    const online = await runAsync('--json', 'verify', at('no-chain.pdf'), '--trust', pki.rootPem);
+    expect(online.status, online.stdout).toBe(0);
+    expect(issuers.hits()).toBe(before + 1);
+    const offline = JSON.parse(run('--json', 'verify', at('no-chain.pdf'), '--trust', pki.rootPem, '--offline').stdout);
+    expect(offline.signatures[0]).toMatchObject({ intact: true, trusted: false });
+    expect(issuers.hits()).toBe(before + 1);
   });
 
   it('exits 2 on an unreadable --trust file', () => {

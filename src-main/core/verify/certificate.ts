@@ -161,3 +161,11 @@ export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeD
       .join('\n');
   return norm(a) === norm(b);
 }
+
+/** CA Issuers URLs (AIA), where the issuer's certificate can be downloaded when the signature lacks it. */
+export function caIssuerUrls(cert: Cert): string[] {
+  const aia = extension(cert, ExtOid.authorityInfoAccess)?.parsedValue as pkijs.InfoAccess | undefined;
+  return (aia?.accessDescriptions ?? [])
+    .filter((d) => d.accessMethod === '1.3.6.1.5.5.7.48.2' && d.accessLocation.type === 6)
+    .map((d) => String(d.accessLocation.value));
+}

@@ -12,6 +12,7 @@ import { buildChain, type ChainResult } from './chain';
 import { certFromDer, type Cert } from './certificate';
 import { checkCms, parseCms, signerSummary, type CmsCheck, type CmsSignature } from './cms';
 import { hashRanges, type ByteRange } from './digest';
+import { fetchIssuers } from './issuer-fetch';
 import { analyseModifications, type ModificationAnalysis } from './modifications';
 import { checkCoverage, locateSignatures, signaturesOfEarlierRevisions, type CoverageCheck, type LocatedSignature } from './pdf-signatures';
 import {
@@ -199,7 +200,16 @@ async function verifyOne(
 
   let chain: ChainResult | null = null;
   if (sig.kind === 'document-timestamp') chain = tsCheck?.chain ?? null;
-  else if (signerCert && cms) chain = buildChain(signerCert, [...cms.certificates, ...dss.certs], options.trust, at, 'signing');
+  else if (signerCert && cms) {
+    chain = buildChain(signerCert, [...cms.certificates, ...dss.certs], options.trust, at, 'signing');
+    const top = chain.chain[chain.chain.length - 1];
+    if (!chain.trusted && !chain.chainBroken && options.online && top) {
+      const fetched = await fetchIssuers(top, options.timeoutMs ?? 5000);
+      for (const p of fetched.problems) notes.push({ code: 'CHAIN_DETAIL', message: p });
+      if (fetched.certs.length)
+        chain = buildChain(signerCert, [...cms.certificates, ...dss.certs, ...fetched.certs], options.trust, at, 'signing');
+    }
+  }
   if (chain && sig.kind !== 'document-timestamp') for (const p of chain.problems) notes.push({ code: 'CHAIN_DETAIL', message: p });
 
   let revocation: RevocationSummary = { status: 'unknown', source: 'none' };
