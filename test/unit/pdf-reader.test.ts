@@ -138,6 +138,24 @@ describe('PDF reader', () => {
     }
   });
 
+  it('finds objects whose xref offsets are a few bytes off (as some scanners write them)', () => {
+    const good = fs.readFileSync(writePlainPdf(at('offsets.pdf'), { pages: 2 })).toString('latin1');
+    // Move every table offset 7 bytes back.
+    const damaged = good.replace(
+      /^(\d{10}) 00000 n /gm,
+      (_m, off: string) => `${String(Math.max(0, Number(off) - 7)).padStart(10, '0')} 00000 n `,
+    );
+    expect(damaged).not.toBe(good);
+    fs.writeFileSync(at('offsets-bad.pdf'), damaged, 'latin1');
+    const doc = openPdf(at('offsets-bad.pdf'));
+    try {
+      expect(doc.pageCount()).toBe(2);
+      expect(doc.page(1).mediaBox).toEqual([0, 0, 595, 842]);
+    } finally {
+      doc.close();
+    }
+  });
+
   it('stops at limits instead of hanging or exhausting memory', () => {
     // An object stream that inflates to 200 MB.
     const bomb = zlib.deflateSync(Buffer.alloc(200 * 1024 * 1024, 0x20));

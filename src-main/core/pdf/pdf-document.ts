@@ -28,6 +28,9 @@ export const PDF_LIMITS = {
   maxDepth: 64,
 } as const;
 
+/** How far from a wrong xref offset an object is still looked for. */
+const OFFSET_SLACK = 2048;
+
 export type XrefEntry =
   { kind: 'offset'; offset: number; gen: number } | { kind: 'compressed'; stream: number; index: number } | { kind: 'free' };
 
@@ -170,10 +173,28 @@ export class PdfDocument {
 
   /** Parses the indirect object at a file offset (used by the verifier for older revisions too). */
   objectAtOffset(offset: number, expectNum?: number): PdfValue {
-    const obj = this.parseAt(offset, (p) => p.indirectObject());
-    if (expectNum !== undefined && obj.num !== expectNum)
-      throw pdfInvalid(`la tabla de referencias apunta al objeto ${obj.num} en lugar del ${expectNum}`);
-    return obj.value;
+    try {
+      const obj = this.parseAt(offset, (p) => p.indirectObject());
+      if (expectNum === undefined || obj.num === expectNum) return obj.value;
+    } catch (err) {
+      if (expectNum === undefined || !(err instanceof AppError) || err.code !== PdfErrorCodes.invalid) throw err;
+    }
+    // Some writers (scanners, old converters) get offsets slightly wrong: look for the object close by.
+    const near = this.findObjectNear(offset, expectNum);
+    if (near === null) throw pdfInvalid(`la tabla de referencias no apunta al objeto ${expectNum}`);
+    return this.parseAt(near, (p) => p.indirectObject()).value;
+  }
+
+  private findObjectNear(offset: number, num: number): number | null {
+    const from = Math.max(0, offset - OFFSET_SLACK);
+    const window = this.read(from, OFFSET_SLACK * 2).toString('latin1');
+    const re = new RegExp(`(?:^|[^0-9])(${num}\\s+\\d+\\s+obj)\\b`, 'g');
+    let best: number | null = null;
+    for (let m = re.exec(window); m; m = re.exec(window)) {
+      const at = from + m.index + m[0].length - (m[1]?.length ?? 0);
+      if (best === null || Math.abs(at - offset) < Math.abs(best - offset)) best = at;
+    }
+    return best;
   }
 
   /** The raw (still encoded) data of a stream, at most `max` bytes or the error says so. */
