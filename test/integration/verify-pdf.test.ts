@@ -6,7 +6,7 @@ import { signPdf } from '../../src-main/core/signing/pades-signer';
 import { buildTrustStore, TrustStore } from '../../src-main/core/verify/trust';
 import { verifyPdf } from '../../src-main/core/verify/verify-pdf';
 import type { FileReport } from '../../src-main/core/verify/report';
-import { writePlainPdf, withEmptySignatureField } from '../helpers/pdf-fixtures';
+import { withEmptySignatureField, withXrefStreams, writePlainPdf } from '../helpers/pdf-fixtures';
 import { pdfsig } from '../helpers/pdf-judges';
 import { pdfTestSigner } from '../helpers/pdf-signer';
 import { P12_PASSWORD, testPki, type TestPki } from '../helpers/pki';
@@ -75,6 +75,21 @@ describe('signatures made by our signer', () => {
       JSON.stringify(first!.changes, null, 1),
     ).toBe(true);
     expect(second).toMatchObject({ intact: true, coverage: 'entire-file', modificationsAfter: 'none', revision: 3 });
+  });
+
+  it('object and cross-reference streams (qpdf): a visa after the first signature is an allowed update', async () => {
+    const xs = withXrefStreams(writePlainPdf(at('plain-xs.pdf')), at('xs.pdf'));
+    await signPdf({ input: xs, output: at('xs-1.pdf'), signer: pdfTestSigner('rsa'), role: 'firma' });
+    await signPdf({ input: at('xs-1.pdf'), output: at('xs-2.pdf'), signer: pdfTestSigner('pss'), role: 'visto-bueno', pss: true });
+    const r = await verify(at('xs-2.pdf'));
+    expectAgreement(at('xs-2.pdf'), r);
+    expect(r.signatures[0], JSON.stringify(r.signatures[0]?.changes)).toMatchObject({
+      intact: true,
+      coverage: 'revision',
+      modificationsAfter: 'allowed',
+    });
+    expect(r.signatures[1]).toMatchObject({ intact: true, coverage: 'entire-file' });
+    expect(r.signatures[1]!.notes.map((n) => n.message)).toContain('Algoritmo de firma: RSA-PSS SHA256.');
   });
 
   it('untrusted without anchors; intact still', async () => {
