@@ -65,6 +65,8 @@ export type SignatureFacts = {
   /** null when there is no signature timestamp. */
   timestampValid: boolean | null;
   revocation: RevocationSummary;
+  /** An intermediate CA of the chain was revoked before the signing time (definite answers only). */
+  caRevokedBeforeSigning: boolean;
   /** Signing time (ISO) used for revocation comparison. */
   signingTime: string | null;
 };

@@ -2,8 +2,10 @@
  * The verify domain through the handler table (as the UI and the web host call it) and revocation data
  * embedded in the PDF's DSS: a valid verdict fully offline, a revoked signer found without the network.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src-main/api/contract';
 import type { FileOutcome, TrustAnchorInfo } from '../../src-main/api/verify';
@@ -23,15 +25,38 @@ let closeCore: () => Promise<void>;
 const at = (n: string) => path.join(tmp.dir, n);
 const table = createHandlers();
 
-/** Adds a DSS with the CA's CRL, the way a B-LT augmenter does. */
-function withDss(input: string, output: string): string {
+/** Adds a DSS with the CA's CRL (and any extra CRLs), the way a B-LT augmenter does. */
+function withDss(input: string, output: string, extraCrls: Buffer[] = []): string {
   const s = structureOf(input);
-  const crl = fs.readFileSync(pki.crlDer).toString('latin1');
+  const crls = [fs.readFileSync(pki.crlDer), ...extraCrls].map((c) => c.toString('latin1'));
   return appendUpdate(input, output, [
-    { num: 80, body: `<< /Length ${crl.length} >>\nstream\n${crl}\nendstream` },
-    { num: 81, body: '<< /CRLs [80 0 R] >>' },
+    ...crls.map((crl, i) => ({ num: 82 + i, body: `<< /Length ${crl.length} >>\nstream\n${crl}\nendstream` })),
+    { num: 81, body: `<< /CRLs [${crls.map((_, i) => `${82 + i} 0 R`).join(' ')}] >>` },
     { num: s.catalog, body: objectBody(input, s.catalog).replace(/>>\s*$/, ' /DSS 81 0 R >>') },
   ]);
+}
+
+/** A CRL of the root revoking the intermediate since yesterday, signed with WebCrypto through pkijs. */
+async function rootCrlRevokingIntermediate(): Promise<Buffer> {
+  const load = (f: string) =>
+    pkijs.Certificate.fromBER(Buffer.from(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END/.exec(fs.readFileSync(f, 'utf8'))![1]!, 'base64'));
+  const root = load(pki.rootPem);
+  const inter = load(pki.interPem);
+  const keyDer = crypto.createPrivateKey(fs.readFileSync(path.join(pki.dir, 'root.key'))).export({ type: 'pkcs8', format: 'der' });
+  const key = await crypto.webcrypto.subtle.importKey('pkcs8', keyDer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  const crl = new pkijs.CertificateRevocationList({
+    version: 1,
+    issuer: root.subject,
+    thisUpdate: new pkijs.Time({ type: 0, value: new Date() }),
+    revokedCertificates: [
+      new pkijs.RevokedCertificate({
+        userCertificate: inter.serialNumber,
+        revocationDate: new pkijs.Time({ type: 0, value: new Date(Date.now() - 86_400_000) }),
+      }),
+    ],
+  });
+  await crl.sign(key, 'SHA-256');
+  return Buffer.from(crl.toSchema(true).toBER(false));
 }
 
 beforeAll(async () => {
@@ -101,6 +126,14 @@ describe('verify through the handler table', () => {
     const s = outcomes[0]!.report!.signatures[0]!;
     expect(s).toMatchObject({ verdict: 'invalid', revocation: { status: 'revoked', source: 'dss-crl' } });
     expect(s.revocation.revokedAt).toEqual(expect.any(String));
+  });
+
+  it('an intermediate CA revoked before signing makes the signature invalid', async () => {
+    withDss(at('good.pdf'), at('ca-revoked.pdf'), [await rootCrlRevokingIntermediate()]);
+    const { outcomes } = await call<{ outcomes: FileOutcome[] }>('verify.files', { files: [at('ca-revoked.pdf')], offline: true });
+    const s = outcomes[0]!.report!.signatures[0]!;
+    expect(s).toMatchObject({ verdict: 'invalid', revocation: { status: 'good', source: 'dss-crl' } });
+    expect(s.reasons.map((r) => r.code)).toContain('CA_REVOKED');
   });
 
   it('rejects bad input with BAD_INPUT', async () => {

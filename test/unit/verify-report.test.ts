@@ -17,6 +17,7 @@ function passing(): SignatureFacts {
     timeSource: 'timestamp',
     timestampValid: true,
     revocation: { status: 'good', source: 'online-ocsp' },
+    caRevokedBeforeSigning: false,
     signingTime: '2026-01-01T00:00:00.000Z',
   };
 }
@@ -47,6 +48,7 @@ describe('deriveSignatureVerdict', () => {
       { revocation: { status: 'revoked', source: 'online-crl', revokedAt: '2025-06-01T00:00:00Z' } },
       'REVOKED_BEFORE_SIGNING',
     ],
+    ['an intermediate CA revoked before signing', { caRevokedBeforeSigning: true }, 'CA_REVOKED'],
     ['revoked without a date', { revocation: { status: 'revoked', source: 'online-crl' } }, 'REVOKED_BEFORE_SIGNING'],
   ])('is invalid on %s', (_name, facts, code) => {
     const r = codes(facts);

@@ -45,6 +45,7 @@ const msg = {
   NO_SIGNATURES: 'El documento no contiene firmas.',
   SIGNATURE_INVALID_IN_FILE: 'Al menos una firma del documento no es válida.',
   SIGNATURE_INDETERMINATE_IN_FILE: 'Al menos una firma del documento no pudo validarse por completo.',
+  CA_REVOKED: 'Una autoridad certificadora intermedia de la cadena estaba revocada al momento de la firma.',
   REVOKED_AFTER_SIGNING: 'El certificado fue revocado después de la firma, que está probada por un sello de tiempo.',
 } as const;
 
@@ -90,6 +91,7 @@ export function deriveSignatureVerdict(f: SignatureFacts): { verdict: Verdict; i
     } else invalid.push(reason('REVOKED_BEFORE_SIGNING'));
   }
 
+  if (f.caRevokedBeforeSigning) invalid.push(reason('CA_REVOKED'));
   if (!f.trusted && !f.chainBroken) indeterminate.push(reason('UNTRUSTED'));
   if (f.revocation.status === 'unknown') indeterminate.push(reason('REVOCATION_UNKNOWN'));
   if (f.weakAlgorithm) indeterminate.push(reason('WEAK_ALGORITHM'));

@@ -213,6 +213,7 @@ async function verifyOne(
   if (chain && sig.kind !== 'document-timestamp') for (const p of chain.problems) notes.push({ code: 'CHAIN_DETAIL', message: p });
 
   let revocation: RevocationSummary = { status: 'unknown', source: 'none' };
+  let caRevokedBeforeSigning = false;
   if (signerCert && chain) {
     const issuer = chain.chain[1] ?? null;
     const embedded: Array<{ data: RevocationData; kind: 'embedded' | 'dss' }> = [];
@@ -224,6 +225,28 @@ async function verifyOne(
     });
     revocation = { status: r.status, source: r.source, ...(r.revokedAt ? { revokedAt: r.revokedAt } : {}) };
     for (const p of r.problems) notes.push({ code: 'REVOCATION_DETAIL', message: p });
+    // Intermediate CAs below the anchor: only a definite "revoked" counts; "unknown" for a CA is a note, as
+    // most CAs publish their own status only in their parent's CRL.
+    for (let i = 1; i + 1 < chain.chain.length; i++) {
+      const ca = chain.chain[i];
+      const parent = chain.chain[i + 1];
+      if (!ca || !parent || options.trust.anchorFor(ca)) continue;
+      const cr = await checkRevocation(ca, parent, embedded, {
+        online: options.online,
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      });
+      if (cr.status !== 'revoked') continue;
+      const revokedAt = cr.revokedAt ? Date.parse(cr.revokedAt) : NaN;
+      const name = signerSummary(ca).name;
+      if (!Number.isFinite(revokedAt) || revokedAt <= at.getTime()) {
+        caRevokedBeforeSigning = true;
+        notes.push({
+          code: 'REVOCATION_DETAIL',
+          message: `La autoridad «${name}» está revocada desde ${cr.revokedAt ?? 'fecha desconocida'} (${cr.source}).`,
+        });
+      } else
+        notes.push({ code: 'REVOCATION_DETAIL', message: `La autoridad «${name}» fue revocada después de la firma (${cr.revokedAt}).` });
+    }
   }
 
   let mods: ModificationAnalysis = { modificationsAfter: 'none', changes: [], truncated: false };
@@ -266,6 +289,7 @@ async function verifyOne(
           timeSource,
           timestampValid: null,
           revocation,
+          caRevokedBeforeSigning,
           signingTime: at.toISOString(),
         }
       : {
@@ -285,6 +309,7 @@ async function verifyOne(
           // simply falls back to the claimed one.
           timestampValid: tsCheck === null ? null : tsCheck.intact && tsCheck.imprintMatches ? (tsCheck.valid ? true : null) : false,
           revocation,
+          caRevokedBeforeSigning,
           signingTime: at.toISOString(),
         };
   const derived = deriveSignatureVerdict(facts);
