@@ -4,7 +4,7 @@
  * the Verificar screen, `casilla verify --json` and the PDF report all show them.
  *
  * Error codes: PDF_INVALID, PDF_LIMIT, PDF_ENCRYPTED, VERIFY_ENCRYPTED, VERIFY_FILE_UNREADABLE,
- * VERIFY_TRUST_UNREADABLE, NOT_FOUND.
+ * VERIFY_TRUST_UNREADABLE, VERIFY_NO_SUCH_REVISION, VERIFY_OUTPUT_SAME_AS_INPUT, SIGN_FILE_UNREADABLE, NOT_FOUND.
  */
 import { z } from 'zod';
 import type { ApiErrorData } from './result';
@@ -125,6 +125,11 @@ export const verifyMethods = {
       .strict(),
     progress: true,
   },
+  /** "Ver la versión firmada": writes revision N (what a signature with `revision: N` signed) to `output`. */
+  'verify.extractRevision': {
+    input: z.object({ file: filePath, revision: z.number().int().min(1).max(100_000), output: filePath }).strict(),
+    progress: false,
+  },
   'verify.trust.list': { input: z.object({}).strict(), progress: false },
   'verify.trust.add': { input: z.object({ pem: z.string().min(1).max(1_000_000) }).strict(), progress: false },
   'verify.trust.remove': { input: z.object({ fingerprint: z.string().min(1).max(200) }).strict(), progress: false },
@@ -132,6 +137,7 @@ export const verifyMethods = {
 
 export interface VerifyOutputs {
   'verify.files': { outcomes: FileOutcome[] };
+  'verify.extractRevision': { output: string; bytes: number };
   'verify.trust.list': TrustAnchorInfo[];
   'verify.trust.add': { added: string[] };
   'verify.trust.remove': { removed: boolean };

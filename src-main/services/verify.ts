@@ -1,4 +1,5 @@
 import type { verifyMethods } from '../api/verify';
+import { extractRevision } from '../core/verify/signed-revision';
 import { addUserAnchors, removeUserAnchor } from '../core/verify/trust';
 import { listTrustAnchors, verifyFiles } from '../core/verify/verify-service';
 import type { HandlersFor } from './types';
@@ -16,6 +17,7 @@ export const verifyHandlers: HandlersFor<keyof typeof verifyMethods> = {
     });
     return { outcomes };
   },
+  'verify.extractRevision': (input) => extractRevision(input.file, input.revision, input.output),
   'verify.trust.list': (_input, { core }) => listTrustAnchors(core),
   'verify.trust.add': (input, { core }) => {
     const added = addUserAnchors(core.settings, input.pem);

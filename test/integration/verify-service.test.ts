@@ -136,6 +136,19 @@ describe('verify through the handler table', () => {
     expect(s.reasons.map((r) => r.code)).toContain('CA_REVOKED');
   });
 
+  it('extracts the signed revision, which verifies as covering the entire file', async () => {
+    const out = at('signed-version.pdf');
+    const { bytes } = await call<{ bytes: number }>('verify.extractRevision', { file: at('good-dss.pdf'), revision: 2, output: out });
+    expect(bytes).toBe(fs.statSync(at('good.pdf')).size);
+    expect(fs.readFileSync(out).equals(fs.readFileSync(at('good.pdf')))).toBe(true);
+    const { outcomes } = await call<{ outcomes: FileOutcome[] }>('verify.files', { files: [out], offline: true });
+    expect(outcomes[0]!.report!.signatures[0]).toMatchObject({ intact: true, coverage: 'entire-file' });
+    expect(await dispatch(table, core, 'verify.extractRevision', { file: at('good.pdf'), revision: 9, output: out })).toMatchObject({
+      ok: false,
+      error: { code: 'VERIFY_NO_SUCH_REVISION' },
+    });
+  });
+
   it('rejects bad input with BAD_INPUT', async () => {
     expect(await dispatch(table, core, 'verify.files', { files: [] })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
