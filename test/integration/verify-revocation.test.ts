@@ -7,6 +7,11 @@ import { readCrl } from '../../src-main/core/verify/crl';
 import { checkCms, parseCms } from '../../src-main/core/verify/cms';
 import { checkRevocation, revocationFromCms } from '../../src-main/core/verify/revocation';
 import { cmsWithRevocationInfo } from '../helpers/verify-cms';
+import { signPdf } from '../../src-main/core/signing/pades-signer';
+import { buildTrustStore } from '../../src-main/core/verify/trust';
+import { verifyPdf } from '../../src-main/core/verify/verify-pdf';
+import { writePlainPdf } from '../helpers/pdf-fixtures';
+import { verifyPkiSigner } from '../helpers/verify-signer';
 import { freePort, startCrlServer, startOcspResponder } from '../helpers/ocsp-responder';
 import { tempDir } from '../helpers/temp-home';
 import { makePki, type Pki } from '../helpers/verify-pki';
@@ -117,5 +122,29 @@ describe('adbe-revocationInfoArchival inside the CMS', () => {
     expect(data.crls).toHaveLength(1);
     const r = await checkRevocation(cms.signer!, inter, [{ data, kind: 'embedded' }], { online: false });
     expect(r).toMatchObject({ status: 'revoked', source: 'embedded-crl' });
+  });
+});
+
+describe('online checks per file', () => {
+  it('ask the network once per certificate, however many signatures it made', async () => {
+    const other = makePki(path.join(tmp.dir, 'once'), { crlUrl: crlServer.url });
+    const plain = writePlainPdf(path.join(tmp.dir, 'once.pdf'));
+    await signPdf({ input: plain, output: path.join(tmp.dir, 'once-1.pdf'), signer: verifyPkiSigner(other, 'signer'), role: 'firma' });
+    await signPdf({
+      input: path.join(tmp.dir, 'once-1.pdf'),
+      output: path.join(tmp.dir, 'once-2.pdf'),
+      signer: verifyPkiSigner(other, 'signer'),
+      role: 'visto-bueno',
+    });
+    const before = crlServer.hits();
+    const r = await verifyPdf(path.join(tmp.dir, 'once-2.pdf'), {
+      trust: buildTrustStore({ cliFiles: [other.rootPem] }),
+      online: true,
+      timeoutMs: 2000,
+    });
+    expect(r.signatures).toHaveLength(2);
+    // The served CRL belongs to another CA: both answers are unknown, from one request.
+    expect(r.signatures.map((s) => s.revocation.status)).toEqual(['unknown', 'unknown']);
+    expect(crlServer.hits()).toBe(before + 1);
   });
 });

@@ -20,6 +20,8 @@ export type RevocationOptions = {
   timeoutMs?: number;
   /** Largest response accepted; default 10 MB (big national CRLs exist). */
   maxBytes?: number;
+  /** Online answers already obtained in this verification, by certificate and issuer. */
+  onlineCache?: Map<string, Promise<RevocationResult>>;
 };
 
 export type RevocationResult = RevocationSummary & { problems: string[] };
@@ -91,10 +93,24 @@ export async function checkRevocation(
     problems.push('No hay datos de revocación incluidos y la consulta en línea está desactivada.');
     return { status: 'unknown', source: 'none', problems };
   }
+  // The same certificate recurs in every signature of a file: ask the network once per file.
+  const key = `${cert.fingerprint}|${issuer.fingerprint}`;
+  const cached = options.onlineCache?.get(key);
+  const pending = cached ?? checkOnline(cert, issuer, options);
+  if (!cached) options.onlineCache?.set(key, pending);
+  const online = await pending;
+  return { ...online, problems: [...problems, ...online.problems] };
+}
+
+/** At most this many URLs of each kind are tried: a hostile certificate can list hundreds. */
+const MAX_URLS = 2;
+
+async function checkOnline(cert: Cert, issuer: Cert, options: RevocationOptions): Promise<RevocationResult> {
+  const problems: string[] = [];
   const urls = revocationUrls(cert);
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
-  for (const url of urls.ocsp.filter(isHttp)) {
+  for (const url of urls.ocsp.filter(isHttp).slice(0, MAX_URLS)) {
     try {
       const body = await httpFetch(
         url,
@@ -110,7 +126,7 @@ export async function checkRevocation(
       problems.push(`OCSP ${url}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  for (const url of urls.crl.filter(isHttp)) {
+  for (const url of urls.crl.filter(isHttp).slice(0, MAX_URLS)) {
     try {
       const a = readCrl(await httpFetch(url, { method: 'GET' }, timeoutMs, maxBytes), cert, issuer);
       const d = definite(a, 'online-crl', problems);

@@ -26,7 +26,7 @@ import {
   type SignatureReport,
   type TimeSource,
 } from './report';
-import { checkRevocation, revocationFromCms, type RevocationData } from './revocation';
+import { checkRevocation, revocationFromCms, type RevocationData, type RevocationResult } from './revocation';
 import { RevisionReader } from './revision-objects';
 import { checkSignatureTimestamp, checkTimestamp, type TimestampCheck } from './timestamp';
 import type { TrustStore } from './trust';
@@ -80,8 +80,9 @@ async function verifyOpenedPdf(file: string, options: VerifyPdfOptions): Promise
       // An unreadable /Perms is treated as no certification; the changes are still analysed.
     }
     const signatures: SignatureReport[] = [];
+    const onlineCache = new Map<string, Promise<RevocationResult>>();
     for (const sig of located) {
-      const report = await verifyOne(doc, fd, reader, sig, dss, docMdp, options);
+      const report = await verifyOne(doc, fd, reader, sig, dss, docMdp, { ...options, onlineCache });
       if (certifyingSig !== null && sig.sigRef?.num === certifyingSig) report.certificationLevel = docMdp;
       signatures.push(report);
       options.onSignature?.(signatures.length, located.length);
@@ -152,7 +153,7 @@ async function verifyOne(
   sig: LocatedSignature,
   dss: Dss,
   docMdp: 1 | 2 | 3 | null,
-  options: VerifyPdfOptions,
+  options: VerifyPdfOptions & { onlineCache: Map<string, Promise<RevocationResult>> },
 ): Promise<SignatureReport> {
   const notes: Reason[] = [];
   const coverage: CoverageCheck = checkCoverage(doc, reader, sig);
@@ -221,6 +222,7 @@ async function verifyOne(
     embedded.push({ data: dss.data, kind: 'dss' });
     const r = await checkRevocation(signerCert, issuer, embedded, {
       online: options.online,
+      onlineCache: options.onlineCache,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
     revocation = { status: r.status, source: r.source, ...(r.revokedAt ? { revokedAt: r.revokedAt } : {}) };
@@ -233,6 +235,7 @@ async function verifyOne(
       if (!ca || !parent || options.trust.anchorFor(ca)) continue;
       const cr = await checkRevocation(ca, parent, embedded, {
         online: options.online,
+        onlineCache: options.onlineCache,
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
       if (cr.status !== 'revoked') continue;
