@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { judge } from '../helpers/pdf-judges';
-import { P12_PASSWORD, testPki } from '../helpers/pki';
+import { P12_PASSWORD, startTestTsa, testPki } from '../helpers/pki';
 import { tempDir } from '../helpers/temp-home';
 
 const root = path.resolve(__dirname, '../..');
@@ -104,6 +104,44 @@ describe('casilla sign (CLI)', () => {
       expect(r.stderr).toContain(code);
     }
     expect(fs.existsSync(at('c-bad.pdf'))).toBe(false);
+  });
+
+  it('signs B-T with --tsa, --tsa-user and --tsa-password-env', async () => {
+    const tsa = await startTestTsa({ username: 'mesa', password: 'partes' });
+    try {
+      const input = writePlainPdf(at('bt.pdf'));
+      const args = [
+        'sign',
+        input,
+        '-o',
+        at('bt-firmado.pdf'),
+        '--p12',
+        pki.p12.ec,
+        '--password-env',
+        'P12PW',
+        '--tsa',
+        tsa.url,
+        '--tsa-user',
+        'mesa',
+        '--tsa-password-env',
+        'TSAPW',
+      ];
+      // spawnSync would block this process's event loop, and with it the TSA: run the child asynchronously.
+      const status = await new Promise<number | null>((resolve) => {
+        const c = spawn(process.execPath, [cliBundle, '--home', at('home'), ...args], {
+          env: { ...process.env, P12PW: P12_PASSWORD, TSAPW: 'partes' },
+          stdio: 'ignore',
+        });
+        c.on('exit', (code) => resolve(code));
+      });
+      expect(status).toBe(0);
+      expect(tsa.requests).toBe(1);
+      judge(at('bt-firmado.pdf'), pki.nssDir, 1);
+      const usage = cli(['sign', input, '-o', at('bt2.pdf'), '--p12', pki.p12.ec, '--password-env', 'P12PW', '--level', 'B-T']);
+      expect(usage.status).toBe(2);
+    } finally {
+      await tsa.close();
+    }
   });
 
   it('killed mid-write (SIGKILL) leaves the input untouched and no output; a rerun completes', async () => {

@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/api/result';
+import { child, children, der, explicit, isContextTag, octets, oid, parseDer } from '../../src-main/core/signing/der';
 import { signPdf } from '../../src-main/core/signing/pades-signer';
 import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { judge } from '../helpers/pdf-judges';
@@ -51,6 +52,48 @@ describe('PAdES B-T with an RFC 3161 timestamp from a local openssl TSA', () => 
     // B-B on the same file has no timestamp: the attribute is there because of B-T.
     await signPdf({ input, output: at('memo-bb.pdf'), signer: pdfTestSigner('ec'), role: 'firma' });
     expect(cmsDumps(at('memo-bb.pdf'))[0]).not.toContain('timeStampToken');
+  });
+
+  it('the token is a valid RFC 3161 timestamp over the signature value (openssl ts -verify)', async () => {
+    const input = writePlainPdf(at('memo3.pdf'));
+    await signPdf({
+      input,
+      output: at('memo3-bt.pdf'),
+      signer: pdfTestSigner('rsa'),
+      role: 'firma',
+      level: 'B-T',
+      digest: 'sha384',
+      tsa: { url: tsa.url, username: 'oficina', password: 'sello-2026' },
+    });
+    const dir = fs.mkdtempSync(path.join(tmp.dir, 'ts-'));
+    execFileSync('pdfsig', ['-nssdir', pki.nssDir, '-dump', at('memo3-bt.pdf')], { cwd: dir, stdio: 'pipe' });
+    const [dumpName] = fs.readdirSync(dir);
+    const cms = fs.readFileSync(path.join(dir, dumpName ?? ''));
+    // ContentInfo → [0] SignedData → signerInfos (last) → the one SignerInfo.
+    const signedData = explicit(child(parseDer(cms), 1), 0);
+    const signerInfo = child(children(signedData).at(-1), 0);
+    const fields = children(signerInfo);
+    const signatureValue = octets(fields[5]);
+    const unsigned = fields[6];
+    expect(unsigned && isContextTag(unsigned, 1)).toBe(true);
+    const attr = child(unsigned, 0);
+    expect(oid(child(attr, 0))).toBe('1.2.840.113549.1.9.16.2.14');
+    const token = der(child(child(attr, 1), 0));
+    fs.writeFileSync(path.join(dir, 'sig.bin'), signatureValue);
+    fs.writeFileSync(path.join(dir, 'token.der'), token);
+    const chain = path.join(dir, 'chain.pem');
+    fs.writeFileSync(chain, fs.readFileSync(pki.intermediatePem));
+    const verify = (data: string) =>
+      spawnSync(
+        'openssl',
+        ['ts', '-verify', '-data', data, '-in', path.join(dir, 'token.der'), '-token_in', '-CAfile', pki.rootPem, '-untrusted', chain],
+        { encoding: 'utf8' },
+      );
+    const ok = verify(path.join(dir, 'sig.bin'));
+    expect(ok.stdout + ok.stderr).toContain('Verification: OK');
+    // Over other bytes the same token does not verify: it is bound to this signature.
+    fs.writeFileSync(path.join(dir, 'other.bin'), Buffer.concat([signatureValue, Buffer.from([0])]));
+    expect(verify(path.join(dir, 'other.bin')).stdout).not.toContain('Verification: OK');
   });
 
   it('fails cleanly (no output) when the TSA refuses the credentials or is unreachable', async () => {
