@@ -128,6 +128,19 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     expect(mutoolPng).toMatch(/Images \(\d+\)/);
   });
 
+  it('stamps a JPEG as is (DCTDecode) and refuses an image that is neither PNG nor JPEG', async () => {
+    const input = writePlainPdf(at('plain-jpeg.pdf'));
+    execFileSync('pdftoppm', ['-jpeg', '-r', '20', '-singlefile', path.join(__dirname, '../../resources/demo/ejemplo.pdf'), at('foto')]);
+    const jpeg = fs.readFileSync(at('foto.jpg'));
+    const res = await sign(input, at('jpeg.pdf'), { role: 'firma', stamp: { image: jpeg } });
+    judge(at('jpeg.pdf'), pki.nssDir, 1);
+    const list = execFileSync('pdfimages', ['-list', at('jpeg.pdf')], { encoding: 'utf8' });
+    expect(list).toMatch(/\s166\s+234\s+rgb\s+3\s+8\s+jpeg/);
+    // The JPEG bytes are embedded unchanged, so the revision grows by about the JPEG's size.
+    expect(res.bytesAdded - res.signatureBytes * 2).toBeLessThan(jpeg.length + 30 * 1024);
+    await expectCode(sign(input, at('gif.pdf'), { stamp: { image: Buffer.from('GIF89a........') } }), 'SIGN_BAD_IMAGE');
+  });
+
   it('refuses encrypted PDFs and non-PDF input with clear errors, leaving no output', async () => {
     const input = writePlainPdf(at('plain-for-enc.pdf'));
     execFileSync('qpdf', ['--encrypt', 'u', 'o', '256', '--', input, at('enc.pdf')]);
