@@ -147,4 +147,15 @@ describe('online checks per file', () => {
     expect(r.signatures.map((s) => s.revocation.status)).toEqual(['unknown', 'unknown']);
     expect(crlServer.hits()).toBe(before + 1);
   });
+
+  it("stop asking once the file's online budget is spent", async () => {
+    const before = crlServer.hits();
+    const r = await verifyPdf(path.join(tmp.dir, 'once-2.pdf'), {
+      trust: buildTrustStore({ cliFiles: [path.join(tmp.dir, 'once', 'root.pem')] }),
+      online: true,
+      onlineBudgetMs: 0,
+    });
+    expect(crlServer.hits()).toBe(before);
+    expect(r.signatures[0]!.notes.map((n) => n.message)).toContain('Se agotó el tiempo total de consultas en línea para este archivo.');
+  });
 });

@@ -22,6 +22,8 @@ export type RevocationOptions = {
   maxBytes?: number;
   /** Online answers already obtained in this verification, by certificate and issuer. */
   onlineCache?: Map<string, Promise<RevocationResult>>;
+  /** Epoch ms after which no more requests are made (the file's whole online budget). */
+  deadline?: number;
 };
 
 export type RevocationResult = RevocationSummary & { problems: string[] };
@@ -108,7 +110,10 @@ const MAX_URLS = 2;
 async function checkOnline(cert: Cert, issuer: Cert, options: RevocationOptions): Promise<RevocationResult> {
   const problems: string[] = [];
   const urls = revocationUrls(cert);
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const left = options.deadline === undefined ? Infinity : options.deadline - Date.now();
+  if (left <= 0)
+    return { status: 'unknown', source: 'none', problems: ['Se agotó el tiempo total de consultas en línea para este archivo.'] };
+  const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? 5000, left));
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   for (const url of urls.ocsp.filter(isHttp).slice(0, MAX_URLS)) {
     try {

@@ -36,6 +36,8 @@ export type VerifyPdfOptions = {
   /** Allow OCSP/CRL requests to the certificates' URLs. */
   online: boolean;
   timeoutMs?: number;
+  /** Total time for all online requests of one file (default 20 s); after it, checks continue offline. */
+  onlineBudgetMs?: number;
   /** Called after each signature with (done, total). */
   onSignature?: (done: number, total: number) => void;
 };
@@ -81,8 +83,9 @@ async function verifyOpenedPdf(file: string, options: VerifyPdfOptions): Promise
     }
     const signatures: SignatureReport[] = [];
     const onlineCache = new Map<string, Promise<RevocationResult>>();
+    const deadline = Date.now() + (options.onlineBudgetMs ?? 20_000);
     for (const sig of located) {
-      const report = await verifyOne(doc, fd, reader, sig, dss, docMdp, { ...options, onlineCache });
+      const report = await verifyOne(doc, fd, reader, sig, dss, docMdp, { ...options, onlineCache, deadline });
       if (certifyingSig !== null && sig.sigRef?.num === certifyingSig) report.certificationLevel = docMdp;
       signatures.push(report);
       options.onSignature?.(signatures.length, located.length);
@@ -153,7 +156,7 @@ async function verifyOne(
   sig: LocatedSignature,
   dss: Dss,
   docMdp: 1 | 2 | 3 | null,
-  options: VerifyPdfOptions & { onlineCache: Map<string, Promise<RevocationResult>> },
+  options: VerifyPdfOptions & { onlineCache: Map<string, Promise<RevocationResult>>; deadline: number },
 ): Promise<SignatureReport> {
   const notes: Reason[] = [];
   const coverage: CoverageCheck = checkCoverage(doc, reader, sig);
@@ -204,8 +207,8 @@ async function verifyOne(
   else if (signerCert && cms) {
     chain = buildChain(signerCert, [...cms.certificates, ...dss.certs], options.trust, at, 'signing');
     const top = chain.chain[chain.chain.length - 1];
-    if (!chain.trusted && !chain.chainBroken && options.online && top) {
-      const fetched = await fetchIssuers(top, options.timeoutMs ?? 5000);
+    if (!chain.trusted && !chain.chainBroken && options.online && top && Date.now() < options.deadline) {
+      const fetched = await fetchIssuers(top, Math.max(1, Math.min(options.timeoutMs ?? 5000, options.deadline - Date.now())));
       for (const p of fetched.problems) notes.push({ code: 'CHAIN_DETAIL', message: p });
       if (fetched.certs.length)
         chain = buildChain(signerCert, [...cms.certificates, ...dss.certs, ...fetched.certs], options.trust, at, 'signing');
@@ -223,6 +226,7 @@ async function verifyOne(
     const r = await checkRevocation(signerCert, issuer, embedded, {
       online: options.online,
       onlineCache: options.onlineCache,
+      deadline: options.deadline,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
     revocation = { status: r.status, source: r.source, ...(r.revokedAt ? { revokedAt: r.revokedAt } : {}) };
@@ -236,6 +240,7 @@ async function verifyOne(
       const cr = await checkRevocation(ca, parent, embedded, {
         online: options.online,
         onlineCache: options.onlineCache,
+        deadline: options.deadline,
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
       if (cr.status !== 'revoked') continue;
