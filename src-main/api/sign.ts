@@ -94,7 +94,21 @@ export type SignFileResult =
   | { input: string; ok: true; output: string; fieldName: string; page: number | null; resumed: boolean }
   | { input: string; ok: false; error: ApiErrorData };
 
+export type PdfSigningInfo = {
+  pages: number;
+  /** The requested page as displayed (after /Rotate): size in PDF points, for mapping a click to `stamp.rect`. */
+  page: { number: number; width: number; height: number; rotate: number };
+  encrypted: boolean;
+  /** 1 = certified without changes (cannot be signed), 2/3 = certified allowing signatures, null = not certified. */
+  certificationLevel: number | null;
+  signatureFields: Array<{ name: string; signed: boolean; page: number | null }>;
+};
+
 export const signMethods = {
+  'sign.inspectPdf': {
+    input: z.object({ path: filePath, page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).default(1) }).strict(),
+    progress: false,
+  },
   'sign.inspectCertificate': { input: z.object({ p12Path: filePath, password: z.string().max(1024) }).strict(), progress: false },
   'sign.certificates.list': { input: z.object({}).strict(), progress: false },
   'sign.certificates.add': {
@@ -135,6 +149,7 @@ export const signMethods = {
 } as const;
 
 export interface SignOutputs {
+  'sign.inspectPdf': PdfSigningInfo;
   'sign.inspectCertificate': CertificateInfo;
   'sign.certificates.list': SavedCertificate[];
   'sign.certificates.add': SavedCertificate;

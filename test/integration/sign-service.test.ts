@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,9 @@ import type { ProgressEvent } from '../../src-main/api/contract';
 import type { SignOutputs } from '../../src-main/api/sign';
 import type { CoreContext } from '../../src-main/core/context';
 import { createHandlers, dispatch } from '../../src-main/services';
-import { writePlainPdf } from '../helpers/pdf-fixtures';
+import { signPdf } from '../../src-main/core/signing/pades-signer';
+import { withEmptySignatureField, writePlainPdf } from '../helpers/pdf-fixtures';
+import { pdfTestSigner } from '../helpers/pdf-signer';
 import { judge } from '../helpers/pdf-judges';
 import { P12_PASSWORD, testPki } from '../helpers/pki';
 import { tempCore, tempDir } from '../helpers/temp-home';
@@ -120,6 +123,31 @@ describe('sign.* through the contract (the path the UI takes)', () => {
       certificate: { certificateId: id },
     });
     expect(after).toMatchObject({ ok: false, error: { code: 'SIGN_CERT_NOT_FOUND' } });
+  });
+
+  it('describes a PDF for the Firmar screen: pages, displayed size, fields, certification', async () => {
+    const input = writePlainPdf(at('info.pdf'), { pages: 3 });
+    const rotated = at('info-rot.pdf');
+    execFileSync('qpdf', ['--rotate=+90:3', input, rotated]);
+    const withField = withEmptySignatureField(rotated, at('info-field.pdf'), 'Jefe');
+    const signed = at('info-signed.pdf');
+    await signPdf({ input: withField, output: signed, signer: pdfTestSigner('ec'), role: 'visto-bueno', certify: 2 });
+    const r = await dispatch(table, core, 'sign.inspectPdf', { path: signed, page: 'last' });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        pages: 3,
+        page: { number: 3, width: 842, height: 595, rotate: 90 },
+        encrypted: false,
+        certificationLevel: 2,
+        signatureFields: [
+          { name: 'Jefe', signed: false, page: 1 },
+          { name: 'VoBo1', signed: true, page: 3 },
+        ],
+      },
+    });
+    const bad = await dispatch(table, core, 'sign.inspectPdf', { path: at('no-existe.pdf') });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'SIGN_FILE_UNREADABLE' } });
   });
 
   it('rejects bad input at the contract with BAD_INPUT', async () => {
