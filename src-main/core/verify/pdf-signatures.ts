@@ -82,6 +82,7 @@ export function locateSignatures(doc: PdfDocument): LocatedSignature[] {
 function pageIndex(doc: PdfDocument): { has(n: number): boolean; get(n: number): number | undefined; annotPage(n: number): number | null } {
   const map = new Map<number, number>();
   const pageDicts: PdfDict[] = [];
+  let annotIndex: Map<number, number> | null = null;
   const seen = new Set<number>();
   const walk = (node: PdfValue | undefined, depth: number): void => {
     if (depth > 64 || map.size >= MAX_PAGES_INDEXED || !(node instanceof PdfRef) || seen.has(node.num)) return;
@@ -105,11 +106,24 @@ function pageIndex(doc: PdfDocument): { has(n: number): boolean; get(n: number):
     has: (n) => map.has(n),
     get: (n) => map.get(n),
     annotPage: (n) => {
-      for (let i = 0; i < pageDicts.length; i++) {
-        const annots = doc.resolveArray(pageDicts[i]?.get('Annots'));
-        if (annots?.items.some((a) => a instanceof PdfRef && a.num === n)) return i + 1;
+      // Built once, on the first widget without /P, and bounded: a hostile file cannot make this quadratic.
+      if (!annotIndex) {
+        annotIndex = new Map();
+        let budget = 200_000;
+        for (let i = 0; i < pageDicts.length && budget > 0; i++) {
+          let annots: PdfValue[] = [];
+          try {
+            annots = doc.resolveArray(pageDicts[i]?.get('Annots'))?.items ?? [];
+          } catch {
+            // A broken /Annots only costs that page's widgets their page number.
+          }
+          for (const a of annots) {
+            if (budget-- <= 0) break;
+            if (a instanceof PdfRef && !annotIndex.has(a.num)) annotIndex.set(a.num, i + 1);
+          }
+        }
       }
-      return null;
+      return annotIndex.get(n) ?? null;
     },
   };
 }
