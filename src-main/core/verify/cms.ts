@@ -27,7 +27,6 @@ export const CmsOid = {
 export const MAX_CMS_BYTES = 16 * 1024 * 1024;
 
 export type CmsSignature = {
-  signedData: pkijs.SignedData;
   signerInfo: pkijs.SignerInfo;
   certificates: Cert[];
   signer: Cert | null;
@@ -35,38 +34,70 @@ export type CmsSignature = {
   eContentType: string;
   /** The encapsulated content (the TSTInfo of a timestamp token); null when detached. */
   eContent: Buffer | null;
+  /** The SignedData crls field as encoded: CRLs, and OCSP responses as other revocation info. */
+  crls: Uint8Array[];
+  otherRevocationInfo: Array<{ format: string; der: Uint8Array }>;
 };
 
 export const CmsErrorCode = 'VERIFY_CMS_UNREADABLE';
 
-/** Parses DER/BER SignedData (trailing zero padding from a PDF hole is allowed). Throws AppError on anything malformed. */
+const isContext = (b: asn1js.AsnType | undefined, tag: number): b is asn1js.Constructed =>
+  b instanceof asn1js.Constructed && b.idBlock.tagClass === 3 && b.idBlock.tagNumber === tag;
+
+/**
+ * Parses DER/BER SignedData (trailing zero padding from a PDF hole is allowed). Throws AppError on anything
+ * malformed. The outer structure is walked with asn1js directly and only the SignerInfo goes through pkijs:
+ * pkijs's schema check of a whole SignedData (every certificate included) costs more than the rest of a
+ * verification.
+ */
 export function parseCms(der: Uint8Array): CmsSignature {
   if (der.length > MAX_CMS_BYTES) throw new AppError(CmsErrorCode, 'La firma es demasiado grande para ser una firma CMS.');
   try {
     const asn = asn1js.fromBER(der);
     if (asn.offset === -1) throw new Error(asn.result.error || 'ASN.1 ilegible');
-    const ci = new pkijs.ContentInfo({ schema: asn.result });
-    if (ci.contentType !== CmsOid.signedData) throw new Error(`tipo de contenido ${ci.contentType}`);
-    const signedData = new pkijs.SignedData({ schema: ci.content });
-    const signerInfo = signedData.signerInfos[0];
-    if (!signerInfo) throw new Error('sin firmante');
-    // The certificates as encoded (the [0] field of SignedData), not re-encoded by pkijs: hashes (ESS,
-    // fingerprints) must be over the original bytes.
+    const ci = asn.result;
+    if (!(ci instanceof asn1js.Sequence)) throw new Error('ContentInfo no es una secuencia');
+    const [type, wrapped] = ci.valueBlock.value;
+    if (!(type instanceof asn1js.ObjectIdentifier) || type.valueBlock.toString() !== CmsOid.signedData) throw new Error('no es SignedData');
+    const sd = isContext(wrapped, 0) ? wrapped.valueBlock.value[0] : undefined;
+    if (!(sd instanceof asn1js.Sequence)) throw new Error('SignedData ausente');
+    const fields = sd.valueBlock.value;
+    // version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
+    const encap = fields[2];
+    if (!(encap instanceof asn1js.Sequence)) throw new Error('encapContentInfo ausente');
+    const [eType, eWrapped] = encap.valueBlock.value;
+    if (!(eType instanceof asn1js.ObjectIdentifier)) throw new Error('eContentType ausente');
+    const eOctets = isContext(eWrapped, 0) ? eWrapped.valueBlock.value[0] : undefined;
+    // The certificates as encoded, not re-encoded: hashes (ESS, fingerprints) must be over the original bytes.
     const certificates: Cert[] = [];
-    const fields = ci.content instanceof asn1js.Sequence ? ci.content.valueBlock.value : [];
-    const certSet = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0);
+    const certSet = fields.find((f) => isContext(f, 0));
     for (const c of certSet instanceof asn1js.Constructed ? certSet.valueBlock.value : []) {
       if (c instanceof asn1js.Sequence) certificates.push(certFromDer(new Uint8Array(c.valueBeforeDecodeView)));
     }
-    const eContent = signedData.encapContentInfo.eContent;
+    const crls: Uint8Array[] = [];
+    const otherRevocationInfo: Array<{ format: string; der: Uint8Array }> = [];
+    const crlSet = fields.find((f) => isContext(f, 1));
+    for (const c of crlSet instanceof asn1js.Constructed ? crlSet.valueBlock.value : []) {
+      if (c instanceof asn1js.Sequence) crls.push(new Uint8Array(c.valueBeforeDecodeView));
+      else if (isContext(c, 1)) {
+        const [format, info] = c.valueBlock.value;
+        if (format instanceof asn1js.ObjectIdentifier && info)
+          otherRevocationInfo.push({ format: format.valueBlock.toString(), der: new Uint8Array(info.toBER(false)) });
+      }
+    }
+    const signerInfos = fields[fields.length - 1];
+    const first = signerInfos instanceof asn1js.Set ? signerInfos.valueBlock.value[0] : undefined;
+    if (!first) throw new Error('sin firmante');
+    const signerInfo = new pkijs.SignerInfo({ schema: first });
     return {
-      signedData,
       signerInfo,
       certificates,
       signer: findSigner(signerInfo, certificates),
       digestHash: hashNameOf(signerInfo.digestAlgorithm.algorithmId),
-      eContentType: signedData.encapContentInfo.eContentType,
-      eContent: eContent ? octets(eContent) : null,
+      eContentType: eType.valueBlock.toString(),
+      eContent: eOctets instanceof asn1js.OctetString ? octets(eOctets) : null,
+      crls,
+      otherRevocationInfo,
     };
   } catch (err: unknown) {
     if (err instanceof AppError) throw err;

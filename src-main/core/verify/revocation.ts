@@ -4,7 +4,6 @@
  * the certificate's own URLs with short timeouts and size caps. The first definite answer wins.
  */
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { RevocationSource, RevocationSummary } from './report';
 import { revocationUrls, type Cert } from './certificate';
 import { CmsOid, signedAttribute, type CmsSignature } from './cms';
@@ -46,11 +45,8 @@ export function revocationFromCms(cms: CmsSignature): RevocationData {
       }
     }
   }
-  for (const c of cms.signedData.crls ?? []) {
-    if (c instanceof pkijs.CertificateRevocationList) out.crls.push(new Uint8Array(c.toSchema().toBER(false)));
-    else if (c instanceof pkijs.OtherRevocationInfoFormat && c.otherRevInfoFormat === OCSP_RI_FORMAT)
-      out.ocsps.push(new Uint8Array((c.otherRevInfo as asn1js.AsnType).toBER(false)));
-  }
+  out.crls.push(...cms.crls);
+  for (const o of cms.otherRevocationInfo) if (o.format === OCSP_RI_FORMAT) out.ocsps.push(o.der);
   return out;
 }
 
