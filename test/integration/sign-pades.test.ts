@@ -197,6 +197,24 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     }
   });
 
+  it('signs files with a damaged cross-reference (wrong startxref), appending a complete xref', async () => {
+    const plain = writePlainPdf(at('plain-dmg.pdf'), { pages: 2 });
+    const xs = withXrefStreams(plain, at('xs-for-dmg.pdf'));
+    for (const [name, src] of [
+      ['dmg-table.pdf', plain],
+      ['dmg-stream.pdf', xs],
+    ] as const) {
+      fs.writeFileSync(at(name), fs.readFileSync(src, 'latin1').replace(/startxref\s+\d+/g, 'startxref\n123'), 'latin1');
+      const doc = openPdf(at(name));
+      expect(doc.reconstructed).toBe(true);
+      doc.close();
+      await sign(at(name), at(`${name}-v.pdf`));
+      await sign(at(`${name}-v.pdf`), at(`${name}-f.pdf`), { role: 'firma', signer: pdfTestSigner('ec') });
+      expectAppendedOnly(at(name), at(`${name}-v.pdf`));
+      judge(at(`${name}-f.pdf`), pki.nssDir, 2);
+    }
+  });
+
   it('signs with a legacy 3DES PKCS#12 and SHA-384 RSA-PSS', async () => {
     expect(P12_PASSWORD).toBeTruthy();
     const input = writePlainPdf(at('plain-legacy.pdf'));

@@ -62,43 +62,55 @@ export function buildIncrementalUpdate(doc: PdfDocument, objects: UpdateObject[]
     const v = old.get(key);
     if (v !== undefined) carried.set(key, v);
   }
-  carried.set('Prev', doc.startxref);
-  const gens = new Map(objects.map((o) => [o.num, o.gen]));
+  // After a reconstruction the old chain cannot be trusted: this section lists every object and has no /Prev.
+  const full = doc.reconstructed ? doc.allEntries() : null;
+  if (!full) carried.set('Prev', doc.startxref);
+  const rows = new Map<number, XrefRow>();
+  if (full) {
+    rows.set(0, { type: 0, f1: 0, f2: 65535 });
+    for (const [num, e] of full) {
+      if (e.kind === 'offset') rows.set(num, { type: 1, f1: e.offset, f2: e.gen });
+      else if (e.kind === 'compressed') rows.set(num, { type: 2, f1: e.stream, f2: e.index });
+    }
+  }
+  for (const o of objects) rows.set(o.num, { type: 1, f1: doc.size + (offsets.get(o.num) ?? 0), f2: o.gen });
+  const needsStream = doc.lastXrefKind === 'stream' || [...rows.values()].some((r) => r.type === 2);
 
-  if (doc.lastXrefKind === 'stream') {
+  if (needsStream) {
     const xrefNum = numbers.allocate();
     const xrefOffset = doc.size + length;
     offsets.set(xrefNum, length);
-    gens.set(xrefNum, 0);
-    const nums = [...offsets.keys()].sort((a, b) => a - b);
-    const maxOffset = xrefOffset;
-    const w1 = maxOffset > 0xffffffff ? 8 : 4;
-    const rows = Buffer.alloc(nums.length * (1 + w1 + 2));
+    rows.set(xrefNum, { type: 1, f1: xrefOffset, f2: 0 });
+    const nums = [...rows.keys()].sort((a, b) => a - b);
+    const w1 = xrefOffset > 0xffffffff ? 8 : 4;
+    const rowLen = 1 + w1 + 2;
+    const data = Buffer.alloc(nums.length * rowLen);
     nums.forEach((n, i) => {
-      const base = i * (1 + w1 + 2);
-      rows[base] = 1;
-      const off = doc.size + (offsets.get(n) ?? 0);
-      if (w1 === 8) rows.writeBigUInt64BE(BigInt(off), base + 1);
-      else rows.writeUInt32BE(off, base + 1);
-      rows.writeUInt16BE(gens.get(n) ?? 0, base + 1 + w1);
+      const r = rows.get(n) ?? { type: 0, f1: 0, f2: 0 };
+      const base = i * rowLen;
+      data[base] = r.type;
+      if (w1 === 8) data.writeBigUInt64BE(BigInt(r.f1), base + 1);
+      else data.writeUInt32BE(r.f1, base + 1);
+      data.writeUInt16BE(r.f2, base + 1 + w1);
     });
     const dict = carried.clone();
     dict.set('Type', new PdfName('XRef'));
     dict.set('Size', numbers.size);
     dict.set('W', new PdfArray([1, w1, 2]));
     dict.set('Index', new PdfArray(runs(nums).flatMap(([s, c]) => [s, c])));
-    dict.set('Length', rows.length);
+    dict.set('Length', data.length);
     push(`${xrefNum} 0 obj\n${serialize(dict)}\nstream\n`);
-    push(rows);
+    push(data);
     push(`\nendstream\nendobj\nstartxref\n${xrefOffset}\n%%EOF\n`);
   } else {
     const xrefOffset = doc.size + length;
-    const nums = [...offsets.keys()].sort((a, b) => a - b);
+    const nums = [...rows.keys()].sort((a, b) => a - b);
     let table = 'xref\n';
     for (const [start, count] of runs(nums)) {
       table += `${start} ${count}\n`;
       for (let n = start; n < start + count; n++) {
-        table += `${String(doc.size + (offsets.get(n) ?? 0)).padStart(10, '0')} ${String(gens.get(n) ?? 0).padStart(5, '0')} n\r\n`;
+        const r = rows.get(n) ?? { type: 0, f1: 0, f2: 0 };
+        table += `${String(r.f1).padStart(10, '0')} ${String(r.f2).padStart(5, '0')} ${r.type === 1 ? 'n' : 'f'}\r\n`;
       }
     }
     carried.set('Size', numbers.size);
@@ -106,6 +118,9 @@ export function buildIncrementalUpdate(doc: PdfDocument, objects: UpdateObject[]
   }
   return { bytes: Buffer.concat(chunks, length), objectOffsets: offsets };
 }
+
+/** One cross-reference row: type 0 free, 1 at a file offset (f1) with generation f2, 2 in object stream f1 at index f2. */
+type XrefRow = { type: 0 | 1 | 2; f1: number; f2: number };
 
 /** Sorted numbers → [start, count] runs of consecutive numbers. */
 function runs(nums: number[]): Array<[number, number]> {

@@ -61,6 +61,8 @@ export class PdfDocument {
   private readonly objectCache = new Map<number, PdfValue>();
   private readonly objStmCache = new Map<number, ObjectStreamCache>();
   private readonly pendingFree: number[] = [];
+  /** True when the cross-reference was damaged and rebuilt by scanning the file. */
+  reconstructed = false;
   private closed = false;
 
   constructor(
@@ -264,13 +266,38 @@ export class PdfDocument {
   // ---- cross-reference chain ----
 
   private loadXref(): void {
-    const tailLen = Math.min(this.size, 4096);
-    const tail = this.read(this.size - tailLen, tailLen).toString('latin1');
-    const at = tail.lastIndexOf('startxref');
-    if (at < 0) throw pdfInvalid('no se encontró startxref');
-    const m = /^startxref\s+(\d+)/.exec(tail.slice(at));
-    if (!m?.[1]) throw pdfInvalid('startxref ilegible');
-    let offset: number | undefined = Number(m[1]);
+    try {
+      this.loadXrefChain();
+      if (!this.resolveDict(this.trailer.get('Root'))) throw pdfInvalid('catálogo ausente');
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== PdfErrorCodes.invalid) throw err;
+      // A damaged cross-reference (wrong offsets, truncated chain): rebuild it by scanning the objects.
+      this.sections.length = 0;
+      this.entries.clear();
+      this.objectCache.clear();
+      this.objStmCache.clear();
+      this.pendingFree.length = 0;
+      this.reconstruct(err);
+    }
+  }
+
+  /** The `startxref` value at the end of the file, or null when it is missing. */
+  private declaredStartxref(): number | null {
+    for (const len of [4096, 65536]) {
+      const tailLen = Math.min(this.size, len);
+      const tail = this.read(this.size - tailLen, tailLen).toString('latin1');
+      const at = tail.lastIndexOf('startxref');
+      if (at < 0) continue;
+      const m = /^startxref\s+(\d+)/.exec(tail.slice(at));
+      return m?.[1] ? Number(m[1]) : null;
+    }
+    return null;
+  }
+
+  private loadXrefChain(): void {
+    const start = this.declaredStartxref();
+    if (start === null) throw pdfInvalid('no se encontró startxref');
+    let offset: number | undefined = start;
     const seen = new Set<number>();
     while (offset !== undefined) {
       if (seen.has(offset)) break; // a /Prev loop: what was read so far is the whole chain
@@ -287,6 +314,89 @@ export class PdfDocument {
       offset = typeof prev === 'number' ? prev : undefined;
     }
     if (!this.trailer.has('Root')) throw pdfInvalid('el trailer no tiene /Root');
+  }
+
+  /**
+   * Rebuilds the cross-reference by scanning the file for `n g obj` (newest occurrence wins) and the objects of
+   * object streams, then takes the trailer from the last `trailer` or xref stream, or finds the catalog.
+   * The document is then marked `reconstructed`: the writer appends a complete xref without /Prev.
+   */
+  private reconstruct(cause: AppError): void {
+    const chunk = 4 << 20;
+    const found = new Map<number, { offset: number; gen: number }>();
+    const special: Array<{ offset: number; kind: string }> = [];
+    let trailerAt = -1;
+    for (let pos = 0; pos < this.size; pos += chunk - 256) {
+      const text = this.read(pos, chunk).toString('latin1');
+      const re = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 10;
+        if (before >= 0x30 && before <= 0x39) continue; // the middle of a longer number
+        const offset = pos + m.index;
+        found.set(Number(m[1]), { offset, gen: Number(m[2]) });
+        if (found.size > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
+        const head = text.slice(re.lastIndex, re.lastIndex + 400);
+        const kind = /\/Type\s*\/(ObjStm|XRef|Catalog)\b/.exec(head)?.[1];
+        if (kind) special.push({ offset, kind });
+      }
+      for (let i = text.indexOf('trailer'); i >= 0; i = text.indexOf('trailer', i + 7)) trailerAt = Math.max(trailerAt, pos + i);
+      if (pos + chunk >= this.size) break;
+    }
+    if (found.size === 0) throw pdfInvalid('no se encontraron objetos', cause);
+    for (const [num, e] of found) this.entries.set(num, { kind: 'offset', offset: e.offset, gen: e.gen });
+    // Objects inside object streams, unless a direct object with the same number exists.
+    for (const sp of special.filter((x) => x.kind === 'ObjStm')) {
+      try {
+        const stm = this.parseAt(sp.offset, (p) => p.indirectObject());
+        if (!(stm.value instanceof PdfStream)) continue;
+        const data = this.streamDecoded(stm.value);
+        const n = stm.value.dict.get('N');
+        const header = new PdfParser(data, 0, 0, true);
+        for (let i = 0; typeof n === 'number' && i < n; i++) {
+          const num = Number(header.token());
+          header.token();
+          if (Number.isInteger(num) && !this.entries.has(num)) this.entries.set(num, { kind: 'compressed', stream: stm.num, index: i });
+        }
+      } catch {
+        // A damaged object stream: its objects stay unknown, like any other lost object.
+      }
+    }
+    let trailer: PdfDict | undefined;
+    if (trailerAt >= 0) {
+      try {
+        const t = this.parseAt(trailerAt, (p) => {
+          p.token(); // the keyword
+          return p.value();
+        });
+        if (t instanceof PdfDict && this.resolveDict(t.get('Root'))) trailer = t;
+      } catch {
+        // fall through to the other ways of finding the root
+      }
+    }
+    for (const sp of special.filter((x) => x.kind === 'XRef').reverse()) {
+      if (trailer) break;
+      const v = this.objectAtOffset(sp.offset);
+      if (v instanceof PdfStream && this.resolveDict(v.dict.get('Root'))) trailer = v.dict;
+    }
+    const catalog = special.filter((x) => x.kind === 'Catalog').pop();
+    if (!trailer && catalog) {
+      const obj = this.parseAt(catalog.offset, (p) => p.indirectObject());
+      trailer = new PdfDict([['Root', new PdfRef(obj.num, obj.gen)]]);
+    }
+    if (!trailer) throw pdfInvalid('no se encontró el catálogo', cause);
+    const clean = new PdfDict();
+    for (const key of ['Root', 'Info', 'ID', 'Encrypt']) {
+      const v = trailer.get(key);
+      if (v !== undefined) clean.set(key, v);
+    }
+    clean.set('Size', Math.max(...this.entries.keys()) + 1);
+    this.sections.push({ offset: this.declaredStartxref() ?? 0, kind: 'table', trailer: clean });
+    this.reconstructed = true;
+  }
+
+  /** Every known object number with its entry (for writing a complete xref after a reconstruction). */
+  allEntries(): Map<number, XrefEntry> {
+    return new Map(this.entries);
   }
 
   private addEntry(num: number, entry: XrefEntry): void {
