@@ -146,6 +146,19 @@ describe('CMS made by openssl cms -sign', () => {
     expect(r.problems.join(' ')).toMatch(/no está incluido/);
   });
 
+  it('parses BER with indefinite lengths (openssl cms -stream) through the full parser', () => {
+    const der = sign('signer', ['-cades', '-stream']);
+    // 0x30 0x80: a SEQUENCE of indefinite length, which the DER fast path hands over.
+    expect([der[0], der[1]]).toEqual([0x30, 0x80]);
+    const cms = parseCms(der);
+    expect(checkCms(cms, digestOf(fs.readFileSync(content), cms))).toMatchObject({
+      digestMatches: true,
+      signatureVerifies: true,
+      essMatches: true,
+    });
+    expect(cms.certificates).toHaveLength(2);
+  });
+
   it('accepts the zero padding a PDF /Contents hole leaves after the CMS', () => {
     const der = sign('signer');
     const cms = parseCms(Buffer.concat([der, Buffer.alloc(4000)]));

@@ -9,6 +9,7 @@ import * as pkijs from 'pkijs';
 import { AppError } from '../../api/result';
 import { hashNameOf, isWeakHash, verifySignature, type HashName } from './algorithms';
 import { certFromDer, commonName, nameAttr, subjectKeyId, type Cert } from './certificate';
+import { children, readTlv, type Tlv } from './der-walk';
 
 export const CmsOid = {
   signedData: '1.2.840.113549.1.7.2',
@@ -53,6 +54,8 @@ const isContext = (b: asn1js.AsnType | undefined, tag: number): b is asn1js.Cons
 export function parseCms(der: Uint8Array): CmsSignature {
   if (der.length > MAX_CMS_BYTES) throw new AppError(CmsErrorCode, 'La firma es demasiado grande para ser una firma CMS.');
   try {
+    const fast = parseDefiniteCms(der);
+    if (fast) return fast;
     const asn = asn1js.fromBER(der);
     if (asn.offset === -1) throw new Error(asn.result.error || 'ASN.1 ilegible');
     const ci = asn.result;
@@ -105,6 +108,72 @@ export function parseCms(der: Uint8Array): CmsSignature {
       cause: err instanceof Error ? err.message : String(err),
     });
   }
+}
+
+const oidOf = (buf: Uint8Array, t: Tlv | undefined): string | null => {
+  if (!t || t.tag !== 0x06) return null;
+  const r = asn1js.fromBER(buf.subarray(t.start, t.end)).result;
+  return r instanceof asn1js.ObjectIdentifier ? r.valueBlock.toString() : null;
+};
+
+/**
+ * The common case, DER with definite lengths: the SignedData fields are located with the DER walker and only
+ * the SignerInfo is decoded; certificates are handed to certFromDer as they are (and cached there). Returns
+ * null on anything unusual (BER indefinite lengths, constructed OCTET STRINGs) so the full parse decides.
+ */
+function parseDefiniteCms(der: Uint8Array): CmsSignature | null {
+  const ci = readTlv(der, 0);
+  if (!ci || ci.tag !== 0x30) return null;
+  const [type, wrapped] = children(der, ci) ?? [];
+  if (oidOf(der, type) !== CmsOid.signedData || !wrapped || wrapped.tag !== 0xa0) return null;
+  const sd = children(der, wrapped)?.[0];
+  if (!sd || sd.tag !== 0x30) return null;
+  const fields = children(der, sd);
+  const encap = fields?.[2];
+  if (!fields || !encap || encap.tag !== 0x30) return null;
+  const [eType, eWrapped] = children(der, encap) ?? [];
+  const eContentType = oidOf(der, eType);
+  if (!eContentType) return null;
+  let eContent: Buffer | null = null;
+  if (eWrapped) {
+    const os = eWrapped.tag === 0xa0 ? children(der, eWrapped)?.[0] : undefined;
+    if (!os || os.tag !== 0x04) return null;
+    eContent = Buffer.from(der.subarray(os.contentStart, os.end));
+  }
+  const certificates: Cert[] = [];
+  const crls: Uint8Array[] = [];
+  const otherRevocationInfo: Array<{ format: string; der: Uint8Array }> = [];
+  for (const f of fields.slice(3, -1)) {
+    const items = children(der, f);
+    if (!items) return null;
+    if (f.tag === 0xa0) for (const c of items) if (c.tag === 0x30) certificates.push(certFromDer(der.subarray(c.start, c.end)));
+    if (f.tag === 0xa1) {
+      for (const c of items) {
+        if (c.tag === 0x30) crls.push(der.slice(c.start, c.end));
+        else if (c.tag === 0xa1) {
+          const [format, info] = children(der, c) ?? [];
+          const oid = oidOf(der, format);
+          if (oid && info) otherRevocationInfo.push({ format: oid, der: der.slice(info.start, info.end) });
+        }
+      }
+    }
+  }
+  const signerInfos = fields[fields.length - 1];
+  const first = signerInfos && signerInfos.tag === 0x31 ? children(der, signerInfos)?.[0] : undefined;
+  if (!first) return null;
+  const asn = asn1js.fromBER(der.slice(first.start, first.end));
+  if (asn.offset === -1) return null;
+  const signerInfo = new pkijs.SignerInfo({ schema: asn.result });
+  return {
+    signerInfo,
+    certificates,
+    signer: findSigner(signerInfo, certificates),
+    digestHash: hashNameOf(signerInfo.digestAlgorithm.algorithmId),
+    eContentType,
+    eContent,
+    crls,
+    otherRevocationInfo,
+  };
 }
 
 /** An OCTET STRING's content, joining the chunks of a constructed (BER) one. */
