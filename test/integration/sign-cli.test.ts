@@ -95,6 +95,9 @@ describe('casilla sign (CLI)', () => {
     expect(notP12.stderr).toContain('CERT_NOT_PKCS12');
     const usage = cli(['sign', input, at('a.pdf'), '-o', at('x.pdf'), '--p12', pki.p12.ec, '--password-env', 'P12PW']);
     expect(usage.status).toBe(2);
+    const noDir = cli(['sign', input, '--out-dir', at('no-existe'), '--p12', pki.p12.ec, '--password-env', 'P12PW']);
+    expect(noDir.status).toBe(2);
+    expect(noDir.stderr).toContain('La carpeta de salida no existe');
     for (const [name, code] of [
       ['expired', 'CERT_EXPIRED'],
       ['nousage', 'CERT_KEY_USAGE'],

@@ -149,6 +149,7 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     await expectCode(sign(at('not.pdf'), at('not-out.pdf')), 'PDF_INVALID');
     await expectCode(sign(input, at('plain-for-enc.pdf')), 'SIGN_OUTPUT_SAME_AS_INPUT');
     await expectCode(sign(input, at('p9.pdf'), { stamp: { page: 9 } }), 'SIGN_PAGE_OUT_OF_RANGE');
+    await expectCode(sign(input, at('no-such-dir/out.pdf')), 'SIGN_OUTPUT_UNWRITABLE');
     expect(fs.readdirSync(tmp.dir).filter((f) => /enc-out|not-out|p9|\.part$/.test(f))).toEqual([]);
   });
 

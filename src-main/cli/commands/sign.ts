@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
@@ -30,7 +31,7 @@ type SignCliOptions = {
 };
 
 /** Errors about the inputs themselves (unreadable or not the right kind of file) are usage errors (exit 2). */
-const USAGE_CODES = new Set(['CERT_NOT_PKCS12', 'SIGN_FILE_UNREADABLE', 'SIGN_BAD_IMAGE', 'BAD_INPUT']);
+const USAGE_CODES = new Set(['CERT_NOT_PKCS12', 'SIGN_FILE_UNREADABLE', 'SIGN_BAD_IMAGE', 'SIGN_OUTPUT_UNWRITABLE', 'BAD_INPUT']);
 
 export const signCommand: CommandModule = {
   register(program, rt) {
@@ -105,6 +106,8 @@ function usage(msg: string): CliExit {
 function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
   if (o.output && inputs.length !== 1) throw usage('-o/--output solo se admite con un archivo de entrada; use --out-dir.');
   if (o.output && o.outDir) throw usage('Use -o o --out-dir, no ambos.');
+  if (o.outDir && !fs.statSync(o.outDir, { throwIfNoEntry: false })?.isDirectory())
+    throw usage(`La carpeta de salida no existe: ${o.outDir}`);
   let page: number | 'last' = 'last';
   if (o.page && o.page !== 'last') {
     const n = Number(o.page);

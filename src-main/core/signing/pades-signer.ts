@@ -131,7 +131,17 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   if (ranges.length > BYTE_RANGE_PLACEHOLDER.length) throw new AppError('SIGN_INTERNAL', 'ByteRange demasiado grande.');
   bytes.write(ranges.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), byteRangeAt, 'latin1');
 
-  const out = createTempOutput(opts.output);
+  let out: ReturnType<typeof createTempOutput>;
+  try {
+    out = createTempOutput(opts.output);
+  } catch (err) {
+    throw new AppError(
+      SignErrorCodes.outputUnwritable,
+      `No se puede escribir el archivo firmado en ${path.dirname(opts.output)} (¿existe la carpeta y tiene permiso?).`,
+      { output: opts.output },
+      { cause: err },
+    );
+  }
   try {
     const hash = crypto.createHash(digest);
     await copyAndHash(doc, out.tempPath, hash, opts);

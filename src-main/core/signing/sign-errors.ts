@@ -19,4 +19,5 @@ export const SignErrorCodes = {
   tsaFailed: 'SIGN_TSA_FAILED',
   signatureTooLarge: 'SIGN_CONTENTS_TOO_SMALL',
   outputExists: 'SIGN_OUTPUT_SAME_AS_INPUT',
+  outputUnwritable: 'SIGN_OUTPUT_UNWRITABLE',
 } as const;
