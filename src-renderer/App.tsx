@@ -21,6 +21,7 @@ export function App() {
   const [profile, setProfile] = useState<BackendProfile | null>(null);
   const [screen, setScreen] = useState<Screen>('sign');
   const [fatal, setFatal] = useState<string | null>(null);
+  const [verifyPaths, setVerifyPaths] = useState<string[] | undefined>(undefined);
 
   const reload = useCallback(async () => {
     const [p, i, profiles] = await Promise.all([call('settings.get', {}), call('app.info', {}), call('profiles.list', {})]);
@@ -54,7 +55,20 @@ export function App() {
 
   return (
     <I18nProvider locale={prefs.locale}>
-      <Shell screen={screen} onScreen={setScreen} prefs={prefs} info={info} profile={profile} fatal={fatal} onPrefs={setPrefs} />
+      <Shell
+        screen={screen}
+        onScreen={setScreen}
+        prefs={prefs}
+        info={info}
+        profile={profile}
+        fatal={fatal}
+        onPrefs={setPrefs}
+        verifyPaths={verifyPaths}
+        onVerify={(paths) => {
+          setVerifyPaths(paths);
+          setScreen('verify');
+        }}
+      />
     </I18nProvider>
   );
 }
@@ -67,9 +81,11 @@ function Shell(props: {
   profile: BackendProfile | null;
   fatal: string | null;
   onPrefs: (p: Preferences) => void;
+  verifyPaths: string[] | undefined;
+  onVerify: (paths: string[]) => void;
 }) {
   const { t } = useI18n();
-  const { screen, onScreen, prefs, info, profile, fatal, onPrefs } = props;
+  const { screen, onScreen, prefs, info, profile, fatal, onPrefs, verifyPaths, onVerify } = props;
 
   useEffect(() => {
     document.title = `${t(`nav.${screen}`)} — ${t('app.title')}`;
@@ -116,8 +132,8 @@ function Shell(props: {
               {t(fatal)}
             </div>
           )}
-          {screen === 'sign' && <SignScreen />}
-          {screen === 'verify' && <VerifyScreen />}
+          {screen === 'sign' && <SignScreen onVerify={onVerify} demo={info?.demoCertificate ?? null} />}
+          {screen === 'verify' && <VerifyScreen initialPaths={verifyPaths} />}
           {screen === 'compose' && <ComposeScreen onQueued={() => onScreen('outbox')} />}
           {screen === 'outbox' && <OutboxScreen />}
           {screen === 'settings' && <SettingsScreen prefs={prefs} info={info} onSaved={onPrefs} />}

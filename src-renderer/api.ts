@@ -100,3 +100,24 @@ export async function pathForFile(file: File): Promise<Result<{ path: string; na
   }
   return uploadFile(file);
 }
+
+/** Browser mode: saves a file of the data folder (a signed PDF, a report) through the browser's download. */
+export async function downloadFile(path: string, name: string): Promise<Result<true>> {
+  try {
+    const res = await fetch(`/api/download?path=${encodeURIComponent(path)}`, { headers: { Authorization: `Bearer ${token ?? ''}` } });
+    if (!res.ok) return { ok: false, error: { code: 'NOT_FOUND', message: name } };
+    saveBlob(await res.blob(), name);
+    return { ok: true, value: true };
+  } catch (err) {
+    return { ok: false, error: { code: 'NETWORK', message: err instanceof Error ? err.message : String(err) } };
+  }
+}
+
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

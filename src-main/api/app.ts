@@ -18,6 +18,8 @@ export type AppInfo = {
   locale: 'es' | 'en';
   node: string;
   platform: string;
+  /** The demo certificate of the embedded default (public test material), or null when not shipped. */
+  demoCertificate: { path: string; password: string } | null;
 };
 
 export interface AppOutputs {

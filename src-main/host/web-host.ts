@@ -97,6 +97,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       req.on('close', () => streams.delete(res));
       return;
     }
+    if (url.pathname === '/api/download' && req.method === 'GET') {
+      // Browser mode gets results (signed PDFs, reports) back from the data folder only.
+      const requested = path.resolve(url.searchParams.get('path') ?? '');
+      const home = path.resolve(options.core.home);
+      if (!requested.startsWith(home + path.sep) || !fs.existsSync(requested) || !fs.statSync(requested).isFile()) {
+        return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
+      }
+      const name = path.basename(requested).replace(/["\\\r\n]/g, '_');
+      res.writeHead(200, {
+        'Content-Type': requested.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream',
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Content-Length': fs.statSync(requested).size,
+      });
+      fs.createReadStream(requested).pipe(res);
+      return;
+    }
     if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'METHOD', message: 'Método no permitido.' } });
 
     if (url.pathname === '/api/call') {

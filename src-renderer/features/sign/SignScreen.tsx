@@ -1,25 +1,385 @@
-import { useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useState } from 'react';
+import type { CertificateInfo, SavedCertificate, SignFileResult } from '../../../src-main/api/sign';
+import { call, downloadFile, newOpId, pathForFile, shell, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { useI18n } from '../../i18n';
+import { errorText, useI18n } from '../../i18n';
+import type { StampRect } from './PagePreview';
 
-export function SignScreen() {
+// pdf.js is large: it loads only when a PDF is shown.
+const PagePreview = lazy(() => import('./PagePreview').then((m) => ({ default: m.PagePreview })));
+
+type Picked = { file: File; path: string };
+
+/**
+ * Firmar: pick PDFs and a certificate, choose firma or visto bueno, click on the page where the stamp goes, sign
+ * one file or a batch with progress, then download or verify the result. The password goes to the core with the
+ * call and is not kept here after it.
+ */
+export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) => void; demo: { path: string; password: string } | null }) {
   const { t } = useI18n();
-  const [role, setRole] = useState<'firma' | 'visa'>('firma');
+  const ids = {
+    files: useId(),
+    p12: useId(),
+    pw: useId(),
+    saved: useId(),
+    reason: useId(),
+    cargo: useId(),
+    place: useId(),
+    page: useId(),
+    remember: useId(),
+  };
+  const [files, setFiles] = useState<Picked[]>([]);
+  const [saved, setSaved] = useState<SavedCertificate[]>([]);
+  const [certId, setCertId] = useState('');
+  const [p12, setP12] = useState<{ path: string; name: string } | null>(null);
+  const [password, setPassword] = useState('');
+  const [info, setInfo] = useState<CertificateInfo | null>(null);
+  const [remember, setRemember] = useState(false);
+  const [role, setRole] = useState<'firma' | 'visto-bueno'>('firma');
+  const [reason, setReason] = useState('');
+  const [cargo, setCargo] = useState('');
+  const [place, setPlace] = useState('');
+  const [invisible, setInvisible] = useState(false);
+  const [everyPage, setEveryPage] = useState(false);
+  const [page, setPage] = useState<number | 'last'>('last');
+  const [pages, setPages] = useState(1);
+  const [rect, setRect] = useState<StampRect | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [results, setResults] = useState<SignFileResult[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadSaved = useCallback(async () => {
+    const r = await call('sign.certificates.list', {});
+    if (r.ok) setSaved(r.value);
+  }, []);
+  useEffect(() => {
+    void loadSaved();
+  }, [loadSaved]);
+
+  const addFiles = async (list: FileList | null) => {
+    if (!list) return;
+    const added: Picked[] = [];
+    for (const f of Array.from(list)) {
+      const up = await pathForFile(f);
+      if (up.ok) added.push({ file: f, path: up.value.path });
+      else setError(errorText(t, up.error));
+    }
+    setFiles((x) => [...x, ...added]);
+    setResults([]);
+  };
+
+  const pickP12 = async (f: File | undefined) => {
+    if (!f) return;
+    const up = await pathForFile(f);
+    if (!up.ok) return setError(errorText(t, up.error));
+    setP12({ path: up.value.path, name: f.name });
+    setCertId('');
+    setInfo(null);
+  };
+
+  const inspect = async () => {
+    if (!p12) return;
+    const r = await call('sign.inspectCertificate', { p12Path: p12.path, password });
+    if (!r.ok) {
+      setInfo(null);
+      return setError(errorText(t, r.error));
+    }
+    setError(null);
+    setInfo(r.value);
+    if (remember) {
+      const a = await call('sign.certificates.add', { p12Path: p12.path, password, rememberPassword: true });
+      if (a.ok) {
+        await loadSaved();
+        setCertId(a.value.id);
+      }
+    }
+  };
+
+  const onPages = useCallback((n: number) => setPages(n), []);
+
+  const sign = async () => {
+    setError(null);
+    setResults([]);
+    const opId = newOpId();
+    setProgress({ done: 0, total: files.length });
+    const unsubscribe = subscribe((e) => {
+      if (e.type === 'progress' && e.progress.opId === opId) {
+        const total = Number(e.progress.values?.total ?? files.length);
+        setProgress({ done: Math.round((e.progress.fraction ?? 0) * total * 100) / 100, total });
+      }
+    });
+    const certificate = certId ? { certificateId: certId, ...(password ? { password } : {}) } : { p12Path: p12?.path ?? '', password };
+    const r = await call(
+      'sign.start',
+      {
+        files: files.map((f) => f.path),
+        certificate,
+        options: {
+          role,
+          ...(reason ? { reason } : {}),
+          ...(cargo ? { roleTitle: cargo } : {}),
+          ...(place ? { location: place } : {}),
+          stamp: { invisible, page, everyPage: role === 'visto-bueno' && everyPage, ...(rect && !invisible ? { rect } : {}) },
+        },
+      },
+      opId,
+    );
+    unsubscribe();
+    setProgress(null);
+    setPassword('');
+    if (!r.ok) return setError(errorText(t, r.error));
+    setResults(r.value.results);
+  };
+
+  const canSign = files.length > 0 && (certId !== '' || (p12 !== null && password !== '')) && progress === null;
+  const firstPdf = files[0]?.file ?? null;
+  const signedPaths = results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
+
   return (
     <section aria-labelledby="screen-title" data-testid="screen-sign">
       <ScreenHeader title={t('sign.title')} intro={t('sign.intro')} />
-      <fieldset className="field">
-        <legend>{t('sign.roleLabel')}</legend>
-        <label className="radio">
-          <input type="radio" name="role" value="firma" checked={role === 'firma'} onChange={() => setRole('firma')} />
-          {t('sign.roleFirma')}
-        </label>
-        <label className="radio">
-          <input type="radio" name="role" value="visa" checked={role === 'visa'} onChange={() => setRole('visa')} />
-          {t('sign.roleVisa')}
-        </label>
-      </fieldset>
-      <p className="note">{t('sign.pending')}</p>
+      <div className="sign-grid">
+        <div>
+          <div className="field">
+            <label htmlFor={ids.files}>{t('sign.filesLabel')}</label>
+            <input
+              id={ids.files}
+              type="file"
+              accept="application/pdf,.pdf"
+              multiple
+              onChange={(e) => void addFiles(e.target.files)}
+              data-testid="sign-files"
+            />
+            {files.length > 0 && (
+              <ul className="attachments" data-testid="sign-file-list">
+                {files.map((f) => (
+                  <li key={f.path}>{f.file.name}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <fieldset className="field">
+            <legend>{t('sign.roleLabel')}</legend>
+            <label className="radio">
+              <input type="radio" name="role" value="firma" checked={role === 'firma'} onChange={() => setRole('firma')} />
+              {t('sign.roleFirma')}
+            </label>
+            <label className="radio">
+              <input
+                type="radio"
+                name="role"
+                value="visto-bueno"
+                checked={role === 'visto-bueno'}
+                onChange={() => setRole('visto-bueno')}
+              />
+              {t('sign.roleVisa')}
+            </label>
+          </fieldset>
+          <section className="panel" aria-labelledby="cert-title">
+            <h3 id="cert-title">{t('sign.certificate')}</h3>
+            {saved.length > 0 && (
+              <div className="field">
+                <label htmlFor={ids.saved}>{t('sign.savedCertificates')}</label>
+                <select id={ids.saved} value={certId} onChange={(e) => setCertId(e.target.value)}>
+                  <option value="">{t('sign.otherFile')}</option>
+                  {saved.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            {certId === '' && demo && (
+              <p className="hint">
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="use-demo-cert"
+                  onClick={() => {
+                    setP12({ path: demo.path, name: 'demo-firmante.p12' });
+                    setPassword(demo.password);
+                    setInfo(null);
+                  }}
+                >
+                  {t('sign.useDemo')}
+                </button>{' '}
+                {p12?.path === demo.path && t('sign.demoSelected')}
+              </p>
+            )}
+            {certId === '' && (
+              <div className="field">
+                <label htmlFor={ids.p12}>{t('sign.p12')}</label>
+                <input
+                  id={ids.p12}
+                  type="file"
+                  accept=".p12,.pfx,application/x-pkcs12"
+                  onChange={(e) => void pickP12(e.target.files?.[0])}
+                  data-testid="p12-input"
+                />
+              </div>
+            )}
+            <div className="inline-form">
+              <div className="field">
+                <label htmlFor={ids.pw}>{t('sign.password')}</label>
+                <input
+                  id={ids.pw}
+                  type="password"
+                  autoComplete="off"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  data-testid="p12-password"
+                />
+              </div>
+              {certId === '' && (
+                <>
+                  <label className="radio">
+                    <input id={ids.remember} type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+                    {t('sign.remember')}
+                  </label>
+                  <button type="button" disabled={!p12 || !password} onClick={() => void inspect()} data-testid="inspect-cert">
+                    {t('sign.inspect')}
+                  </button>
+                </>
+              )}
+            </div>
+            {info && (
+              <dl className="cert-info" data-testid="cert-info">
+                <dt>{t('sign.holder')}</dt>
+                <dd>{info.name}</dd>
+                {info.nationalId && (
+                  <>
+                    <dt>{info.nationalId.kind}</dt>
+                    <dd>{info.nationalId.number}</dd>
+                  </>
+                )}
+                <dt>{t('sign.issuer')}</dt>
+                <dd>{info.issuer}</dd>
+                <dt>{t('sign.validity')}</dt>
+                <dd>
+                  {new Date(info.validFrom).toLocaleDateString()} – {new Date(info.validTo).toLocaleDateString()}
+                </dd>
+                <dt>{t('sign.keyUsage')}</dt>
+                <dd>{info.keyUsage.join(', ')}</dd>
+                {info.problem && (
+                  <dd className="alert alert-error" role="alert">
+                    {errorText(t, info.problem)}
+                  </dd>
+                )}
+              </dl>
+            )}
+          </section>
+          <div className="inline-form">
+            <div className="field">
+              <label htmlFor={ids.reason}>{t('sign.reason')}</label>
+              <input
+                id={ids.reason}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                placeholder={role === 'firma' ? t('sign.reasonFirma') : t('sign.reasonVisa')}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.cargo}>{t('sign.cargo')}</label>
+              <input id={ids.cargo} value={cargo} onChange={(e) => setCargo(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.place}>{t('sign.place')}</label>
+              <input id={ids.place} value={place} onChange={(e) => setPlace(e.target.value)} />
+            </div>
+          </div>
+          <div className="inline-form">
+            <label className="radio">
+              <input type="checkbox" checked={invisible} onChange={(e) => setInvisible(e.target.checked)} />
+              {t('sign.invisible')}
+            </label>
+            {role === 'visto-bueno' && (
+              <label className="radio">
+                <input type="checkbox" checked={everyPage} onChange={(e) => setEveryPage(e.target.checked)} />
+                {t('sign.everyPage')}
+              </label>
+            )}
+            <div className="field">
+              <label htmlFor={ids.page}>{t('sign.page')}</label>
+              <select
+                id={ids.page}
+                value={String(page)}
+                onChange={(e) => setPage(e.target.value === 'last' ? 'last' : Number(e.target.value))}
+              >
+                <option value="last">{t('sign.lastPage')}</option>
+                {Array.from({ length: Math.min(pages, 500) }, (_, i) => (
+                  <option key={i + 1} value={i + 1}>
+                    {i + 1}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div className="actions-row">
+            <button type="button" className="primary" disabled={!canSign} onClick={() => void sign()} data-testid="sign-button">
+              {files.length > 1 ? t('sign.signBatch', { count: files.length }) : t('sign.sign')}
+            </button>
+            {progress && (
+              <progress
+                max={progress.total}
+                value={progress.done}
+                aria-label={t('sign.progress', { done: progress.done, total: progress.total })}
+              >
+                {progress.done}/{progress.total}
+              </progress>
+            )}
+          </div>
+          {error && (
+            <p role="alert" className="alert alert-error" data-testid="sign-error">
+              {error}
+            </p>
+          )}
+          {results.length > 0 && (
+            <section className="panel" aria-labelledby="results-title" data-testid="sign-results">
+              <h3 id="results-title">{t('sign.results')}</h3>
+              <ul>
+                {results.map((r) => (
+                  <li key={r.input}>
+                    {r.ok ? (
+                      <>
+                        ✅ {baseName(r.output)}{' '}
+                        {shell === 'browser' && (
+                          <button type="button" className="link" onClick={() => void downloadFile(r.output, baseName(r.output))}>
+                            {t('sign.download')}
+                          </button>
+                        )}
+                      </>
+                    ) : (
+                      <span className="alert-error">
+                        ❌ {baseName(r.input)}: {errorText(t, r.error)}
+                      </span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+              {signedPaths.length > 0 && onVerify && (
+                <button type="button" onClick={() => onVerify(signedPaths)} data-testid="verify-now">
+                  {t('sign.verifyNow')}
+                </button>
+              )}
+            </section>
+          )}
+        </div>
+        <div>
+          {firstPdf && !invisible && (
+            <>
+              <p className="hint">{t('sign.clickToPlace')}</p>
+              <Suspense fallback={<p className="hint">{t('app.loading')}</p>}>
+                <PagePreview file={firstPdf} page={page} rect={rect} onRect={setRect} onPages={onPages} />
+              </Suspense>
+            </>
+          )}
+        </div>
+      </div>
     </section>
   );
+}
+
+function baseName(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
 }

@@ -1,12 +1,206 @@
+import { useEffect, useId, useState } from 'react';
+import type { FileOutcome, SignatureReport, Verdict } from '../../../src-main/api/verify';
+import { call, downloadFile, newOpId, pathForFile, saveBlob, shell, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { useI18n } from '../../i18n';
+import { errorText, useI18n } from '../../i18n';
 
-export function VerifyScreen() {
+/**
+ * Verificar: every signature of each PDF with its verdict (VÁLIDO / NO VÁLIDO / INDETERMINADO), the reasons in
+ * Spanish as the core states them, what changed after it, the signed revision on its own, and the report as JSON.
+ */
+export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
   const { t } = useI18n();
+  const ids = { files: useId() };
+  const [outcomes, setOutcomes] = useState<FileOutcome[]>([]);
+  const [busy, setBusy] = useState<{ index: number; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [offline, setOffline] = useState(false);
+
+  const verify = async (paths: string[]) => {
+    if (!paths.length) return;
+    setError(null);
+    const opId = newOpId();
+    setBusy({ index: 0, total: paths.length });
+    const unsubscribe = subscribe((e) => {
+      if (e.type === 'progress' && e.progress.opId === opId && e.progress.values?.index)
+        setBusy({ index: Number(e.progress.values.index), total: paths.length });
+    });
+    const r = await call('verify.files', { files: paths, offline }, opId);
+    unsubscribe();
+    setBusy(null);
+    if (!r.ok) return setError(errorText(t, r.error));
+    setOutcomes(r.value.outcomes);
+  };
+
+  useEffect(() => {
+    if (initialPaths?.length) void verify(initialPaths);
+    // Only when the Firmar screen hands over new results (verify is stable enough: it reads nothing stale).
+  }, [initialPaths]);
+
+  const pick = async (list: FileList | null) => {
+    if (!list) return;
+    const paths: string[] = [];
+    for (const f of Array.from(list)) {
+      const up = await pathForFile(f);
+      if (up.ok) paths.push(up.value.path);
+      else setError(errorText(t, up.error));
+    }
+    await verify(paths);
+  };
+
+  const exportJson = () => {
+    const json = outcomes.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
+    saveBlob(new Blob([JSON.stringify(json, null, 2)], { type: 'application/json' }), 'verificacion.json');
+  };
+
+  const signedVersion = async (file: string, revision: number) => {
+    const output = file.replace(/\.pdf$/i, '') + `-revision-${revision}.pdf`;
+    const r = await call('verify.extractRevision', { file, revision, output });
+    if (!r.ok) return setError(errorText(t, r.error));
+    if (shell === 'browser') await downloadFile(r.value.output, baseName(r.value.output));
+  };
+
   return (
     <section aria-labelledby="screen-title" data-testid="screen-verify">
       <ScreenHeader title={t('verify.title')} intro={t('verify.intro')} />
-      <p className="note">{t('verify.pending')}</p>
+      <div className="inline-form">
+        <div className="field">
+          <label htmlFor={ids.files}>{t('verify.filesLabel')}</label>
+          <input
+            id={ids.files}
+            type="file"
+            accept="application/pdf,.pdf"
+            multiple
+            onChange={(e) => void pick(e.target.files)}
+            data-testid="verify-files"
+          />
+        </div>
+        <label className="radio">
+          <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} />
+          {t('verify.offline')}
+        </label>
+        {outcomes.length > 0 && (
+          <button type="button" onClick={exportJson}>
+            {t('verify.exportJson')}
+          </button>
+        )}
+      </div>
+      {busy && (
+        <p role="status">
+          <progress max={busy.total} value={busy.index} /> {t('verify.progress', { index: busy.index, total: busy.total })}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="alert alert-error">
+          {error}
+        </p>
+      )}
+      {outcomes.map((o) => (
+        <article key={o.file} className="panel" data-testid="verify-file">
+          <h3>
+            {baseName(o.file)} {o.report && <VerdictBadge verdict={o.report.verdict} />}
+          </h3>
+          {o.error && <p className="alert alert-error">{errorText(t, o.error)}</p>}
+          {o.report && o.report.signatures.length === 0 && <p className="hint">{t('verify.noSignatures')}</p>}
+          {o.report?.reasons.map((r) => (
+            <p key={r.code} className="hint">
+              {r.message}
+            </p>
+          ))}
+          {o.report?.signatures.map((s, i) => (
+            <SignatureCard key={`${s.field}-${i}`} s={s} onSignedVersion={() => void signedVersion(o.file, s.revision)} />
+          ))}
+        </article>
+      ))}
     </section>
   );
+}
+
+function VerdictBadge({ verdict }: { verdict: Verdict }) {
+  const { t } = useI18n();
+  return (
+    <span className={`verdict verdict-${verdict}`} data-testid="verdict">
+      {t(`verify.verdict.${verdict}`)}
+    </span>
+  );
+}
+
+function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVersion: () => void }) {
+  const { t } = useI18n();
+  const yes = (b: boolean) => (b ? t('verify.yes') : t('verify.no'));
+  return (
+    <section className="signature-card" data-testid="signature-card">
+      <h4>
+        <VerdictBadge verdict={s.verdict} /> {s.kind === 'document-timestamp' ? t('verify.docTimestamp') : (s.signer?.name ?? '—')}
+      </h4>
+      <dl className="cert-info">
+        <dt>{t('verify.field')}</dt>
+        <dd>
+          {s.field}
+          {s.page ? ` · ${t('verify.pageN', { page: s.page })}` : ''} · {t('verify.revisionN', { revision: s.revision })}
+        </dd>
+        {s.signer?.id && (
+          <>
+            <dt>{t('verify.signerId')}</dt>
+            <dd>{s.signer.id}</dd>
+          </>
+        )}
+        {s.signer && (
+          <>
+            <dt>{t('verify.issuer')}</dt>
+            <dd>{s.signer.issuer}</dd>
+          </>
+        )}
+        <dt>{t('verify.time')}</dt>
+        <dd>
+          {s.timestamp
+            ? `${new Date(s.timestamp.time).toLocaleString()} (${t('verify.timestamped')}${s.timestamp.valid ? '' : ' ✗'})`
+            : s.claimedTime
+              ? `${new Date(s.claimedTime).toLocaleString()} (${t('verify.claimed')})`
+              : '—'}
+        </dd>
+        <dt>{t('verify.intact')}</dt>
+        <dd>{yes(s.intact)}</dd>
+        <dt>{t('verify.coverage')}</dt>
+        <dd>{t(`verify.coverageKinds.${s.coverage}`)}</dd>
+        <dt>{t('verify.trusted')}</dt>
+        <dd>{yes(s.trusted)}</dd>
+        <dt>{t('verify.revocation')}</dt>
+        <dd>
+          {t(`verify.revocationKinds.${s.revocation.status}`)}
+          {s.revocation.revokedAt ? ` (${new Date(s.revocation.revokedAt).toLocaleString()})` : ''}
+        </dd>
+        <dt>{t('verify.level')}</dt>
+        <dd>{s.level}</dd>
+        <dt>{t('verify.modifications')}</dt>
+        <dd>{t(`verify.modificationKinds.${s.modificationsAfter}`)}</dd>
+      </dl>
+      {s.reasons.length > 0 && (
+        <ul className="reasons">
+          {s.reasons.map((r, i) => (
+            <li key={`${r.code}-${i}`}>{r.message}</li>
+          ))}
+        </ul>
+      )}
+      {s.changes.length > 0 && (
+        <details>
+          <summary>{t('verify.changesAfter', { count: s.changes.length })}</summary>
+          <ul className="changes">
+            {s.changes.map((c, i) => (
+              <li key={i} className={c.allowed ? 'allowed' : 'disallowed'}>
+                {c.allowed ? '✓' : '✗'} {t('verify.revisionN', { revision: c.revision })} · {c.object}: {c.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <button type="button" className="link" onClick={onSignedVersion}>
+        {t('verify.signedVersion')}
+      </button>
+    </section>
+  );
+}
+
+function baseName(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
 }
