@@ -186,7 +186,13 @@ function octets(os: asn1js.OctetString): Buffer {
 function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
   const sid = si.sid as unknown;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return certs.find((c) => c.parsed.issuer.isEqual(sid.issuer) && c.parsed.serialNumber.isEqual(sid.serialNumber)) ?? null;
+    return (
+      certs.find(
+        (c) =>
+          // Serial first: it is cheap and almost always decides; pkijs's name comparison is not.
+          c.parsed.serialNumber.isEqual(sid.serialNumber) && c.parsed.issuer.isEqual(sid.issuer),
+      ) ?? null
+    );
   }
   if (sid instanceof asn1js.Primitive || sid instanceof asn1js.Constructed) {
     const ski = Buffer.from((sid as asn1js.Primitive).valueBlock.valueHexView ?? new Uint8Array());
