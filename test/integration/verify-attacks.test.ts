@@ -210,7 +210,10 @@ describe('legitimate changes stay allowed', () => {
     const ap = 'BT /Helv 12 Tf 2 4 Td (Juana Perez) Tj ET';
     const f = appendUpdate(formSigned, at('filled-ap.pdf'), [
       { num: 95, body: `<< /Type /XObject /Subtype /Form /BBox [0 0 228 20] /Length ${ap.length} >>\nstream\n${ap}\nendstream` },
-      { num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /AP << /N 95 0 R >> /Rect [72 600 300 620] /P 5 0 R /F 4 >>' },
+      {
+        num: 30,
+        body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /AP << /N 95 0 R >> /Rect [72 600 300 620] /P 5 0 R /F 4 >>',
+      },
     ]);
     const { sig } = await first(f);
     expect(sig.modificationsAfter, JSON.stringify(sig.changes)).toBe('allowed');
