@@ -13,6 +13,17 @@ const coverageWord = {
 const modsWord = { none: 'ninguno', allowed: 'solo permitidos', disallowed: 'NO PERMITIDOS' } as const;
 const timeWord = { timestamp: 'sello de tiempo', claimed: 'declarada por el firmante', verification: 'hora de verificación' } as const;
 
+const revocationWord = { good: 'no revocado', revoked: 'REVOCADO', unknown: 'desconocida' } as const;
+const sourceWord = {
+  'embedded-ocsp': 'OCSP incluido en la firma',
+  'embedded-crl': 'CRL incluida en la firma',
+  'dss-ocsp': 'OCSP del DSS del documento',
+  'dss-crl': 'CRL del DSS del documento',
+  'online-ocsp': 'consulta OCSP en línea',
+  'online-crl': 'CRL descargada',
+  none: 'sin fuente',
+} as const;
+
 export function formatOutcome(o: FileOutcome): string {
   if (!o.report) return `${o.file}: NO SE PUDO LEER — ${o.error.message} [${o.error.code}]`;
   const r = o.report;
@@ -35,7 +46,7 @@ function formatSignature(s: SignatureReport, n: number): string[] {
     `    Íntegra: ${s.intact ? 'sí' : 'NO'}; cubre: ${coverageWord[s.coverage]}; cambios posteriores: ${modsWord[s.modificationsAfter]}; nivel: ${s.level}`,
   );
   out.push(
-    `    Confianza: ${s.trusted ? 'sí' : 'no'}; revocación: ${s.revocation.status}${s.revocation.revokedAt ? ` el ${s.revocation.revokedAt}` : ''} (${s.revocation.source})`,
+    `    Confianza: ${s.trusted ? 'sí' : 'no'}; revocación: ${revocationWord[s.revocation.status]}${s.revocation.revokedAt ? ` el ${s.revocation.revokedAt}` : ''} (${sourceWord[s.revocation.source]})`,
   );
   for (const r of s.reasons) out.push(`    - ${r.message}`);
   for (const c of s.changes)
