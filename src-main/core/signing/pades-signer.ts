@@ -323,7 +323,7 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       pageIndex = pRef instanceof PdfRef ? findPageIndex(doc, pRef, pageCount) : null;
       if (rect && rect[2] - rect[0] > 1 && rect[3] - rect[1] > 1 && !stamp.invisible) {
         const rotate = pageIndex === null ? 0 : doc.page(pageIndex).rotate;
-        const apNum = addAppearance(doc, changes, numbers, opts, now, rect[2] - rect[0], rect[3] - rect[1], rotate);
+        const apNum = addAppearance(changes, numbers, opts, now, rect[2] - rect[0], rect[3] - rect[1], rotate);
         widgetDict.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
         if (widget.ref && widget.ref.num !== target.ref.num) changes.put(widget.ref.num, widgetDict);
       } else pageIndex = null;
@@ -355,11 +355,11 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       const visual = stamp.rect ?? defaultRect(visualSize(page.mediaBox, page.rotate), opts.role, alreadySigned.length);
       const [x, y, w, h] = visualRectToUser(visual, page.mediaBox, page.rotate);
       widget.set('Rect', pdf.array(x, y, x + w, y + h));
-      const apNum = addAppearance(doc, changes, numbers, opts, now, w, h, page.rotate);
+      const apNum = addAppearance(changes, numbers, opts, now, w, h, page.rotate);
       widget.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
     }
     changes.put(widgetNum, widget);
-    addAnnotation(doc, changes, numbers, page.ref, pdf.ref(widgetNum));
+    addAnnotation(doc, changes, page.ref, pdf.ref(widgetNum));
     ensureSigFlags(doc, changes, rootRef, numbers, pdf.ref(widgetNum));
     if (stamp.everyPage && !stamp.invisible && opts.role === 'visto-bueno') {
       addInitials(doc, changes, numbers, opts, pageCount, pageIndex ?? pageCount - 1);
@@ -414,7 +414,6 @@ function defaultRect([pageW]: [number, number], role: SignRole, existing: number
 }
 
 function addAppearance(
-  doc: PdfDocument,
   changes: Changes,
   numbers: ObjectNumbers,
   opts: SignPdfOptions,
@@ -471,7 +470,7 @@ function putAppearance(
 }
 
 /** Adds an annotation reference to a page's /Annots (rewriting the array object when it is indirect). */
-function addAnnotation(doc: PdfDocument, changes: Changes, numbers: ObjectNumbers, pageRef: PdfRef, annot: PdfRef): void {
+function addAnnotation(doc: PdfDocument, changes: Changes, pageRef: PdfRef, annot: PdfRef): void {
   const page = changes.dict(pageRef);
   const annots = page.get('Annots');
   if (annots instanceof PdfRef) {
@@ -483,7 +482,6 @@ function addAnnotation(doc: PdfDocument, changes: Changes, numbers: ObjectNumber
   const items = annots instanceof PdfArray ? annots.items : [];
   page.set('Annots', new PdfArray([...items, annot]));
   changes.put(pageRef.num, page);
-  void numbers;
 }
 
 /** Makes sure the AcroForm exists, lists the new field, and says the document has signatures (/SigFlags 3). */
@@ -558,7 +556,7 @@ function addInitials(
         AP: pdf.dict({ N: pdf.ref(apNum) }),
       }),
     );
-    addAnnotation(doc, changes, numbers, page.ref, pdf.ref(num));
+    addAnnotation(doc, changes, page.ref, pdf.ref(num));
   }
 }
 
