@@ -109,6 +109,32 @@ describe('casilla sign (CLI)', () => {
     expect(fs.existsSync(at('c-bad.pdf'))).toBe(false);
   });
 
+  it('asks for the password on a real terminal (a pty from `script`) without echoing it', async () => {
+    const input = writePlainPdf(at('tty.pdf'));
+    const secret = P12_PASSWORD;
+    const cmd = [process.execPath, cliBundle, '--home', at('home'), 'sign', input, '-o', at('tty-firmado.pdf'), '--p12', pki.p12.rsa]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let typed = false;
+    const onOutput = (chunk: Buffer): void => {
+      screen += chunk.toString('utf8');
+      // Type only once the prompt is on screen, as a person would.
+      if (!typed && screen.includes('Contraseña del certificado')) {
+        typed = true;
+        child.stdin.write(secret + '\r');
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(screen).toContain('1 firmado(s)');
+    expect(screen).not.toContain(secret);
+    judge(at('tty-firmado.pdf'), pki.nssDir, 1);
+  });
+
   it('signs B-T with --tsa, --tsa-user and --tsa-password-env', async () => {
     const tsa = await startTestTsa({ username: 'mesa', password: 'partes' });
     try {

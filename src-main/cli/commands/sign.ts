@@ -72,11 +72,11 @@ export const signCommand: CommandModule = {
           out = await startSigning(core, input, {
             onProgress: (p) => {
               if (!quiet && process.stderr.isTTY)
-                rt.stderr(`\rFirmando ${p.index + 1}/${p.total} ${path.basename(p.file)} ${Math.round(p.fraction * 100)}%   `);
+                rt.stderr(`\r\x1b[KFirmando ${p.index + 1}/${p.total} ${path.basename(p.file)} ${Math.round(p.fraction * 100)}%`);
             },
             onResult: (r) => {
               if (quiet) return;
-              if (process.stderr.isTTY) rt.stderr('\r');
+              if (process.stderr.isTTY) rt.stderr('\r\x1b[K');
               rt.stderr(formatResult(r) + '\n');
             },
           });
@@ -183,7 +183,6 @@ async function readPassword(o: SignCliOptions, stderr: (s: string) => void): Pro
  */
 function promptHidden(question: string, stderr: (s: string) => void): Promise<string> {
   const stdin = process.stdin;
-  stderr(question);
   return new Promise((resolve, reject) => {
     let value = '';
     const isTty = Boolean(stdin.isTTY);
@@ -206,7 +205,9 @@ function promptHidden(question: string, stderr: (s: string) => void): Promise<st
         if (value.length > 1024) return finish(new CliExit(ExitCode.usage, 'Contraseña demasiado larga.'));
       }
     };
+    // Raw mode before the prompt: nothing typed after the prompt appears can be echoed by the terminal.
     if (isTty) stdin.setRawMode(true);
+    stderr(question);
     stdin.on('data', onData);
     stdin.on('end', onEnd);
     stdin.resume();
