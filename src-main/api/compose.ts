@@ -43,6 +43,11 @@ export const composeMethods = {
   /** The draft being composed, saved as the user types (one per user; a crash loses nothing typed). */
   'compose.saveDraft': { input: z.object({ draft: z.record(z.string(), z.unknown()) }).strict(), progress: false },
   'compose.loadDraft': { input: z.object({}).strict(), progress: false },
+  /** A signed PDF is verified (offline) before it is attached; a NO VÁLIDO one is refused with the reasons. */
+  'compose.checkAttachment': {
+    input: z.object({ path: z.string().min(1).max(4096), name: z.string().max(200) }).strict(),
+    progress: false,
+  },
 } as const;
 
 export interface ComposeOutputs {
@@ -53,4 +58,5 @@ export interface ComposeOutputs {
   'compose.institution': { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string | null; offline: boolean };
   'compose.saveDraft': { savedAt: string };
   'compose.loadDraft': { draft: Record<string, unknown> | null; savedAt: string | null };
+  'compose.checkAttachment': { name: string; signed: boolean; verdict: 'valid' | 'invalid' | 'indeterminate' | null; reasons: string[] };
 }

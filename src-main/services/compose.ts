@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { assertAttachmentAcceptable, checkAttachment } from '../core/compose/attachment-check';
 import type { composeMethods, ProcedureView, SignatureView } from '../api/compose';
 import { AppError } from '../api/result';
 import { queueNotification } from '../core/compose/composer';
@@ -68,8 +70,11 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
   },
   'compose.loadDraft': (_input, { core }) =>
     core.settings.get<{ draft: Record<string, unknown>; savedAt: string }>('compose.draft') ?? { draft: null, savedAt: null },
+  'compose.checkAttachment': (input, { core }) => checkAttachment(core, input.path, input.name),
   'compose.queue': async (input, { core }) => {
     const rt = outboxRuntime(core);
+    for (const g of input.groups)
+      for (const a of g.attachments) await assertAttachmentAcceptable(core, a.path, a.name ?? path.basename(a.path));
     const groups = input.groups.map((g) => {
       const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name)));
       if (parsed.problems.length) {

@@ -2,7 +2,40 @@ import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { startHost, type RunningHost } from './web-host';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** A PDF signed by our own CLI with the demo certificate, and a copy altered after signing. */
+function signedPdfs(dir: string): { signed: string; altered: string } {
+  const signed = path.join(dir, 'resolucion-firmada.pdf');
+  const args = [
+    '--home',
+    dir,
+    'sign',
+    path.join(root, 'resources/demo/ejemplo.pdf'),
+    '-o',
+    signed,
+    '--p12',
+    path.join(root, 'resources/demo/demo-firmante.p12'),
+    '--password-env',
+    'DEMO_PW',
+  ];
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/casilla.cjs'), ...args], {
+    env: { ...process.env, DEMO_PW: 'demo1234' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`casilla sign failed: ${r.stderr}`);
+  const bytes = fs.readFileSync(signed);
+  // Change one byte of the first stream's data (the page content), inside the signed byte range.
+  const at = bytes.indexOf(Buffer.from('stream')) + 20;
+  if (at < 20) throw new Error('no stream in the sample');
+  bytes[at] = bytes[at]! ^ 0xff;
+  const altered = path.join(dir, 'resolucion-alterada.pdf');
+  fs.writeFileSync(altered, bytes);
+  return { signed, altered };
+}
 
 let host: RunningHost;
 let files: string;
@@ -17,7 +50,7 @@ test.afterAll(async () => {
   fs.rmSync(files, { recursive: true, force: true });
 });
 
-test('compose with a CSV of recipients and an attachment, send to the embedded sandbox, follow it to done', async ({ page }) => {
+test('compose with a CSV of recipients and a signed attachment, send to the embedded sandbox, follow it to done', async ({ page }) => {
   // Latin-1, semicolons, a header, one bad check digit and one duplicate: the import keeps the good rows.
   const csv = Buffer.from(
     'RUN;Nombre\n33.333.333-3;Ana Pérez\n33333351-1;José Núñez\n12.345.678-9;Mal dígito\n33333333-3;Ana otra vez\n',
@@ -25,11 +58,7 @@ test('compose with a CSV of recipients and an attachment, send to the embedded s
   );
   const csvPath = path.join(files, 'destinatarios.csv');
   fs.writeFileSync(csvPath, csv);
-  const pdfPath = path.join(files, 'resolucion.pdf');
-  fs.writeFileSync(
-    pdfPath,
-    '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
-  );
+  const { signed, altered } = signedPdfs(files);
 
   await page.goto(host.url);
   await page.getByTestId('nav-compose').click();
@@ -41,8 +70,13 @@ test('compose with a CSV of recipients and an attachment, send to the embedded s
   await page.getByLabel('Asunto').fill('Resolución exenta N° 42');
   await page.getByTestId('body-editor').click();
   await page.keyboard.type('Se notifica la resolución adjunta.');
-  await page.getByTestId('attachments-input').setInputFiles(pdfPath);
-  await expect(page.getByTestId('attachments-list')).toContainText('resolucion.pdf');
+  // An altered signed PDF is refused with the verifier's reason; the intact one is attached and marked as signed.
+  await page.getByTestId('attachments-input').setInputFiles(altered);
+  await expect(page.getByTestId('compose-message')).toContainText('NO VÁLIDA');
+  await expect(page.getByTestId('attachments-list')).not.toContainText('resolucion-alterada.pdf');
+  await page.getByTestId('attachments-input').setInputFiles(signed);
+  await expect(page.getByTestId('attachments-list')).toContainText('resolucion-firmada.pdf');
+  await expect(page.getByTestId('attachments-list')).toContainText('firmado:');
   await page.getByRole('button', { name: 'Vista previa' }).click();
   await expect(page.getByTestId('preview')).toContainText('Se notifica la resolución adjunta.');
   await page.screenshot({ path: 'test-results/screens/compose-filled.png', fullPage: true });

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { assertAttachmentAcceptable } from '../../core/compose/attachment-check';
 import type { Command } from 'commander';
 import { AppError } from '../../api/result';
 import { queueNotification } from '../../core/compose/composer';
@@ -105,6 +107,7 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
   const core = rt.core();
   const outbox = outboxRuntime(core, override ? { overrides: [override] } : {});
   try {
+    for (const p of opts.attach ?? []) await assertAttachmentAcceptable(core, p, path.basename(p));
     const target = await currentTarget(core, override);
     const result = await queueNotification(outbox, target, {
       messageType: type as MessageType,
@@ -121,7 +124,10 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     );
   } catch (err) {
     if (err instanceof AppError)
-      throw new CliExit(/^ERR0|ATTACHMENT|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
+      throw new CliExit(
+        /^ERR0|ATTACHMENT_UNREADABLE|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed,
+        `${err.code}: ${err.message}`,
+      );
     throw err;
   }
 }

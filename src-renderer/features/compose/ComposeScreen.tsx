@@ -9,7 +9,7 @@ import { RichTextEditor } from './RichTextEditor';
 const SUBJECT_MAX = 150;
 const MAX_ATTACHMENTS = 50;
 
-type Attachment = { name: string; path: string; size: number };
+type Attachment = { name: string; path: string; size: number; signed: 'valid' | 'indeterminate' | 'invalid' | null };
 type Draft = {
   type: 'NT' | 'CP' | 'CI';
   procedure: string;
@@ -114,9 +114,23 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     for (const f of Array.from(files)) {
       if (attachments.length >= MAX_ATTACHMENTS) break;
       const up = await pathForFile(f);
-      if (up.ok)
-        setAttachments((a) => [...a.filter((x) => x.name !== up.value.name), { name: up.value.name, path: up.value.path, size: f.size }]);
-      else setMessage({ kind: 'error', text: errorText(t, up.error) });
+      if (!up.ok) {
+        setMessage({ kind: 'error', text: errorText(t, up.error) });
+        continue;
+      }
+      const check = await call('compose.checkAttachment', { path: up.value.path, name: up.value.name });
+      if (check.ok && check.value.verdict === 'invalid') {
+        setMessage({
+          kind: 'error',
+          text: t('compose.attachmentInvalid', { name: up.value.name, reasons: check.value.reasons.join(' ') }),
+        });
+        continue;
+      }
+      const signed = check.ok && check.value.signed ? (check.value.verdict ?? null) : null;
+      setAttachments((a) => [
+        ...a.filter((x) => x.name !== up.value.name),
+        { name: up.value.name, path: up.value.path, size: f.size, signed },
+      ]);
     }
   };
 
@@ -287,6 +301,11 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
               {attachments.map((a) => (
                 <li key={a.name}>
                   {a.name} <span className="hint">({Math.ceil(a.size / 1024)} KB)</span>{' '}
+                  {a.signed && (
+                    <span className={`verdict verdict-${a.signed}`}>
+                      {t('compose.signedBadge', { verdict: t(`verify.verdict.${a.signed}`) })}
+                    </span>
+                  )}{' '}
                   <button type="button" className="link" onClick={() => setAttachments((x) => x.filter((y) => y.name !== a.name))}>
                     {t('compose.remove')}
                   </button>
