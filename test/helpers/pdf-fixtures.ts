@@ -67,7 +67,12 @@ export function withXrefStreams(input: string, output: string): string {
 }
 
 /** A PDF with an empty signature field "FirmaJefe" on page 1, made by mutool (an independent writer). */
-export function withEmptySignatureField(input: string, output: string, name = 'FirmaJefe'): string {
+export function withEmptySignatureField(
+  input: string,
+  output: string,
+  name = 'FirmaJefe',
+  options: { separateWidget?: boolean } = {},
+): string {
   const script = path.join(path.dirname(output), `add-field-${process.pid}.js`);
   fs.writeFileSync(
     script,
@@ -76,12 +81,14 @@ var page = pdf.findPage(0);
 var acro = pdf.getTrailer().Root.AcroForm;
 if (!acro || acro.isNull()) { acro = pdf.addObject(pdf.newDictionary()); pdf.getTrailer().Root.AcroForm = acro; acro.Fields = pdf.newArray(); }
 var field = pdf.addObject(pdf.newDictionary());
-field.Type = pdf.newName('Annot'); field.Subtype = pdf.newName('Widget'); field.FT = pdf.newName('Sig');
-field.T = pdf.newString(${JSON.stringify(name)}); field.F = 4; field.P = page;
-field.Rect = pdf.newArray(); field.Rect.push(300); field.Rect.push(100); field.Rect.push(520); field.Rect.push(170);
+field.FT = pdf.newName('Sig'); field.T = pdf.newString(${JSON.stringify(name)});
+var widget = ${options.separateWidget ? 'pdf.addObject(pdf.newDictionary())' : 'field'};
+widget.Type = pdf.newName('Annot'); widget.Subtype = pdf.newName('Widget'); widget.F = 4; widget.P = page;
+widget.Rect = pdf.newArray(); widget.Rect.push(300); widget.Rect.push(100); widget.Rect.push(520); widget.Rect.push(170);
+${options.separateWidget ? 'widget.Parent = field; field.Kids = pdf.newArray(); field.Kids.push(widget);' : ''}
 acro.Fields.push(field);
 if (!page.Annots || page.Annots.isNull()) page.Annots = pdf.newArray();
-page.Annots.push(field);
+page.Annots.push(widget);
 pdf.save(${JSON.stringify(output)}, 'incremental');
 `,
   );

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/api/result';
+import { listFormFields } from '../../src-main/core/pdf/form-fields';
 import { openPdf } from '../../src-main/core/pdf/pdf-document';
 import { signPdf, type SignPdfOptions } from '../../src-main/core/signing/pades-signer';
 import { writePlainPdf, withEmptySignatureField, withXrefStreams } from '../helpers/pdf-fixtures';
@@ -85,6 +86,20 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     await expectCode(sign(at('field-signed.pdf'), at('again.pdf'), { field: 'FirmaJefe' }), 'SIGN_FIELD_ALREADY_SIGNED');
     await expectCode(sign(input, at('nofield.pdf'), { field: 'NoExiste' }), 'SIGN_FIELD_NOT_FOUND');
     expect(fs.existsSync(at('again.pdf'))).toBe(false);
+    // A field whose widget is a separate kid annotation (not merged into the field dictionary).
+    const kid = withEmptySignatureField(writePlainPdf(at('plain-for-kid.pdf'), { pages: 2 }), at('with-kid.pdf'), 'Gerencia', {
+      separateWidget: true,
+    });
+    const kidRes = await sign(kid, at('kid-signed.pdf'), { field: 'Gerencia', role: 'firma' });
+    expect(kidRes).toMatchObject({ fieldName: 'Gerencia', page: 1 });
+    expect(judge(at('kid-signed.pdf'), pki.nssDir, 1).fields).toEqual(['Gerencia']);
+    const doc = openPdf(at('kid-signed.pdf'));
+    try {
+      const [field] = listFormFields(doc);
+      expect(field?.widgets[0]?.dict.has('AP')).toBe(true);
+    } finally {
+      doc.close();
+    }
   });
 
   it('adds a visa to a PDF first signed by pdfsig -add-signature; both stay valid', async () => {

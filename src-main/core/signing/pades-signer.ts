@@ -317,7 +317,13 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
     changes.put(target.ref.num, fieldDict);
     const widget = target.widgets[0];
     if (widget) {
-      const widgetDict = widget.ref && widget.ref.num !== target.ref.num ? changes.dict(widget.ref) : fieldDict;
+      const separate = widget.ref !== null && widget.ref.num !== target.ref.num;
+      const widgetDict = widget.ref && separate ? changes.dict(widget.ref) : fieldDict;
+      // poppler and mutool look for /V on the widget annotation itself; the spec puts it on the field. Both.
+      if (separate && widget.ref) {
+        widgetDict.set('V', sigRef);
+        changes.put(widget.ref.num, widgetDict);
+      }
       const rect = rectOf(doc.resolve(widgetDict.get('Rect')));
       const pRef = widgetDict.get('P');
       pageIndex = pRef instanceof PdfRef ? findPageIndex(doc, pRef, pageCount) : null;
