@@ -113,6 +113,19 @@ describe('PAdES signing judged by pdfsig, qpdf and mutool', () => {
     judge(at('by-pdfsig-visa.pdf'), pki.nssDir, 2);
   });
 
+  it('adds a visa after mutool signed the document into its field; both stay valid', async () => {
+    const input = withEmptySignatureField(writePlainPdf(at('plain-for-mutool.pdf')), at('for-mutool.pdf'), 'Jefatura');
+    const fieldObj =
+      execFileSync('mutool', ['show', input, 'trailer/Root/AcroForm/Fields'], { encoding: 'utf8' }).match(/(\d+) 0 R/)?.[1] ?? '';
+    execFileSync('mutool', ['sign', '-s', pki.p12Legacy.rsa, '-P', P12_PASSWORD, '-o', at('by-mutool.pdf'), input, fieldObj], {
+      stdio: 'pipe',
+    });
+    judge(at('by-mutool.pdf'), pki.nssDir, 1);
+    await sign(at('by-mutool.pdf'), at('by-mutool-visa.pdf'), { signer: pdfTestSigner('ec') });
+    expectAppendedOnly(at('by-mutool.pdf'), at('by-mutool-visa.pdf'));
+    expect(judge(at('by-mutool-visa.pdf'), pki.nssDir, 2).fields).toEqual(['Jefatura', 'VoBo1']);
+  });
+
   it('certifies with DocMDP P=2, then accepts a visa; refuses any signature after P=1', async () => {
     const input = writePlainPdf(at('plain-for-cert.pdf'));
     await sign(input, at('cert2.pdf'), { role: 'firma', certify: 2 });
