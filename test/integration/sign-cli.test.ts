@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,37 +175,61 @@ describe('casilla sign (CLI)', () => {
   });
 
   it('killed mid-write (SIGKILL) leaves the input untouched and no output; a rerun completes', async () => {
-    const big = writePlainPdf(at('grande.pdf'), { paddingBytes: 120 * 1024 * 1024 });
+    const big = writePlainPdf(at('grande.pdf'), { paddingBytes: 60 * 1024 * 1024 });
     const before = sha(big);
     const output = at('grande-firmado.pdf');
-    const child = spawn(
-      process.execPath,
-      [cliBundle, '--home', at('home'), 'sign', big, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW'],
-      {
-        env: { ...process.env, P12PW: P12_PASSWORD },
-        stdio: 'ignore',
-      },
-    );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    // Kill as soon as the temp file has data in it: the process is then in the middle of writing.
-    let part: string | undefined;
-    for (;;) {
-      part = fs.readdirSync(tmp.dir).find((f) => f.startsWith('.grande-firmado.pdf.') && f.endsWith('.part'));
-      if (part && fs.statSync(path.join(tmp.dir, part)).size > 0) break;
-      if (child.exitCode !== null) throw new Error('el proceso terminó antes de poder interrumpirlo');
+    // A TSA that never answers holds the signer at a known point: the big file is already copied into the temp
+    // file and the new revision appended, but the signature is not written yet. Killing it there is
+    // deterministic (no race with a fast machine).
+    let held = (): void => undefined;
+    const reached = new Promise<void>((resolve) => (held = resolve));
+    const server = http.createServer(() => held());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          cliBundle,
+          '--home',
+          at('home'),
+          'sign',
+          big,
+          '-o',
+          output,
+          '--p12',
+          pki.p12.rsa,
+          '--password-env',
+          'P12PW',
+          '--tsa',
+          `http://127.0.0.1:${port}/tsa`,
+        ],
+        { env: { ...process.env, P12PW: P12_PASSWORD }, stdio: 'ignore' },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      await reached;
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
     expect(fs.existsSync(output)).toBe(false);
     expect(sha(big)).toBe(before);
-    // What was written went to the hidden temp file only, and it is incomplete (no signed revision yet).
-    const partSize = fs.statSync(path.join(tmp.dir, part)).size;
-    expect(partSize).toBeLessThanOrEqual(fs.statSync(big).size);
+    // What was written went to a hidden temp file only: the whole input plus an unsigned revision (empty hole).
+    const part = fs.readdirSync(tmp.dir).find((f) => f.startsWith('.grande-firmado.pdf.') && f.endsWith('.part'));
+    expect(part).toBeDefined();
+    const partPath = path.join(tmp.dir, part ?? '');
+    expect(fs.statSync(partPath).size).toBeGreaterThan(fs.statSync(big).size);
+    const fd = fs.openSync(partPath, 'r');
+    const tail = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, tail, 0, tail.length, fs.statSync(partPath).size - tail.length);
+    fs.closeSync(fd);
+    expect(tail.subarray(0, n).toString('latin1')).toMatch(/\/Contents <0{1000}/);
     const rerun = cli(['sign', big, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--invisible']);
     expect(rerun.status).toBe(0);
-    expect(fs.existsSync(path.join(tmp.dir, part))).toBe(false);
+    expect(fs.existsSync(partPath)).toBe(false);
     expect(sha(big)).toBe(before);
     judge(output, pki.nssDir, 1);
-    expect(fs.statSync(output).size).toBeGreaterThan(partSize);
   });
 });
