@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
+import { tempDir } from '../helpers/temp-home';
+
+const cli = path.resolve(__dirname, '..', '..', 'bin', 'casilla.cjs');
+
+describe('casilla send and casilla outbox', () => {
+  const home = tempDir('casilla-cli-outbox-');
+  const sb = tempDir('casilla-cli-sb-');
+  let sandbox: RunningSandbox;
+  let backend: string[];
+  // Asynchronous on purpose: the sandbox answers from this same process, so a blocking spawn would starve it.
+  const run = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, '--home', home.dir, ...args], {
+        env: { ...process.env, SB_SECRET: sandbox.institution.clientSecret },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ dataDir: sb.dir, emailDelayMs: 10, rate: 100 });
+    backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    home.cleanup();
+    sb.cleanup();
+  });
+
+  it('queues with recipients from --to and a CSV, sends with sync --once, lists, shows and exports', async () => {
+    const csv = path.join(home.dir, 'dest.csv');
+    fs.writeFileSync(csv, 'RUN;Nombre\n33333351-1;Luis\n');
+    const sent = await run(
+      '--json',
+      'send',
+      '--to',
+      '33.333.333-3',
+      '--to-file',
+      csv,
+      '--type',
+      'CP',
+      '--subject',
+      'Aviso de prueba',
+      '--body',
+      '<p>Hola</p>',
+      ...backend,
+    );
+    expect(sent.status).toBe(0);
+    const queued = JSON.parse(sent.stdout) as { messageIds: string[]; recipients: number; backend: string };
+    expect(queued.recipients).toBe(2);
+    expect(queued.backend).toBe(sandbox.baseUrl);
+    const id = queued.messageIds[0]!;
+
+    const sync = await run('--json', 'outbox', 'sync', '--once', ...backend);
+    expect(sync.status).toBe(0);
+    expect(JSON.parse(sync.stdout)).toMatchObject({ sent: 1, failed: 0 });
+
+    const list = JSON.parse((await run('--json', 'outbox', 'list')).stdout) as Array<{ id: string; state: string; messageDataId: string }>;
+    expect(list).toEqual([expect.objectContaining({ id, state: 'accepted' })]);
+    const show = await run('outbox', 'show', id);
+    expect(show.status).toBe(0);
+    expect(show.stdout).toContain('Luis (RUN 33.333.351-1)');
+    expect(show.stdout).toContain(list[0]!.messageDataId);
+
+    const out = path.join(home.dir, 'bandeja.csv');
+    expect((await run('outbox', 'export', out)).status).toBe(0);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(text).toContain('Aviso de prueba');
+  });
+
+  it('refuses bad input with exit 2 and names the line; a queued message can be cancelled but not twice', async () => {
+    const bad = await run('send', '--to', '12.345.678-9', '--type', 'CP', '--subject', 'x', '--body', 'y', ...backend);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('12.345.678-9');
+    expect((await run('send', '--to', '33333333-3', '--type', 'XX', '--subject', 'x', '--body', 'y')).status).toBe(2);
+    const long = await run('send', '--to', '33333333-3', '--type', 'CP', '--subject', 'x'.repeat(151), '--body', 'y', ...backend);
+    expect(long.status).toBe(2);
+    expect(long.stderr).toContain('ERR026');
+
+    const q = JSON.parse(
+      (await run('--json', 'send', '--to', '33333333-3', '--type', 'CI', '--subject', 'Para cancelar', '--body', 'z', ...backend)).stdout,
+    ) as { messageIds: string[] };
+    const id = q.messageIds[0]!;
+    expect((await run('outbox', 'cancel', id)).status).toBe(0);
+    const again = await run('outbox', 'cancel', id);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('OUTBOX_NOT_CANCELLABLE');
+    expect((await run('outbox', 'retry', id)).status).toBe(0);
+    expect((await run('outbox', 'show', 'no-such-id')).status).toBe(2);
+  });
+});
