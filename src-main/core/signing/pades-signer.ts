@@ -22,7 +22,7 @@ import { appearanceMatrix, visualRectToUser, visualSize } from '../pdf/page-rota
 import { formXObjectDict, stampAppearance } from '../pdf/stamp-appearance';
 import { buildCadesSignature } from './cades-builder';
 import type { CertificateSummary } from './certificate-summary';
-import { abandonTempOutput, commitTempOutput, createTempOutput } from './safe-output';
+import { abandonTempOutput, commitTempOutput, createTempOutput, openForWrite } from './safe-output';
 import { SignErrorCodes } from './sign-errors';
 import { schemeFor, type DigestName } from './signature-algorithms';
 import { loadStampImage } from './stamp-image';
@@ -147,7 +147,8 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
     await copyAndHash(doc, out.tempPath, hash, opts);
     hash.update(bytes.subarray(0, contentsAt));
     hash.update(bytes.subarray(contentsEnd));
-    writeAll(out.fd, bytes, base);
+    const fd = openForWrite(out);
+    writeAll(fd, bytes, base);
     const cms = await buildCadesSignature({
       documentDigest: hash.digest(),
       digest,
@@ -164,7 +165,7 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
         needed: cms.length,
         reserved: holeBytes,
       });
-    writeAll(out.fd, Buffer.from(cms.toString('hex'), 'latin1'), base + contentsAt + 1);
+    writeAll(fd, Buffer.from(cms.toString('hex'), 'latin1'), base + contentsAt + 1);
     opts.signal?.throwIfAborted();
     commitTempOutput(out);
   } catch (err) {

@@ -6,19 +6,35 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type TempOutput = { fd: number; tempPath: string; finalPath: string };
+export type TempOutput = {
+  tempPath: string;
+  finalPath: string;
+  /** Open for writing once `openForWrite` was called (after a whole-file copy into the temp path, if any). */
+  fd: number | null;
+};
 
+/**
+ * Reserves a unique hidden temp path next to the output (created empty and closed, so a whole-file copy
+ * can target it on every platform: Windows cannot copy onto a file that is held open).
+ */
 export function createTempOutput(finalPath: string): TempOutput {
   const dir = path.dirname(finalPath);
   removeStaleTemps(dir, path.basename(finalPath));
   const tempPath = path.join(dir, `.${path.basename(finalPath)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`);
-  const fd = fs.openSync(tempPath, 'wx', 0o644);
-  return { fd, tempPath, finalPath };
+  fs.closeSync(fs.openSync(tempPath, 'wx', 0o644));
+  return { tempPath, finalPath, fd: null };
+}
+
+export function openForWrite(out: TempOutput): number {
+  out.fd ??= fs.openSync(out.tempPath, 'r+');
+  return out.fd;
 }
 
 export function commitTempOutput(out: TempOutput): void {
-  fs.fsyncSync(out.fd);
-  fs.closeSync(out.fd);
+  const fd = openForWrite(out);
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  out.fd = null;
   fs.renameSync(out.tempPath, out.finalPath);
   // The rename is durable only once the directory entry is on disk.
   try {
@@ -34,10 +50,13 @@ export function commitTempOutput(out: TempOutput): void {
 }
 
 export function abandonTempOutput(out: TempOutput): void {
-  try {
-    fs.closeSync(out.fd);
-  } catch {
-    // already closed
+  if (out.fd !== null) {
+    try {
+      fs.closeSync(out.fd);
+    } catch {
+      // already closed
+    }
+    out.fd = null;
   }
   fs.rmSync(out.tempPath, { force: true });
 }
