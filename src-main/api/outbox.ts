@@ -97,6 +97,11 @@ export const outboxMethods = {
   'outbox.stats': { input: z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(), progress: false },
   'outbox.sync': { input: z.object({}).strict(), progress: true },
   'outbox.exportCsv': { input: z.object({}).strict(), progress: false },
+  /** The platform's delivery receipt (comprobante) of one recipient, saved under the data folder. */
+  'outbox.receipt': {
+    input: z.object({ id: z.string().min(1).max(64), rolUnico: z.number().int().min(1).max(99_999_999) }).strict(),
+    progress: false,
+  },
 } as const;
 
 export interface OutboxOutputs {
@@ -108,4 +113,5 @@ export interface OutboxOutputs {
   'outbox.stats': OutboxStats;
   'outbox.sync': { sent: number; polled: number; failed: number; reconcile: number };
   'outbox.exportCsv': { csv: string; rows: number };
+  'outbox.receipt': { path: string; bytes: number };
 }

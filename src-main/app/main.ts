@@ -1,7 +1,7 @@
 /**
  * The Electron shell: lifecycle, one hardened window, IPC over the handler table. Everything else is in core/.
  */
-import { app, BrowserWindow, Menu, session } from 'electron';
+import { app, BrowserWindow, Menu, Notification, session } from 'electron';
 import path from 'node:path';
 import { openCore, type CoreContext } from '../core/context';
 import { resolveHome } from '../core/home';
@@ -43,6 +43,15 @@ async function start(): Promise<void> {
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   registerIpc(core, createHandlers(), () => win?.webContents ?? null);
   void startBackgroundWork(core);
+  // A permanent send failure is told to the user even when the window is hidden.
+  core.events.subscribe((e) => {
+    if (e.type === 'changed' && e.topic === 'outbox-failed' && Notification.isSupported()) {
+      new Notification({
+        title: 'Casilla Desktop',
+        body: 'Un mensaje de la bandeja de salida no pudo enviarse. Revise la Bandeja de salida.',
+      }).show();
+    }
+  });
   Menu.setApplicationMenu(null);
   win = new BrowserWindow({
     width: 1280,

@@ -1,5 +1,9 @@
 import type { outboxMethods } from '../api/outbox';
+import fs from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../api/result';
+import type { Outcome } from '../core/casilla/classify';
+import { clientFactory } from './backends';
 import { outboxCsvLines } from '../core/outbox/export-csv';
 import { toSummary } from '../core/outbox/outbox-repository';
 import { outboxRuntime } from './outbox-runtime';
@@ -81,9 +85,38 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
     core.audit.append({ action: 'outbox.export', details: { rows: lines.length - 1 } });
     return { csv: lines.join(''), rows: lines.length - 1 };
   },
+  'outbox.receipt': async (input, { core, signal }) => {
+    const { repo } = outboxRuntime(core);
+    const row = repo.row(input.id);
+    if (!row.message_data_id) throw new AppError('ERR025', 'El mensaje aún no tiene comprobante: no ha sido aceptado por la casilla.');
+    const client = await clientFactory(core)({ profileId: row.profile_id, backendUrl: row.backend_url, clientId: row.client_id });
+    const link = await client.getReceipt(row.message_data_id, input.rolUnico, { signal });
+    if (link.kind !== 'accepted') throw outcomeError(link);
+    const pdf = await client.downloadReceipt(link.value.url, { signal });
+    if (pdf.kind !== 'accepted') throw outcomeError(pdf);
+    const dir = path.join(core.home, 'receipts');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, `comprobante-${row.message_data_id}-${input.rolUnico}.pdf`);
+    fs.writeFileSync(file, pdf.value, { mode: 0o600 });
+    core.audit.append({ action: 'outbox.receipt', subject: input.id, details: { rolUnico: input.rolUnico } });
+    return { path: file, bytes: pdf.value.length };
+  },
   'outbox.sync': async (_input, { core, signal, progress }) => {
     const counts = await outboxRuntime(core).sender.runOnce(signal);
     progress('outbox.synced', 1, counts);
     return counts;
   },
 };
+
+/** A failed call to the platform as the user reads it. */
+function outcomeError(o: Exclude<Outcome<unknown>, { kind: 'accepted' }>): AppError {
+  switch (o.kind) {
+    case 'permanent':
+      return new AppError(o.code, o.message);
+    case 'rate-limited':
+      return new AppError('RATE_LIMITED', 'La casilla pide esperar antes de otra consulta; intente en unos segundos.');
+    case 'retryable':
+    case 'unknown-outcome':
+      return new AppError('BACKEND_UNAVAILABLE', `No se pudo obtener el comprobante: ${o.reason}.`);
+  }
+}

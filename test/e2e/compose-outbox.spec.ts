@@ -92,6 +92,14 @@ test('compose with a CSV of recipients and a signed attachment, send to the embe
   await expect(page.getByTestId('outbox-detail')).toContainText('casilla');
   await expect(page.getByTestId('outbox-detail')).toContainText('excepcion');
   await expect(page.getByTestId('outbox-charts')).toBeVisible();
+  // The delivery receipt (a PDF signed by the sandbox) downloads from the detail.
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('outbox-detail').getByRole('button', { name: 'Descargar' }).first().click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^comprobante-[0-9a-f]{24}-\d+\.pdf$/);
+  const receipt = fs.readFileSync(await download.path());
+  expect(receipt.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect(receipt.includes(Buffer.from('/ByteRange'))).toBe(true);
   await page.screenshot({ path: 'test-results/screens/outbox-done.png', fullPage: true });
 });
 

@@ -7,7 +7,7 @@ import {
   type OutboxStats,
   type OutboxSummary,
 } from '../../../src-main/api/outbox';
-import { call, subscribe } from '../../api';
+import { call, downloadFile, shell, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { OutboxCharts } from './OutboxCharts';
@@ -108,6 +108,12 @@ export function OutboxScreen() {
     a.download = `bandeja-${new Date().toISOString().slice(0, 10)}.csv`;
     a.click();
     URL.revokeObjectURL(url);
+  };
+
+  const receipt = async (id: string, rolUnico: number) => {
+    const r = await call('outbox.receipt', { id, rolUnico });
+    if (!r.ok) return setError(errorText(t, r.error));
+    if (shell === 'browser') await downloadFile(r.value.path, r.value.path.split(/[\\/]/).pop() ?? 'comprobante.pdf');
   };
 
   const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -230,6 +236,7 @@ export function OutboxScreen() {
                   <th scope="col">{t('outbox.deliveryState')}</th>
                   <th scope="col">{t('outbox.deliveredAt')}</th>
                   <th scope="col">{t('outbox.readAt')}</th>
+                  <th scope="col">{t('outbox.receipt')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -240,6 +247,13 @@ export function OutboxScreen() {
                     <td>{r.status ?? '—'}</td>
                     <td>{fmt(r.deliveredAt)}</td>
                     <td>{fmt(r.readAt)}</td>
+                    <td>
+                      {selected.messageDataId && r.status && r.status !== 'pending' && (
+                        <button type="button" className="link" onClick={() => void receipt(selected.id, r.rolUnico)}>
+                          {t('outbox.receiptDownload')}
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
