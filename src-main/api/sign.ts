@@ -123,6 +123,11 @@ export const signMethods = {
     progress: false,
   },
   'sign.certificates.remove': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
+  /**
+   * Signs one file or a batch. Progress events: stage `sign.file`, fraction over the whole batch, values
+   * { index (1-based), total, file }. Cancelling (abort) stops between files or inside a file, leaving no
+   * partial output; calling again with the returned batchId skips the files already signed.
+   */
   'sign.start': {
     input: z
       .object({
