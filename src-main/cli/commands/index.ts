@@ -9,4 +9,13 @@ import { sendCommand } from './send';
 import { outboxCommand } from './outbox';
 import { verifyCommand } from './verify';
 
-export const commandModules: CommandModule[] = [auditCommand, doctorCommand, serveCommand, sandboxCommand, sendCommand, outboxCommand, signCommand, verifyCommand];
+export const commandModules: CommandModule[] = [
+  auditCommand,
+  doctorCommand,
+  serveCommand,
+  sandboxCommand,
+  sendCommand,
+  outboxCommand,
+  signCommand,
+  verifyCommand,
+];
