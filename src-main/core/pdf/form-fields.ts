@@ -2,7 +2,7 @@
  * Reads the interactive form as signing and verification need it: every terminal field with its full name,
  * type, value reference and widgets, and the document's certification (DocMDP) permission level.
  */
-import { PdfArray, PdfDict, PdfRef, PdfStream, PdfString, type PdfValue } from './pdf-objects';
+import { PdfDict, PdfRef, PdfStream, PdfString, type PdfValue } from './pdf-objects';
 import type { PdfDocument } from './pdf-document';
 
 export type FormField = {
@@ -83,8 +83,6 @@ export function certificationLevel(doc: PdfDocument): number | null {
 export function isStream(v: PdfValue | undefined): v is PdfStream {
   return v instanceof PdfStream;
 }
-
-export { PdfArray };
 
 export type SignatureDictionary = {
   fieldName: string;

@@ -3,7 +3,7 @@
  * the file's newest one (a classic table or an uncompressed xref stream) with /Prev pointing at it, then
  * `startxref` and `%%EOF`. Earlier bytes are never touched: the result is appended after the original file.
  */
-import { PdfArray, PdfDict, PdfName, PdfRef, type PdfValue } from './pdf-objects';
+import { PdfArray, PdfDict, PdfName, type PdfValue } from './pdf-objects';
 import type { PdfDocument } from './pdf-document';
 import { numberToken, serialize } from './pdf-serializer';
 
@@ -132,5 +132,3 @@ function runs(nums: number[]): Array<[number, number]> {
   }
   return out;
 }
-
-export { PdfRef };

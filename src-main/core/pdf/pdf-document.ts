@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { AppError } from '../../api/result';
 import { NeedMoreBytes, PdfParser } from './pdf-parser';
-import { PdfArray, PdfDict, PdfName, PdfRef, PdfStream, type PdfValue } from './pdf-objects';
+import { PdfArray, PdfDict, PdfRef, PdfStream, type PdfValue } from './pdf-objects';
 import { PdfErrorCodes, pdfInvalid, pdfLimit } from './pdf-error';
 import { decodeStream } from './stream-filters';
 
@@ -610,5 +610,3 @@ export function openPdf(path: string): PdfDocument {
     throw pdfInvalid('estructura ilegible', err);
   }
 }
-
-export { PdfName };

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { child, children, parseDer, type Node } from './der';
-import { ctx, integer, octetString, oid, seq, setOf, tlv } from './der-writer';
+import { ctx, integer, octetString, oid, seq, setOf } from './der-writer';
 import { digestAlgorithmId, signatureAlgorithmId, signBytes, type DigestName, type SignatureScheme } from './signature-algorithms';
 
 const OIDS = {
@@ -86,5 +86,3 @@ export async function buildCadesSignature(input: CadesInput): Promise<Buffer> {
   const signedData = seq(integer(1), setOf(digestAlgorithmId(input.digest)), seq(oid(OIDS.data)), certificates, setOf(signerInfo));
   return seq(oid(OIDS.signedData), ctx(0, true, signedData));
 }
-
-export { tlv };

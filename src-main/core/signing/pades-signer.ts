@@ -16,7 +16,7 @@ import { AppError } from '../../api/result';
 import { openPdf, type PdfDocument } from '../pdf/pdf-document';
 import { certificationLevel, listFormFields, signedFields, type FormField } from '../pdf/form-fields';
 import { buildIncrementalUpdate, ObjectNumbers, type UpdateObject } from '../pdf/incremental-writer';
-import { PdfArray, PdfDict, PdfName, PdfRaw, PdfRef, PdfString, type PdfValue } from '../pdf/pdf-objects';
+import { PdfArray, PdfDict, PdfRaw, PdfRef, type PdfValue } from '../pdf/pdf-objects';
 import { pdf } from '../pdf/pdf-serializer';
 import { appearanceMatrix, visualRectToUser, visualSize } from '../pdf/page-rotation';
 import { formXObjectDict, stampAppearance } from '../pdf/stamp-appearance';
@@ -566,5 +566,3 @@ function addInitials(
     addAnnotation(doc, changes, page.ref, pdf.ref(num));
   }
 }
-
-export { PdfName, PdfString };
