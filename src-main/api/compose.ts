@@ -48,7 +48,33 @@ export const composeMethods = {
     input: z.object({ path: z.string().min(1).max(4096), name: z.string().max(200) }).strict(),
     progress: false,
   },
+  'compose.templates.list': { input: z.object({}).strict(), progress: false },
+  'compose.templates.save': {
+    input: z
+      .object({
+        id: z.string().max(64).optional(),
+        name: z.string().max(120),
+        subject: z.string().max(1000),
+        body: z.string().max(200_000),
+      })
+      .strict(),
+    progress: false,
+  },
+  'compose.templates.remove': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
+  /** Placeholders (`{{nombre}}`, `{{expediente}}`) found in a subject and body, and their replacement by values. */
+  'compose.templates.fill': {
+    input: z
+      .object({
+        subject: z.string().max(1000),
+        body: z.string().max(200_000),
+        values: z.record(z.string().max(40), z.string().max(2000)).default({}),
+      })
+      .strict(),
+    progress: false,
+  },
 } as const;
+
+export type MessageTemplateView = { id: string; name: string; subject: string; body: string; updatedAt: string };
 
 export interface ComposeOutputs {
   'compose.parseRecipients': RecipientParseView;
@@ -59,4 +85,8 @@ export interface ComposeOutputs {
   'compose.saveDraft': { savedAt: string };
   'compose.loadDraft': { draft: Record<string, unknown> | null; savedAt: string | null };
   'compose.checkAttachment': { name: string; signed: boolean; verdict: 'valid' | 'invalid' | 'indeterminate' | null; reasons: string[] };
+  'compose.templates.list': MessageTemplateView[];
+  'compose.templates.save': MessageTemplateView;
+  'compose.templates.remove': { removed: boolean };
+  'compose.templates.fill': { subject: string; body: string; placeholders: string[]; missing: string[] };
 }

@@ -7,6 +7,7 @@ import { queueNotification } from '../core/compose/composer';
 import { importRecipientsCsv, MAX_CSV_BYTES } from '../core/compose/recipients-csv';
 import { collect, parseRecipient, parseRecipientList } from '../core/compose/recipients';
 import { htmlToText, sanitizeHtml } from '../core/compose/sanitize-html';
+import { fillTemplate, placeholders, TemplateStore } from '../core/compose/templates';
 import type { CoreContext } from '../core/context';
 import { clientFactory, currentTarget } from './backends';
 import { outboxRuntime } from './outbox-runtime';
@@ -70,6 +71,23 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
   },
   'compose.loadDraft': (_input, { core }) =>
     core.settings.get<{ draft: Record<string, unknown>; savedAt: string }>('compose.draft') ?? { draft: null, savedAt: null },
+  'compose.templates.list': (_input, { core }) => new TemplateStore(core.settings).list(),
+  'compose.templates.save': (input, { core }) => {
+    const t = new TemplateStore(core.settings).save({ ...input, body: sanitizeHtml(input.body) });
+    core.audit.append({ action: 'compose.template.save', subject: t.id, details: { name: t.name } });
+    return t;
+  },
+  'compose.templates.remove': (input, { core }) => {
+    const removed = new TemplateStore(core.settings).remove(input.id);
+    if (removed) core.audit.append({ action: 'compose.template.remove', subject: input.id });
+    return { removed };
+  },
+  'compose.templates.fill': (input) => {
+    const names = placeholders(input.subject, input.body);
+    const subject = fillTemplate(input.subject, input.values, false);
+    const body = fillTemplate(input.body, input.values, true);
+    return { subject, body, placeholders: names, missing: placeholders(subject, body) };
+  },
   'compose.checkAttachment': (input, { core }) => checkAttachment(core, input.path, input.name),
   'compose.queue': async (input, { core }) => {
     const rt = outboxRuntime(core);

@@ -114,3 +114,26 @@ test('a broken recipient list blocks sending and says which line is wrong', asyn
   await page.keyboard.type('Contenido');
   await expect(page.getByTestId('queue-button')).toBeDisabled();
 });
+
+test('a template with placeholders is saved, applied and filled', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  await page.getByLabel('Asunto').fill('Citación expediente {{expediente}}');
+  await page.getByTestId('body-editor').click();
+  await page.keyboard.type('Estimado/a {{nombre}}: se le cita a audiencia.');
+  await page.getByTestId('templates').locator('summary').click();
+  await page.getByTestId('template-name').fill('Citación');
+  await page.getByTestId('template-save').click();
+  await expect(page.getByTestId('templates')).toContainText('Plantilla «Citación» guardada.');
+  // Start over and apply the template.
+  await page.getByLabel('Asunto').fill('');
+  await page.getByTestId('template-select').selectOption({ label: 'Citación' });
+  await expect(page.getByLabel('Asunto')).toHaveValue('Citación expediente {{expediente}}');
+  const fields = page.getByTestId('placeholders');
+  await fields.getByLabel('{{expediente}}').fill('2026-123');
+  await fields.getByLabel('{{nombre}}').fill('Ana <Pérez>');
+  await page.getByTestId('placeholders-fill').click();
+  await expect(page.getByLabel('Asunto')).toHaveValue('Citación expediente 2026-123');
+  await page.getByRole('button', { name: 'Vista previa' }).click();
+  await expect(page.getByTestId('preview')).toContainText('Estimado/a Ana <Pérez>: se le cita a audiencia.');
+});

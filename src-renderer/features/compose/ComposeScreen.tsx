@@ -4,6 +4,7 @@ import { call, pathForFile } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { RichTextEditor } from './RichTextEditor';
+import { TemplatesPanel } from './TemplatesPanel';
 
 /** The backend's limits (casilla-api.md): subject length, attachments. */
 const SUBJECT_MAX = 150;
@@ -176,6 +177,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     <section aria-labelledby="screen-title" data-testid="screen-compose">
       <ScreenHeader title={t('compose.title')} intro={t('compose.intro')} />
       {institution?.offline && <p className="note">{t('compose.offlineCache')}</p>}
+      <TemplatesPanel subject={draft.subject} body={draft.body} onApply={(subject, body) => setDraft((d) => ({ ...d, subject, body }))} />
       <div className="compose-grid">
         <div>
           <div className="inline-form">
