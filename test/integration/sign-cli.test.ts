@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -88,6 +88,32 @@ describe('casilla sign (CLI)', () => {
     );
     expect(ok.status).toBe(0);
     judge(at('c-ok.pdf'), pki.nssDir, 1);
+    const tz = cli([
+      'sign',
+      input,
+      '-o',
+      at('c-tz.pdf'),
+      '--p12',
+      pki.p12.ec,
+      '--password-env',
+      'P12PW',
+      '--page',
+      '1',
+      '--time-zone',
+      'America/Lima',
+      '--template',
+      'Revisado por {name}\\n{date}',
+    ]);
+    expect(tz.status).toBe(0);
+    const text = execFileSync('mutool', ['draw', '-F', 'txt', '-o', '-', at('c-tz.pdf'), '1'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    expect(text).toContain('Revisado por ROSA HUAMÁN');
+    expect(text).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} -05:00/);
+    expect(
+      cli(['sign', input, '-o', at('c-x.pdf'), '--p12', pki.p12.ec, '--password-env', 'P12PW', '--time-zone', 'Marte/Base']).status,
+    ).toBe(2);
     const wrong = cli(['sign', input, '-o', at('c-bad.pdf'), '--p12', pki.p12.ec], {}, 'incorrecta\n');
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('CERT_BAD_PASSWORD');

@@ -28,6 +28,8 @@ type SignCliOptions = {
   digest?: string;
   pss?: boolean;
   batchId?: string;
+  timeZone?: string;
+  template?: string;
 };
 
 /** Errors about the inputs themselves (unreadable or not the right kind of file) are usage errors (exit 2). */
@@ -61,6 +63,8 @@ export const signCommand: CommandModule = {
       .option('--digest <sha256|sha384|sha512>', 'algoritmo de resumen', 'sha256')
       .option('--pss', 'firmar claves RSA con RSA-PSS')
       .option('--batch-id <id>', 'reanudar un lote anterior: se saltan los archivos ya firmados')
+      .option('--time-zone <zona>', 'zona horaria del sello, p. ej. America/Lima (por defecto la del sistema)')
+      .option('--template <texto>', 'plantilla del sello con {name} {id} {role} {reason} {place} {date}; \\n separa líneas')
       .action(async (inputs: string[], opts: SignCliOptions) => {
         const input = buildInput(inputs, opts);
         const password = await readPassword(opts, rt.stderr);
@@ -138,6 +142,13 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     if (o.tsaUser) tsa.username = o.tsaUser;
     if (o.tsaPasswordEnv) tsa.password = envValue(o.tsaPasswordEnv);
   }
+  if (o.timeZone) {
+    try {
+      new Intl.DateTimeFormat('es', { timeZone: o.timeZone });
+    } catch {
+      throw usage(`Zona horaria desconocida: ${o.timeZone}`);
+    }
+  }
   return {
     files: inputs.map((f) => path.resolve(f)),
     output: o.output ? path.resolve(o.output) : undefined,
@@ -155,6 +166,8 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
       tsa,
       field: o.field,
       stamp: {
+        timeZone: o.timeZone,
+        template: o.template?.replace(/\\n/g, '\n'),
         invisible: Boolean(o.invisible),
         page,
         rect,
