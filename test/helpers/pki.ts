@@ -390,9 +390,44 @@ export type TestTsa = { url: string; requests: number; close: () => Promise<void
  * A real RFC 3161 TSA on 127.0.0.1: `openssl ts -reply` behind a tiny HTTP server. With `auth`, requests without
  * the right Basic credentials get 401.
  */
-export async function startTestTsa(auth?: { username: string; password: string }): Promise<TestTsa> {
+export async function startTestTsa(auth?: { username: string; password: string }, options: { extraCerts?: number } = {}): Promise<TestTsa> {
   const pki = testPki();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-tsa-'));
+  let config = pki.tsaConfig;
+  if (options.extraCerts) {
+    // A TSA that ships many certificates in every token (some real TSAs send long chains): big tokens.
+    const extra: string[] = [];
+    for (let i = 0; i < options.extraCerts; i++) {
+      extra.push(
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:P-256',
+            '-nodes',
+            '-keyout',
+            '/dev/null',
+            '-subj',
+            `/CN=Relleno ${i}`,
+            '-days',
+            '2',
+          ],
+          {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+          },
+        ),
+      );
+    }
+    const bigChain = path.join(work, 'big-chain.pem');
+    fs.writeFileSync(bigChain, fs.readFileSync(path.join(pki.dir, 'chain.pem'), 'utf8') + extra.join(''));
+    config = path.join(work, 'tsa-big.cnf');
+    fs.writeFileSync(config, fs.readFileSync(pki.tsaConfig, 'utf8').replace(/^certs = .*$/m, `certs = ${bigChain}`));
+  }
   let counter = 0;
   const state = { requests: 0 };
   const server = http.createServer((req, res) => {
@@ -409,7 +444,7 @@ export async function startTestTsa(auth?: { username: string; password: string }
       const query = path.join(work, `q${n}.tsq`);
       const reply = path.join(work, `r${n}.tsr`);
       fs.writeFileSync(query, Buffer.concat(chunks));
-      execFile('openssl', ['ts', '-reply', '-config', pki.tsaConfig, '-queryfile', query, '-out', reply], (err) => {
+      execFile('openssl', ['ts', '-reply', '-config', config, '-queryfile', query, '-out', reply], (err) => {
         if (err) {
           res.writeHead(500).end(String(err));
           return;

@@ -96,6 +96,28 @@ describe('PAdES B-T with an RFC 3161 timestamp from a local openssl TSA', () => 
     expect(verify(path.join(dir, 'other.bin')).stdout).not.toContain('Verification: OK');
   });
 
+  it('signs again with a larger /Contents when the TSA token does not fit the first estimate', async () => {
+    const bigTsa = await startTestTsa(undefined, { extraCerts: 60 });
+    try {
+      const input = writePlainPdf(at('memo-big.pdf'));
+      const res = await signPdf({
+        input,
+        output: at('memo-big-bt.pdf'),
+        signer: pdfTestSigner('ec'),
+        role: 'firma',
+        level: 'B-T',
+        tsa: { url: bigTsa.url },
+      });
+      // Two requests: the first token did not fit, the second run reserved what the CMS needed.
+      expect(bigTsa.requests).toBe(2);
+      expect(res.signatureBytes).toBeGreaterThan(24 * 1024);
+      judge(at('memo-big-bt.pdf'), pki.nssDir, 1);
+      expect(cmsDumps(at('memo-big-bt.pdf'))[0]).toContain('id-smime-aa-timeStampToken');
+    } finally {
+      await bigTsa.close();
+    }
+  });
+
   it('fails cleanly (no output) when the TSA refuses the credentials or is unreachable', async () => {
     const input = writePlainPdf(at('memo2.pdf'));
     const wrong = signPdf({

@@ -117,7 +117,25 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
 
   // Room for the CMS: certificates plus signed attributes and signature, plus a timestamp token for B-T.
   const certBytes = opts.signer.certificate.length + opts.signer.chain.reduce((n, c) => n + c.length, 0);
-  const holeBytes = certBytes + 4096 + (level === 'B-T' ? 16384 : 0);
+  const estimate = certBytes + 4096 + (level === 'B-T' ? 16384 : 0);
+  try {
+    return await signWithHole(doc, opts, estimate, { level, digest, scheme, now });
+  } catch (err) {
+    // A TSA whose token is unusually large: sign again once with the room the CMS really needs.
+    const needed = err instanceof AppError && err.code === SignErrorCodes.signatureTooLarge ? err.details?.needed : undefined;
+    if (typeof needed !== 'number') throw err;
+    return signWithHole(doc, opts, needed + 4096, { level, digest, scheme, now });
+  }
+}
+
+type SignParams = { level: 'B-B' | 'B-T'; digest: DigestName; scheme: ReturnType<typeof schemeFor>; now: Date };
+
+async function signWithHole(
+  doc: PdfDocument,
+  opts: SignPdfOptions,
+  holeBytes: number,
+  { level, digest, scheme, now }: SignParams,
+): Promise<SignPdfResult> {
   const prepared = prepareRevision(doc, opts, now, holeBytes);
   const update = buildIncrementalUpdate(doc, prepared.objects, prepared.numbers);
   const bytes = update.bytes;
