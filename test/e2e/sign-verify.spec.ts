@@ -50,3 +50,18 @@ test('a wrong certificate password is refused with a Spanish message', async ({ 
   await page.getByTestId('inspect-cert').click();
   await expect(page.getByRole('alert')).toContainText(/contraseña/i);
 });
+
+test('a PDF dropped on Verificar is verified (unsigned: says so)', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('nav-verify').click();
+  const bytes = fs.readFileSync(samplePdf).toString('base64');
+  const transfer = await page.evaluateHandle((b64) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], 'soltado.pdf', { type: 'application/pdf' }));
+    return dt;
+  }, bytes);
+  await page.locator('.file-drop').dispatchEvent('drop', { dataTransfer: transfer });
+  await expect(page.getByTestId('verify-file')).toContainText('soltado.pdf');
+  await expect(page.getByTestId('verify-file')).toContainText('Este documento no tiene firmas.');
+});

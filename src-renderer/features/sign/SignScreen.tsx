@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useId, useState } from 'react';
 import type { CertificateInfo, SavedCertificate, SignFileResult } from '../../../src-main/api/sign';
 import { call, downloadFile, newOpId, pathForFile, shell, subscribe } from '../../api';
+import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import type { StampRect } from './PagePreview';
@@ -18,7 +19,6 @@ type Picked = { file: File; path: string };
 export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) => void; demo: { path: string; password: string } | null }) {
   const { t } = useI18n();
   const ids = {
-    files: useId(),
     p12: useId(),
     pw: useId(),
     saved: useId(),
@@ -56,10 +56,9 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     void loadSaved();
   }, [loadSaved]);
 
-  const addFiles = async (list: FileList | null) => {
-    if (!list) return;
+  const addFiles = async (list: File[]) => {
     const added: Picked[] = [];
-    for (const f of Array.from(list)) {
+    for (const f of list) {
       const up = await pathForFile(f);
       if (up.ok) added.push({ file: f, path: up.value.path });
       else setError(errorText(t, up.error));
@@ -141,14 +140,13 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
       <div className="sign-grid">
         <div>
           <div className="field">
-            <label htmlFor={ids.files}>{t('sign.filesLabel')}</label>
-            <input
-              id={ids.files}
-              type="file"
+            <FileDrop
+              label={t('sign.filesLabel')}
+              hint={t('app.dropHint')}
               accept="application/pdf,.pdf"
               multiple
-              onChange={(e) => void addFiles(e.target.files)}
-              data-testid="sign-files"
+              testId="sign-files"
+              onFiles={(f) => void addFiles(f)}
             />
             {files.length > 0 && (
               <ul className="attachments" data-testid="sign-file-list">

@@ -1,6 +1,7 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FileOutcome, SignatureReport, Verdict } from '../../../src-main/api/verify';
 import { call, downloadFile, newOpId, pathForFile, saveBlob, shell, subscribe } from '../../api';
+import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 
@@ -10,7 +11,6 @@ import { errorText, useI18n } from '../../i18n';
  */
 export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
   const { t } = useI18n();
-  const ids = { files: useId() };
   const [outcomes, setOutcomes] = useState<FileOutcome[]>([]);
   const [busy, setBusy] = useState<{ index: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,10 +37,9 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
     // Only when the Firmar screen hands over new results (verify is stable enough: it reads nothing stale).
   }, [initialPaths]);
 
-  const pick = async (list: FileList | null) => {
-    if (!list) return;
+  const pick = async (list: File[]) => {
     const paths: string[] = [];
-    for (const f of Array.from(list)) {
+    for (const f of list) {
       const up = await pathForFile(f);
       if (up.ok) paths.push(up.value.path);
       else setError(errorText(t, up.error));
@@ -64,17 +63,14 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
     <section aria-labelledby="screen-title" data-testid="screen-verify">
       <ScreenHeader title={t('verify.title')} intro={t('verify.intro')} />
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.files}>{t('verify.filesLabel')}</label>
-          <input
-            id={ids.files}
-            type="file"
-            accept="application/pdf,.pdf"
-            multiple
-            onChange={(e) => void pick(e.target.files)}
-            data-testid="verify-files"
-          />
-        </div>
+        <FileDrop
+          label={t('verify.filesLabel')}
+          hint={t('app.dropHint')}
+          accept="application/pdf,.pdf"
+          multiple
+          testId="verify-files"
+          onFiles={(f) => void pick(f)}
+        />
         <label className="radio">
           <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} />
           {t('verify.offline')}
