@@ -26,7 +26,7 @@ test('every screen opens in Spanish, by mouse and by keyboard, and is captured',
   await expect(page).toHaveURL(`${host.origin}/`);
   await expect(page.getByTestId('active-backend')).toContainText('Sandbox integrado');
   for (const s of screens) {
-    await page.getByRole('button', { name: s.es, exact: true }).click();
+    await page.getByRole('navigation').getByRole('button', { name: s.es, exact: true }).click();
     await expect(page.getByRole('heading', { level: 2, name: s.heading })).toBeVisible();
     await expect(page.getByTestId(`nav-${s.nav}`)).toHaveAttribute('aria-current', 'page');
     await page.screenshot({ path: `test-results/screens/${s.nav}.png`, fullPage: true });
@@ -34,9 +34,16 @@ test('every screen opens in Spanish, by mouse and by keyboard, and is captured',
   // Alt+2 goes to Verificar without the mouse.
   await page.keyboard.press('Alt+2');
   await expect(page.getByRole('heading', { level: 2, name: 'Verificar firmas' })).toBeVisible();
-  // Tab from the top reaches the skip link first, then the menu.
+  // Alt+2 put the focus on the content, so the next Tab lands inside the screen.
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('verify-files')).toBeFocused();
+  // From the top of a fresh page, Tab reaches the skip link first, then the menu.
+  await page.reload();
+  await expect(page.getByTestId('nav-sign')).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Saltar al contenido' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('nav-sign')).toBeFocused();
 });
 
 test('the language switches to English and back, and the choice is kept', async ({ page }) => {

@@ -22,7 +22,8 @@ test('sign the sample PDF with the demo certificate at a clicked place, then ver
   // pdf.js renders the page; a click places the stamp.
   const preview = page.getByTestId('page-preview');
   await expect(preview.locator('canvas')).toBeVisible();
-  await expect.poll(async () => (await preview.locator('canvas').boundingBox())?.width ?? 0).toBeGreaterThan(100);
+  // The page is rendered once the preview says so; a click before that places nothing.
+  await expect(preview).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   await preview.click({ position: { x: 200, y: 150 } });
   await expect(page.getByTestId('stamp-box')).toBeVisible();
   await page.getByTestId('use-demo-cert').click();

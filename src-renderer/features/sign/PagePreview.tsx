@@ -112,6 +112,7 @@ export function PagePreview({
           place(e.clientX - box.left, e.clientY - box.top);
         }}
         data-testid="page-preview"
+        data-ready={size ? 'true' : 'false'}
       >
         <canvas ref={canvas} />
         {size && rect && (
