@@ -5,6 +5,7 @@ import { call } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { AuditPanel } from './AuditPanel';
+import { CertificatesPanel, TrustAnchorsPanel } from './CertificatesPanel';
 import { ProfilesPanel } from './ProfilesPanel';
 
 export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; info: AppInfo | null; onSaved: (p: Preferences) => void }) {
@@ -14,6 +15,8 @@ export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; i
       <ScreenHeader title={t('settings.title')} />
       <GeneralPanel prefs={prefs} onSaved={onSaved} />
       <ProfilesPanel />
+      <CertificatesPanel />
+      <TrustAnchorsPanel />
       <AuditPanel />
       {info && (
         <section className="panel" aria-labelledby="about-title">

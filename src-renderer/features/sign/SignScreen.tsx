@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useId, useState } from 'react';
 import type { CertificateInfo, SavedCertificate, SignFileResult } from '../../../src-main/api/sign';
-import { call, downloadFile, newOpId, pathForFile, shell, subscribe } from '../../api';
+import { call, cancel, downloadFile, newOpId, pathForFile, shell, subscribe } from '../../api';
 import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -46,6 +46,9 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
   const [rect, setRect] = useState<StampRect | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [results, setResults] = useState<SignFileResult[]>([]);
+  const [running, setRunning] = useState<string | null>(null);
+  // A cancelled batch keeps its id: signing again with it skips the files already signed.
+  const [cancelledBatch, setCancelledBatch] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const loadSaved = useCallback(async () => {
@@ -96,10 +99,11 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
 
   const onPages = useCallback((n: number) => setPages(n), []);
 
-  const sign = async () => {
+  const sign = async (resumeBatch?: string) => {
     setError(null);
     setResults([]);
     const opId = newOpId();
+    setRunning(opId);
     setProgress({ done: 0, total: files.length });
     const unsubscribe = subscribe((e) => {
       if (e.type === 'progress' && e.progress.opId === opId) {
@@ -120,14 +124,21 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
           ...(place ? { location: place } : {}),
           stamp: { invisible, page, everyPage: role === 'visto-bueno' && everyPage, ...(rect && !invisible ? { rect } : {}) },
         },
+        ...(resumeBatch ? { batchId: resumeBatch } : {}),
       },
       opId,
     );
     unsubscribe();
     setProgress(null);
-    setPassword('');
-    if (!r.ok) return setError(errorText(t, r.error));
+    setRunning(null);
+    if (!r.ok) {
+      setPassword('');
+      return setError(errorText(t, r.error));
+    }
     setResults(r.value.results);
+    setCancelledBatch(r.value.cancelled ? r.value.batchId : null);
+    // The password stays only while a cancelled batch may be resumed.
+    if (!r.value.cancelled) setPassword('');
   };
 
   const canSign = files.length > 0 && (certId !== '' || (p12 !== null && password !== '')) && progress === null;
@@ -317,6 +328,16 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
             <button type="button" className="primary" disabled={!canSign} onClick={() => void sign()} data-testid="sign-button">
               {files.length > 1 ? t('sign.signBatch', { count: files.length }) : t('sign.sign')}
             </button>
+            {running && (
+              <button type="button" onClick={() => void cancel(running)} data-testid="sign-cancel">
+                {t('sign.cancel')}
+              </button>
+            )}
+            {cancelledBatch && !running && (
+              <button type="button" onClick={() => void sign(cancelledBatch)} data-testid="sign-resume">
+                {t('sign.resume')}
+              </button>
+            )}
             {progress && (
               <progress
                 max={progress.total}
