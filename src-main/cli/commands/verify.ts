@@ -31,6 +31,11 @@ export const verifyCommand: CommandModule = {
             throw new CliExit(ExitCode.usage, err.message);
           throw err;
         }
+        // The same audit entry as the app's Verificar screen writes.
+        rt.core().audit.append({
+          action: 'verify',
+          details: { files: outcomes.length, verdicts: outcomes.map((o) => o.report?.verdict ?? o.error?.code ?? ''), shell: 'cli' },
+        });
         const json = outcomes.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
         rt.print(() => outcomes.map(formatOutcome).join('\n\n'), json.length === 1 ? json[0] : json);
         if (opts.report) {
