@@ -57,9 +57,14 @@ test('a PDF dropped on Verificar is verified (unsigned: says so)', async ({ page
   await page.getByTestId('nav-verify').click();
   const bytes = fs.readFileSync(samplePdf).toString('base64');
   const transfer = await page.evaluateHandle((b64) => {
+    // Runs in the page: the browser's DataTransfer and File, typed here without the DOM library.
+    const page = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } };
+      File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
+    };
     const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const dt = new DataTransfer();
-    dt.items.add(new File([data], 'soltado.pdf', { type: 'application/pdf' }));
+    const dt = new page.DataTransfer();
+    dt.items.add(new page.File([data], 'soltado.pdf', { type: 'application/pdf' }));
     return dt;
   }, bytes);
   await page.locator('.file-drop').dispatchEvent('drop', { dataTransfer: transfer });
