@@ -137,3 +137,63 @@ test('a template with placeholders is saved, applied and filled', async ({ page 
   await page.getByRole('button', { name: 'Vista previa' }).click();
   await expect(page.getByTestId('preview')).toContainText('Estimado/a Ana <Pérez>: se le cita a audiencia.');
 });
+
+test('one content to two groups, the second with a PDF signed through "Firmar y adjuntar": two messages reach done', async ({ page }) => {
+  const subject = 'Resolución exenta N° 77 (dos grupos)';
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  await page.getByLabel('Tipo de mensaje').selectOption('CP');
+  await page.getByLabel('Asunto').fill(subject);
+  await page.getByTestId('body-editor').click();
+  await page.keyboard.type('Se notifica la resolución a cada grupo.');
+  await page.getByTestId('recipients').fill('33.333.333-3');
+  await expect(page.getByTestId('recipients-status')).toContainText('1 válidos · 0 con errores');
+
+  // A second group starts empty and blocks sending until it has a valid recipient.
+  await page.getByRole('button', { name: 'Agregar grupo de destinatarios' }).click();
+  await expect(page.getByTestId('recipient-group-1')).toBeVisible();
+  await expect(page.getByTestId('queue-button')).toBeDisabled();
+  await page.getByTestId('recipients-1').fill('33333351-1\n11.111.111-2');
+  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válidos · 1 con errores');
+  await expect(page.getByTestId('queue-button')).toBeDisabled();
+  const draftSaved = page.waitForResponse(
+    (r) => r.url().endsWith('/api/call') && (r.request().postData() ?? '').includes('"groups":["33.333.333-3","33333351-1"]'),
+  );
+  await page.getByTestId('recipients-1').fill('33333351-1');
+  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válidos · 0 con errores');
+
+  // The autosaved draft keeps both groups' recipients across a reload (once the debounced save has gone out).
+  await draftSaved;
+  await page.reload();
+  await page.getByTestId('nav-compose').click();
+  await expect(page.getByTestId('recipients-1')).toHaveValue('33333351-1');
+  await expect(page.getByTestId('recipients')).toHaveValue('33.333.333-3');
+  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válidos · 0 con errores');
+
+  // A third group can be removed again.
+  await page.getByRole('button', { name: 'Agregar grupo de destinatarios' }).click();
+  await expect(page.getByTestId('queue-button')).toBeDisabled();
+  await page.getByTestId('remove-group-2').click();
+  await expect(page.getByTestId('recipient-group-2')).toHaveCount(0);
+
+  // Firmar y adjuntar: the demo certificate signs the sample, the signed copy lands in group 2 only.
+  await page.getByTestId('sign-attach-open-1').click();
+  await page.getByTestId('sign-attach-pdf-1').setInputFiles(path.join(root, 'resources/demo/ejemplo.pdf'));
+  await page.getByTestId('sign-attach-demo-1').click();
+  await expect(page.getByTestId('sign-attach-password-1')).not.toHaveValue('');
+  await page.getByTestId('sign-attach-button-1').click();
+  await expect(page.getByTestId('attachments-list-1')).toContainText('ejemplo-firmado.pdf', { timeout: 20_000 });
+  await expect(page.getByTestId('attachments-list-1')).toContainText('firmado:');
+  await expect(page.getByTestId('attachments-list')).not.toContainText('ejemplo-firmado.pdf');
+  await expect(page.getByTestId('sign-attach-1')).toHaveCount(0);
+
+  await expect(page.getByTestId('queue-button')).toBeEnabled();
+  await page.getByTestId('queue-button').click();
+
+  // Two messages of one envío, same subject, each delivered by the embedded sandbox.
+  await expect(page.getByRole('heading', { level: 2, name: 'Bandeja de salida' })).toBeVisible();
+  const rows = page.getByTestId('outbox-row').filter({ hasText: subject });
+  await expect(rows).toHaveCount(2, { timeout: 15_000 });
+  await expect(rows.nth(0)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+  await expect(rows.nth(1)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+});

@@ -1,37 +1,43 @@
-import { useEffect, useId, useMemo, useState } from 'react';
-import type { ComposeOutputs, ProcedureView, RecipientParseView, SignatureView } from '../../../src-main/api/compose';
-import { call, pathForFile } from '../../api';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { ComposeOutputs, ProcedureView, SignatureView } from '../../../src-main/api/compose';
+import { call } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
+import { emptyGroup, RecipientGroup, type GroupState } from './RecipientGroup';
 import { RichTextEditor } from './RichTextEditor';
 import { TemplatesPanel } from './TemplatesPanel';
 
-/** The backend's limits (casilla-api.md): subject length, attachments. */
+/** The backend's limits (casilla-api.md): subject length, groups of one envío. */
 const SUBJECT_MAX = 150;
-const MAX_ATTACHMENTS = 50;
+const MAX_GROUPS = 100;
 
-type Attachment = { name: string; path: string; size: number; signed: 'valid' | 'indeterminate' | 'invalid' | null };
 type Draft = {
   type: 'NT' | 'CP' | 'CI';
   procedure: string;
   stage: string;
   subject: string;
   body: string;
-  recipientsText: string;
   signatureUid: string;
 };
-const EMPTY: Draft = { type: 'CP', procedure: '', stage: '1', subject: '', body: '', recipientsText: '', signatureUid: '' };
+const EMPTY: Draft = { type: 'CP', procedure: '', stage: '1', subject: '', body: '', signatureUid: '' };
+
+/** The recipient texts of a saved draft: `groups` (one text per group), or the single `recipientsText` of older drafts. */
+function draftGroupTexts(saved: Record<string, unknown>): string[] {
+  const groups = saved.groups;
+  if (Array.isArray(groups)) {
+    const texts = groups.filter((g): g is string => typeof g === 'string').slice(0, MAX_GROUPS);
+    if (texts.length > 0) return texts;
+  }
+  return [typeof saved.recipientsText === 'string' ? saved.recipientsText : ''];
+}
 
 export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [loaded, setLoaded] = useState(false);
   const [savedAt, setSavedAt] = useState<string | null>(null);
-  const [parsed, setParsed] = useState<RecipientParseView | null>(null);
-  const [csvInfo, setCsvInfo] = useState<string | null>(null);
-  // Names that came with an imported CSV, by rol_unico: they label the recipients in the outbox.
-  const [names, setNames] = useState<Record<number, string>>({});
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const nextKey = useRef(1);
+  const [groups, setGroups] = useState<GroupState[]>([emptyGroup(0)]);
   const [institution, setInstitution] = useState<ComposeOutputs['compose.institution'] | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
@@ -42,9 +48,6 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     stage: useId(),
     subject: useId(),
     counter: useId(),
-    rcpt: useId(),
-    csv: useId(),
-    files: useId(),
     sig: useId(),
     body: useId(),
   };
@@ -53,7 +56,11 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     void (async () => {
       const [d, inst] = await Promise.all([call('compose.loadDraft', {}), call('compose.institution', { refresh: false })]);
       if (d.ok && d.value.draft) {
-        setDraft({ ...EMPTY, ...(d.value.draft as Partial<Draft>) });
+        const fields: Record<string, unknown> = { ...d.value.draft };
+        delete fields.groups;
+        delete fields.recipientsText;
+        setDraft({ ...EMPTY, ...(fields as Partial<Draft>) });
+        setGroups(draftGroupTexts(d.value.draft).map((text) => emptyGroup(nextKey.current++, text)));
         setSavedAt(d.value.savedAt);
       }
       if (inst.ok) setInstitution(inst.value);
@@ -62,78 +69,28 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   }, []);
 
   // Drafts are saved as the user types (debounced), in the core's database: a crash loses nothing typed.
+  // Only the groups' recipient texts are kept: attachments point at picked files that may not outlive the session.
+  const groupTexts = groups.map((g) => g.recipientsText);
+  const groupTextsKey = JSON.stringify(groupTexts);
   useEffect(() => {
     if (!loaded) return;
     const timer = window.setTimeout(() => {
-      void call('compose.saveDraft', { draft }).then((r) => r.ok && setSavedAt(r.value.savedAt));
+      const saved = { ...draft, groups: JSON.parse(groupTextsKey) as string[] };
+      void call('compose.saveDraft', { draft: saved }).then((r) => r.ok && setSavedAt(r.value.savedAt));
     }, 600);
     return () => window.clearTimeout(timer);
-  }, [draft, loaded]);
+  }, [draft, groupTextsKey, loaded]);
 
-  // Recipients are checked as they are typed, by the same rules the core applies when queuing.
-  useEffect(() => {
-    const timer = window.setTimeout(() => {
-      if (!draft.recipientsText.trim()) return setParsed(null);
-      void call('compose.parseRecipients', { text: draft.recipientsText }).then((r) => r.ok && setParsed(r.value));
-    }, 250);
-    return () => window.clearTimeout(timer);
-  }, [draft.recipientsText]);
+  const updateGroup = useCallback((key: number, change: (g: GroupState) => GroupState) => {
+    setGroups((list) => list.map((g) => (g.key === key ? change(g) : g)));
+  }, []);
+  const addGroup = () => setGroups((list) => (list.length >= MAX_GROUPS ? list : [...list, emptyGroup(nextKey.current++)]));
+  const removeGroup = (key: number) => setGroups((list) => list.filter((g) => g.key !== key));
 
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const procedures: ProcedureView[] = institution?.procedures ?? [];
   const signatures: SignatureView[] = institution?.signatures ?? [];
   const procedureCodes = useMemo(() => [...new Map(procedures.map((p) => [p.code, p])).values()], [procedures]);
-
-  const importCsv = async (file: File) => {
-    setCsvInfo(null);
-    const up = await pathForFile(file);
-    if (!up.ok) return setMessage({ kind: 'error', text: errorText(t, up.error) });
-    const r = await call('compose.importCsv', { path: up.value.path });
-    if (!r.ok) return setMessage({ kind: 'error', text: errorText(t, r.error) });
-    const named: Record<number, string> = {};
-    for (const x of r.value.recipients) {
-      const m = /^(.*) \((?:RUN|DNI|RUC) [^)]*\)$/.exec(x.label);
-      if (m) named[x.rolUnico] = m[1]!;
-    }
-    setNames((n) => ({ ...n, ...named }));
-    const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC) (.*)\)$|^(RUN|DNI|RUC) (.*)$/, '$2$4'));
-    set('recipientsText', [draft.recipientsText.trim(), ...lines].filter(Boolean).join('\n'));
-    setCsvInfo(
-      t('compose.csvResult', { valid: r.value.recipients.length, invalid: r.value.problems.length, duplicates: r.value.duplicates }) +
-        (r.value.problems.length
-          ? ' — ' +
-            r.value.problems
-              .slice(0, 5)
-              .map((p) => t('compose.problemLine', { line: p.line, input: p.input, message: p.message }))
-              .join('; ')
-          : ''),
-    );
-  };
-
-  const addFiles = async (files: FileList | null) => {
-    if (!files) return;
-    for (const f of Array.from(files)) {
-      if (attachments.length >= MAX_ATTACHMENTS) break;
-      const up = await pathForFile(f);
-      if (!up.ok) {
-        setMessage({ kind: 'error', text: errorText(t, up.error) });
-        continue;
-      }
-      const check = await call('compose.checkAttachment', { path: up.value.path, name: up.value.name });
-      if (check.ok && check.value.verdict === 'invalid') {
-        setMessage({
-          kind: 'error',
-          text: t('compose.attachmentInvalid', { name: up.value.name, reasons: check.value.reasons.join(' ') }),
-        });
-        continue;
-      }
-      const signed = check.ok && check.value.signed ? (check.value.verdict ?? null) : null;
-      setAttachments((a) => [
-        ...a.filter((x) => x.name !== up.value.name),
-        { name: up.value.name, path: up.value.path, size: f.size, signed },
-      ]);
-    }
-  };
 
   const showPreview = async () => {
     const r = await call('compose.sanitize', { html: draft.body });
@@ -143,35 +100,33 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const send = async () => {
     setBusy(true);
     setMessage(null);
-    const recipients = (parsed?.recipients ?? []).map((r) => ({
-      id: idOf(r.label),
-      ...(names[r.rolUnico] ? { name: names[r.rolUnico] } : {}),
-    }));
     const r = await call('compose.queue', {
       messageType: draft.type,
       ...(draft.type === 'NT' ? { procedureCode: draft.procedure, procedureStage: Number(draft.stage) as 1 | 2 | 3 } : {}),
       ...(draft.signatureUid ? { signatureUid: draft.signatureUid } : {}),
       subject: draft.subject,
       content: draft.body,
-      groups: [{ recipients, attachments: attachments.map((a) => ({ path: a.path, name: a.name })) }],
+      groups: groups.map((g) => ({
+        recipients: (g.parsed?.recipients ?? []).map((r) => ({
+          id: idOf(r.label),
+          ...(g.names[r.rolUnico] ? { name: g.names[r.rolUnico] } : {}),
+        })),
+        attachments: g.attachments.map((a) => ({ path: a.path, name: a.name })),
+      })),
     });
     setBusy(false);
     if (!r.ok) return setMessage({ kind: 'error', text: `${r.error.code}: ${errorText(t, r.error)}` });
     setMessage({ kind: 'ok', text: t('compose.queued', { count: r.value.messageIds.length }) });
     setDraft(EMPTY);
-    setAttachments([]);
+    setGroups([emptyGroup(nextKey.current++)]);
     setPreview(null);
     onQueued?.();
   };
 
-  const problems = parsed?.problems ?? [];
+  // Every group must reach someone, and no group may carry a line that would be refused.
+  const groupsReady = groups.every((g) => (g.parsed?.recipients.length ?? 0) > 0 && (g.parsed?.problems.length ?? 0) === 0);
   const canSend =
-    !busy &&
-    (parsed?.recipients.length ?? 0) > 0 &&
-    problems.length === 0 &&
-    draft.subject.trim() !== '' &&
-    draft.body.trim() !== '' &&
-    (draft.type !== 'NT' || draft.procedure !== '');
+    !busy && groupsReady && draft.subject.trim() !== '' && draft.body.trim() !== '' && (draft.type !== 'NT' || draft.procedure !== '');
 
   return (
     <section aria-labelledby="screen-title" data-testid="screen-compose">
@@ -214,49 +169,6 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
             )}
           </div>
           <div className="field">
-            <label htmlFor={ids.rcpt}>{t('compose.recipients')}</label>
-            <textarea
-              id={ids.rcpt}
-              rows={4}
-              value={draft.recipientsText}
-              placeholder="12.345.678-5"
-              onChange={(e) => set('recipientsText', e.target.value)}
-              aria-describedby={`${ids.rcpt}-status`}
-              data-testid="recipients"
-            />
-            <span id={`${ids.rcpt}-status`} className="hint" aria-live="polite" data-testid="recipients-status">
-              {parsed
-                ? t('compose.recipientsStatus', {
-                    valid: parsed.recipients.length,
-                    invalid: problems.length,
-                    duplicates: parsed.duplicates,
-                  })
-                : t('compose.recipientsHelp')}
-            </span>
-            {problems.length > 0 && (
-              <ul className="problems" role="alert">
-                {problems.slice(0, 10).map((p) => (
-                  <li key={`${p.line}-${p.input}`}>{t('compose.problemLine', { line: p.line, input: p.input, message: p.message })}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-          <div className="field">
-            <label htmlFor={ids.csv}>{t('compose.importCsv')}</label>
-            <input
-              id={ids.csv}
-              type="file"
-              accept=".csv,text/csv"
-              data-testid="csv-input"
-              onChange={(e) => e.target.files?.[0] && void importCsv(e.target.files[0])}
-            />
-            {csvInfo && (
-              <span className="hint" role="status" data-testid="csv-result">
-                {csvInfo}
-              </span>
-            )}
-          </div>
-          <div className="field">
             <label htmlFor={ids.subject}>{t('compose.subject')}</label>
             <input
               id={ids.subject}
@@ -289,32 +201,20 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
               </select>
             </div>
           )}
-          <div className="field">
-            <label htmlFor={ids.files}>{t('compose.attachments')}</label>
-            <input
-              id={ids.files}
-              type="file"
-              multiple
-              accept=".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
-              data-testid="attachments-input"
-              onChange={(e) => void addFiles(e.target.files)}
+          {groups.map((g, i) => (
+            <RecipientGroup
+              key={g.key}
+              index={i}
+              group={g}
+              update={updateGroup}
+              onMessage={setMessage}
+              {...(i > 0 ? { onRemove: () => removeGroup(g.key) } : {})}
             />
-            <ul className="attachments" data-testid="attachments-list">
-              {attachments.map((a) => (
-                <li key={a.name}>
-                  {a.name} <span className="hint">({Math.ceil(a.size / 1024)} KB)</span>{' '}
-                  {a.signed && (
-                    <span className={`verdict verdict-${a.signed}`}>
-                      {t('compose.signedBadge', { verdict: t(`verify.verdict.${a.signed}`) })}
-                    </span>
-                  )}{' '}
-                  <button type="button" className="link" onClick={() => setAttachments((x) => x.filter((y) => y.name !== a.name))}>
-                    {t('compose.remove')}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
+          ))}
+          <p className="hint">{t('compose.groupsHint')}</p>
+          <button type="button" onClick={addGroup} disabled={groups.length >= MAX_GROUPS} data-testid="add-group">
+            {t('compose.addGroup')}
+          </button>
           <div className="actions-row">
             <button type="button" onClick={() => void showPreview()}>
               {t('compose.preview')}
@@ -347,12 +247,15 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
                 dangerouslySetInnerHTML={{ __html: signatures.find((s) => s.uid === draft.signatureUid)?.body ?? '' }}
               />
             )}
-            {attachments.length > 0 && (
-              <ul>
-                {attachments.map((a) => (
-                  <li key={a.name}>📎 {a.name}</li>
-                ))}
-              </ul>
+            {groups.map(
+              (g, i) =>
+                g.attachments.length > 0 && (
+                  <ul key={g.key} aria-label={t('compose.groupTitle', { n: i + 1 })}>
+                    {g.attachments.map((a) => (
+                      <li key={a.name}>📎 {a.name}</li>
+                    ))}
+                  </ul>
+                ),
             )}
           </aside>
         )}

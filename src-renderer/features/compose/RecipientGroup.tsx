@@ -1,0 +1,206 @@
+import { useEffect, useId } from 'react';
+import type { RecipientParseView } from '../../../src-main/api/compose';
+import { call, pathForFile } from '../../api';
+import { errorText, useI18n } from '../../i18n';
+import { SignAndAttach } from './SignAndAttach';
+
+/** The backend's limit of attachments per message (casilla-api.md). */
+const MAX_ATTACHMENTS = 50;
+
+export type Attachment = {
+  name: string;
+  path: string;
+  /** Null for a file the core wrote (a PDF signed here): its size is not known to the page. */
+  size: number | null;
+  signed: 'valid' | 'indeterminate' | 'invalid' | null;
+};
+
+/** One group of recipients with its own attachments: the core turns it into its own message(s) of the envío. */
+export type GroupState = {
+  key: number;
+  recipientsText: string;
+  /** Names that came with an imported CSV, by rol_unico: they label the recipients in the outbox. */
+  names: Record<number, string>;
+  attachments: Attachment[];
+  parsed: RecipientParseView | null;
+  csvInfo: string | null;
+};
+
+export function emptyGroup(key: number, recipientsText = ''): GroupState {
+  return { key, recipientsText, names: {}, attachments: [], parsed: null, csvInfo: null };
+}
+
+type Props = {
+  index: number;
+  group: GroupState;
+  /** Stable across renders (the parse effect depends on it): changes the group with this key. */
+  update: (key: number, change: (g: GroupState) => GroupState) => void;
+  onRemove?: () => void;
+  onMessage: (m: { kind: 'ok' | 'error'; text: string }) => void;
+};
+
+/**
+ * Recipients (typed or imported from CSV) and attachments of one group. The first group keeps the plain test
+ * ids (`recipients`, `attachments-input`…); the others carry their index (`recipients-1`).
+ */
+export function RecipientGroup({ index, group, update: updateGroup, onRemove, onMessage }: Props) {
+  const { t } = useI18n();
+  const ids = { title: useId(), rcpt: useId(), csv: useId(), files: useId() };
+  const suffix = index === 0 ? '' : `-${index}`;
+  const tid = (base: string) => `${base}${suffix}`;
+  const { key, recipientsText, parsed, attachments } = group;
+  const update = (change: (g: GroupState) => GroupState) => updateGroup(key, change);
+
+  // Recipients are checked as they are typed, by the same rules the core applies when queuing.
+  useEffect(() => {
+    const timer = window.setTimeout(() => {
+      if (!recipientsText.trim()) return updateGroup(key, (g) => ({ ...g, parsed: null }));
+      void call('compose.parseRecipients', { text: recipientsText }).then(
+        // A late answer for text that has changed since is dropped: the newer parse will follow.
+        (r) => r.ok && updateGroup(key, (g) => (g.recipientsText === recipientsText ? { ...g, parsed: r.value } : g)),
+      );
+    }, 250);
+    return () => window.clearTimeout(timer);
+  }, [recipientsText, key, updateGroup]);
+
+  const importCsv = async (file: File) => {
+    update((g) => ({ ...g, csvInfo: null }));
+    const up = await pathForFile(file);
+    if (!up.ok) return onMessage({ kind: 'error', text: errorText(t, up.error) });
+    const r = await call('compose.importCsv', { path: up.value.path });
+    if (!r.ok) return onMessage({ kind: 'error', text: errorText(t, r.error) });
+    const named: Record<number, string> = {};
+    for (const x of r.value.recipients) {
+      const m = /^(.*) \((?:RUN|DNI|RUC) [^)]*\)$/.exec(x.label);
+      if (m) named[x.rolUnico] = m[1]!;
+    }
+    const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC) (.*)\)$|^(RUN|DNI|RUC) (.*)$/, '$2$4'));
+    const csvInfo =
+      t('compose.csvResult', { valid: r.value.recipients.length, invalid: r.value.problems.length, duplicates: r.value.duplicates }) +
+      (r.value.problems.length
+        ? ' — ' +
+          r.value.problems
+            .slice(0, 5)
+            .map((p) => t('compose.problemLine', { line: p.line, input: p.input, message: p.message }))
+            .join('; ')
+        : '');
+    update((g) => ({
+      ...g,
+      names: { ...g.names, ...named },
+      recipientsText: [g.recipientsText.trim(), ...lines].filter(Boolean).join('\n'),
+      csvInfo,
+    }));
+  };
+
+  /** Every attachment goes through the core's check: a PDF whose signature is NO VÁLIDA is refused with the reasons. */
+  const attach = async (path: string, name: string, size: number | null) => {
+    const check = await call('compose.checkAttachment', { path, name });
+    if (check.ok && check.value.verdict === 'invalid') {
+      onMessage({ kind: 'error', text: t('compose.attachmentInvalid', { name, reasons: check.value.reasons.join(' ') }) });
+      return;
+    }
+    const signed = check.ok && check.value.signed ? (check.value.verdict ?? null) : null;
+    update((g) =>
+      g.attachments.length >= MAX_ATTACHMENTS && !g.attachments.some((x) => x.name === name)
+        ? g
+        : { ...g, attachments: [...g.attachments.filter((x) => x.name !== name), { name, path, size, signed }] },
+    );
+  };
+
+  const addFiles = async (files: FileList | null) => {
+    if (!files) return;
+    for (const f of Array.from(files)) {
+      const up = await pathForFile(f);
+      if (!up.ok) {
+        onMessage({ kind: 'error', text: errorText(t, up.error) });
+        continue;
+      }
+      await attach(up.value.path, up.value.name, f.size);
+    }
+  };
+
+  const problems = parsed?.problems ?? [];
+  return (
+    <fieldset className="recipient-group" aria-labelledby={ids.title} data-testid={tid('recipient-group')}>
+      <legend id={ids.title}>{t('compose.groupTitle', { n: index + 1 })}</legend>
+      {onRemove && (
+        <button type="button" className="link group-remove" onClick={onRemove} data-testid={tid('remove-group')}>
+          {t('compose.removeGroup')}
+        </button>
+      )}
+      <div className="field">
+        <label htmlFor={ids.rcpt}>{t('compose.recipients')}</label>
+        <textarea
+          id={ids.rcpt}
+          rows={4}
+          value={recipientsText}
+          placeholder="12.345.678-5"
+          onChange={(e) => {
+            const text = e.target.value;
+            update((g) => ({ ...g, recipientsText: text }));
+          }}
+          aria-describedby={`${ids.rcpt}-status`}
+          data-testid={tid('recipients')}
+        />
+        <span id={`${ids.rcpt}-status`} className="hint" aria-live="polite" data-testid={tid('recipients-status')}>
+          {parsed
+            ? t('compose.recipientsStatus', { valid: parsed.recipients.length, invalid: problems.length, duplicates: parsed.duplicates })
+            : t('compose.recipientsHelp')}
+        </span>
+        {problems.length > 0 && (
+          <ul className="problems" role="alert">
+            {problems.slice(0, 10).map((p) => (
+              <li key={`${p.line}-${p.input}`}>{t('compose.problemLine', { line: p.line, input: p.input, message: p.message })}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.csv}>{t('compose.importCsv')}</label>
+        <input
+          id={ids.csv}
+          type="file"
+          accept=".csv,text/csv"
+          data-testid={tid('csv-input')}
+          onChange={(e) => e.target.files?.[0] && void importCsv(e.target.files[0])}
+        />
+        {group.csvInfo && (
+          <span className="hint" role="status" data-testid={tid('csv-result')}>
+            {group.csvInfo}
+          </span>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.files}>{t('compose.attachments')}</label>
+        <input
+          id={ids.files}
+          type="file"
+          multiple
+          accept=".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
+          data-testid={tid('attachments-input')}
+          onChange={(e) => void addFiles(e.target.files)}
+        />
+        <SignAndAttach suffix={suffix} onSigned={(path, name) => attach(path, name, null)} />
+        <ul className="attachments" data-testid={tid('attachments-list')}>
+          {attachments.map((a) => (
+            <li key={a.name}>
+              {a.name} {a.size !== null && <span className="hint">({Math.ceil(a.size / 1024)} KB)</span>}{' '}
+              {a.signed && (
+                <span className={`verdict verdict-${a.signed}`}>
+                  {t('compose.signedBadge', { verdict: t(`verify.verdict.${a.signed}`) })}
+                </span>
+              )}{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => update((g) => ({ ...g, attachments: g.attachments.filter((y) => y.name !== a.name) }))}
+              >
+                {t('compose.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </fieldset>
+  );
+}
