@@ -179,6 +179,13 @@ test('one content to two groups, the second with a PDF signed through "Firmar y 
   // Firmar y adjuntar: the demo certificate signs the sample, the signed copy lands in group 2 only.
   await page.getByTestId('sign-attach-open-1').click();
   await page.getByTestId('sign-attach-pdf-1').setInputFiles(path.join(root, 'resources/demo/ejemplo.pdf'));
+  // A wrong password is reported in the panel and attaches nothing.
+  await page.getByTestId('sign-attach-demo-1').click();
+  await page.getByTestId('sign-attach-password-1').fill('no-es-la-clave');
+  await page.getByTestId('sign-attach-button-1').click();
+  await expect(page.getByTestId('sign-attach-error-1')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('attachments-list-1')).not.toContainText('ejemplo-firmado.pdf');
+  await expect(page.getByTestId('sign-attach-password-1')).toHaveValue('');
   await page.getByTestId('sign-attach-demo-1').click();
   await expect(page.getByTestId('sign-attach-password-1')).not.toHaveValue('');
   await page.getByTestId('sign-attach-button-1').click();
