@@ -67,6 +67,11 @@ export type SignatureFacts = {
   revocation: RevocationSummary;
   /** An intermediate CA of the chain was revoked before the signing time (definite answers only). */
   caRevokedBeforeSigning: boolean;
+  /**
+   * The signer certificate is itself a trust anchor. RFC 5280 trusts anchors directly, so an unknown revocation
+   * status does not hold the verdict back (a definite "revoked" still counts).
+   */
+  signerIsAnchor: boolean;
   /** Signing time (ISO) used for revocation comparison. */
   signingTime: string | null;
 };

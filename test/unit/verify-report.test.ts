@@ -18,6 +18,7 @@ function passing(): SignatureFacts {
     timestampValid: true,
     revocation: { status: 'good', source: 'online-ocsp' },
     caRevokedBeforeSigning: false,
+    signerIsAnchor: false,
     signingTime: '2026-01-01T00:00:00.000Z',
   };
 }
@@ -28,6 +29,48 @@ const codes = (f: Partial<SignatureFacts>) => {
 };
 
 describe('deriveSignatureVerdict', () => {
+  describe('a signer certificate that is itself a trust anchor', () => {
+    const unknown = { status: 'unknown', source: 'none' } as const;
+
+    it('is valid with unknown revocation, which stays reported as unknown with a note', () => {
+      const facts = { ...passing(), signerIsAnchor: true, revocation: unknown };
+      const r = deriveSignatureVerdict(facts);
+      expect(r.verdict).toBe('valid');
+      expect(r.reasons).toEqual([]);
+      expect(r.notes.map((n) => n.code)).toContain('REVOCATION_NOT_APPLICABLE');
+      expect(facts.revocation.status).toBe('unknown');
+    });
+
+    it('still needs revocation when it is not the anchor', () => {
+      expect(codes({ signerIsAnchor: false, revocation: unknown })).toMatchObject({
+        verdict: 'indeterminate',
+        codes: ['REVOCATION_UNKNOWN'],
+      });
+    });
+
+    it('does not excuse an untrusted chain from revocation', () => {
+      const r = codes({ signerIsAnchor: true, trusted: false, revocation: unknown });
+      expect(r.verdict).toBe('indeterminate');
+      expect(r.codes).toEqual(['UNTRUSTED', 'REVOCATION_UNKNOWN']);
+    });
+
+    it('is still invalid when definitely revoked before signing', () => {
+      const r = codes({
+        signerIsAnchor: true,
+        revocation: { status: 'revoked', source: 'embedded-crl', revokedAt: '2025-01-01T00:00:00Z' },
+      });
+      expect(r.verdict).toBe('invalid');
+      expect(r.codes).toContain('REVOKED_BEFORE_SIGNING');
+    });
+
+    it('does not override other indeterminate reasons', () => {
+      expect(codes({ signerIsAnchor: true, revocation: unknown, weakAlgorithm: true })).toMatchObject({
+        verdict: 'indeterminate',
+        codes: ['WEAK_ALGORITHM'],
+      });
+    });
+  });
+
   it('is valid when every check passes', () => {
     expect(codes({})).toEqual({ verdict: 'valid', intact: true, codes: [], notes: [] });
   });

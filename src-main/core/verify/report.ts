@@ -47,6 +47,8 @@ const msg = {
   SIGNATURE_INDETERMINATE_IN_FILE: 'Al menos una firma del documento no pudo validarse por completo.',
   CA_REVOKED: 'Una autoridad certificadora intermedia de la cadena estaba revocada al momento de la firma.',
   REVOKED_AFTER_SIGNING: 'El certificado fue revocado después de la firma, que está probada por un sello de tiempo.',
+  REVOCATION_NOT_APPLICABLE:
+    'El certificado del firmante es una autoridad de confianza: se confía en él directamente y no se exige consultar su revocación.',
 } as const;
 
 export type ReasonCode = keyof typeof msg;
@@ -93,7 +95,11 @@ export function deriveSignatureVerdict(f: SignatureFacts): { verdict: Verdict; i
 
   if (f.caRevokedBeforeSigning) invalid.push(reason('CA_REVOKED'));
   if (!f.trusted && !f.chainBroken) indeterminate.push(reason('UNTRUSTED'));
-  if (f.revocation.status === 'unknown') indeterminate.push(reason('REVOCATION_UNKNOWN'));
+  // RFC 5280 §6.1: a trust anchor is trusted as configured, not validated, so its revocation status is not required.
+  if (f.revocation.status === 'unknown') {
+    if (f.signerIsAnchor && f.trusted) notes.push(reason('REVOCATION_NOT_APPLICABLE'));
+    else indeterminate.push(reason('REVOCATION_UNKNOWN'));
+  }
   if (f.weakAlgorithm) indeterminate.push(reason('WEAK_ALGORITHM'));
   if (f.timeSource === 'claimed') notes.push(reason('CLAIMED_TIME_ONLY'));
 

@@ -280,6 +280,8 @@ async function verifyOne(
     if (mods.truncated) notes.push({ code: 'CHANGES_TRUNCATED', message: 'La lista de cambios es muy larga; se muestran los primeros.' });
   }
 
+  // The chain ends at the end certificate itself: the signer (or TSA) certificate is a configured anchor.
+  const signerIsAnchor = chain !== null && chain.trusted && chain.chain.length === 1 && chain.anchor === chain.chain[0];
   const facts: SignatureFacts =
     sig.kind === 'document-timestamp'
       ? {
@@ -298,6 +300,7 @@ async function verifyOne(
           timestampValid: null,
           revocation,
           caRevokedBeforeSigning,
+          signerIsAnchor,
           signingTime: at.toISOString(),
         }
       : {
@@ -318,6 +321,7 @@ async function verifyOne(
           timestampValid: tsCheck === null ? null : tsCheck.intact && tsCheck.imprintMatches ? (tsCheck.valid ? true : null) : false,
           revocation,
           caRevokedBeforeSigning,
+          signerIsAnchor,
           signingTime: at.toISOString(),
         };
   const derived = deriveSignatureVerdict(facts);
