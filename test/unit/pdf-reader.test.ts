@@ -210,6 +210,76 @@ describe('PDF reader', () => {
   });
 });
 
+describe('damaged offsets and lengths', () => {
+  /** A one-revision file whose trailer says `/Prev <prev>` and whose catalog stream has `/Length <len>`. */
+  function withPrev(prev: string, len = '2'): Buffer {
+    return assemble(
+      [
+        [1, '<< /Type /Catalog /Pages 2 0 R >>'],
+        [2, '<< /Type /Pages /Kids [] /Count 0 >>'],
+        [3, `<< /Length ${len} >>\nstream\nab\nendstream`],
+      ],
+      (o, xref) =>
+        `xref\n0 4\n0000000000 65535 f \n${[1, 2, 3].map((n) => `${off10(o.get(n))} 00000 n \n`).join('')}` +
+        `trailer\n<< /Size 4 /Root 1 0 R /Prev ${prev} >>\nstartxref\n${xref}\n%%EOF\n`,
+    );
+  }
+
+  it('refuses non-finite, negative, fractional and out-of-file reads with PDF_INVALID, not a RangeError', () => {
+    fs.writeFileSync(at('plain-for-read.pdf'), withPrev('0'));
+    const doc = openPdf(at('plain-for-read.pdf'));
+    try {
+      for (const [pos, len] of [
+        [NaN, 4],
+        [Infinity, 4],
+        [-1, 4],
+        [1.5, 4],
+        [doc.size + 1, 4],
+        [0, NaN],
+        [0, -3],
+        [0, 2.5],
+      ] as const) {
+        let caught: unknown;
+        try {
+          doc.read(pos, len);
+        } catch (err) {
+          caught = err;
+        }
+        expect(caught, `read(${pos}, ${len})`).toBeInstanceOf(AppError);
+        expect((caught as AppError).code).toBe('PDF_INVALID');
+        expect((caught as AppError).message).toMatch(/dañado/);
+      }
+      // The edges of the file are still readable.
+      expect(doc.read(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(doc.read(doc.size, 4)).toHaveLength(0);
+    } finally {
+      doc.close();
+    }
+  });
+
+  it.each(['-5', '1.5', '.5', '99999999999'])('rebuilds the xref when /Prev is %s instead of failing unreadable', (prev) => {
+    fs.writeFileSync(at('bad-prev.pdf'), withPrev(prev));
+    const doc = openPdf(at('bad-prev.pdf'));
+    try {
+      expect(doc.reconstructed).toBe(true);
+      expect((doc.getObject(2) as PdfDict).nameOf('Type')).toBe('Pages');
+    } finally {
+      doc.close();
+    }
+  });
+
+  it('falls back to endstream when a stream /Length is fractional', () => {
+    fs.writeFileSync(at('bad-length.pdf'), withPrev('0', '1.5'));
+    const doc = openPdf(at('bad-length.pdf'));
+    try {
+      const stm = doc.getObject(3);
+      expect(doc.streamRaw(stm as never).toString('latin1')).toBe('ab');
+    } finally {
+      doc.close();
+    }
+  });
+});
+
 describe('signature dictionaries for the verifier', () => {
   it('lists each signature with its byte ranges and CMS bytes, certification flagged', async () => {
     const input = writePlainPdf(at('sigs.pdf'));

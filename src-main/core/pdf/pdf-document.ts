@@ -109,8 +109,13 @@ export class PdfDocument {
     return this.entries.get(num);
   }
 
-  /** Reads `len` bytes at `pos` (clamped to the file). */
+  /**
+   * Reads `len` bytes at `pos` (clamped to the file). Offsets and lengths come from the file itself (xref
+   * entries, /Prev, /Length): a damaged one is a PDF error the reader can recover from, never a RangeError.
+   */
   read(pos: number, len: number): Buffer {
+    if (!Number.isSafeInteger(pos) || pos < 0 || pos > this.size) throw pdfInvalid(`desplazamiento fuera del archivo (${pos})`);
+    if (!Number.isSafeInteger(len) || len < 0) throw pdfInvalid(`longitud inválida (${len})`);
     const n = Math.max(0, Math.min(len, this.size - pos));
     const buf = Buffer.alloc(n);
     let done = 0;
@@ -124,7 +129,8 @@ export class PdfDocument {
 
   /** Runs a parse at `offset` with a window that doubles until the parse fits (bounded). */
   parseAt<T>(offset: number, fn: (p: PdfParser) => T): T {
-    if (offset < 0 || offset >= this.size) throw pdfInvalid(`desplazamiento fuera del archivo (${offset})`);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset >= this.size)
+      throw pdfInvalid(`desplazamiento fuera del archivo (${offset})`);
     let len = 4096;
     for (;;) {
       const buf = this.read(offset, len);
@@ -202,7 +208,7 @@ export class PdfDocument {
   /** The raw (still encoded) data of a stream, at most `max` bytes or the error says so. */
   streamRaw(stream: PdfStream, max = PDF_LIMITS.maxInflateBytes): Buffer {
     const lenValue = this.resolve(stream.dict.get('Length'));
-    let len = typeof lenValue === 'number' ? lenValue : -1;
+    let len = typeof lenValue === 'number' && Number.isSafeInteger(lenValue) ? lenValue : -1;
     if (len < 0 || stream.dataOffset + len > this.size) {
       // A wrong /Length is common in damaged files: fall back to searching for `endstream`.
       len = this.findEndstream(stream.dataOffset, max);
