@@ -4,7 +4,8 @@
  * the Verificar screen, `casilla verify --json` and the PDF report all show them.
  *
  * Error codes: PDF_INVALID, PDF_LIMIT, PDF_ENCRYPTED, VERIFY_ENCRYPTED, VERIFY_FILE_UNREADABLE,
- * VERIFY_TRUST_UNREADABLE, VERIFY_NO_SUCH_REVISION, VERIFY_OUTPUT_SAME_AS_INPUT, SIGN_FILE_UNREADABLE, NOT_FOUND.
+ * VERIFY_TRUST_UNREADABLE, VERIFY_NO_SUCH_REVISION, VERIFY_OUTPUT_SAME_AS_INPUT, VERIFY_REPORT_UNWRITABLE, SIGN_FILE_UNREADABLE,
+ * NOT_FOUND.
  */
 import { z } from 'zod';
 import type { ApiErrorData } from './result';
@@ -135,6 +136,21 @@ export const verifyMethods = {
     input: z.object({ file: filePath, revision: z.number().int().min(1).max(100_000), output: filePath }).strict(),
     progress: false,
   },
+  /**
+   * Verifies `files` and writes the report as a PDF (the same Spanish text as `casilla verify --report`).
+   * Without `output` it goes to `<data folder>/reports/informe-verificacion-<time>.pdf`; the path is returned.
+   */
+  'verify.reportPdf': {
+    input: z
+      .object({
+        files: z.array(filePath).min(1).max(500),
+        trust: z.array(filePath).max(50).default([]),
+        offline: z.boolean().default(false),
+        output: filePath.optional(),
+      })
+      .strict(),
+    progress: true,
+  },
   'verify.trust.list': { input: z.object({}).strict(), progress: false },
   'verify.trust.add': { input: z.object({ pem: z.string().min(1).max(1_000_000) }).strict(), progress: false },
   'verify.trust.remove': { input: z.object({ fingerprint: z.string().min(1).max(200) }).strict(), progress: false },
@@ -143,6 +159,7 @@ export const verifyMethods = {
 export interface VerifyOutputs {
   'verify.files': { outcomes: FileOutcome[] };
   'verify.extractRevision': { output: string; bytes: number };
+  'verify.reportPdf': { output: string; bytes: number };
   'verify.trust.list': TrustAnchorInfo[];
   'verify.trust.add': { added: string[] };
   'verify.trust.remove': { removed: boolean };

@@ -1,4 +1,5 @@
 import type { verifyMethods } from '../api/verify';
+import { defaultReportPath, saveReportPdf } from '../core/verify/report-pdf';
 import { extractRevision } from '../core/verify/signed-revision';
 import { addUserAnchors, removeUserAnchor } from '../core/verify/trust';
 import { listTrustAnchors, verifyFiles } from '../core/verify/verify-service';
@@ -16,6 +17,20 @@ export const verifyHandlers: HandlersFor<keyof typeof verifyMethods> = {
       details: { files: outcomes.length, verdicts: outcomes.map((o) => o.report?.verdict ?? o.error?.code ?? '') },
     });
     return { outcomes };
+  },
+  'verify.reportPdf': async (input, { core, signal, progress }) => {
+    const outcomes = await verifyFiles(core, input, {
+      signal,
+      onFile: (i, total, file) => progress('verify.file', i / total, { index: i + 1, total, file }),
+    });
+    const saved = saveReportPdf(outcomes, input.files, input.output ?? defaultReportPath(core.home));
+    progress('verify.done', 1);
+    core.audit.append({
+      action: 'verify.report',
+      subject: saved.output,
+      details: { files: outcomes.length, verdicts: outcomes.map((o) => o.report?.verdict ?? o.error?.code ?? ''), bytes: saved.bytes },
+    });
+    return saved;
   },
   'verify.extractRevision': (input) => extractRevision(input.file, input.revision, input.output),
   'verify.trust.list': (_input, { core }) => listTrustAnchors(core),

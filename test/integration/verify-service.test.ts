@@ -2,6 +2,7 @@
  * The verify domain through the handler table (as the UI and the web host call it) and revocation data
  * embedded in the PDF's DSS: a valid verdict fully offline, a revoked signer found without the network.
  */
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -146,6 +147,57 @@ describe('verify through the handler table', () => {
     expect(await dispatch(table, core, 'verify.extractRevision', { file: at('good.pdf'), revision: 9, output: out })).toMatchObject({
       ok: false,
       error: { code: 'VERIFY_NO_SUCH_REVISION' },
+    });
+  });
+
+  it('writes the PDF report that qpdf accepts, with the Spanish verdicts, by default under <home>/reports', async () => {
+    const out = at('informe.pdf');
+    const events: ProgressEvent[] = [];
+    const r = await call<{ output: string; bytes: number }>(
+      'verify.reportPdf',
+      { files: [at('good-dss.pdf'), at('revoked-dss.pdf')], offline: true, output: out },
+      (e) => events.push(e),
+    );
+    expect(r).toEqual({ output: out, bytes: fs.statSync(out).size });
+    expect(fs.readFileSync(out).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // qpdf exits non-zero on any structural error, which fails the test.
+    expect(execFileSync('qpdf', ['--check', out], { encoding: 'utf8' })).toContain('No syntax or stream encoding errors');
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', out, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Informe de verificación de firmas');
+    expect(text).toMatch(/good-dss\.pdf: VÁLIDO/);
+    expect(text).toMatch(/revoked-dss\.pdf: NO VÁLIDO/);
+    expect(events.map((e) => e.stage)).toEqual(['verify.file', 'verify.file', 'verify.done']);
+    expect(fs.readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(core.audit.list({ limit: 1, action: 'verify.report' })[0]).toMatchObject({ subject: out });
+
+    // Without an output the service chooses one in the data folder and says where.
+    const auto = await call<{ output: string; bytes: number }>('verify.reportPdf', { files: [at('good-dss.pdf')], offline: true });
+    expect(path.dirname(auto.output)).toBe(path.join(core.home, 'reports'));
+    expect(path.basename(auto.output)).toMatch(/^informe-verificacion-\d{4}-\d{2}-\d{2}T[\d-]+Z\.pdf$/);
+    expect(fs.statSync(auto.output).size).toBe(auto.bytes);
+
+    // The report never replaces one of the verified files.
+    const before = fs.readFileSync(at('good-dss.pdf'));
+    expect(
+      await dispatch(table, core, 'verify.reportPdf', { files: [at('good-dss.pdf')], offline: true, output: at('good-dss.pdf') }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VERIFY_OUTPUT_SAME_AS_INPUT' },
+    });
+    expect(fs.readFileSync(at('good-dss.pdf')).equals(before)).toBe(true);
+    expect(
+      await dispatch(table, core, 'verify.reportPdf', {
+        files: [at('good-dss.pdf')],
+        offline: true,
+        output: path.join(at('good-dss.pdf'), 'x.pdf'),
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VERIFY_REPORT_UNWRITABLE' },
+    });
+    expect(await dispatch(table, core, 'verify.reportPdf', { files: [], output: out })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
     });
   });
 

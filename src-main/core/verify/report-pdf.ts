@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../api/result';
 import type { FileOutcome } from '../../api/verify';
 import { formatOutcome } from './report-text';
 
@@ -42,7 +43,8 @@ function wrap(line: string): string[] {
   return out;
 }
 
-export function writeReportPdf(outcomes: FileOutcome[], output: string, now = new Date()): void {
+/** Writes the report atomically and returns its size in bytes. */
+export function writeReportPdf(outcomes: FileOutcome[], output: string, now = new Date()): number {
   const lines = outcomes.flatMap((o) => [...formatOutcome(o).split('\n').flatMap(wrap), '']);
   const pages: string[][] = [];
   for (let i = 0; i < Math.max(1, lines.length); i += LINES_PER_PAGE) pages.push(lines.slice(i, i + LINES_PER_PAGE));
@@ -78,11 +80,39 @@ export function writeReportPdf(outcomes: FileOutcome[], output: string, now = ne
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   body += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   const tmp = path.join(path.dirname(path.resolve(output)), `.${path.basename(output)}.${process.pid}.tmp`);
+  const bytes = Buffer.from(body, 'latin1');
   try {
-    fs.writeFileSync(tmp, Buffer.from(body, 'latin1'));
+    fs.writeFileSync(tmp, bytes);
     fs.renameSync(tmp, output);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
+  }
+  return bytes.length;
+}
+
+/**
+ * Where the app keeps a report when the caller names no file: `<home>/reports/informe-verificacion-<time>.pdf`.
+ * The ISO time has its colons and dot replaced, as Windows forbids ':' in file names.
+ */
+export function defaultReportPath(home: string, now = new Date()): string {
+  return path.join(home, 'reports', `informe-verificacion-${now.toISOString().replace(/[:.]/g, '-')}.pdf`);
+}
+
+/** The report for the app: refuses to overwrite a verified file, creates the folder, and says in Spanish what failed. */
+export function saveReportPdf(
+  outcomes: FileOutcome[],
+  inputs: readonly string[],
+  output: string,
+  now = new Date(),
+): { output: string; bytes: number } {
+  const target = path.resolve(output);
+  if (inputs.some((f) => path.resolve(f) === target))
+    throw new AppError('VERIFY_OUTPUT_SAME_AS_INPUT', 'El archivo de salida no puede ser el mismo que el de entrada.');
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    return { output: target, bytes: writeReportPdf(outcomes, target, now) };
+  } catch (err: unknown) {
+    throw new AppError('VERIFY_REPORT_UNWRITABLE', `No se pudo escribir el informe ${target}.`, { output: target }, { cause: err });
   }
 }
