@@ -42,6 +42,13 @@ test('sign the sample PDF with the demo certificate at a clicked place, then ver
   // The demo root is not a trust anchor: the honest bottom line is INDETERMINADO, never VÁLIDO.
   await expect(page.getByTestId('verify-file').getByTestId('verdict').first()).toHaveText('INDETERMINADO');
   await page.screenshot({ path: 'test-results/screens/verify-result.png', fullPage: true });
+  // The PDF report of the same files comes back as a browser download.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Exportar informe PDF' }).click();
+  const report = await download;
+  expect(report.suggestedFilename()).toMatch(/^informe-verificacion-.*\.pdf$/);
+  const saved = await report.path();
+  expect(fs.readFileSync(saved).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 });
 
 test('a wrong certificate password is refused with a Spanish message', async ({ page }) => {

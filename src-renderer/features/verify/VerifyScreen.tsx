@@ -15,10 +15,14 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
   const [busy, setBusy] = useState<{ index: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [offline, setOffline] = useState(false);
+  // The paths last verified: the PDF report verifies the same files again in the main process.
+  const [verifiedPaths, setVerifiedPaths] = useState<string[]>([]);
+  const [saved, setSaved] = useState<string | null>(null);
 
   const verify = async (paths: string[]) => {
     if (!paths.length) return;
     setError(null);
+    setSaved(null);
     const opId = newOpId();
     setBusy({ index: 0, total: paths.length });
     const unsubscribe = subscribe((e) => {
@@ -30,6 +34,7 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
     setBusy(null);
     if (!r.ok) return setError(errorText(t, r.error));
     setOutcomes(r.value.outcomes);
+    setVerifiedPaths(paths);
   };
 
   useEffect(() => {
@@ -50,6 +55,18 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
   const exportJson = () => {
     const json = outcomes.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
     saveBlob(new Blob([JSON.stringify(json, null, 2)], { type: 'application/json' }), 'verificacion.json');
+  };
+
+  const exportPdf = async () => {
+    setError(null);
+    setSaved(null);
+    // No output: the main process writes it under the data folder's reports/ and says where.
+    const r = await call('verify.reportPdf', { files: verifiedPaths, offline });
+    if (!r.ok) return setError(errorText(t, r.error));
+    if (shell === 'browser') {
+      const d = await downloadFile(r.value.output, baseName(r.value.output));
+      if (!d.ok) setError(errorText(t, d.error));
+    } else setSaved(r.value.output);
   };
 
   const signedVersion = async (file: string, revision: number) => {
@@ -80,12 +97,18 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
             {t('verify.exportJson')}
           </button>
         )}
+        {outcomes.length > 0 && verifiedPaths.length > 0 && (
+          <button type="button" onClick={() => void exportPdf()} data-testid="verify-export-pdf">
+            {t('verify.exportPdf')}
+          </button>
+        )}
       </div>
       {busy && (
         <p role="status">
           <progress max={busy.total} value={busy.index} /> {t('verify.progress', { index: busy.index, total: busy.total })}
         </p>
       )}
+      {saved && <p role="status">{t('verify.reportSaved', { path: saved })}</p>}
       {error && (
         <p role="alert" className="alert alert-error">
           {error}
