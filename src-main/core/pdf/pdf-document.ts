@@ -240,27 +240,35 @@ export class PdfDocument {
     throw pdfInvalid('flujo sin final');
   }
 
+  /**
+   * Decodes the object stream stored at `offset` (object `streamNum`): its data and where each object starts in
+   * it. Bounded like every parse: at most PDF_LIMITS.maxObjects entries. Callers keep their own caches.
+   */
+  decodeObjectStream(offset: number, streamNum: number): { data: ReturnType<PdfDocument['streamDecoded']>; offsets: Map<number, number> } {
+    const stm = this.objectAtOffset(offset, streamNum);
+    if (!(stm instanceof PdfStream)) throw pdfInvalid('flujo de objetos inválido');
+    const data = this.streamDecoded(stm);
+    const n = stm.dict.get('N');
+    const first = stm.dict.get('First');
+    if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects)
+      throw pdfInvalid('cabecera de flujo de objetos');
+    const header = new PdfParser(data, 0, 0, true);
+    const offsets = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const on = Number(header.token());
+      const off = Number(header.token());
+      if (!Number.isInteger(on) || !Number.isInteger(off)) throw pdfInvalid('cabecera de flujo de objetos');
+      offsets.set(on, first + off);
+    }
+    return { data, offsets };
+  }
+
   private objectInStream(streamNum: number, index: number, num: number): PdfValue {
     let cache = this.objStmCache.get(streamNum);
     if (!cache) {
       const e = this.entries.get(streamNum);
       if (e?.kind !== 'offset') throw pdfInvalid(`flujo de objetos ${streamNum} inexistente`);
-      const stm = this.objectAtOffset(e.offset, streamNum);
-      if (!(stm instanceof PdfStream)) throw pdfInvalid('flujo de objetos inválido');
-      const data = this.streamDecoded(stm);
-      const n = stm.dict.get('N');
-      const first = stm.dict.get('First');
-      if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects)
-        throw pdfInvalid('cabecera de flujo de objetos');
-      const header = new PdfParser(data, 0, 0, true);
-      const offsets = new Map<number, number>();
-      for (let i = 0; i < n; i++) {
-        const on = Number(header.token());
-        const off = Number(header.token());
-        if (!Number.isInteger(on) || !Number.isInteger(off)) throw pdfInvalid('cabecera de flujo de objetos');
-        offsets.set(on, first + off);
-      }
-      cache = { data, offsets };
+      cache = this.decodeObjectStream(e.offset, streamNum);
       if (this.objStmCache.size > 64) this.objStmCache.clear();
       this.objStmCache.set(streamNum, cache);
     }

@@ -113,22 +113,7 @@ export class RevisionReader {
     const key = `${streamNum}@${se.offset}`;
     let cache = this.objStm.get(key);
     if (!cache) {
-      const stm = this.doc.objectAtOffset(se.offset, streamNum);
-      if (!(stm instanceof PdfStream)) throw pdfInvalid('flujo de objetos inválido');
-      const data = this.doc.streamDecoded(stm);
-      const n = stm.dict.get('N');
-      const first = stm.dict.get('First');
-      if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects)
-        throw pdfInvalid('cabecera de flujo de objetos');
-      const header = new PdfParser(data, 0, 0, true);
-      const offsets = new Map<number, number>();
-      for (let i = 0; i < n; i++) {
-        const on = Number(header.token());
-        const off = Number(header.token());
-        if (!Number.isInteger(on) || !Number.isInteger(off)) throw pdfInvalid('cabecera de flujo de objetos');
-        offsets.set(on, first + off);
-      }
-      cache = { data, offsets };
+      cache = this.doc.decodeObjectStream(se.offset, streamNum);
       if (this.objStm.size > 64) this.objStm.clear();
       this.objStm.set(key, cache);
     }
