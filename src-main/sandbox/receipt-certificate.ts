@@ -44,7 +44,9 @@ async function createSelfSigned(): Promise<ReceiptCertificate> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
   const serial = crypto.randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // a positive INTEGER
+  // Positive (top bit clear) and minimal (first byte never 0): a leading 0x00 before a byte < 0x80 is not valid
+  // DER, and OpenSSL then refuses the certificate (it happened once in 256 starts).
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial });
   // Only a CN: pkijs encodes every attribute of a name into one multi-valued RDN, which some readers mangle.
   for (const target of [cert.subject, cert.issuer]) {
