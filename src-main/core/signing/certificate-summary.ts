@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { keyUsageNames } from '../x509/key-usage';
 import { AppError } from '../../api/result';
 import { SignErrorCodes } from './sign-errors';
 
@@ -32,18 +33,6 @@ const ATTR = {
   surname: '2.5.4.4',
   uid: '0.9.2342.19200300.100.1.1',
 } as const;
-
-const KEY_USAGE_NAMES = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
 
 function attrs(name: pkijs.RelativeDistinguishedNames): Map<string, string> {
   const m = new Map<string, string>();
@@ -78,13 +67,7 @@ function keyUsageOf(cert: pkijs.Certificate): string[] {
   if (!ext) return [];
   const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
   if (!(parsed.result instanceof asn1js.BitString)) return [];
-  const bytes = parsed.result.valueBlock.valueHexView;
-  const out: string[] = [];
-  KEY_USAGE_NAMES.forEach((name, i) => {
-    const byte = bytes[i >> 3] ?? 0;
-    if (byte & (0x80 >> (i & 7))) out.push(name);
-  });
-  return out;
+  return keyUsageNames(parsed.result.valueBlock.valueHexView);
 }
 
 export function summarizeCertificate(der: Buffer): CertificateSummary {

@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { keyUsageNames } from '../x509/key-usage';
 
 export type Cert = {
   der: Buffer;
@@ -93,24 +94,7 @@ export function keyUsage(cert: Cert): Set<string> | null {
   const ext = extension(cert, ExtOid.keyUsage);
   if (!ext) return null;
   const bits = ext.parsedValue as asn1js.BitString | undefined;
-  const view = bits?.valueBlock.valueHexView ?? new Uint8Array();
-  const names = [
-    'digitalSignature',
-    'nonRepudiation',
-    'keyEncipherment',
-    'dataEncipherment',
-    'keyAgreement',
-    'keyCertSign',
-    'cRLSign',
-    'encipherOnly',
-    'decipherOnly',
-  ];
-  const out = new Set<string>();
-  names.forEach((n, i) => {
-    const byte = view[i >> 3] ?? 0;
-    if (byte & (0x80 >> (i & 7))) out.add(n);
-  });
-  return out;
+  return new Set(keyUsageNames(bits?.valueBlock.valueHexView ?? new Uint8Array()));
 }
 
 export function basicConstraints(cert: Cert): { ca: boolean; pathLen: number | null } {
