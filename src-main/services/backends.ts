@@ -3,6 +3,7 @@
  * embedded sandbox, started in-process on first use (data in `<home>/sandbox`); real profiles take their
  * secret from the OS keychain. One client per backend, so its rate limiter covers every message sent there.
  */
+import crypto from 'node:crypto';
 import { AppError } from '../api/result';
 import { CasillaClient } from '../core/casilla/client';
 import type { CoreContext } from '../core/context';
@@ -11,6 +12,7 @@ import { EMBEDDED_SANDBOX_URL } from '../core/settings/settings-store';
 import { embeddedSandboxDir, startSandbox, type RunningSandbox } from '../sandbox';
 
 const sandboxes = new WeakMap<CoreContext, Promise<RunningSandbox>>();
+const clientsByCore = new WeakMap<CoreContext, Map<string, CasillaClient>>();
 
 /** The embedded sandbox of this process, started once. */
 export function embeddedSandbox(core: CoreContext): Promise<RunningSandbox> {
@@ -35,15 +37,11 @@ export async function currentTarget(core: CoreContext, override?: BackendOverrid
 
 /** Builds (and caches) the client of each backend; it is also the outbox's TransportFactory. */
 export function clientFactory(core: CoreContext, overrides: BackendOverride[] = []): (target: BackendTarget) => Promise<CasillaClient> {
-  const clients = new Map<string, CasillaClient>();
   return async (target) => {
-    const key = `${target.backendUrl}|${target.clientId}`;
-    const cached = clients.get(key);
-    if (cached) return cached;
-    let client: CasillaClient;
+    let options: { baseUrl: string; clientId: string; clientSecret: string };
     if (target.backendUrl === EMBEDDED_SANDBOX_URL) {
       const sb = await embeddedSandbox(core);
-      client = new CasillaClient({ baseUrl: sb.baseUrl, clientId: sb.institution.clientId, clientSecret: sb.institution.clientSecret });
+      options = { baseUrl: sb.baseUrl, clientId: sb.institution.clientId, clientSecret: sb.institution.clientSecret };
     } else {
       const override = overrides.find((o) => o.baseUrl === target.backendUrl && o.clientId === target.clientId);
       let secret = override?.clientSecret ?? null;
@@ -52,14 +50,18 @@ export function clientFactory(core: CoreContext, overrides: BackendOverride[] = 
         throw new AppError(
           'BACKEND_NO_SECRET',
           `Falta el client secret para ${target.backendUrl} (perfil ${target.profileId}). Configúrelo o use --client-secret-env.`,
-          {
-            backendUrl: target.backendUrl,
-          },
+          { backendUrl: target.backendUrl },
         );
       }
-      client = new CasillaClient({ baseUrl: target.backendUrl, clientId: target.clientId, clientSecret: secret });
+      options = { baseUrl: target.backendUrl, clientId: target.clientId, clientSecret: secret };
     }
-    clients.set(key, client);
+    // One client per backend and credentials in the whole process, so its rate limiter covers the sender, the
+    // composer's lookups and receipt downloads together; a changed secret gets a new client.
+    let clients = clientsByCore.get(core);
+    if (!clients) clientsByCore.set(core, (clients = new Map()));
+    const key = `${options.baseUrl}|${options.clientId}|${crypto.createHash('sha256').update(options.clientSecret).digest('hex')}`;
+    let client = clients.get(key);
+    if (!client) clients.set(key, (client = new CasillaClient(options)));
     return client;
   };
 }
