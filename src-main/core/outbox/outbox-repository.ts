@@ -136,17 +136,9 @@ export class OutboxRepository {
     auditDetails: Record<string, unknown> = {},
   ): boolean {
     const at = this.iso();
-    const cols = Object.keys(set) as (keyof MessageRow)[];
-    const assignments = ['state = @to', 'updated_at = @at', ...cols.map((c) => `${c} = @${c}`)].join(', ');
-    const placeholders = from.map((_, i) => `@from${i}`).join(', ');
-    const params: Record<string, string | number | null> = { id, to, at, ...set };
-    from.forEach((s, i) => (params[`from${i}`] = s));
     return this.db
       .transaction((): boolean => {
-        const changed = this.db
-          .prepare(`UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${placeholders})`)
-          .run(params).changes;
-        if (changed === 0) return false;
+        if (!this.updateIfIn(id, from, { ...set, state: to }, at)) return false;
         this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, to, detail);
         this.audit.append({ action: `outbox.${to}`, subject: id, details: { ...auditDetails, ...(detail ? { detail } : {}) } });
         return true;
@@ -156,14 +148,20 @@ export class OutboxRepository {
 
   /** Updates scheduling columns without a transition (a status poll rescheduled): no timeline or audit entry. */
   reschedule(id: string, states: readonly OutboxState[], set: Partial<Record<keyof MessageRow, string | number | null>>): boolean {
-    const cols = Object.keys(set) as (keyof MessageRow)[];
-    const placeholders = states.map((_, i) => `@from${i}`).join(', ');
-    const params: Record<string, string | number | null> = { id, at: this.iso(), ...set };
-    states.forEach((st, i) => (params[`from${i}`] = st));
-    const assignments = ['updated_at = @at', ...cols.map((c) => `${c} = @${c}`)].join(', ');
-    return (
-      this.db.prepare(`UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${placeholders})`).run(params).changes > 0
-    );
+    return this.updateIfIn(id, states, set, this.iso());
+  }
+
+  /** Sets columns (and updated_at) of a message only while it is in one of `states`; true when it changed. */
+  private updateIfIn(
+    id: string,
+    states: readonly OutboxState[],
+    set: Partial<Record<keyof MessageRow, string | number | null>>,
+    at: string,
+  ): boolean {
+    const params: Record<string, string | number | null> = { ...set, id, at };
+    const assignments = ['updated_at = @at', ...Object.keys(set).map((c) => `${c} = @${c}`)].join(', ');
+    const sql = `UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${inList('from', states, params)})`;
+    return this.db.prepare(sql).run(params).changes > 0;
   }
 
   /**
@@ -312,8 +310,7 @@ export class OutboxRepository {
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: filter.limit ?? 100 };
     if (filter.states?.length) {
-      where.push(`state IN (${filter.states.map((_, i) => `@s${i}`).join(', ')})`);
-      filter.states.forEach((s, i) => (params[`s${i}`] = s));
+      where.push(`state IN (${inList('s', filter.states, params)})`);
     }
     if (filter.from) {
       where.push('created_at >= @from');
@@ -389,6 +386,11 @@ export function toSummary(row: MessageRow): OutboxSummary {
     attempts: row.attempts,
     dueAt: row.due_at,
   };
+}
+
+/** Named placeholders `@p0, @p1…` for an IN list, with their values put into `params`. */
+function inList(prefix: string, values: readonly (string | number)[], params: Record<string, string | number | null>): string {
+  return values.map((v, i) => ((params[`${prefix}${i}`] = v), `@${prefix}${i}`)).join(', ');
 }
 
 /** Words of the search box as an FTS5 prefix query; FTS syntax characters are dropped, never interpreted. */
