@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { baseName } from '../../paths';
 import { call, newOpId, pathForFile } from '../../api';
 import { errorText, useI18n } from '../../i18n';
 
@@ -147,8 +148,4 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
       )}
     </div>
   );
-}
-
-function baseName(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
 }

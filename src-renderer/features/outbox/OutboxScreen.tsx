@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { baseName } from '../../paths';
 import {
   OUTBOX_STATES,
   type OutboxDetail,
@@ -113,7 +114,7 @@ export function OutboxScreen() {
   const receipt = async (id: string, rolUnico: number) => {
     const r = await call('outbox.receipt', { id, rolUnico });
     if (!r.ok) return setError(errorText(t, r.error));
-    if (shell === 'browser') await downloadFile(r.value.path, r.value.path.split(/[\\/]/).pop() ?? 'comprobante.pdf');
+    if (shell === 'browser') await downloadFile(r.value.path, baseName(r.value.path));
   };
 
   const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useId, useState } from 'react';
+import { baseName } from '../../paths';
 import type { CertificateInfo, SavedCertificate, SignFileResult } from '../../../src-main/api/sign';
 import { call, cancel, downloadFile, newOpId, pathForFile, shell, subscribe } from '../../api';
 import { FileDrop } from '../../components/FileDrop';
@@ -397,8 +398,4 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
       </div>
     </section>
   );
-}
-
-function baseName(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
 }

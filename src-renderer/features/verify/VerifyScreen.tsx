@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { baseName } from '../../paths';
 import type { FileOutcome, SignatureReport, Verdict } from '../../../src-main/api/verify';
 import { call, downloadFile, newOpId, pathForFile, saveBlob, shell, subscribe } from '../../api';
 import { FileDrop } from '../../components/FileDrop';
@@ -218,8 +219,4 @@ function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVer
       </button>
     </section>
   );
-}
-
-function baseName(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
 }
