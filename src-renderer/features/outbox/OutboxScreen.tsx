@@ -82,16 +82,23 @@ export function OutboxScreen() {
 
   // The list follows the sender live: the core announces every change.
   const selectedId = selected?.id;
-  useEffect(
-    () =>
-      subscribe((e) => {
-        if (e.type === 'changed' && e.topic.startsWith('outbox')) {
-          void reload();
-          if (selectedId) void open(selectedId);
-        }
-      }),
-    [reload, open, selectedId],
-  );
+  useEffect(() => {
+    // A sending burst announces a change per message: refresh at most twice a second, not once per event (the
+    // stats query over the whole outbox is the expensive part).
+    let timer: number | undefined;
+    const unsubscribe = subscribe((e) => {
+      if (e.type !== 'changed' || !e.topic.startsWith('outbox') || timer !== undefined) return;
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        void reload();
+        if (selectedId) void open(selectedId);
+      }, 500);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [reload, open, selectedId]);
 
   const act = async (p: Promise<{ ok: boolean; error?: { code: string; message: string } }>) => {
     const r = await p;
