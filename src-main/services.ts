@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { isMethodName, methods, type MethodName, type ProgressEvent } from './api/contract';
 import { AppError, CommonErrorCodes, type Result } from './api/result';
 import type { CoreContext } from './core/context';
+import { confineCall, fileAccessFor } from './core/files/file-access';
+import { resourcesDir } from './core/resources';
 import { appHandlers } from './services/app';
 import { auditHandlers } from './services/audit';
 import { settingsHandlers } from './services/settings';
@@ -35,6 +37,11 @@ export type DispatchOptions = {
   opId?: string;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * The call comes from the renderer (Electron window or browser mode): the paths it names are confined to the
+   * data folder, the app's resources and the files the user picked (core/files). The CLI leaves this off.
+   */
+  fromRenderer?: boolean;
 };
 
 /** Runs one call. Never throws: unknown failures come back as `INTERNAL` and are logged with their cause. */
@@ -75,7 +82,14 @@ export async function dispatch(
   };
   try {
     const handler = table[method] as Handler<MethodName>;
-    const value = await handler(parsed.data as never, ctx);
+    const data = options.fromRenderer
+      ? confineCall(
+          fileAccessFor(core, () => [resourcesDir()]),
+          method,
+          parsed.data,
+        )
+      : parsed.data;
+    const value = await handler(data as never, ctx);
     return { ok: true, value };
   } catch (err: unknown) {
     return { ok: false, error: toErrorData(err, method) };

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { AppEvent } from '../api/contract';
 import type { CoreContext } from '../core/context';
+import { realPathOf } from '../core/files/file-access';
 import { dispatch, type HandlerTable } from '../services';
 
 /** Largest JSON call body accepted. Files never travel in calls (see /api/upload). */
@@ -99,8 +100,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (url.pathname === '/api/download' && req.method === 'GET') {
       // Browser mode gets results (signed PDFs, reports) back from the data folder only.
-      const requested = path.resolve(url.searchParams.get('path') ?? '');
-      const home = path.resolve(options.core.home);
+      const requested = realPathOf(url.searchParams.get('path') ?? '');
+      const home = realPathOf(options.core.home);
       if (!requested.startsWith(home + path.sep) || !fs.existsSync(requested) || !fs.statSync(requested).isFile()) {
         return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
       }
@@ -134,6 +135,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         const result = await dispatch(options.table, options.core, call.method, call.input, {
           opId,
           signal: controller.signal,
+          fromRenderer: true,
           onProgress: (progress) => options.core.events.emit({ type: 'progress', progress }),
         });
         return sendJson(res, 200, result);
