@@ -24,7 +24,25 @@ export type WebHostOptions = {
   token?: string;
 };
 
-export type WebHost = { url: string; origin: string; port: number; token: string; close(): Promise<void> };
+/** How long a one-time code (the link the browser opens) can be exchanged for the session token. */
+export const CODE_TTL_MS = 5 * 60_000;
+
+export type WebHost = {
+  /** A one-time link (`#code=`), good for one exchange within CODE_TTL_MS; never the token itself. */
+  url: string;
+  origin: string;
+  port: number;
+  /** The session token (for in-process callers and `serve --json`); never put in a URL, argv or a file. */
+  token: string;
+  /** A new one-time link. */
+  oneTimeUrl(): string;
+  /**
+   * Writes a launcher page (mode 0600, in `dir`, made 0700) that forwards the browser to a one-time link, so the
+   * browser's command line names only a private file; the file is deleted when its code is used or expires.
+   */
+  writeLauncher(dir: string): string;
+  close(): Promise<void>;
+};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -43,14 +61,34 @@ const CONTENT_TYPES: Record<string, string> = {
  * The local web host: the renderer and the same handler table over HTTP, for the browser mode and the
  * end-to-end tests. It binds 127.0.0.1 only and answers only requests whose Host is its own address
  * (defeats DNS rebinding), whose Origin, when sent, is its own (defeats other local pages), and that carry
- * the per-run token (Authorization: Bearer, or `?token=` for the event stream only).
+ * the per-run token (Authorization: Bearer). The token never travels in a URL: the browser opens a link with a
+ * one-time code, which the page exchanges once (POST /api/session) for the token and keeps in memory and
+ * sessionStorage (Chromium keeps sessionStorage off disk).
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? crypto.randomBytes(32).toString('base64url');
   const tokenBuf = Buffer.from(token);
   const running = new Map<string, AbortController>();
   const streams = new Set<http.ServerResponse>();
+  const codes = new Map<string, { expires: number; file?: string }>();
   let port = 0;
+  const dropCode = (code: string) => {
+    const entry = codes.get(code);
+    codes.delete(code);
+    if (entry?.file) fs.rmSync(entry.file, { force: true });
+  };
+  const mintCode = (file?: string): string => {
+    const now = Date.now();
+    for (const [c, e] of codes) if (e.expires <= now) dropCode(c);
+    const code = crypto.randomBytes(32).toString('base64url');
+    codes.set(code, { expires: now + CODE_TTL_MS, ...(file ? { file } : {}) });
+    return code;
+  };
+  const codeTimer = setInterval(() => {
+    const now = Date.now();
+    for (const [c, e] of codes) if (e.expires <= now) dropCode(c);
+  }, 30_000);
+  codeTimer.unref();
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
@@ -85,9 +123,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, req, res);
 
+    if (url.pathname === '/api/session' && req.method === 'POST') {
+      // The one-time code from the link the browser opened, exchanged once for the session token.
+      const body = await readBody(req, 4096);
+      let code = '';
+      try {
+        code = String((JSON.parse(body?.toString('utf8') ?? '{}') as { code?: unknown }).code ?? '');
+      } catch {
+        code = '';
+      }
+      const entry = codes.get(code);
+      if (!entry || entry.expires <= Date.now()) {
+        return sendJson(res, 401, {
+          ok: false,
+          error: { code: 'CODE_USED', message: 'Este enlace ya se usó o venció. Abra uno nuevo desde la terminal.' },
+        });
+      }
+      dropCode(code);
+      res.setHeader('Cache-Control', 'no-store');
+      return sendJson(res, 200, { ok: true, value: { token } });
+    }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const authorized = tokenOk(bearer) || (url.pathname === '/api/events' && tokenOk(url.searchParams.get('token')));
-    if (!authorized)
+    if (!tokenOk(bearer))
       return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Falta el token de sesión o no es válido.' } });
     res.setHeader('Cache-Control', 'no-store');
 
@@ -113,6 +170,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
       fs.createReadStream(requested).pipe(res);
       return;
+    }
+    if (url.pathname === '/api/session/link' && req.method === 'POST') {
+      return sendJson(res, 200, { ok: true, value: { url: `http://127.0.0.1:${port}/#code=${mintCode()}` } });
     }
     if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'METHOD', message: 'Método no permitido.' } });
 
@@ -189,12 +249,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
+  const oneTimeUrl = () => `${origin}/#code=${mintCode()}`;
   return {
     origin,
     port,
     token,
-    url: `${origin}/#token=${token}`,
+    url: oneTimeUrl(),
+    oneTimeUrl,
+    writeLauncher(dir) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.chmodSync(dir, 0o700);
+      const file = path.join(dir, `abrir-${crypto.randomBytes(8).toString('hex')}.html`);
+      const link = `${origin}/#code=${mintCode(file)}`;
+      const html =
+        '<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">' +
+        `<meta http-equiv="refresh" content="0;url=${link}"><title>Casilla Desktop</title>` +
+        `<p>Abriendo Casilla Desktop… <a href="${link}">continuar</a></p>\n`;
+      fs.writeFileSync(file, html, { mode: 0o600, flag: 'wx' });
+      return file;
+    },
     async close() {
+      clearInterval(codeTimer);
+      for (const c of [...codes.keys()]) dropCode(c);
       unsubscribe();
       for (const c of running.values()) c.abort();
       for (const s of streams) s.end();
