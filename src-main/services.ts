@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isMethodName, methods, type MethodName, type ProgressEvent } from './api/contract';
 import { AppError, CommonErrorCodes, type Result } from './api/result';
 import type { CoreContext } from './core/context';
-import { confineCall, fileAccessFor } from './core/files/file-access';
+import { confineCall, FileAccessErrorCodes, fileAccessFor } from './core/files/file-access';
 import { resourcesDir } from './core/resources';
 import { appHandlers } from './services/app';
 import { auditHandlers } from './services/audit';
@@ -92,7 +92,28 @@ export async function dispatch(
     const value = await handler(data as never, ctx);
     return { ok: true, value };
   } catch (err: unknown) {
-    return { ok: false, error: toErrorData(err, method) };
+    const error = toErrorData(err, method);
+    auditRefusal(core, method, error.code);
+    return { ok: false, error };
+  }
+}
+
+/** Failed signing, refused queuing and refused file access are audited too (who tried what, and why not). */
+function auditRefusal(core: CoreContext, method: string, code: string): void {
+  const action =
+    code === FileAccessErrorCodes.notAllowed
+      ? 'file.refused'
+      : method === 'sign.start'
+        ? 'sign.refused'
+        : method === 'compose.queue'
+          ? 'compose.queue.refused'
+          : null;
+  if (!action) return;
+  try {
+    core.audit.append({ action, details: { method, code } });
+  } catch (err) {
+    // The refusal itself was answered; a log that cannot be written is reported, not thrown over it.
+    console.error('No se pudo registrar en la auditoría:', formatCauses(err));
   }
 }
 
