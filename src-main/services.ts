@@ -17,6 +17,8 @@ import { signHandlers } from './services/sign';
 import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
 import { verifyHandlers } from './services/verify';
+import { lockHandlers } from './services/lock';
+import { CALLS_WHILE_LOCKED, isLocked } from './core/lock/app-lock';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
 
 export type { HandlerTable, HandlerContext } from './services/types';
@@ -30,6 +32,7 @@ export function createHandlers(): HandlerTable {
     ...composeHandlers,
     ...outboxHandlers,
     ...verifyHandlers,
+    ...lockHandlers,
   };
 }
 
@@ -67,6 +70,9 @@ export async function dispatch(
         details: { issues: parsed.error.issues.map((i: z.core.$ZodIssue) => ({ path: i.path.map(String), message: i.message })) },
       },
     };
+  }
+  if (options.fromRenderer && isLocked(core) && !CALLS_WHILE_LOCKED.has(method)) {
+    return { ok: false, error: { code: 'LOCKED', message: 'La aplicación está bloqueada: desbloquéela con su contraseña.' } };
   }
   const opId = options.opId ?? '';
   const ctx: HandlerContext = {
