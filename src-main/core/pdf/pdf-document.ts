@@ -591,17 +591,19 @@ export class PdfDocument {
     if (rowLen === 0) throw pdfInvalid('/W de xref');
     const index = xrefStreamIndex(dict.get('Index'), dict.get('Size'));
     let claimed = 0;
+    let end = 0;
     for (let k = 0; k + 1 < index.length; k += 2) {
-      const start = index[k] ?? 0;
-      const count = index[k + 1] ?? 0;
-      if (start + count > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
-      claimed += count;
+      claimed += index[k + 1] ?? 0;
+      end = Math.max(end, (index[k] ?? 0) + (index[k + 1] ?? 0));
     }
     // Charged before inflating: a stream claiming millions of rows stops here, whatever its data.
     this.chargeRows(claimed, index.length / 2);
+    if (end > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
     const data = this.streamDecoded(value);
     if (claimed * rowLen > data.length)
-      throw pdfInvalid(`el /Index de la tabla de referencias declara ${claimed} filas y los datos tienen ${Math.floor(data.length / rowLen)}`);
+      throw pdfInvalid(
+        `el /Index de la tabla de referencias declara ${claimed} filas y los datos tienen ${Math.floor(data.length / rowLen)}`,
+      );
     const field = (start: number, width: number): number => {
       let v = 0;
       for (let i = 0; i < width; i++) v = v * 256 + (data[start + i] ?? 0);
