@@ -51,6 +51,7 @@ function analyse(reader: RevisionReader, rev: number): RevisionChange[] {
     for (const d of diffs) {
       let level: Level = 'none';
       let explained = true;
+      const appearanceOf = new Set<string>();
       for (const p of paths) {
         const abs = [...p, ...d.rel];
         const a = judgeDiff(ctx, { path: abs, old: d.old, new: d.new });
@@ -65,6 +66,13 @@ function analyse(reader: RevisionReader, rev: number): RevisionChange[] {
         if (a.level === 'other') {
           explained = false;
           record(object, 'other', a.kind, a.params ?? {});
+          break;
+        }
+        if (a.kind === 'appearance') appearanceOf.add(a.params?.field ?? '');
+        if (appearanceOf.size > 1) {
+          // An appearance shared by several fields: filling one would redraw the others.
+          explained = false;
+          record(object, 'other', 'appearance', { ...(a.params ?? {}), detail: 'apariencia compartida por varios campos' });
           break;
         }
         level = maxLevel(level, a.level);

@@ -24,7 +24,10 @@ const texts: Record<ChangeKind, Record<Lang, (p: ChangeParams) => string>> = {
     en: (p) => `A document timestamp was added${field(p) ? ` (field${field(p)})` : ''}.`,
   },
   'field-filled': { es: (p) => `Se llenó el campo${field(p)}.`, en: (p) => `Field${field(p)} was filled in.` },
-  appearance: { es: (p) => `Se cambió la apariencia del campo${field(p)}.`, en: (p) => `The appearance of field${field(p)} changed.` },
+  appearance: {
+    es: (p) => `Se cambió la apariencia del campo${field(p)}${p.detail ? ` (${p.detail})` : ''}.`,
+    en: (p) => `The appearance of field${field(p)} changed${p.detail ? ` (${p.detail})` : ''}.`,
+  },
   'form-resources': { es: () => 'Se agregaron fuentes o recursos al formulario.', en: () => 'Fonts or resources were added to the form.' },
   'form-flags': { es: () => 'Se actualizaron los indicadores del formulario.', en: () => 'The form flags were updated.' },
   'annotation-added': {

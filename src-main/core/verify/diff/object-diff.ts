@@ -37,7 +37,7 @@ export function diffObject(
     if (a instanceof PdfRef && b instanceof PdfRef && isNewObject(b.num) && !isNewObject(a.num) && !substituted.has(b.num)) {
       const oa = reader.objectAt(a.num, oldRev);
       const ob = reader.objectAt(b.num, newRev);
-      if (oa !== undefined && ob !== undefined && kindOf(oa) === kindOf(ob)) {
+      if (oa !== undefined && ob !== undefined && sameKind(oa, ob)) {
         substituted.add(b.num);
         return rec(oa, ob, rel, depth + 1);
       }
@@ -65,6 +65,15 @@ export function diffObject(
 
 function kindOf(v: PdfValue): string {
   return v instanceof PdfStream ? 'stream' : v instanceof PdfDict ? 'dict' : v instanceof PdfArray ? 'array' : typeof v;
+}
+
+/** A renumbered copy has the same shape: same kind of value and the same /Type, /Subtype and /FT. */
+function sameKind(a: PdfValue, b: PdfValue): boolean {
+  if (kindOf(a) !== kindOf(b)) return false;
+  const da = a instanceof PdfStream ? a.dict : a instanceof PdfDict ? a : null;
+  const db = b instanceof PdfStream ? b.dict : b instanceof PdfDict ? b : null;
+  if (!da || !db) return true;
+  return ['Type', 'Subtype', 'FT'].every((k) => da.nameOf(k) === db.nameOf(k));
 }
 
 /** Structural equality; references compare by number (their targets are judged as objects of their own). */

@@ -21,7 +21,8 @@ export function acroFormRule(ctx: RuleContext, d: Diff): RuleAnswer {
   const key = p[2];
   if (key === 'SigFlags' || key === 'NeedAppearances') return p.length === 3 ? { level: 'validation', kind: 'form-flags' } : null;
   if (key === 'DA') return { level: 'form', kind: 'form-resources' };
-  if (key === 'DR') return p.length <= 5 && d.old === undefined ? { level: 'form', kind: 'form-resources' } : { level: 'other', kind: 'form-resources' };
+  // Default resources only restyle appearances generated from now on, which are judged where they are used.
+  if (key === 'DR') return { level: 'form', kind: 'form-resources' };
   if (key !== 'Fields') return { level: 'other', kind: 'field-definition', params: { key: String(key) } };
   // /Fields itself (grown, shrunk, or an item replaced): judged as a whole.
   if (p.length === 3 || (p.length === 4 && typeof p[3] === 'number')) {

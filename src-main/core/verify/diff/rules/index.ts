@@ -6,9 +6,11 @@ import type { RuleContext } from '../context';
 import type { Diff, RuleAnswer } from '../types';
 import { acroFormRule } from './acroform';
 import { catalogRule } from './catalog';
+import { namesRule } from './names';
 import { pagesRule } from './pages';
+import { privateDataRule } from './private';
 import { trailerRule } from './trailer';
 
 export function judgeDiff(ctx: RuleContext, d: Diff): RuleAnswer {
-  return trailerRule(d) ?? catalogRule(d) ?? acroFormRule(ctx, d) ?? pagesRule(ctx, d);
+  return trailerRule(d) ?? privateDataRule(d) ?? namesRule(ctx, d) ?? catalogRule(d) ?? acroFormRule(ctx, d) ?? pagesRule(ctx, d);
 }

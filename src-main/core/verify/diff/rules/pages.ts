@@ -1,8 +1,8 @@
 /**
  * A page, reached through the page tree: its /Annots list (new widgets of new signature fields at form level,
  * other annotations added or removed at annotation level, a form widget removed never), an annotation changed
- * in place (a widget is judged as its field; others at annotation level), /Tabs and /StructParents (form
- * level, they accompany new fields in tagged files). Contents, resources, boxes and the tree itself are not
+ * in place (a widget is judged as its field; others at annotation level), /Tabs (annotation level) and a new
+ * /StructParents (form level: it accompanies new fields in tagged files). Contents, resources, boxes and the tree itself are not
  * explained.
  */
 import { PdfArray, PdfRef, type PdfValue } from '../../../pdf/pdf-objects';
@@ -27,8 +27,9 @@ export function pagesRule(ctx: RuleContext, d: Diff): RuleAnswer {
     if (annot?.nameOf('Subtype') === 'Widget') return fieldChange(ctx, annotPath, d);
     return { level: 'annotations', kind: 'annotation-modified', params: { ...params, subtype: annot?.nameOf('Subtype') ?? '?' } };
   }
-  if (p.length === n + 1 && key === 'Tabs') return { level: 'form', kind: 'tab-order', params };
-  if (p.length === n + 1 && key === 'StructParents') return { level: 'form', kind: 'struct-tree', params };
+  // The tab order only concerns annotations: changing it is an annotation-level change.
+  if (p.length === n + 1 && key === 'Tabs') return { level: 'annotations', kind: 'tab-order', params };
+  if (p.length === n + 1 && key === 'StructParents') return { level: d.old === undefined ? 'form' : 'other', kind: 'struct-tree', params };
   if (key === 'Contents') return { level: 'other', kind: 'page-content', params };
   if (key === 'Resources') return { level: 'other', kind: 'page-resources', params };
   if (typeof key === 'string' && ['Kids', 'Count', 'Type', 'MediaBox', 'CropBox', 'Rotate'].includes(key))
