@@ -42,7 +42,10 @@ const texts: Record<ChangeKind, Record<Lang, (p: ChangeParams) => string>> = {
     es: (p) => `Se quitó una anotación (${p.subtype ?? '?'})${page(p, 'es')}.`,
     en: (p) => `An annotation (${p.subtype ?? '?'}) was removed${page(p, 'en')}.`,
   },
-  'struct-tree': { es: () => 'Se actualizó la estructura lógica (etiquetas) del documento.', en: () => 'The logical structure (tags) was updated.' },
+  'struct-tree': {
+    es: (p) => `Se actualizó la estructura lógica (etiquetas) del documento${p.detail ? ` (${p.detail})` : ''}.`,
+    en: (p) => `The logical structure (tags) was updated${p.detail ? ` (${p.detail})` : ''}.`,
+  },
   outline: { es: () => 'Se modificaron los marcadores del documento.', en: () => 'The bookmarks were modified.' },
   'tab-order': { es: (p) => `Se cambió el orden de tabulación${page(p, 'es')}.`, en: (p) => `The tab order${page(p, 'en')} changed.` },
   'signature-modified': {

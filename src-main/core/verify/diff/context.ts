@@ -22,12 +22,22 @@ export class RuleContext {
     return this.walk(rev, path).value;
   }
 
+  /**
+   * The node at a path of the older revision, as the newer revision defines that same object: arrays may have
+   * shifted, so the object is found by its number, not by walking the path again.
+   */
+  sameNode(rev: number, path: Path): PdfValue | undefined {
+    const old = this.walk(this.oldRev, path);
+    if (old.ref && old.endsAtRef) return this.reader.objectAt(old.ref.num, rev);
+    return this.walk(rev, path).value;
+  }
+
   /** The last reference followed on the way to the value at a path (the object the path ends in). */
   refAt(rev: number, path: Path): PdfRef | null {
     return this.walk(rev, path).ref;
   }
 
-  private walk(rev: number, path: Path): { value: PdfValue | undefined; ref: PdfRef | null } {
+  private walk(rev: number, path: Path): { value: PdfValue | undefined; ref: PdfRef | null; endsAtRef: boolean } {
     let cur: PdfValue | undefined = this.reader.revision(rev).trailer;
     let ref: PdfRef | null = null;
     for (const seg of path) {
@@ -38,13 +48,13 @@ export class RuleContext {
       if (cur instanceof PdfStream) cur = cur.dict;
       if (typeof seg === 'number') cur = cur instanceof PdfArray ? cur.items[seg] : undefined;
       else cur = cur instanceof PdfDict ? cur.get(seg) : undefined;
-      if (cur === undefined) return { value: undefined, ref: null };
+      if (cur === undefined) return { value: undefined, ref: null, endsAtRef: false };
     }
     if (cur instanceof PdfRef) {
       ref = cur;
-      cur = this.reader.resolveAt(cur, rev);
+      return { value: this.reader.resolveAt(cur, rev) ?? undefined, ref, endsAtRef: true };
     }
-    return { value: cur ?? undefined, ref };
+    return { value: cur ?? undefined, ref, endsAtRef: false };
   }
 
   dict(rev: number, v: PdfValue | undefined): PdfDict | undefined {

@@ -12,7 +12,7 @@ const APPEARANCE_KEYS = new Set(['AP', 'AS', 'MK']);
 
 export function fieldChange(ctx: RuleContext, nodePath: Path, d: Diff): RuleAnswer {
   const key = d.path[nodePath.length];
-  const nodeNew = ctx.dict(ctx.newRev, ctx.at(ctx.newRev, nodePath));
+  const nodeNew = ctx.dict(ctx.newRev, ctx.sameNode(ctx.newRev, nodePath));
   const nodeOld = ctx.dict(ctx.oldRev, ctx.at(ctx.oldRev, nodePath));
   const fNew = ctx.field(ctx.newRev, nodeNew);
   const fOld = ctx.field(ctx.oldRev, nodeOld);

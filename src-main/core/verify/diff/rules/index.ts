@@ -9,8 +9,9 @@ import { catalogRule } from './catalog';
 import { namesRule } from './names';
 import { pagesRule } from './pages';
 import { privateDataRule } from './private';
+import { structTreeRule } from './struct-tree';
 import { trailerRule } from './trailer';
 
 export function judgeDiff(ctx: RuleContext, d: Diff): RuleAnswer {
-  return trailerRule(d) ?? privateDataRule(d) ?? namesRule(ctx, d) ?? catalogRule(d) ?? acroFormRule(ctx, d) ?? pagesRule(ctx, d);
+  return trailerRule(d) ?? privateDataRule(d) ?? namesRule(ctx, d) ?? structTreeRule(ctx, d) ?? catalogRule(d) ?? acroFormRule(ctx, d) ?? pagesRule(ctx, d);
 }

@@ -23,7 +23,7 @@ export function pagesRule(ctx: RuleContext, d: Diff): RuleAnswer {
   if (key === 'Annots') {
     if (p.length <= n + 2 && (p.length === n + 1 || typeof p[n + 1] === 'number')) return annotsList(ctx, [...pagePath, 'Annots'], params);
     const annotPath = p.slice(0, n + 2);
-    const annot = ctx.dict(ctx.oldRev, ctx.at(ctx.oldRev, annotPath)) ?? ctx.dict(ctx.newRev, ctx.at(ctx.newRev, annotPath));
+    const annot = ctx.dict(ctx.oldRev, ctx.at(ctx.oldRev, annotPath)) ?? ctx.dict(ctx.newRev, ctx.sameNode(ctx.newRev, annotPath));
     if (annot?.nameOf('Subtype') === 'Widget') return fieldChange(ctx, annotPath, d);
     return { level: 'annotations', kind: 'annotation-modified', params: { ...params, subtype: annot?.nameOf('Subtype') ?? '?' } };
   }
