@@ -30,8 +30,13 @@ export type Change = {
   /** `12 0 R`, or `trailer` / `xref` for structural changes. */
   object: string;
   allowed: boolean;
-  /** Plain Spanish: what changed. */
+  /** Plain Spanish: what changed (from kind and params). */
   message: string;
+  /** The change's code (core/verify/diff/types.ts ChangeKind) and parameters, for other languages and grouping. */
+  kind?: string;
+  params?: { field?: string; page?: number; subtype?: string; key?: string; object?: string; detail?: string };
+  /** validation < form < annotations < other (never allowed). */
+  level?: 'none' | 'validation' | 'form' | 'annotations' | 'other';
 };
 
 export type SignerInfoSummary = { name: string; id: string | null; issuer: string; serial: string };

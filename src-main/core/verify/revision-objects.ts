@@ -69,7 +69,7 @@ export class RevisionReader {
       const cached = this.byOffset.get(e.offset);
       if (cached !== undefined) return cached;
       const v = this.doc.objectAtOffset(e.offset, num);
-      if (this.byOffset.size >= 4096) this.byOffset.clear();
+      if (this.byOffset.size >= 32768) this.byOffset.clear();
       this.byOffset.set(e.offset, v);
       return v;
     }

@@ -14,7 +14,8 @@ import { checkCms, parseCms, signerSummary, type CmsCheck, type CmsSignature } f
 import type { HashName } from './algorithms';
 import { hashRanges, type ByteRange } from './digest';
 import { fetchIssuers } from './issuer-fetch';
-import { analyseModifications, type ModificationAnalysis } from './modifications';
+import { analyseModifications, type ModificationAnalysis } from './diff';
+import { permissionsFor, readLocks } from './diff/permissions';
 import { checkCoverage, locateSignatures, signaturesOfEarlierRevisions, type CoverageCheck, type LocatedSignature } from './pdf-signatures';
 import {
   deriveFileVerdict,
@@ -301,7 +302,9 @@ async function verifyOne(
     try {
       // Changes after a certification signature are judged by its level; after approval signatures, by the
       // document's certification if any (a later approval cannot relax it).
-      mods = analyseModifications(reader, coverage.revision, docMdp);
+      const newest = reader.newest.index;
+      const lock = readLocks(reader, newest, reader.dictAt(sig.fieldRef ?? undefined, newest), sig.sigDict);
+      mods = analyseModifications(reader, coverage.revision, permissionsFor(docMdp, lock.locks, lock.p));
     } catch (err: unknown) {
       mods = {
         modificationsAfter: 'disallowed',
