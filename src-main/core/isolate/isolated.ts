@@ -54,8 +54,8 @@ function workerScript(): string {
   if (!entry)
     throw new AppError(CommonErrorCodes.internal, 'No se encontró el lector aislado de PDF (pdf-worker.cjs); reconstruya la aplicación.');
   const out = path.join(os.tmpdir(), `casilla-pdf-worker-${process.pid}-${crypto.randomBytes(4).toString('hex')}.cjs`);
-  // Not a static require: the production bundles never include esbuild.
-  const esbuild = createRequire(__filename)('esbuild') as {
+  // Not a static require (the production bundles never include esbuild); resolved from the sources' checkout.
+  const esbuild = createRequire(entry)('esbuild') as {
     buildSync(o: Record<string, unknown>): unknown;
   };
   esbuild.buildSync({
@@ -72,6 +72,52 @@ function workerScript(): string {
   return (script = out);
 }
 
+/** One warm worker kept between files (its start costs ~300 ms); dropped after a minute idle. */
+let idle: { worker: Worker; heapMb: number; timer: NodeJS.Timeout } | null = null;
+const IDLE_MS = 60_000;
+let nextId = 1;
+
+function takeWorker(heapMb: number): Worker {
+  if (idle && idle.heapMb === heapMb) {
+    const w = idle.worker;
+    clearTimeout(idle.timer);
+    idle = null;
+    w.ref();
+    return w;
+  }
+  const w = new Worker(workerScript(), {
+    resourceLimits: {
+      maxOldGenerationSizeMb: heapMb,
+      maxYoungGenerationSizeMb: Math.min(heapMb, ISOLATION_LIMITS.maxYoungGenerationSizeMb),
+      stackSizeMb: ISOLATION_LIMITS.stackSizeMb,
+    },
+  });
+  // For the worker's whole life: a running task has its own listeners; an idle worker that dies is forgotten.
+  w.on('error', () => undefined);
+  w.on('exit', () => {
+    if (idle?.worker === w) {
+      clearTimeout(idle.timer);
+      idle = null;
+    }
+  });
+  return w;
+}
+
+function keepWorker(worker: Worker, heapMb: number): void {
+  if (idle) {
+    void worker.terminate();
+    return;
+  }
+  // An idle worker must not keep the process alive (the CLI exits when its work is done).
+  worker.unref();
+  const timer = setTimeout(() => {
+    if (idle?.worker === worker) idle = null;
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idle = { worker, heapMb, timer };
+}
+
 function run<T>(
   task: WorkerTask,
   limitMs: number,
@@ -80,22 +126,22 @@ function run<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     options.signal?.throwIfAborted();
-    const worker = new Worker(workerScript(), {
-      workerData: task,
-      resourceLimits: {
-        maxOldGenerationSizeMb: Math.min(options.maxHeapMb ?? Infinity, ISOLATION_LIMITS.maxOldGenerationSizeMb),
-        maxYoungGenerationSizeMb: Math.min(options.maxHeapMb ?? Infinity, ISOLATION_LIMITS.maxYoungGenerationSizeMb),
-        stackSizeMb: ISOLATION_LIMITS.stackSizeMb,
-      },
-    });
+    const heapMb = Math.min(options.maxHeapMb ?? Infinity, ISOLATION_LIMITS.maxOldGenerationSizeMb);
+    const worker = takeWorker(heapMb);
+    const id = nextId++;
     let settled = false;
-    const settle = (fn: () => void): void => {
+    /** `reuse`: the worker answered and is healthy; otherwise it is terminated. */
+    const settle = (fn: () => void, reuse = false): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (reuse) keepWorker(worker, heapMb);
+      else void worker.terminate();
       fn();
-      void worker.terminate();
     };
     const name = path.basename(task.file);
     const timer = setTimeout(
@@ -119,29 +165,32 @@ function run<T>(
     );
     const onAbort = (): void => settle(() => reject(new AppError(CommonErrorCodes.cancelled, 'Operación cancelada.')));
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: WorkerReply) => {
-      if (m.ok === true) settle(() => resolve(m.value as T));
-      else if (m.ok === false) settle(() => reject(new AppError(m.error.code, m.error.message, m.error.details)));
+    const onMessage = (m: WorkerReply): void => {
+      if (m.id !== id) return;
+      if (m.ok === true) settle(() => resolve(m.value as T), true);
+      else if (m.ok === false) settle(() => reject(new AppError(m.error.code, m.error.message, m.error.details)), true);
       else options.onProgress?.(m.progress.done, m.progress.total);
-    });
-    worker.on('error', (err: Error & { code?: string }) =>
+    };
+    const onError = (err: Error & { code?: string }): void =>
       settle(() =>
         reject(
           err.code === 'ERR_WORKER_OUT_OF_MEMORY'
             ? new AppError(
                 'PDF_TOO_COMPLEX',
-                `${what} de «${name}» superó el límite de memoria (${Math.min(options.maxHeapMb ?? Infinity, ISOLATION_LIMITS.maxOldGenerationSizeMb)} MB) y se detuvo: el PDF es demasiado complejo.`,
+                `${what} de «${name}» superó el límite de memoria (${heapMb} MB) y se detuvo: el PDF es demasiado complejo.`,
                 { file: task.file },
               )
             : new AppError('PDF_TOO_COMPLEX', `${what} de «${name}» falló: ${err.message}`, { file: task.file }, { cause: err }),
         ),
-      ),
-    );
-    worker.on('exit', (code) =>
+      );
+    const onExit = (code: number): void =>
       settle(() =>
         reject(new AppError('PDF_TOO_COMPLEX', `${what} de «${name}» terminó inesperadamente (código ${code}).`, { file: task.file })),
-      ),
-    );
+      );
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ id, task });
   });
 }
 

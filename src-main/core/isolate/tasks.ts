@@ -12,5 +12,6 @@ export type WorkerTask =
     }
   | { kind: 'inspect'; file: string; page: number | 'last' };
 
-export type WorkerReply =
-  { ok: true; value: unknown } | { ok: false; error: ApiErrorData } | { ok?: undefined; progress: { done: number; total: number } };
+export type WorkerReply = { id: number } & (
+  { ok: true; value: unknown } | { ok: false; error: ApiErrorData } | { ok?: undefined; progress: { done: number; total: number } }
+);
