@@ -276,8 +276,9 @@ async function verifyOne(
     try {
       // Changes after a certification signature are judged by its level; after approval signatures, by the
       // document's certification if any (a later approval cannot relax it).
-      const newest = reader.newest.index;
-      const lock = readLocks(reader, newest, reader.dictAt(sig.fieldRef ?? undefined, newest), sig.sigDict);
+      // The lock as signed: a later revision cannot lift it.
+      const signedRev = coverage.revision;
+      const lock = readLocks(reader, signedRev, reader.dictAt(sig.fieldRef ?? undefined, signedRev), sig.sigDict);
       mods = analyseModifications(reader, coverage.revision, permissionsFor(docMdp, lock.locks, lock.p));
     } catch (err: unknown) {
       mods = {
