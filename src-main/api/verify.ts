@@ -53,6 +53,14 @@ export type SignatureFacts = {
   digestMatches: boolean;
   /** The signature over the signed attributes verifies with the signer's key. */
   signatureVerifies: boolean;
+  /**
+   * The digest (or the signature) uses an algorithm we cannot check: a false digestMatches (signatureVerifies)
+   * then proves nothing, and the verdict is INDETERMINADO ("algoritmo no soportado"), never NO VÁLIDO.
+   */
+  digestUnchecked?: boolean;
+  signatureUnchecked?: boolean;
+  /** A detached PAdES signature whose CMS encapsulates content: it does not sign only the byte ranges. */
+  encapsulatedContent?: boolean;
   /** ESS signing-certificate(-v2) names the signer certificate; null when the attribute is absent. */
   essMatches: boolean | null;
   /** SHA-1 or another weak algorithm was used for the digest or the signature. */

@@ -10,7 +10,7 @@ import { openPdf, type PdfDocument } from '../pdf/pdf-document';
 import { PdfRef, PdfStream } from '../pdf/pdf-objects';
 import { buildChain, type ChainResult } from './chain';
 import { certFromDer, type Cert } from './certificate';
-import { checkCms, parseCms, signerSummary, type CmsCheck, type CmsSignature } from './cms';
+import { checkCms, digestOf, parseCms, signerSummary, type CmsCheck, type CmsSignature } from './cms';
 import type { HashName } from './algorithms';
 import { hashRanges, type ByteRange } from './digest';
 import { fetchIssuers } from './issuer-fetch';
@@ -212,13 +212,26 @@ async function verifyOne(
   }
 
   let cmsCheck: CmsCheck | null = null;
+  let encapsulated = false;
   let tsCheck: TimestampCheck | null = null;
   const signerCert: Cert | null = cms?.signer ?? null;
   if (cms && sig.kind === 'document-timestamp') {
     tsCheck = checkTimestamp(sig.contents ?? Buffer.alloc(0), (h) => (ranges ? hash(ranges, h) : Buffer.alloc(0)), options.trust);
   } else if (cms) {
-    const digest = ranges && cms.digestHash ? hash(ranges, cms.digestHash) : Buffer.alloc(0);
+    let digest = ranges && cms.digestHash ? hash(ranges, cms.digestHash) : Buffer.alloc(0);
+    // adbe.pkcs7.sha1: the CMS encapsulates the SHA-1 of the byte ranges and signs that content.
+    let encapsulatedMatches = true;
+    if (sig.subFilter === 'adbe.pkcs7.sha1') {
+      const sha1 = ranges ? hash(ranges, 'sha1') : Buffer.alloc(0);
+      encapsulatedMatches = cms.eContent !== null && cms.eContent.equals(sha1);
+      if (!encapsulatedMatches) notes.push({ code: 'CMS_DETAIL', message: 'El contenido encapsulado no es el SHA-1 de los bytes firmados.' });
+      digest = cms.digestHash && cms.eContent ? digestOf(cms.digestHash, cms.eContent) : Buffer.alloc(0);
+    } else if (cms.eContent !== null && sig.kind === 'signature' && cms.digestHash) {
+      // An enveloping CMS is acceptable only when what it envelops is exactly the signed bytes.
+      encapsulated = !digestOf(cms.digestHash, cms.eContent).equals(digest);
+    }
     cmsCheck = checkCms(cms, digest);
+    if (!encapsulatedMatches) cmsCheck.digestMatches = false;
     for (const p of cmsCheck.problems) notes.push({ code: 'CMS_DETAIL', message: p });
     if (cmsCheck.algorithm) notes.push({ code: 'ALGORITHM', message: `Algoritmo de firma: ${cmsCheck.algorithm}.` });
     tsCheck = checkSignatureTimestamp(cms, options.trust);
@@ -302,8 +315,9 @@ async function verifyOne(
     try {
       // Changes after a certification signature are judged by its level; after approval signatures, by the
       // document's certification if any (a later approval cannot relax it).
-      const newest = reader.newest.index;
-      const lock = readLocks(reader, newest, reader.dictAt(sig.fieldRef ?? undefined, newest), sig.sigDict);
+      // The lock as signed: a later revision cannot lift it.
+      const signedRev = coverage.revision;
+      const lock = readLocks(reader, signedRev, reader.dictAt(sig.fieldRef ?? undefined, signedRev), sig.sigDict);
       mods = analyseModifications(reader, coverage.revision, permissionsFor(docMdp, lock.locks, lock.p));
     } catch (err: unknown) {
       mods = {
@@ -349,6 +363,9 @@ async function verifyOne(
           cmsParsed: cms !== null && signerCert !== null,
           digestMatches: Boolean(cmsCheck?.digestMatches),
           signatureVerifies: Boolean(cmsCheck?.signatureVerifies),
+          digestUnchecked: Boolean(cmsCheck?.digestUnchecked),
+          signatureUnchecked: Boolean(cmsCheck?.signatureUnchecked),
+          encapsulatedContent: encapsulated,
           essMatches: cmsCheck?.essMatches ?? null,
           weakAlgorithm: Boolean(cmsCheck?.weakAlgorithm),
           coverage: coverage.coverage,

@@ -9,6 +9,13 @@ import { PdfArray, PdfString } from '../../pdf/pdf-objects';
 import type { RevisionReader } from '../revision-objects';
 import { LEVEL_RANK, type Level, type RevisionChange } from './types';
 
+const ALLOWED_WORDS: Record<Exclude<Level, 'other'>, string> = {
+  none: 'ningún cambio',
+  validation: 'agregar datos de validación y sellos de tiempo',
+  form: 'llenar formularios y firmar',
+  annotations: 'llenar formularios, firmar y anotar',
+};
+
 export type FieldLock = { action: 'All' | 'Include' | 'Exclude'; fields: string[] };
 export type Permissions = { maxLevel: Exclude<Level, 'other'>; locks: FieldLock[] };
 
@@ -32,7 +39,7 @@ export function isLocked(locks: readonly FieldLock[], field: string): boolean {
 export function judgeChange(c: RevisionChange, perms: Permissions): { allowed: boolean; why?: string } {
   if (c.level === 'other') return { allowed: false };
   if (LEVEL_RANK[c.level] > LEVEL_RANK[perms.maxLevel])
-    return { allowed: false, why: `el nivel de certificación del documento no lo permite (${perms.maxLevel})` };
+    return { allowed: false, why: `la certificación del documento permite solo ${ALLOWED_WORDS[perms.maxLevel]}` };
   if (c.field !== undefined && isLocked(perms.locks, c.field))
     return { allowed: false, why: `el campo «${c.field}» está bloqueado por la firma (FieldMDP)` };
   return { allowed: true };
