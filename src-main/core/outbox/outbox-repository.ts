@@ -31,6 +31,10 @@ type MessageRow = {
   lease_owner: string | null;
   polls: number;
   done_at: string | null;
+  attempt_platform_at: number | null;
+  unknown_platform_at: number | null;
+  reconcile_passes: number;
+  bad_polls: number;
 };
 export type OutboxRow = MessageRow;
 
@@ -134,11 +138,12 @@ export class OutboxRepository {
     set: Partial<Record<keyof MessageRow, string | number | null>>,
     detail: string | null,
     auditDetails: Record<string, unknown> = {},
+    guard: { outcomeKnown?: boolean } = {},
   ): boolean {
     const at = this.iso();
     return this.db
       .transaction((): boolean => {
-        if (!this.updateIfIn(id, from, { ...set, state: to }, at)) return false;
+        if (!this.updateIfIn(id, from, { ...set, state: to }, at, guard.outcomeKnown ? ' AND unknown_since IS NULL' : '')) return false;
         this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, to, detail);
         this.audit.append({ action: `outbox.${to}`, subject: id, details: { ...auditDetails, ...(detail ? { detail } : {}) } });
         return true;
@@ -157,10 +162,11 @@ export class OutboxRepository {
     states: readonly OutboxState[],
     set: Partial<Record<keyof MessageRow, string | number | null>>,
     at: string,
+    extraWhere = '',
   ): boolean {
     const params: Record<string, string | number | null> = { ...set, id, at };
     const assignments = ['updated_at = @at', ...Object.keys(set).map((c) => `${c} = @${c}`)].join(', ');
-    const sql = `UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${inList('from', states, params)})`;
+    const sql = `UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${inList('from', states, params)})${extraWhere}`;
     return this.db.prepare(sql).run(params).changes > 0;
   }
 
@@ -203,6 +209,13 @@ export class OutboxRepository {
         return this.row(row.id);
       })
       .immediate();
+  }
+
+  /** True when `messageDataId` is already the platform id of another local message (never adopt it twice). */
+  isAdopted(messageDataId: string, exceptId: string): boolean {
+    return Boolean(
+      this.db.prepare(`SELECT 1 FROM outbox_messages WHERE message_data_id = ? AND id != ? LIMIT 1`).get(messageDataId, exceptId),
+    );
   }
 
   releaseLease(id: string): void {
