@@ -137,14 +137,15 @@ export class OutboxSender {
 
   /** Rows left in `sending` by a dead sender: their outcome is unknown, to be reconciled. */
   private recoverAbandoned(): void {
-    for (const row of this.repo.expiredSending()) this.markUnknown(row, 'el proceso se interrumpió durante el envío', 0);
+    for (const row of this.repo.expiredSending()) this.markUnknown(row, 'el proceso se interrumpió durante el envío', 0, true);
   }
 
   /** Records an unknown outcome: back to `queued`, to be looked for (never resent blindly). */
-  private markUnknown(row: OutboxRow, reason: string, delayMs: number): void {
+  private markUnknown(row: OutboxRow, reason: string, delayMs: number, now = false): void {
     const first = !row.unknown_since;
     const since = row.unknown_since ?? row.last_attempt_at ?? new Date(this.now()).toISOString();
-    const look = Math.max(delayMs, backoffDelay(Math.min(row.reconcile_passes, 10), this.options.unknownRetryMs, this.random));
+    // Looked for at once after a crash (the answer is long lost); a moment later after a live failure.
+    const look = now ? 0 : Math.max(delayMs, backoffDelay(Math.min(row.reconcile_passes, 10), this.options.unknownRetryMs, this.random));
     this.repo.transition(
       row.id,
       ['sending'],
