@@ -12,7 +12,8 @@
  * Faults that behave like a real platform behind a gateway (sendMessage only; the message IS stored first):
  * `store-then-502` / `store-then-503` / `store-then-429` answer that status after committing, `store-then-hang`
  * commits and never answers (the client's timeout or a kill ends it), `store-then-garbage` commits and answers
- * 200 with a body that is not the platform's JSON. `hang` never answers and stores nothing.
+ * 200 with a body that is not the platform's JSON. `hang` never answers and stores nothing. `status-garbage`
+ * makes messageStatus answer 200 with a web page.
  * `ignore-idempotency-key=1` makes the sandbox ignore `Idempotency-Key` like the real platform (ERR031 is then
  * the only duplicate guard). `no-inbox=1` makes the citizen's access_url a web page, as on the real platform, so
  * the outbox cannot search for a lost message and must fall back to ERR031 inside the window, or the user.
@@ -31,6 +32,8 @@ export type FaultSpec = {
   storeThenHang: number;
   storeThenGarbage: number;
   hang: number;
+  /** messageStatus answers 200 with a web page instead of its JSON. */
+  statusGarbage: number;
   ignoreIdempotencyKey: boolean;
   /** The citizen's access_url answers a web page, like the real platform's: nothing to search. */
   noInbox: boolean;
@@ -50,6 +53,7 @@ export const NO_FAULTS: FaultSpec = {
   storeThenHang: 0,
   storeThenGarbage: 0,
   hang: 0,
+  statusGarbage: 0,
   ignoreIdempotencyKey: false,
   noInbox: false,
 };
@@ -68,6 +72,7 @@ const PROBABILITY_KEYS = {
   'store-then-hang': 'storeThenHang',
   'store-then-garbage': 'storeThenGarbage',
   hang: 'hang',
+  'status-garbage': 'statusGarbage',
 } as const;
 
 // A spec is a short command-line value; anything longer is a mistake, not a configuration.
@@ -141,6 +146,8 @@ export type FaultDecision = {
   latencyMs: number;
   before: 'reset' | 'storm429' | 'status503' | 'status500' | 'hang' | null;
   dropAfterCommit: boolean;
+  /** messageStatus answers a web page. */
+  statusGarbage: boolean;
   /** What a sendMessage that stored its message answers instead of 200 (`drop` = dropAfterCommit). */
   afterStore: AfterStore | null;
 };
@@ -184,7 +191,8 @@ export class FaultInjector {
     ];
     let afterStore: AfterStore | null = drop ? 'drop' : null;
     for (const [p, kind] of after) if (r() < p && afterStore === null) afterStore = kind;
+    const statusGarbage = r() < s.statusGarbage;
     const before = reset ? 'reset' : storm ? 'storm429' : s503 ? 'status503' : s500 ? 'status500' : hang ? 'hang' : null;
-    return { latencyMs: latency, before, dropAfterCommit: drop, afterStore };
+    return { latencyMs: latency, before, dropAfterCommit: drop, afterStore, statusGarbage };
   }
 }

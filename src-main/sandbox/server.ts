@@ -177,6 +177,11 @@ export class SandboxServer {
       case 'sendMessage':
         return this.sendMessage(req, res, inst, fault);
       case 'messageStatus':
+        if (fault.statusGarbage) {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end('<html><body>Mantenimiento programado</body></html>');
+          return;
+        }
         return this.messageStatus(res, inst, params[0]!);
       case 'citizenPending':
         return this.citizenPending(res, params[0]!);

@@ -203,4 +203,18 @@ describe('unknown outcomes with the key ignored', () => {
       await core.close();
     }
   }, 60_000);
+
+  it('status answers that do not parse surface to the user after a bounded number of polls', async () => {
+    const e = await env({ sender: { maxBadPolls: 4, poll: { baseMs: 5, capMs: 20 } } });
+    const { messageIds } = await queueNotification(e, e.target, request('Estado ilegible'));
+    const id = messageIds[0]!;
+    e.sandbox.faults.set({ ...e.sandbox.faults.spec, statusGarbage: 1 });
+    await e.runUntilQuiet();
+    const row = e.repo.row(id);
+    expect(row.state).toBe('needs_reconciliation');
+    expect(row.error_code).toBe('STATUS_UNREADABLE');
+    expect(row.error_message).toMatch(/4 consultas de estado seguidas no se pudieron leer/);
+    expect(row.message_data_id).toBe((await e.sandboxMessages())[0]!.id);
+    expect(row.polls).toBe(3);
+  });
 });

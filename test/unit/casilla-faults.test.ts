@@ -34,8 +34,14 @@ describe('fault spec', () => {
     expect(Array.from({ length: 20 }, () => b.decide())).toEqual(seqA);
     expect(new Set(seqA.map((d) => d.before)).size).toBe(2);
     const always = new FaultInjector(parseFaultSpec('drop-after-commit=1'));
-    expect(always.decide()).toEqual({ latencyMs: 0, before: null, dropAfterCommit: true, afterStore: 'drop' });
-    expect(new FaultInjector().decide()).toEqual({ latencyMs: 0, before: null, dropAfterCommit: false, afterStore: null });
+    expect(always.decide()).toEqual({ latencyMs: 0, before: null, dropAfterCommit: true, afterStore: 'drop', statusGarbage: false });
+    expect(new FaultInjector().decide()).toEqual({
+      latencyMs: 0,
+      before: null,
+      dropAfterCommit: false,
+      afterStore: null,
+      statusGarbage: false,
+    });
   });
 
   it('parses the platform-like faults and the ignored key, and prints them back', () => {

@@ -126,7 +126,7 @@ export class CasillaClient {
     this.base = options.baseUrl.replace(/\/+$/, '') + '/notificador/';
     // No burst on our side: calls are spaced evenly, so network jitter can never bunch them past the
     // server's per-second window (which does allow a burst).
-    this.limiter = new TokenBucket(options.ratePerSecond ?? DEFAULTS.ratePerSecond, { burst: 1 });
+    this.limiter = new TokenBucket(options.ratePerSecond ?? rateFromEnvironment() ?? DEFAULTS.ratePerSecond, { burst: 1 });
   }
 
   /** POST sendMessage with the `data` JSON part and one `attachments` part per file. */
@@ -343,6 +343,17 @@ export class CasillaClient {
       timedOut: () => fired,
     };
   }
+}
+
+/**
+ * `CASILLA_CLIENT_RATE` (requests per second, 0.1–1000): for a node whose contracted limit is not the platform's
+ * documented 6/s, and for soaks against a sandbox started with a higher `--rate`. Anything else is ignored.
+ */
+function rateFromEnvironment(): number | null {
+  const raw = process.env.CASILLA_CLIENT_RATE;
+  if (!raw || !/^\d+(\.\d+)?$/.test(raw)) return null;
+  const n = Number(raw);
+  return n >= 0.1 && n <= 1000 ? n : null;
 }
 
 /** Reads a body up to `max` bytes; past it, stops reading and returns null (treated as unreadable). */
