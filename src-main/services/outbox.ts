@@ -5,7 +5,7 @@ import { AppError } from '../api/result';
 import type { Outcome } from '../core/casilla/classify';
 import { clientFactory } from './backends';
 import { outboxCsvLines } from '../core/outbox/export-csv';
-import { toSummary } from '../core/outbox/outbox-repository';
+import { DUE_NOW, toSummary } from '../core/outbox/outbox-repository';
 import { outboxRuntime } from './outbox-runtime';
 import type { HandlersFor } from './types';
 
@@ -34,7 +34,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
         input.id,
         ['failed', 'draft', 'cancelled'],
         'queued',
-        { due_at: new Date().toISOString(), error_code: null, error_message: null, attempts: 0 },
+        { due_at: DUE_NOW, error_code: null, error_message: null, attempts: 0 },
         'reintento pedido por el usuario',
         {},
         { outcomeKnown: true },
@@ -50,7 +50,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
   },
   'outbox.reconcile': (input, { core }) => {
     const { repo, sender } = outboxRuntime(core);
-    const now = new Date().toISOString();
+    const now = DUE_NOW;
     let ok: boolean;
     switch (input.resolution) {
       case 'accepted':
