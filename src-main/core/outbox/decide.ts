@@ -81,7 +81,6 @@ export type UnknownDecision =
 /** One rule for an attempt whose outcome is unknown: find it, or resend only when no second copy can result. */
 export function decideUnknown(f: UnknownFacts): UnknownDecision {
   const v = f.verdict;
-  const inWindow = f.elapsedMs !== null && f.elapsedMs >= 0 && f.elapsedMs < f.windowMs;
   switch (v.kind) {
     case 'found':
       return {
