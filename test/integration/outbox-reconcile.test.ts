@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queueNotification, type ComposeRequest } from '../../src-main/core/compose/composer';
 import { parseRecipient, type Recipient } from '../../src-main/core/compose/recipients';
+import { OutboxRepository } from '../../src-main/core/outbox/outbox-repository';
 import { createHandlers, dispatch } from '../../src-main/services';
 import { outboxEnv, type OutboxEnv } from '../helpers/outbox-env';
 
@@ -216,5 +217,14 @@ describe('unknown outcomes with the key ignored', () => {
     expect(row.error_message).toMatch(/4 consultas de estado seguidas no se pudieron leer/);
     expect(row.message_data_id).toBe((await e.sandboxMessages())[0]!.id);
     expect(row.polls).toBe(3);
+  });
+
+  it('a message queued while the clock was an hour ahead is sent at once when the clock is right again', async () => {
+    const e = await env();
+    const ahead = new OutboxRepository(e.core.db, e.core.audit, () => new Date(Date.now() + 3_600_000));
+    const { messageIds } = await queueNotification({ repo: ahead, store: e.store }, e.target, request('Reloj adelantado al encolar'));
+    const counts = await e.sender.runOnce();
+    expect(counts.sent).toBe(1);
+    expect(['accepted', 'tracking', 'done']).toContain(e.repo.row(messageIds[0]!).state);
   });
 });
