@@ -274,7 +274,11 @@ export class OutboxSender {
           { due_at: this.iso(wait), reconcile_passes: row.reconcile_passes + 1, attempts: Math.max(0, row.attempts - 1) },
           decision.why,
         );
-        return verdict.kind === 'unavailable' && verdict.retryAfterMs ? 'rate-limited' : 'retry';
+        if (verdict.kind === 'unavailable' && verdict.retryAfterMs) {
+          this.pausedUntil = this.now() + verdict.retryAfterMs;
+          return 'rate-limited';
+        }
+        return 'retry';
       }
       case 'human':
         this.repo.transition(
