@@ -2,6 +2,8 @@ import { resolveHome } from '../../core/home';
 import { embeddedSandboxDir, FaultSpecError, formatFaultSpec, startSandbox } from '../../sandbox';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 
+type SandboxOptions = { port: string; data?: string; faults?: string; rate: string; emailDelay: string; ignoreIdempotencyKey?: boolean };
+
 /** `casilla sandbox`: the casilla backend simulator in the foreground, until Ctrl+C / SIGTERM. */
 export const sandboxCommand: CommandModule = {
   register(program, rt) {
@@ -12,70 +14,61 @@ export const sandboxCommand: CommandModule = {
       .option('--data <dir>', 'carpeta de datos del sandbox (por defecto <carpeta de datos>/sandbox)')
       .option('--faults <spec>', 'fallos inyectados, p. ej. drop-after-commit=0.2,reset=0.1,latency=50-400ms,seed=7')
       .option('--rate <n>', 'solicitudes por segundo por institución antes de responder 429', '6')
-      .option('--ignore-idempotency-key', 'ignora Idempotency-Key como la plataforma real (solo ERR031 protege de duplicados)')
+      .option('--ignore-idempotency-key', 'ignora Idempotency-Key como la plataforma real (solo ERR031 evita duplicados)')
       .option('--email-delay <ms>', 'cuánto tiempo quedan pendientes los destinatarios por correo', '4000')
-      .action(
-        async (opts: {
-          port: string;
-          data?: string;
-          faults?: string;
-          rate: string;
-          emailDelay: string;
-          ignoreIdempotencyKey?: boolean;
-        }) => {
-          const port = Number(opts.port);
-          if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
-          const rate = Number(opts.rate);
-          if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000)
-            throw new CliExit(ExitCode.usage, `Tasa no válida: ${opts.rate} (solicitudes por segundo, mayor que 0)`);
-          const emailDelayMs = Number(opts.emailDelay);
-          if (!Number.isInteger(emailDelayMs) || emailDelayMs < 0 || emailDelayMs > 3_600_000)
-            throw new CliExit(ExitCode.usage, `Demora no válida: ${opts.emailDelay} ms`);
-          const dataDir = opts.data ?? embeddedSandboxDir(resolveHome(rt.options.home));
-          let sandbox;
-          try {
-            sandbox = await startSandbox({
-              dataDir,
-              port,
-              rate,
-              emailDelayMs,
-              ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
-              ...(opts.ignoreIdempotencyKey ? { ignoreIdempotencyKey: true } : {}),
-            });
-          } catch (err) {
-            if (err instanceof FaultSpecError) throw new CliExit(ExitCode.usage, err.message);
-            if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE')
-              throw new CliExit(ExitCode.failed, `El puerto ${port} ya está en uso.`);
-            throw err;
-          }
-          const faults = formatFaultSpec(sandbox.faults.spec);
-          rt.print(
-            [
-              `Sandbox de la casilla listo: ${sandbox.baseUrl}`,
-              `Institución de demostración: ${sandbox.institution.name}`,
-              `  client_id:      ${sandbox.institution.clientId}`,
-              `  client_secret:  ${sandbox.institution.clientSecret}`,
-              `  webhook secret: ${sandbox.institution.webhookSecret}`,
-              `Datos: ${dataDir}`,
-              `Fallos: ${faults}   Límite: ${rate}/s`,
-              'Ctrl+C para detener.',
-            ].join('\n'),
-            {
-              baseUrl: sandbox.baseUrl,
-              clientId: sandbox.institution.clientId,
-              clientSecret: sandbox.institution.clientSecret,
-              webhookSecret: sandbox.institution.webhookSecret,
-              dataDir,
-              faults,
-              rate,
-            },
-          );
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
+      .action(async (opts: SandboxOptions) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
+        const rate = Number(opts.rate);
+        if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000)
+          throw new CliExit(ExitCode.usage, `Tasa no válida: ${opts.rate} (solicitudes por segundo, mayor que 0)`);
+        const emailDelayMs = Number(opts.emailDelay);
+        if (!Number.isInteger(emailDelayMs) || emailDelayMs < 0 || emailDelayMs > 3_600_000)
+          throw new CliExit(ExitCode.usage, `Demora no válida: ${opts.emailDelay} ms`);
+        const dataDir = opts.data ?? embeddedSandboxDir(resolveHome(rt.options.home));
+        let sandbox;
+        try {
+          sandbox = await startSandbox({
+            dataDir,
+            port,
+            rate,
+            emailDelayMs,
+            ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
+            ...(opts.ignoreIdempotencyKey ? { ignoreIdempotencyKey: true } : {}),
           });
-          await sandbox.close();
-        },
-      );
+        } catch (err) {
+          if (err instanceof FaultSpecError) throw new CliExit(ExitCode.usage, err.message);
+          if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE')
+            throw new CliExit(ExitCode.failed, `El puerto ${port} ya está en uso.`);
+          throw err;
+        }
+        const faults = formatFaultSpec(sandbox.faults.spec);
+        rt.print(
+          [
+            `Sandbox de la casilla listo: ${sandbox.baseUrl}`,
+            `Institución de demostración: ${sandbox.institution.name}`,
+            `  client_id:      ${sandbox.institution.clientId}`,
+            `  client_secret:  ${sandbox.institution.clientSecret}`,
+            `  webhook secret: ${sandbox.institution.webhookSecret}`,
+            `Datos: ${dataDir}`,
+            `Fallos: ${faults}   Límite: ${rate}/s`,
+            'Ctrl+C para detener.',
+          ].join('\n'),
+          {
+            baseUrl: sandbox.baseUrl,
+            clientId: sandbox.institution.clientId,
+            clientSecret: sandbox.institution.clientSecret,
+            webhookSecret: sandbox.institution.webhookSecret,
+            dataDir,
+            faults,
+            rate,
+          },
+        );
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await sandbox.close();
+      });
   },
 };
