@@ -8,7 +8,7 @@ import { parseRecipient, type Recipient } from '../../src-main/core/compose/reci
 import { AttachmentStore } from '../../src-main/core/outbox/attachment-store';
 import { OutboxRepository } from '../../src-main/core/outbox/outbox-repository';
 import { DB_FILE } from '../../src-main/core/db/database';
-import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
+import { startSandbox, trainerHeaders, type RunningSandbox } from '../../src-main/sandbox';
 import { tempDir } from '../helpers/temp-home';
 
 /**
@@ -154,7 +154,7 @@ describe('outbox soak: the continuous sender SIGKILLed at random moments, key ig
 
     const rows = peek<Row>(`SELECT id, state, message_data_id, error_message, subject FROM outbox_messages`);
     expect(rows).toHaveLength(MESSAGES);
-    const res = await fetch(`${sandbox.baseUrl}/sandbox/messages?limit=1000`);
+    const res = await fetch(`${sandbox.baseUrl}/sandbox/messages?limit=1000`, { headers: trainerHeaders(sandbox) });
     const remote = ((await res.json()) as { messages: Remote[] }).messages;
 
     // Nothing twice on the platform, nothing missing, nothing we do not know of.

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/result';
+import { secureDataFolder } from '../home';
 import { migrations, type Migration } from './migrations';
 import { explainStorageError, withBusyRetry } from './storage-errors';
 
@@ -21,7 +21,7 @@ export const DB_FILE = 'casilla.sqlite';
 export function openDatabase(home: string, options: { migrations?: readonly Migration[] } = {}): Db {
   let db: Db;
   try {
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    secureDataFolder(home, DB_FILE);
     db = new Database(path.join(home, DB_FILE));
   } catch (err) {
     throw explainStorageError(err, home) ?? err;
