@@ -88,18 +88,22 @@ export const outboxCommand: CommandModule = {
         const counts = await sender.runOnce();
         const pending = repo.list({ states: ['queued', 'sending', 'accepted', 'tracking'], limit: 500 }).length;
         rt.print(
-          `Enviados: ${counts.sent} · consultas de estado: ${counts.polled} · fallidos: ${counts.failed} · por conciliar: ${counts.reconcile} · aún pendientes: ${pending}`,
+          `Enviados: ${counts.sent} · conciliados solos: ${counts.reconciled} · consultas de estado: ${counts.polled} · fallidos: ${counts.failed} · por conciliar: ${counts.reconcile} · aún pendientes: ${pending}`,
           { ...counts, pending },
         );
         return;
       }
       rt.stderr('Sincronizando la bandeja de salida (Ctrl+C para detener)…\n');
-      sender.start();
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
+      // keepAlive: the sender's own timer keeps this process running until a signal stops it.
+      sender.start({ keepAlive: true });
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
       });
+      rt.stderr(`${signal}: deteniendo (un envío en curso queda como «resultado desconocido» y se concilia al volver)…\n`);
       await sender.stop();
+      const pending = repo.list({ states: ['queued', 'sending', 'accepted', 'tracking'], limit: 500 }).length;
+      rt.stderr(`Detenido. Aún pendientes: ${pending}\n`);
     });
     outbox
       .command('retry <id>')
@@ -110,7 +114,7 @@ export const outboxCommand: CommandModule = {
       });
     outbox
       .command('cancel <id>')
-      .description('Cancela un mensaje que aún no empezó a enviarse')
+      .description('Cancela un mensaje que aún no empezó a enviarse (no si su último intento tiene resultado desconocido)')
       .action(async (id: string) => {
         const m = (await callOrExit(rt, 'outbox.cancel', { id })) as OutboxSummary;
         rt.print(line(m), m);

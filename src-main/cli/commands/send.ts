@@ -9,6 +9,7 @@ import { collect, parseRecipient, type RecipientProblem } from '../../core/compo
 import type { MessageType } from '../../core/casilla/rules';
 import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
 import { currentTarget, type BackendOverride } from '../../services/backends';
+import { explainStorageError } from '../../core/db/storage-errors';
 import { outboxRuntime } from '../../services/outbox-runtime';
 import { CliExit, ExitCode, type CliRuntime, type CommandModule } from '../runtime';
 
@@ -121,10 +122,13 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     });
     rt.print(
       () =>
-        `En la bandeja de salida: ${result.messageIds.join(', ')}\n(${parsed.recipients.length} destinatario(s)${parsed.duplicates ? `, ${parsed.duplicates} repetido(s) unidos` : ''}; envío ${result.envioId})`,
+        `En la bandeja de salida (guardado): ${result.messageIds.length} mensaje(s): ${result.messageIds.join(', ')}\n(${parsed.recipients.length} destinatario(s)${parsed.duplicates ? `, ${parsed.duplicates} repetido(s) unidos` : ''}; envío ${result.envioId})`,
       { ...result, recipients: parsed.recipients.length, duplicates: parsed.duplicates, backend: target.backendUrl },
     );
   } catch (err) {
+    // Nothing was queued (the queue is one transaction): say why, in Spanish, with what to do.
+    const storage = explainStorageError(err, core.home);
+    if (storage) throw new CliExit(ExitCode.failed, `${storage.code}: ${storage.message}\nNo se puso nada en la bandeja de salida.`);
     if (err instanceof AppError)
       throw new CliExit(
         /^ERR0|ATTACHMENT_UNREADABLE|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed,
