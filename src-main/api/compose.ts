@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' };
+export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' | 'CE'; name?: string };
 export type RecipientProblemView = { line: number; input: string; code: string; message: string };
 export type RecipientParseView = { recipients: RecipientView[]; problems: RecipientProblemView[]; duplicates: number };
 

@@ -9,6 +9,7 @@ import { collect, parseRecipient, parseRecipientList } from '../core/compose/rec
 import { htmlToText, sanitizeHtml } from '../core/compose/sanitize-html';
 import { fillTemplate, placeholders, TemplateStore } from '../core/compose/templates';
 import type { CoreContext } from '../core/context';
+import { recipientRulesFor } from '../core/casilla/backends';
 import { clientFactory, currentTarget } from './backends';
 import { outboxRuntime } from './outbox-runtime';
 import type { HandlersFor } from './types';
@@ -41,8 +42,9 @@ export async function institutionInfo(core: CoreContext, refresh: boolean): Prom
 }
 
 export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
-  'compose.parseRecipients': (input) => parseRecipientList(input.text),
-  'compose.importCsv': (input) => {
+  'compose.parseRecipients': async (input, { core }) => parseRecipientList(input.text, recipientRulesFor(await currentTarget(core))),
+  'compose.importCsv': async (input, { core }) => {
+    const rules = recipientRulesFor(await currentTarget(core));
     let bytes: Buffer;
     try {
       const size = fs.statSync(input.path).size;
@@ -52,7 +54,7 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
       if (err instanceof AppError) throw err;
       throw new AppError('CSV_UNREADABLE', 'No se pudo leer el archivo CSV.', { path: input.path }, { cause: err });
     }
-    return importRecipientsCsv(bytes);
+    return importRecipientsCsv(bytes, rules);
   },
   'compose.sanitize': (input) => {
     const html = sanitizeHtml(input.html);
@@ -69,8 +71,13 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     core.settings.set('compose.draft', { draft: input.draft, savedAt });
     return { savedAt };
   },
-  'compose.loadDraft': (_input, { core }) =>
-    core.settings.get<{ draft: Record<string, unknown>; savedAt: string }>('compose.draft') ?? { draft: null, savedAt: null },
+  'compose.loadDraft': (_input, { core }) => {
+    const saved = core.settings.get<{ draft: Record<string, unknown>; savedAt: string }>('compose.draft');
+    if (!saved) return { draft: null, savedAt: null };
+    // A saved body is input like any other: it reaches the editor only after the sanitizer.
+    const body = saved.draft.body;
+    return { draft: { ...saved.draft, body: typeof body === 'string' ? sanitizeHtml(body) : '' }, savedAt: saved.savedAt };
+  },
   'compose.templates.list': (_input, { core }) => new TemplateStore(core.settings).list(),
   'compose.templates.save': (input, { core }) => {
     const t = new TemplateStore(core.settings).save({ ...input, body: sanitizeHtml(input.body) });
@@ -93,8 +100,10 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     const rt = outboxRuntime(core);
     for (const g of input.groups)
       for (const a of g.attachments) await assertAttachmentAcceptable(core, a.path, a.name ?? path.basename(a.path));
+    const target = await currentTarget(core);
+    const rules = recipientRulesFor(target);
     const groups = input.groups.map((g) => {
-      const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name)));
+      const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name, rules)));
       if (parsed.problems.length) {
         throw new AppError(
           'RECIPIENTS_INVALID',
@@ -104,7 +113,6 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
       }
       return { recipients: parsed.recipients, attachments: g.attachments };
     });
-    const target = await currentTarget(core);
     const cache = core.settings.get<InstitutionCache>(`casilla.institution.${target.profileId}`);
     const result = await queueNotification(
       rt,

@@ -4,9 +4,11 @@ import { assertAttachmentAcceptable } from '../../core/compose/attachment-check'
 import type { Command } from 'commander';
 import { AppError } from '../../api/result';
 import { queueNotification } from '../../core/compose/composer';
+import { looksLikePlainText, textToHtml } from '../../core/compose/sanitize-html';
 import { importRecipientsCsv } from '../../core/compose/recipients-csv';
 import { collect, parseRecipient, type RecipientProblem } from '../../core/compose/recipients';
 import type { MessageType } from '../../core/casilla/rules';
+import { recipientRulesFor } from '../../core/casilla/backends';
 import { currentTarget, type BackendOverride } from '../../services/backends';
 import { outboxRuntime } from '../../services/outbox-runtime';
 import { CliExit, ExitCode, type CliRuntime, type CommandModule } from '../runtime';
@@ -64,7 +66,7 @@ export const sendCommand: CommandModule = {
         .option('--stage <1|2|3>', 'etapa del procedimiento (NT)')
         .requiredOption('--subject <text>', 'asunto (máximo 150 caracteres)')
         .option('--body <text>', 'contenido (HTML permitido)')
-        .option('--body-file <file>', 'contenido desde un archivo')
+        .option('--body-file <file>', 'contenido desde un archivo (HTML, o texto: las líneas en blanco separan párrafos)')
         .option('--attach <file>', 'adjunto (repetible)', collectList),
     ).action(async (opts: SendOptions) => run(rt, opts));
   },
@@ -79,12 +81,19 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
   if (opts.bodyFile) {
     try {
       content = fs.readFileSync(opts.bodyFile, 'utf8');
+      // A text file (no tags) keeps its paragraphs: blank lines separate them, as the official wrote them.
+      if (looksLikePlainText(content)) content = textToHtml(content);
     } catch {
       throw new CliExit(ExitCode.usage, `No se pudo leer ${opts.bodyFile}`);
     }
   }
   if (content === undefined) throw new CliExit(ExitCode.usage, 'Falta el contenido: --body o --body-file');
-  const results = (opts.to ?? []).map((id, i) => parseRecipient(id, i + 1));
+  const override = backendOverride(opts);
+  const core = rt.core();
+  // Recipients are read with the rules of the server they go to (CasillaÚnica: RUN/RUT only); nothing is
+  // queued while any of them is refused.
+  const rules = recipientRulesFor(await currentTarget(core, override));
+  const results = (opts.to ?? []).map((id, i) => parseRecipient(id, i + 1, undefined, rules));
   let problems: RecipientProblem[] = [];
   if (opts.toFile) {
     let bytes: Buffer;
@@ -93,7 +102,7 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     } catch {
       throw new CliExit(ExitCode.usage, `No se pudo leer ${opts.toFile}`);
     }
-    const csv = importRecipientsCsv(bytes);
+    const csv = importRecipientsCsv(bytes, rules);
     results.push(...csv.recipients);
     problems = csv.problems;
   }
@@ -103,8 +112,6 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     const lines = problems.map((p) => `  línea ${p.line}: «${p.input}» ${p.message}`).join('\n');
     throw new CliExit(ExitCode.usage, `Destinatarios no válidos (${problems.length}):\n${lines}`);
   }
-  const override = backendOverride(opts);
-  const core = rt.core();
   const outbox = outboxRuntime(core, override ? { overrides: [override] } : {});
   try {
     for (const p of opts.attach ?? []) await assertAttachmentAcceptable(core, p, path.basename(p));

@@ -1,4 +1,4 @@
-import { collect, parseRecipient, type RecipientParse } from './recipients';
+import { collect, parseRecipient, type RecipientParse, type RecipientRules } from './recipients';
 
 /** Largest CSV accepted (about 1 million recipients: far above any real list). */
 export const MAX_CSV_BYTES = 32 * 1024 * 1024;
@@ -71,7 +71,7 @@ export type CsvImport = RecipientParse & { encoding: 'utf-8' | 'latin1'; delimit
  * RUN/RUT/DNI/RUC (or the first column), the name the column named like "nombre" (optional). Every row is
  * checked; errors come back with their line, valid rows are kept, duplicates merged.
  */
-export function importRecipientsCsv(bytes: Uint8Array): CsvImport {
+export function importRecipientsCsv(bytes: Uint8Array, rules?: RecipientRules): CsvImport {
   if (bytes.length > MAX_CSV_BYTES) throw new RangeError('CSV demasiado grande');
   const { text, encoding } = decodeCsv(bytes);
   const delimiter = detectDelimiter(text);
@@ -92,7 +92,7 @@ export function importRecipientsCsv(bytes: Uint8Array): CsvImport {
   const body = header ? rows.slice(1) : rows;
   const results = body.map((r) => {
     const name = nameCol >= 0 ? r.cells[nameCol]?.trim() : undefined;
-    return parseRecipient(r.cells[idCol] ?? '', r.line, name || undefined);
+    return parseRecipient(r.cells[idCol] ?? '', r.line, name || undefined, rules);
   });
   return { ...collect(results), encoding, delimiter, header, rows: body.length };
 }
