@@ -43,9 +43,23 @@ export const composeMethods = {
   /** The draft being composed, saved as the user types (one per user; a crash loses nothing typed). */
   'compose.saveDraft': { input: z.object({ draft: z.record(z.string(), z.unknown()) }).strict(), progress: false },
   'compose.loadDraft': { input: z.object({}).strict(), progress: false },
-  /** A signed PDF is verified (offline) before it is attached; a NO VÁLIDO one is refused with the reasons. */
+  /**
+   * A picked file, judged at once by the platform's rules (type by content, size, total, count, name, duplicate)
+   * and, for a signed PDF, its signatures (offline). Fails naming the file; on success gives the name it will be
+   * sent with (`renamed` when it had to be normalized, e.g. accents).
+   */
   'compose.checkAttachment': {
-    input: z.object({ path: z.string().min(1).max(4096), name: z.string().max(200) }).strict(),
+    input: z
+      .object({
+        path: z.string().min(1).max(4096),
+        name: z.string().max(200),
+        /** The attachments already accepted for the same message (their platform names and sizes). */
+        siblings: z
+          .array(z.object({ name: z.string().max(200), size: z.number().int().min(0) }).strict())
+          .max(60)
+          .default([]),
+      })
+      .strict(),
     progress: false,
   },
   'compose.templates.list': { input: z.object({}).strict(), progress: false },
@@ -84,7 +98,16 @@ export interface ComposeOutputs {
   'compose.institution': { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string | null; offline: boolean };
   'compose.saveDraft': { savedAt: string };
   'compose.loadDraft': { draft: Record<string, unknown> | null; savedAt: string | null };
-  'compose.checkAttachment': { name: string; signed: boolean; verdict: 'valid' | 'invalid' | 'indeterminate' | null; reasons: string[] };
+  'compose.checkAttachment': {
+    name: string;
+    originalName: string;
+    renamed: boolean;
+    size: number;
+    kind: string;
+    signed: boolean;
+    verdict: 'valid' | 'invalid' | 'indeterminate' | null;
+    reasons: string[];
+  };
   'compose.templates.list': MessageTemplateView[];
   'compose.templates.save': MessageTemplateView;
   'compose.templates.remove': { removed: boolean };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertAttachmentAcceptable, checkAttachment } from '../core/compose/attachment-check';
+import { checkAttachment, checkAttachments, type AttachmentCheck } from '../core/compose/attachment-check';
 import type { composeMethods, ProcedureView, SignatureView } from '../api/compose';
 import { AppError } from '../api/result';
 import { queueNotification } from '../core/compose/composer';
@@ -95,14 +95,21 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     const body = fillTemplate(input.body, input.values, true);
     return { subject, body, placeholders: names, missing: placeholders(subject, body) };
   },
-  'compose.checkAttachment': (input, { core }) => checkAttachment(core, input.path, input.name),
+  'compose.checkAttachment': (input, { core }) => checkAttachment(core, input.path, input.name, input.siblings),
   'compose.queue': async (input, { core }) => {
     const rt = outboxRuntime(core);
+    // The pick-time checks again, in order within each group: nothing refused there can be queued here.
+    const checked: AttachmentCheck[][] = [];
     for (const g of input.groups)
-      for (const a of g.attachments) await assertAttachmentAcceptable(core, a.path, a.name ?? path.basename(a.path));
+      checked.push(
+        await checkAttachments(
+          core,
+          g.attachments.map((a) => ({ path: a.path, name: a.name ?? path.basename(a.path) })),
+        ),
+      );
     const target = await currentTarget(core);
     const rules = recipientRulesFor(target);
-    const groups = input.groups.map((g) => {
+    const groups = input.groups.map((g, gi) => {
       const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name, rules)));
       if (parsed.problems.length) {
         throw new AppError(
@@ -111,7 +118,10 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
           { problems: parsed.problems },
         );
       }
-      return { recipients: parsed.recipients, attachments: g.attachments };
+      return {
+        recipients: parsed.recipients,
+        attachments: g.attachments.map((a, i) => ({ path: a.path, name: checked[gi]![i]!.name })),
+      };
     });
     const cache = core.settings.get<InstitutionCache>(`casilla.institution.${target.profileId}`);
     const result = await queueNotification(

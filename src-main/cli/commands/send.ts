@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertAttachmentAcceptable } from '../../core/compose/attachment-check';
+import { checkAttachments } from '../../core/compose/attachment-check';
 import type { Command } from 'commander';
 import { AppError } from '../../api/result';
 import { queueNotification } from '../../core/compose/composer';
@@ -114,7 +114,12 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
   }
   const outbox = outboxRuntime(core, override ? { overrides: [override] } : {});
   try {
-    for (const p of opts.attach ?? []) await assertAttachmentAcceptable(core, p, path.basename(p));
+    const attachments = await checkAttachments(
+      core,
+      (opts.attach ?? []).map((p) => ({ path: p, name: path.basename(p) })),
+    );
+    for (const a of attachments.filter((x) => x.renamed))
+      rt.stderr(`«${a.originalName}» se enviará como «${a.name}» (nombre que acepta la plataforma).\n`);
     const target = await currentTarget(core, override);
     const result = await queueNotification(outbox, target, {
       messageType: type as MessageType,
@@ -122,7 +127,9 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
       procedureStage: stage as 1 | 2 | 3 | undefined,
       subject: opts.subject,
       content,
-      groups: [{ recipients: parsed.recipients, attachments: (opts.attach ?? []).map((p) => ({ path: p })) }],
+      groups: [
+        { recipients: parsed.recipients, attachments: (opts.attach ?? []).map((p, i) => ({ path: p, name: attachments[i]!.name })) },
+      ],
     });
     rt.print(
       () =>
@@ -131,10 +138,7 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     );
   } catch (err) {
     if (err instanceof AppError)
-      throw new CliExit(
-        /^ERR0|ATTACHMENT_UNREADABLE|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed,
-        `${err.code}: ${err.message}`,
-      );
+      throw new CliExit(/^ERR0|^ATTACHMENT_|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
     throw err;
   }
 }
