@@ -117,6 +117,9 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     setBusy(false);
     if (!r.ok) return setMessage({ kind: 'error', text: `${r.error.code}: ${errorText(t, r.error)}` });
     setMessage({ kind: 'ok', text: t('compose.queued', { count: r.value.messageIds.length }) });
+    // The queued content leaves the draft at once: the debounced save would be cancelled when the screen
+    // changes to the outbox, and the next visit would reopen what was already sent.
+    void call('compose.saveDraft', { draft: { ...EMPTY, groups: [''] } });
     setDraft(EMPTY);
     setGroups([emptyGroup(nextKey.current++)]);
     setPreview(null);

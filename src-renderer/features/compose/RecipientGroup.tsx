@@ -68,11 +68,8 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
     const r = await call('compose.importCsv', { path: up.value.path });
     if (!r.ok) return onMessage({ kind: 'error', text: errorText(t, r.error) });
     const named: Record<number, string> = {};
-    for (const x of r.value.recipients) {
-      const m = /^(.*) \((?:RUN|DNI|RUC) [^)]*\)$/.exec(x.label);
-      if (m) named[x.rolUnico] = m[1]!;
-    }
-    const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC) (.*)\)$|^(RUN|DNI|RUC) (.*)$/, '$2$4'));
+    for (const x of r.value.recipients) if (x.name) named[x.rolUnico] = x.name;
+    const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC|CE) (.*)\)$|^(RUN|DNI|RUC|CE) (.*)$/, '$2$4'));
     const csvInfo =
       t('compose.csvResult', { valid: r.value.recipients.length, invalid: r.value.problems.length, duplicates: r.value.duplicates }) +
       (r.value.problems.length
@@ -160,6 +157,16 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
             ? t('compose.recipientsStatus', { valid: parsed.recipients.length, invalid: problems.length, duplicates: parsed.duplicates })
             : t('compose.recipientsHelp')}
         </span>
+        {parsed && parsed.recipients.length > 0 && (
+          <ul className="recipient-list" aria-label={t('compose.recipients')} data-testid={tid('recipients-list')}>
+            {parsed.recipients.slice(0, 20).map((r) => (
+              <li key={r.rolUnico}>{group.names[r.rolUnico] ? `${group.names[r.rolUnico]} (${r.label})` : r.label}</li>
+            ))}
+            {parsed.recipients.length > 20 && (
+              <li className="hint">{t('compose.moreRecipients', { count: parsed.recipients.length - 20 })}</li>
+            )}
+          </ul>
+        )}
         {problems.length > 0 && (
           <ul className="problems" role="alert">
             {problems.slice(0, 10).map((p) => (

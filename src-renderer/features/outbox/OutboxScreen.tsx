@@ -8,6 +8,7 @@ import {
   type OutboxStats,
   type OutboxSummary,
 } from '../../../src-main/api/outbox';
+import { hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
 import { call, downloadFile, shell, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -125,6 +126,13 @@ export function OutboxScreen() {
   };
 
   const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+  // The message as the official reads it once every recipient is settled: Entregado / con errores / Con error.
+  const delivery = selected ? messageDelivery(selected) : null;
+  const recipientStatusText = (status: string) => {
+    const key = `outbox.recipientStatus.${status}`;
+    const text = t(key);
+    return text === key ? status : text;
+  };
 
   return (
     <section aria-labelledby="screen-title" data-testid="screen-outbox">
@@ -211,8 +219,12 @@ export function OutboxScreen() {
           <article className="panel outbox-detail" aria-label={t('outbox.detail')} data-testid="outbox-detail">
             <h3>{selected.subject}</h3>
             <p>
-              <span className={`state state-${selected.state}`} data-testid="detail-state">
-                {t(`outbox.states.${selected.state}`)}
+              <span
+                className={`state state-${delivery ? `delivery-${delivery}` : selected.state}`}
+                data-testid="detail-state"
+                data-delivery={delivery ?? ''}
+              >
+                {delivery ? t(`outbox.delivery.${delivery}`) : t(`outbox.states.${selected.state}`)}
               </span>{' '}
               {selected.messageDataId && <code>{selected.messageDataId}</code>}
             </p>
@@ -236,36 +248,41 @@ export function OutboxScreen() {
               {selected.state === 'needs_reconciliation' && <Reconcile id={selected.id} onDone={(p) => void act(p)} />}
             </div>
             <h4>{t('outbox.recipients')}</h4>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('outbox.recipient')}</th>
-                  <th scope="col">DDU</th>
-                  <th scope="col">{t('outbox.deliveryState')}</th>
-                  <th scope="col">{t('outbox.deliveredAt')}</th>
-                  <th scope="col">{t('outbox.readAt')}</th>
-                  <th scope="col">{t('outbox.receipt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {selected.recipients.map((r) => (
-                  <tr key={r.rolUnico}>
-                    <td>{r.label}</td>
-                    <td>{r.dduType ?? '—'}</td>
-                    <td>{r.status ?? '—'}</td>
-                    <td>{fmt(r.deliveredAt)}</td>
-                    <td>{fmt(r.readAt)}</td>
-                    <td>
-                      {selected.messageDataId && r.status && r.status !== 'pending' && (
-                        <button type="button" className="link" onClick={() => void receipt(selected.id, r.rolUnico)}>
-                          {t('outbox.receiptDownload')}
-                        </button>
-                      )}
-                    </td>
+            <div className="table-scroll">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('outbox.recipient')}</th>
+                    <th scope="col">DDU</th>
+                    <th scope="col">{t('outbox.deliveryState')}</th>
+                    <th scope="col">{t('outbox.deliveredAt')}</th>
+                    <th scope="col">{t('outbox.readAt')}</th>
+                    <th scope="col">{t('outbox.receipt')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {selected.recipients.map((r) => (
+                    <tr key={r.rolUnico}>
+                      <td>{r.label}</td>
+                      <td>{r.dduType ?? '—'}</td>
+                      <td data-testid="recipient-status" data-status={r.status ?? ''}>
+                        {r.status ? recipientStatusText(r.status) : '—'}
+                      </td>
+                      <td>{fmt(r.deliveredAt)}</td>
+                      <td>{fmt(r.readAt)}</td>
+                      <td>
+                        {isErrorRecipientStatus(r.status) && <span className="hint">{t('outbox.noReceipt')}</span>}
+                        {hasReceipt(selected.messageDataId, r.status) && (
+                          <button type="button" className="link" onClick={() => void receipt(selected.id, r.rolUnico)}>
+                            {t('outbox.receiptDownload')}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             <h4>{t('outbox.timeline')}</h4>
             <ol className="timeline">
               {selected.events.map((e, i) => (
