@@ -92,7 +92,7 @@ export type MessageTemplateView = { id: string; name: string; subject: string; b
 
 export interface ComposeOutputs {
   'compose.parseRecipients': RecipientParseView;
-  'compose.importCsv': RecipientParseView & { encoding: string; delimiter: string; header: boolean; rows: number };
+  'compose.importCsv': RecipientParseView & { encoding: string; delimiter: string; header: boolean; rows: number; problemCount: number };
   'compose.sanitize': { html: string; text: string };
   'compose.queue': { envioId: string; messageIds: string[] };
   'compose.institution': { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string | null; offline: boolean };

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { checkAttachment, checkAttachments, type AttachmentCheck } from '../core/compose/attachment-check';
 import type { composeMethods, ProcedureView, SignatureView } from '../api/compose';
 import { AppError } from '../api/result';
 import { queueNotification } from '../core/compose/composer';
-import { importRecipientsCsv, MAX_CSV_BYTES } from '../core/compose/recipients-csv';
+import { importRecipientsCsvFile } from '../core/compose/recipients-csv';
 import { collect, parseRecipient, parseRecipientList } from '../core/compose/recipients';
 import { htmlToText, sanitizeHtml } from '../core/compose/sanitize-html';
 import { fillTemplate, placeholders, TemplateStore } from '../core/compose/templates';
@@ -43,19 +42,7 @@ export async function institutionInfo(core: CoreContext, refresh: boolean): Prom
 
 export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
   'compose.parseRecipients': async (input, { core }) => parseRecipientList(input.text, recipientRulesFor(await currentTarget(core))),
-  'compose.importCsv': async (input, { core }) => {
-    const rules = recipientRulesFor(await currentTarget(core));
-    let bytes: Buffer;
-    try {
-      const size = fs.statSync(input.path).size;
-      if (size > MAX_CSV_BYTES) throw new AppError('CSV_TOO_LARGE', 'El archivo CSV es demasiado grande (máximo 32 MB).');
-      bytes = fs.readFileSync(input.path);
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new AppError('CSV_UNREADABLE', 'No se pudo leer el archivo CSV.', { path: input.path }, { cause: err });
-    }
-    return importRecipientsCsv(bytes, rules);
-  },
+  'compose.importCsv': async (input, { core }) => importRecipientsCsvFile(input.path, recipientRulesFor(await currentTarget(core))),
   'compose.sanitize': (input) => {
     const html = sanitizeHtml(input.html);
     return { html, text: htmlToText(html) };

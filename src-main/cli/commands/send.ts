@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../api/result';
 import { queueNotification } from '../../core/compose/composer';
 import { looksLikePlainText, textToHtml } from '../../core/compose/sanitize-html';
-import { importRecipientsCsv } from '../../core/compose/recipients-csv';
+import { importRecipientsCsvFile, type CsvImport } from '../../core/compose/recipients-csv';
 import { collect, parseRecipient, type RecipientProblem } from '../../core/compose/recipients';
 import type { MessageType } from '../../core/casilla/rules';
 import { recipientRulesFor } from '../../core/casilla/backends';
@@ -96,15 +96,18 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
   const results = (opts.to ?? []).map((id, i) => parseRecipient(id, i + 1, undefined, rules));
   let problems: RecipientProblem[] = [];
   if (opts.toFile) {
-    let bytes: Buffer;
+    let csv: CsvImport;
     try {
-      bytes = fs.readFileSync(opts.toFile);
-    } catch {
-      throw new CliExit(ExitCode.usage, `No se pudo leer ${opts.toFile}`);
+      csv = await importRecipientsCsvFile(opts.toFile, rules);
+    } catch (err) {
+      if (err instanceof AppError) throw new CliExit(ExitCode.usage, `${opts.toFile}: ${err.message}`);
+      throw err;
     }
-    const csv = importRecipientsCsv(bytes, rules);
-    results.push(...csv.recipients);
+    // A loop, not push(...list): spreading 125,000+ arguments overflows the stack.
+    for (const r of csv.recipients) results.push(r);
     problems = csv.problems;
+    if (csv.problemCount > csv.problems.length)
+      rt.stderr(`(${csv.problemCount} filas con errores; se muestran las primeras ${csv.problems.length})\n`);
   }
   const parsed = collect(results);
   problems = [...parsed.problems.map((p) => ({ ...p, input: `--to ${p.input}` })), ...problems];

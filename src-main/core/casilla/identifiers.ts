@@ -151,9 +151,7 @@ export function parseCe(input: string): ParseResult<string> {
  * identifier reaches, so it is refused, never parsed at length.
  */
 export function compactIdentifier(input: string): string {
-  return input
-    .slice(0, 64)
-    .normalize('NFKC')
-    .toUpperCase()
-    .replace(/[\s.\-\u2010-\u2015\u2212\u00a0]/g, '');
+  const cut = input.slice(0, 64);
+  // NFKC only when there is something beyond ASCII to fold (full-width digits, odd dashes): the common case is plain.
+  return (/^[\x20-\x7e]*$/.test(cut) ? cut : cut.normalize('NFKC')).toUpperCase().replace(/[\s.\-\u2010-\u2015\u2212\u00a0]/g, '');
 }

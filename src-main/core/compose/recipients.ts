@@ -51,12 +51,12 @@ export function parseRecipient(input: string, line = 0, name?: string, rules: Re
   });
   const accepts = (k: IdentifierKind) => rules.accepts.includes(k);
   const platform = rules.platform ?? 'este servidor';
-  const acceptedText = rules.accepts.map((k) => IDENTIFIER_NAMES[k]).join(', ');
+  const accepted = () => rules.accepts.map((k) => IDENTIFIER_NAMES[k]).join(', ');
   const notAccepted = (what: string): RecipientProblem => ({
     line,
     input,
     code: 'NOT_ACCEPTED',
-    message: `${what}; ${platform} solo acepta ${acceptedText}.`,
+    message: `${what}; ${platform} solo acepta ${accepted()}.`,
   });
 
   // What the token could be, each tried only when the server accepts that kind.
@@ -98,7 +98,7 @@ export function parseRecipient(input: string, line = 0, name?: string, rules: Re
     const body = Number(text.slice(0, -1));
     const dniHintText =
       !accepts('DNI') && /^\d{8}$/.test(text.slice(0, -1))
-        ? ' Si es un DNI peruano: un DNI no es un RUN, y ' + `${platform} solo acepta ${acceptedText}.`
+        ? ' Si es un DNI peruano: un DNI no es un RUN, y ' + `${platform} solo acepta ${accepted()}.`
         : '';
     return {
       line,

@@ -71,7 +71,7 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
     for (const x of r.value.recipients) if (x.name) named[x.rolUnico] = x.name;
     const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC|CE) (.*)\)$|^(RUN|DNI|RUC|CE) (.*)$/, '$2$4'));
     const csvInfo =
-      t('compose.csvResult', { valid: r.value.recipients.length, invalid: r.value.problems.length, duplicates: r.value.duplicates }) +
+      t('compose.csvResult', { valid: r.value.recipients.length, invalid: r.value.problemCount, duplicates: r.value.duplicates }) +
       (r.value.problems.length
         ? ' — ' +
           r.value.problems
