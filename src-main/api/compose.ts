@@ -62,6 +62,19 @@ export const composeMethods = {
       .strict(),
     progress: false,
   },
+  /** Per recipient of an outbox message, the date it is deemed legally served (the backend's country rule). */
+  'compose.servedDates': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
+  /** A deadline: business days after a served date, in the country's calendar (holidays as data, with source). */
+  'compose.deadline': {
+    input: z
+      .object({
+        country: z.enum(['CL', 'PE']),
+        from: z.string().regex(/^\d{4}-\d{2}-\d{2}/),
+        businessDays: z.number().int().min(0).max(3650),
+      })
+      .strict(),
+    progress: false,
+  },
   'compose.templates.list': { input: z.object({}).strict(), progress: false },
   'compose.templates.save': {
     input: z
@@ -108,6 +121,11 @@ export interface ComposeOutputs {
     verdict: 'valid' | 'invalid' | 'indeterminate' | null;
     reasons: string[];
   };
+  'compose.servedDates': {
+    country: 'CL' | 'PE';
+    recipients: { rolUnico: number; deemedServedAt: string | null; basis: string | null }[];
+  };
+  'compose.deadline': { date: string; holidays: { date: string; name: string }[]; source: string };
   'compose.templates.list': MessageTemplateView[];
   'compose.templates.save': MessageTemplateView;
   'compose.templates.remove': { removed: boolean };

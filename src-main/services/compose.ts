@@ -8,7 +8,9 @@ import { collect, parseRecipient, parseRecipientList } from '../core/compose/rec
 import { htmlToText, sanitizeHtml } from '../core/compose/sanitize-html';
 import { fillTemplate, placeholders, TemplateStore } from '../core/compose/templates';
 import type { CoreContext } from '../core/context';
-import { recipientRulesFor } from '../core/casilla/backends';
+import { backendForTarget, recipientRulesFor } from '../core/casilla/backends';
+import { holidaysFor } from '../core/calendar/calendar';
+import { deadlineFrom, deemedServed } from '../core/calendar/served';
 import { clientFactory, currentTarget } from './backends';
 import { outboxRuntime } from './outbox-runtime';
 import type { HandlersFor } from './types';
@@ -64,6 +66,21 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     // A saved body is input like any other: it reaches the editor only after the sanitizer.
     const body = saved.draft.body;
     return { draft: { ...saved.draft, body: typeof body === 'string' ? sanitizeHtml(body) : '' }, savedAt: saved.savedAt };
+  },
+  'compose.servedDates': (input, { core }) => {
+    const d = outboxRuntime(core).repo.detail(input.id);
+    const country = backendForTarget(d).country;
+    return {
+      country,
+      recipients: d.recipients.map((r) => ({ rolUnico: r.rolUnico, ...deemedServed(country, r.deliveredAt, r.status) })),
+    };
+  },
+  'compose.deadline': (input) => {
+    const date = deadlineFrom(input.country, input.from, input.businessDays);
+    const years = new Set([input.from.slice(0, 4), date.slice(0, 4)].map(Number));
+    const all = [...years].map((y) => holidaysFor(input.country, y));
+    const holidays = all.flatMap((y) => y.holidays).filter((h) => h.date > input.from.slice(0, 10) && h.date <= date);
+    return { date, holidays, source: all.map((y) => `${y.year}: ${y.source}`).join(' · ') };
   },
   'compose.templates.list': (_input, { core }) => new TemplateStore(core.settings).list(),
   'compose.templates.save': (input, { core }) => {

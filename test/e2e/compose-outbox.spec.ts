@@ -258,6 +258,12 @@ test('two typed paragraphs arrive as two, attachments are judged when picked, on
   await expect(failed).toContainText('Error');
   await expect(failed).toContainText('la plataforma solo lo emite para destinatarios entregados');
   await expect(failed.getByRole('button', { name: 'Descargar' })).toHaveCount(0);
+  // Served dates: the delivered recipient has one (Chile: third business day), the failed one none.
+  const ok = page.getByTestId('outbox-detail').getByRole('row').filter({ hasText: 'RUN 33.333.333-3' });
+  await expect(ok.getByTestId('served-at')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(failed.getByTestId('served-at')).toHaveText('—');
+  await page.getByTestId('deadline').getByRole('spinbutton').fill('10');
+  await expect(page.getByTestId('deadline')).toContainText('Vence el');
   // Fits 1024 px: nothing scrolls sideways.
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await page.screenshot({ path: 'test-results/screens/outbox-delivered-with-errors.png', fullPage: true });

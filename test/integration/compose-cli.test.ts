@@ -97,3 +97,72 @@ describe('casilla send: recipients per backend and content fidelity', () => {
     expect(storedContent('Dos bloques')).toBe('<p>Uno</p><p>Dos</p>');
   });
 });
+
+describe('casilla outbox show: served dates', () => {
+  const home = tempDir('casilla-served-cli-');
+  const sb = tempDir('casilla-served-sb-');
+  let sandbox: RunningSandbox;
+  const run = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, '--home', home.dir, ...args], {
+        env: { ...process.env, SB_SECRET: sandbox.institution.clientSecret },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  beforeAll(async () => {
+    sandbox = await startSandbox({ dataDir: sb.dir, emailDelayMs: 10, rate: 100 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    home.cleanup();
+    sb.cleanup();
+  });
+
+  it('gives each recipient its deemedServedAt (Chile: third business day after delivery), null while not delivered', async () => {
+    const backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
+    // 33333333-3 is delivered to its casilla at once; a RUN ending in 9 is an email that fails.
+    const sent = await run(
+      '--json',
+      'send',
+      '--to',
+      '33333333-3',
+      '--to',
+      '12345679-3',
+      '--type',
+      'CP',
+      '--subject',
+      'Plazo',
+      '--body',
+      'x',
+      ...backend,
+    );
+    expect(sent.status, sent.stderr).toBe(0);
+    const id = (JSON.parse(sent.stdout) as { messageIds: string[] }).messageIds[0]!;
+    type Shown = { recipients: { rolUnico: number; status: string | null; deliveredAt: string | null; deemedServedAt: string | null }[] };
+    let shown: Shown | null = null;
+    for (let i = 0; i < 20; i++) {
+      await run('outbox', 'sync', '--once', ...backend);
+      shown = JSON.parse((await run('--json', 'outbox', 'show', id)).stdout) as Shown;
+      if (shown.recipients.every((r) => r.status !== null && r.status !== 'pending')) break;
+    }
+    const delivered = shown!.recipients.find((r) => r.rolUnico === 33333333)!;
+    expect(delivered.status).toBe('delivered');
+    const { deemedServed } = await import('../../src-main/core/calendar/served');
+    expect(delivered.deemedServedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(delivered.deemedServedAt).toBe(deemedServed('CL', delivered.deliveredAt, 'delivered').deemedServedAt);
+    expect(delivered.deemedServedAt! > delivered.deliveredAt!.slice(0, 10)).toBe(true);
+    const failed = shown!.recipients.find((r) => r.rolUnico === 12345679)!;
+    expect(failed.status).toMatch(/^error/);
+    expect(failed.deemedServedAt).toBeNull();
+    // The CSV export carries the same date.
+    const out = path.join(home.dir, 'bandeja.csv');
+    expect((await run('outbox', 'export', out)).status).toBe(0);
+    const csv = fs.readFileSync(out, 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('notificado_el');
+    expect(csv).toContain(`;${delivered.deemedServedAt}\r\n`);
+  });
+});

@@ -8,6 +8,7 @@ import {
   type OutboxStats,
   type OutboxSummary,
 } from '../../../src-main/api/outbox';
+import type { ComposeOutputs } from '../../../src-main/api/compose';
 import { hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
 import { call, downloadFile, shell, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
@@ -126,6 +127,37 @@ export function OutboxScreen() {
   };
 
   const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+  // When each recipient is legally served (the backend's country rule), and a deadline counted from it.
+  const [served, setServed] = useState<ComposeOutputs['compose.servedDates'] | null>(null);
+  const [deadlineDays, setDeadlineDays] = useState('');
+  const [deadline, setDeadline] = useState<ComposeOutputs['compose.deadline'] | null>(null);
+  const detailKey = selected ? `${selected.id}|${selected.updatedAt}` : '';
+  useEffect(() => {
+    setServed(null);
+    if (!detailKey) return;
+    let live = true;
+    void call('compose.servedDates', { id: detailKey.split('|')[0]! }).then((r) => live && r.ok && setServed(r.value));
+    return () => {
+      live = false;
+    };
+  }, [detailKey]);
+  const firstServed =
+    served?.recipients
+      .map((r) => r.deemedServedAt)
+      .filter((d): d is string => d !== null)
+      .sort()[0] ?? null;
+  useEffect(() => {
+    setDeadline(null);
+    const days = Number(deadlineDays);
+    if (!served || !firstServed || !deadlineDays || !Number.isInteger(days) || days < 0 || days > 3650) return;
+    let live = true;
+    void call('compose.deadline', { country: served.country, from: firstServed, businessDays: days }).then(
+      (r) => live && r.ok && setDeadline(r.value),
+    );
+    return () => {
+      live = false;
+    };
+  }, [served, firstServed, deadlineDays]);
   // The message as the official reads it once every recipient is settled: Entregado / con errores / Con error.
   const delivery = selected ? messageDelivery(selected) : null;
   const recipientStatusText = (status: string) => {
@@ -257,6 +289,7 @@ export function OutboxScreen() {
                     <th scope="col">{t('outbox.deliveryState')}</th>
                     <th scope="col">{t('outbox.deliveredAt')}</th>
                     <th scope="col">{t('outbox.readAt')}</th>
+                    <th scope="col">{t('outbox.servedAt')}</th>
                     <th scope="col">{t('outbox.receipt')}</th>
                   </tr>
                 </thead>
@@ -270,6 +303,9 @@ export function OutboxScreen() {
                       </td>
                       <td>{fmt(r.deliveredAt)}</td>
                       <td>{fmt(r.readAt)}</td>
+                      <td data-testid="served-at">
+                        {served?.recipients.find((x) => x.rolUnico === r.rolUnico)?.deemedServedAt?.slice(0, 10) ?? '—'}
+                      </td>
                       <td>
                         {isErrorRecipientStatus(r.status) && <span className="hint">{t('outbox.noReceipt')}</span>}
                         {hasReceipt(selected.messageDataId, r.status) && (
@@ -283,6 +319,22 @@ export function OutboxScreen() {
                 </tbody>
               </table>
             </div>
+            {firstServed && served && (
+              <div className="field deadline" data-testid="deadline">
+                <label>
+                  {t('outbox.deadlineDays', { from: firstServed.slice(0, 10) })}{' '}
+                  <input type="number" min={0} max={3650} value={deadlineDays} onChange={(e) => setDeadlineDays(e.target.value)} />
+                </label>
+                {deadline && (
+                  <p className="hint" title={deadline.source}>
+                    {t('outbox.deadlineResult', {
+                      date: deadline.date,
+                      holidays: deadline.holidays.map((h) => `${h.date} ${h.name}`).join(', ') || '—',
+                    })}
+                  </p>
+                )}
+              </div>
+            )}
             <h4>{t('outbox.timeline')}</h4>
             <ol className="timeline">
               {selected.events.map((e, i) => (
