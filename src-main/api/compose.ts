@@ -75,6 +75,12 @@ export const composeMethods = {
       .strict(),
     progress: false,
   },
+  /**
+   * The signed constancia de envío of a message, written to `<data>/constancias/`. Signed with the embedded
+   * sandbox's certificate for sandbox messages; for a real server it needs the institution's certificate, which
+   * cannot be configured yet (CONSTANCIA_NO_CERTIFICATE).
+   */
+  'compose.constancia': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
   'compose.templates.list': { input: z.object({}).strict(), progress: false },
   'compose.templates.save': {
     input: z
@@ -126,6 +132,7 @@ export interface ComposeOutputs {
     recipients: { rolUnico: number; deemedServedAt: string | null; basis: string | null }[];
   };
   'compose.deadline': { date: string; holidays: { date: string; name: string }[]; source: string };
+  'compose.constancia': { path: string };
   'compose.templates.list': MessageTemplateView[];
   'compose.templates.save': MessageTemplateView;
   'compose.templates.remove': { removed: boolean };

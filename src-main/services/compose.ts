@@ -11,7 +11,11 @@ import type { CoreContext } from '../core/context';
 import { backendForTarget, recipientRulesFor } from '../core/casilla/backends';
 import { holidaysFor } from '../core/calendar/calendar';
 import { deadlineFrom, deemedServed } from '../core/calendar/served';
-import { clientFactory, currentTarget } from './backends';
+import { writeConstancia } from '../core/evidence/constancia';
+import { EMBEDDED_SANDBOX_URL } from '../core/settings/settings-store';
+import { summarizeCertificate } from '../core/signing/certificate-summary';
+import { loadOrCreateReceiptCertificate } from '../sandbox/receipt-certificate';
+import { clientFactory, currentTarget, embeddedSandbox } from './backends';
 import { outboxRuntime } from './outbox-runtime';
 import type { HandlersFor } from './types';
 
@@ -81,6 +85,39 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     const all = [...years].map((y) => holidaysFor(input.country, y));
     const holidays = all.flatMap((y) => y.holidays).filter((h) => h.date > input.from.slice(0, 10) && h.date <= date);
     return { date, holidays, source: all.map((y) => `${y.year}: ${y.source}`).join(' · ') };
+  },
+  'compose.constancia': async (input, { core }) => {
+    const { repo, store } = outboxRuntime(core);
+    const detail = repo.detail(input.id);
+    if (detail.backendUrl !== EMBEDDED_SANDBOX_URL)
+      throw new AppError(
+        'CONSTANCIA_NO_CERTIFICATE',
+        'La constancia de un servidor real se firma con el certificado de la institución, que aún no se puede configurar; solo los envíos al sandbox tienen constancia firmada por ahora.',
+      );
+    const sandbox = await embeddedSandbox(core);
+    const cert = await loadOrCreateReceiptCertificate(sandbox.dataDir);
+    // Each attachment's verdict, from the stored snapshot (what was actually sent), offline.
+    const attachments = [];
+    for (const a of detail.attachments) {
+      let verdict = 'sin firma';
+      try {
+        const c = await checkAttachment(core, store.pathOf(a.sha256), a.name);
+        if (c.signed) verdict = c.verdict === 'valid' ? 'VÁLIDO' : c.verdict === 'indeterminate' ? 'INDETERMINADO' : 'NO VÁLIDO';
+      } catch (err) {
+        verdict = err instanceof AppError ? `rechazado (${err.code})` : 'no verificado';
+      }
+      attachments.push({ ...a, verdict });
+    }
+    const output = path.join(core.home, 'constancias', `constancia-${detail.id}.pdf`);
+    await writeConstancia({
+      detail,
+      country: backendForTarget(detail).country,
+      attachments,
+      signer: { privateKey: cert.privateKey, certificate: cert.certificate, chain: [], summary: summarizeCertificate(cert.certificate) },
+      output,
+    });
+    core.audit.append({ action: 'outbox.constancia', subject: detail.id });
+    return { path: output };
   },
   'compose.templates.list': (_input, { core }) => new TemplateStore(core.settings).list(),
   'compose.templates.save': (input, { core }) => {

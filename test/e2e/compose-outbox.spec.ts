@@ -264,6 +264,13 @@ test('two typed paragraphs arrive as two, attachments are judged when picked, on
   await expect(failed.getByTestId('served-at')).toHaveText('—');
   await page.getByTestId('deadline').getByRole('spinbutton').fill('10');
   await expect(page.getByTestId('deadline')).toContainText('Vence el');
+  // The signed constancia de envío downloads from the detail.
+  const gettingConstancia = page.waitForEvent('download');
+  await page.getByTestId('constancia').click();
+  const constancia = fs.readFileSync(await (await gettingConstancia).path());
+  expect(constancia.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect(constancia.includes(Buffer.from('/ByteRange'))).toBe(true);
+  expect(constancia.toString('latin1')).toContain('resolucion firmada.pdf');
   // Fits 1024 px: nothing scrolls sideways.
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await page.screenshot({ path: 'test-results/screens/outbox-delivered-with-errors.png', fullPage: true });

@@ -120,6 +120,12 @@ export function OutboxScreen() {
     URL.revokeObjectURL(url);
   };
 
+  const constancia = async (id: string) => {
+    const r = await call('compose.constancia', { id });
+    if (!r.ok) return setError(errorText(t, r.error));
+    if (shell === 'browser') await downloadFile(r.value.path, baseName(r.value.path));
+  };
+
   const receipt = async (id: string, rolUnico: number) => {
     const r = await call('outbox.receipt', { id, rolUnico });
     if (!r.ok) return setError(errorText(t, r.error));
@@ -278,6 +284,11 @@ export function OutboxScreen() {
                 </button>
               )}
               {selected.state === 'needs_reconciliation' && <Reconcile id={selected.id} onDone={(p) => void act(p)} />}
+              {delivery && selected.messageDataId && (
+                <button type="button" data-testid="constancia" onClick={() => void constancia(selected.id)}>
+                  {t('outbox.constancia')}
+                </button>
+              )}
             </div>
             <h4>{t('outbox.recipients')}</h4>
             <div className="table-scroll">
