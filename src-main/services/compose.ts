@@ -165,6 +165,14 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
       };
     });
     const cache = core.settings.get<InstitutionCache>(`casilla.institution.${target.profileId}`);
+    // An institutional signature (a text footer, not a digital signature) belongs to one server: after a server
+    // change the old uid would come back as ERR020 "Firma no válida", read as a broken digital signature.
+    if (input.signatureUid && cache && !cache.signatures.some((x) => x.uid === input.signatureUid))
+      throw new AppError(
+        'INSTITUTION_SIGNATURE_STALE',
+        'La firma institucional elegida (el texto al pie del mensaje) no existe en el servidor actual; elija otra o ninguna. No tiene relación con la firma digital de los documentos.',
+        { signatureUid: input.signatureUid },
+      );
     const result = await queueNotification(
       rt,
       target,
