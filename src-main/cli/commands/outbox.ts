@@ -55,7 +55,18 @@ export const outboxCommand: CommandModule = {
       .command('show <id>')
       .description('Detalle de un mensaje: destinatarios, adjuntos y línea de tiempo')
       .action(async (id: string) => {
-        const d = (await callOrExit(rt, 'outbox.get', { id })) as import('../../api/outbox').OutboxDetail;
+        const detail = (await callOrExit(rt, 'outbox.get', { id })) as import('../../api/outbox').OutboxDetail;
+        // The date each recipient is deemed served (the backend's country rule, core/calendar/served.ts).
+        const served = (await callOrExit(rt, 'compose.servedDates', {
+          id,
+        })) as import('../../api/compose').ComposeOutputs['compose.servedDates'];
+        const d = {
+          ...detail,
+          recipients: detail.recipients.map((r) => ({
+            ...r,
+            deemedServedAt: served.recipients.find((x) => x.rolUnico === r.rolUnico)?.deemedServedAt ?? null,
+          })),
+        };
         rt.print(
           () =>
             [
@@ -64,7 +75,7 @@ export const outboxCommand: CommandModule = {
               'Destinatarios:',
               ...d.recipients.map(
                 (r) =>
-                  `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  leído ${r.readAt}` : ''}`,
+                  `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  leído ${r.readAt}` : ''}${r.deemedServedAt ? `  notificado el ${r.deemedServedAt}` : ''}`,
               ),
               ...(d.attachments.length
                 ? ['Adjuntos:', ...d.attachments.map((a) => `  ${a.name}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`)]
