@@ -12,7 +12,7 @@ import { secretAccounts } from '../secrets/secret-store';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
 import { openSigner, readPkcs12File } from './open-signer';
 import type { SignPdfOptions, StampOptions } from './pades-signer';
-import { openPkcs12 } from './pkcs12/open-pkcs12';
+import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
 import { SignErrorCodes } from './sign-errors';
 import type { SignRole } from './stamp-text';
