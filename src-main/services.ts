@@ -15,6 +15,7 @@ import { signHandlers } from './services/sign';
 import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
 import { verifyHandlers } from './services/verify';
+import { trustHandlers } from './services/trust';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
 
 export type { HandlerTable, HandlerContext } from './services/types';
@@ -28,6 +29,7 @@ export function createHandlers(): HandlerTable {
     ...composeHandlers,
     ...outboxHandlers,
     ...verifyHandlers,
+    ...trustHandlers,
   };
 }
 

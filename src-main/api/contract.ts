@@ -13,6 +13,7 @@ import { signMethods, type SignOutputs } from './sign';
 import { composeMethods, type ComposeOutputs } from './compose';
 import { outboxMethods, type OutboxOutputs } from './outbox';
 import { verifyMethods, type VerifyOutputs } from './verify';
+import { trustMethods, type TrustOutputs } from './trust';
 
 export const methods = {
   ...appMethods,
@@ -22,9 +23,10 @@ export const methods = {
   ...composeMethods,
   ...outboxMethods,
   ...verifyMethods,
+  ...trustMethods,
 } as const;
 
-export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs {}
+export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, TrustOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;

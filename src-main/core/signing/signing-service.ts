@@ -11,6 +11,7 @@ import type { CoreContext } from '../context';
 import { secretAccounts } from '../secrets/secret-store';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
 import { openSigner, readPkcs12File } from './open-signer';
+import { assertNotRevoked } from './keys/certificate-catalog';
 import { openTokenSigner, type TokenCertificateRef } from './keys/pkcs11/open-token-signer';
 import type { Signer, SignPdfOptions, StampOptions } from './pades-signer';
 import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
@@ -121,6 +122,8 @@ export async function startSigning(
 ): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
   const signer = await openCertificate(core, input.certificate);
   try {
+    // A revoked certificate must not sign; an OCSP/CRL server that does not answer is not a refusal.
+    await assertNotRevoked(signer.certificate, signer.chain);
     return await signWith(core, input, signer, hooks);
   } finally {
     await signer.key?.close();

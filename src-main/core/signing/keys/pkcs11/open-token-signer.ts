@@ -5,6 +5,7 @@
 import { AppError } from '../../../../api/result';
 import { assertUsableForSigning } from '../../certificate-summary';
 import type { OpenedKey, SourceCertificate } from '../key-source';
+import { nssSource } from '../nss/nss-source';
 import { KeyErrorCodes, Pkcs11Source } from './pkcs11-source';
 
 export type TokenCertificateRef = {
@@ -13,6 +14,8 @@ export type TokenCertificateRef = {
   slot?: number | undefined;
   /** CKA_ID in hex; omitted: the only certificate on the token(s) that has a key and may sign. */
   certId?: string | undefined;
+  /** NSS: the browser database folder opened through the softoken at `module`. */
+  nssDb?: string | undefined;
 };
 
 export function pickTokenCertificate(list: SourceCertificate[], ref: TokenCertificateRef, now = new Date()): SourceCertificate {
@@ -45,7 +48,11 @@ export function pickTokenCertificate(list: SourceCertificate[], ref: TokenCertif
 }
 
 export async function openTokenSigner(ref: TokenCertificateRef, pin: string, now = new Date()): Promise<OpenedKey> {
-  const source = new Pkcs11Source(ref.module, { tokenLabel: ref.tokenLabel, slot: ref.slot });
+  const source = new Pkcs11Source(ref.module, {
+    tokenLabel: ref.tokenLabel,
+    slot: ref.slot,
+    ...(ref.nssDb ? { kind: 'nss' as const, initParameters: nssSource(ref.nssDb, ref.module)?.initParameters } : {}),
+  });
   const chosen = pickTokenCertificate(await source.list(), ref, now);
   assertUsableForSigning(chosen.summary, now);
   return source.open(chosen.ref, pin);

@@ -37,6 +37,10 @@ export type TokenSelector = { tokenLabel?: string | undefined; slot?: number | u
 export type Pkcs11Options = TokenSelector & {
   /** How long one signature may take on the token before we give up and say so (ms). */
   signTimeoutMs?: number;
+  /** C_Initialize library parameters (NSS's softoken takes its database folder this way). */
+  initParameters?: string;
+  /** 'nss' when the module is NSS's softoken over a browser's database. */
+  kind?: 'pkcs11' | 'nss';
 };
 
 const CKR = {
@@ -59,13 +63,22 @@ const CKR = {
 const MAX_OBJECTS = 256;
 const MAX_CERT_BYTES = 64 * 1024;
 
-/** One loaded module per path and process: C_Initialize may run only once. */
-const loaded = new Map<string, pkcs11js.PKCS11>();
+/** One loaded module per path and process: C_Initialize may run only once (per set of parameters). */
+const loaded = new Map<string, { lib: pkcs11js.PKCS11; params: string | undefined }>();
 
-function loadModule(modulePath: string): pkcs11js.PKCS11 {
+function loadModule(modulePath: string, params?: string): pkcs11js.PKCS11 {
   const resolved = path.resolve(modulePath);
   const cached = loaded.get(resolved);
-  if (cached) return cached;
+  if (cached && cached.params === params) return cached.lib;
+  if (cached) {
+    // Another NSS database: the softoken serves one per initialization.
+    try {
+      cached.lib.C_Finalize();
+    } catch {
+      // Already finalized; loading again below is what matters.
+    }
+    loaded.delete(resolved);
+  }
   const lib = new pkcs11js.PKCS11();
   try {
     lib.load(resolved);
@@ -78,7 +91,7 @@ function loadModule(modulePath: string): pkcs11js.PKCS11 {
     );
   }
   try {
-    lib.C_Initialize();
+    lib.C_Initialize(params ? { libraryParameters: params } : undefined);
   } catch (err) {
     if (ckr(err) !== CKR.CRYPTOKI_ALREADY_INITIALIZED)
       throw new AppError(
@@ -88,13 +101,13 @@ function loadModule(modulePath: string): pkcs11js.PKCS11 {
         { cause: err },
       );
   }
-  loaded.set(resolved, lib);
+  loaded.set(resolved, { lib, params });
   return lib;
 }
 
 /** Finalizes every module loaded by this process (tests, CLI exit). */
 export function unloadPkcs11Modules(): void {
-  for (const lib of loaded.values()) {
+  for (const { lib } of loaded.values()) {
     try {
       lib.C_Finalize();
       lib.close();
@@ -234,14 +247,24 @@ function parseRef(ref: string): { slot: number; idHex: string } {
 }
 
 export class Pkcs11Source implements KeySource {
-  readonly kind = 'pkcs11' as const;
+  readonly kind: 'pkcs11' | 'nss';
   constructor(
     readonly modulePath: string,
     private readonly options: Pkcs11Options = {},
-  ) {}
+  ) {
+    this.kind = options.kind ?? 'pkcs11';
+  }
+
+  get initParameters(): string | undefined {
+    return this.options.initParameters;
+  }
+
+  private lib(): pkcs11js.PKCS11 {
+    return loadModule(this.modulePath, this.options.initParameters);
+  }
 
   list(): Promise<SourceCertificate[]> {
-    const lib = loadModule(this.modulePath);
+    const lib = this.lib();
     const out: SourceCertificate[] = [];
     const present = tokens(lib);
     const chosen = selectTokens(present, this.options);
@@ -271,7 +294,7 @@ export class Pkcs11Source implements KeySource {
             continue; // Not an X.509 certificate we can read: not offered for signing.
           }
           out.push({
-            source: 'pkcs11',
+            source: this.kind,
             ref: pkcs11Ref(t.slotId, c.idHex),
             label: `${t.label} · ${c.label || summary.name}`,
             certificate: c.der,
@@ -305,7 +328,7 @@ export class Pkcs11Source implements KeySource {
     const { slot, idHex } = parseRef(ref);
     const listed = (await this.list()).find((c) => c.ref === ref);
     if (!listed) throw new AppError(KeyErrorCodes.keyNotFound, `El certificado ${idHex} ya no está en el token (¿se retiró?).`);
-    const lib = loadModule(this.modulePath);
+    const lib = this.lib();
     const token = tokens(lib).find((t) => t.slotId === slot);
     if (!token)
       throw new AppError(KeyErrorCodes.tokenRemoved, 'Se retiró el token o la tarjeta. Vuelva a insertarlo e inténtelo otra vez.');
