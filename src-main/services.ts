@@ -16,6 +16,7 @@ import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
 import { verifyHandlers } from './services/verify';
 import { trustHandlers } from './services/trust';
+import { keysHandlers } from './services/keys';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
 
 export type { HandlerTable, HandlerContext } from './services/types';
@@ -30,6 +31,7 @@ export function createHandlers(): HandlerTable {
     ...outboxHandlers,
     ...verifyHandlers,
     ...trustHandlers,
+    ...keysHandlers,
   };
 }
 

@@ -14,6 +14,7 @@ import { composeMethods, type ComposeOutputs } from './compose';
 import { outboxMethods, type OutboxOutputs } from './outbox';
 import { verifyMethods, type VerifyOutputs } from './verify';
 import { trustMethods, type TrustOutputs } from './trust';
+import { keysMethods, type KeysOutputs } from './keys';
 
 export const methods = {
   ...appMethods,
@@ -24,9 +25,11 @@ export const methods = {
   ...outboxMethods,
   ...verifyMethods,
   ...trustMethods,
+  ...keysMethods,
 } as const;
 
-export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, TrustOutputs {}
+export interface Outputs
+  extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, TrustOutputs, KeysOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
