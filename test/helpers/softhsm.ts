@@ -19,7 +19,34 @@ function derOf(pem: string, out: string): void {
   execFileSync('openssl', ['x509', '-in', pem, '-outform', 'DER', '-out', out], { stdio: 'pipe' });
 }
 
-export function makeTestToken(pki: TestPki, keys: { name: SignerName; id: string }[], label = 'casilla-prueba'): TestToken {
+/** Imports a PKCS#8 key and its certificate (PEM files) under one CKA_ID; `keyPem` null imports a certificate only. */
+export function addToToken(token: TestToken, item: { keyPem: string | null; certPem: string; id: string; label: string }): void {
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { env: token.env, stdio: 'pipe' });
+  if (item.keyPem)
+    run('softhsm2-util', ['--import', item.keyPem, '--token', token.label, '--label', item.label, '--id', item.id, '--pin', TOKEN_PIN]);
+  const der = path.join(token.dir, `${item.label}-${item.id}.der`);
+  derOf(item.certPem, der);
+  run('pkcs11-tool', [
+    '--module',
+    SOFTHSM_MODULE,
+    '--token-label',
+    token.label,
+    '--login',
+    '--pin',
+    TOKEN_PIN,
+    '--write-object',
+    der,
+    '--type',
+    'cert',
+    '--id',
+    item.id,
+    '--label',
+    item.label,
+  ]);
+}
+
+/** An empty initialized token in its own SoftHSM2 folder. */
+export function makeEmptyToken(label = 'casilla-prueba'): TestToken {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-softhsm-'));
   const tokens = path.join(dir, 'tokens');
   fs.mkdirSync(tokens);
@@ -27,48 +54,16 @@ export function makeTestToken(pki: TestPki, keys: { name: SignerName; id: string
   fs.writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   const env = { ...process.env, SOFTHSM2_CONF: conf };
   process.env.SOFTHSM2_CONF = conf;
-  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { env, stdio: 'pipe' });
-  run('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', TOKEN_PIN, '--so-pin', TOKEN_SO_PIN]);
-  for (const k of keys) {
-    run('softhsm2-util', ['--import', pki.keyPem[k.name], '--token', label, '--label', k.name, '--id', k.id, '--pin', TOKEN_PIN]);
-    const der = path.join(dir, `${k.name}.der`);
-    derOf(pki.certPem[k.name], der);
-    run('pkcs11-tool', [
-      '--module',
-      SOFTHSM_MODULE,
-      '--token-label',
-      label,
-      '--login',
-      '--pin',
-      TOKEN_PIN,
-      '--write-object',
-      der,
-      '--type',
-      'cert',
-      '--id',
-      k.id,
-      '--label',
-      k.name,
-    ]);
-  }
-  const inter = path.join(dir, 'inter.der');
-  derOf(pki.intermediatePem, inter);
-  run('pkcs11-tool', [
-    '--module',
-    SOFTHSM_MODULE,
-    '--token-label',
-    label,
-    '--login',
-    '--pin',
-    TOKEN_PIN,
-    '--write-object',
-    inter,
-    '--type',
-    'cert',
-    '--id',
-    'ca01',
-    '--label',
-    'intermedia',
-  ]);
+  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', TOKEN_PIN, '--so-pin', TOKEN_SO_PIN], {
+    env,
+    stdio: 'pipe',
+  });
   return { dir, conf, label, env, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function makeTestToken(pki: TestPki, keys: { name: SignerName; id: string }[], label = 'casilla-prueba'): TestToken {
+  const token = makeEmptyToken(label);
+  for (const k of keys) addToToken(token, { keyPem: pki.keyPem[k.name], certPem: pki.certPem[k.name], id: k.id, label: k.name });
+  addToToken(token, { keyPem: null, certPem: pki.intermediatePem, id: 'ca01', label: 'intermedia' });
+  return token;
 }
