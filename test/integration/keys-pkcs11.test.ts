@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nssSource } from '../../src-main/core/signing/keys/nss/nss-source';
 import { Pkcs11Source, unloadPkcs11Modules } from '../../src-main/core/signing/keys/pkcs11/pkcs11-source';
 import type { SignatureScheme } from '../../src-main/core/signing/signature-algorithms';
 import { writePlainPdf } from '../helpers/pdf-fixtures';
@@ -176,5 +177,22 @@ describe('PKCS#11 tokens (SoftHSM2)', () => {
       await opened.key.close(); // twice is harmless
       await expect(opened.key.sign(data, 'sha256', schemes[0] as SignatureScheme)).rejects.toThrow(/sesión con el token ya se cerró/);
     }
+  });
+
+  it('the NSS store (softoken over a cert9.db folder) lists its certificates and signs with the key it holds', async () => {
+    const source = nssSource(pki.nssDir);
+    expect(source).not.toBeNull();
+    const listed = (await source?.list()) ?? [];
+    expect(listed.find((c) => c.summary.name === 'Casilla Raiz de Prueba')?.hasKey).toBe(false);
+    const mine = listed.find((c) => c.hasKey);
+    expect(mine?.summary.name).toBe('JUAN PÉREZ QUISPE');
+    expect(mine?.source).toBe('nss');
+    const opened = await source?.open(mine?.ref ?? '', '');
+    const data = Buffer.from('firma desde el almacén NSS');
+    const sig = await opened?.key.sign(data, 'sha256', 'rsa-pkcs1');
+    expect(
+      crypto.verify('sha256', data, new crypto.X509Certificate(opened?.certificate ?? Buffer.alloc(0)).publicKey, sig ?? Buffer.alloc(0)),
+    ).toBe(true);
+    await opened?.key.close();
   });
 });

@@ -203,7 +203,7 @@ export function loadTsl(
   file: string,
   origin: 'bundled' | 'refreshed',
   cacheDir: string | null,
-  options: { acceptSigners?: string[]; retrieved?: string | null } = {},
+  options: { acceptSigners?: string[]; retrieved?: string | null; expectedSha256?: string } = {},
 ): { anchors: TrustAnchorEntry[]; info: TslInfo } | null {
   let xml: Buffer;
   try {
@@ -225,7 +225,10 @@ export function loadTsl(
       // No cache yet, or unreadable: verify the list below.
     }
   }
-  const list = readTsl(xml.toString('utf8'), options.acceptSigners ? { acceptSigners: options.acceptSigners } : {});
+  const list = readTsl(xml.toString('utf8'), {
+    ...(options.acceptSigners ? { acceptSigners: options.acceptSigners } : {}),
+    bytesAlreadyTrusted: options.expectedSha256 !== undefined && options.expectedSha256 === hash,
+  });
   const sourceUrl = list.distributionPoints[0] ?? PE_TSL_URL;
   const anchors = anchorsFromTsl(list, origin, sourceUrl, options.retrieved ?? null);
   const info: Omit<TslInfo, 'stale' | 'origin'> = {
@@ -266,7 +269,7 @@ export function pinnedTslSigners(bundledDir: string | undefined, home: string | 
   if (bundledDir) {
     const tsl = readManifest(bundledDir).find((s) => s.kind === 'tsl');
     if (tsl) {
-      const r = loadTsl(path.join(bundledDir, tsl.file), 'bundled', home ? trustDataDir(home) : null);
+      const r = loadTsl(path.join(bundledDir, tsl.file), 'bundled', home ? trustDataDir(home) : null, { expectedSha256: tsl.sha256 });
       if (r) pins.add(r.info.signerSpkiSha256);
     }
   }
@@ -293,7 +296,7 @@ export function buildTrustCatalog(options: {
       if (src.kind === 'tsl') {
         let bundled: ReturnType<typeof loadTsl> = null;
         try {
-          bundled = loadTsl(path.join(dir, src.file), 'bundled', cacheDir, { retrieved: src.retrieved });
+          bundled = loadTsl(path.join(dir, src.file), 'bundled', cacheDir, { retrieved: src.retrieved, expectedSha256: src.sha256 });
         } catch (err) {
           problems.push(`La lista ${src.list} incluida no pasó la verificación: ${err instanceof Error ? err.message : String(err)}`);
         }
