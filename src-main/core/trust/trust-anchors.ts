@@ -212,6 +212,17 @@ export function loadTsl(
     return null;
   }
   const hash = sha256(xml);
+  const memoKey = `${hash}|${origin}|${(options.acceptSigners ?? []).join(',')}`;
+  const memo = tslMemo.get(memoKey);
+  if (memo)
+    return {
+      anchors: memo.anchors,
+      info: { ...memo.info, stale: memo.info.nextUpdate !== null && Date.parse(memo.info.nextUpdate) < Date.now() },
+    };
+  const remember = (r: { anchors: TrustAnchorEntry[]; info: TslInfo }) => {
+    tslMemo.set(memoKey, r);
+    return r;
+  };
   const cacheFile = cacheDir ? path.join(cacheDir, `tsl-${hash.slice(0, 32)}.json`) : null;
   const stale = (next: string | null) => next !== null && Date.parse(next) < Date.now();
   if (cacheFile) {
@@ -219,7 +230,7 @@ export function loadTsl(
       const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as TslCache;
       if (cached.sha256 === hash && (!options.acceptSigners || options.acceptSigners.includes(cached.info.signerSpkiSha256))) {
         const anchors = cached.anchors.map(({ der, ...r }) => ({ ...r, origin, cert: certFromDer(Buffer.from(der, 'base64')) }));
-        return { anchors, info: { ...cached.info, origin, stale: stale(cached.info.nextUpdate) } };
+        return remember({ anchors, info: { ...cached.info, origin, stale: stale(cached.info.nextUpdate) } });
       }
     } catch {
       // No cache yet, or unreadable: verify the list below.
@@ -249,8 +260,11 @@ export function loadTsl(
       // A read-only data folder only costs the next run the signature check again.
     }
   }
-  return { anchors, info: { ...info, origin, stale: stale(list.nextUpdate) } };
+  return remember({ anchors, info: { ...info, origin, stale: stale(list.nextUpdate) } });
 }
+
+/** Lists already read in this process, by content hash (and how they were accepted). */
+const tslMemo = new Map<string, { anchors: TrustAnchorEntry[]; info: TslInfo }>();
 
 export type TrustCatalog = { anchors: TrustAnchorEntry[]; tsl: TslInfo | null; problems: string[] };
 

@@ -118,8 +118,15 @@ export async function listSigningCertificates(
   const now = options.now ?? new Date();
   const online = options.online ?? false;
   const timeoutMs = options.revocationTimeoutMs ?? 4000;
-  const bundledDir = bundledTrustDir();
-  const trust = buildTrustStore({ ...(bundledDir ? { bundledDir } : {}), settings: core.settings, home: core.home });
+  // Built only when a token certificate needs its chain judged: loading the national lists is not free.
+  let trustStore: TrustStore | null = null;
+  const trust = () => {
+    if (!trustStore) {
+      const bundledDir = bundledTrustDir();
+      trustStore = buildTrustStore({ ...(bundledDir ? { bundledDir } : {}), settings: core.settings, home: core.home });
+    }
+    return trustStore;
+  };
   const out: CertificateChoice[] = [];
   const problems: (CertificateProblem & { source: string })[] = [];
 
@@ -159,7 +166,7 @@ export async function listSigningCertificates(
       if (!c.hasKey) continue; // CA certificates on the token are chain material, not signing choices.
       const key = `${source.kind}:${nssDb ?? source.modulePath}#${c.ref}`;
       const blockers = usabilityBlockers(c.summary, now);
-      const checks = await certificateChecks(c.certificate, c.chain, trust, { online, now, timeoutMs });
+      const checks = await certificateChecks(c.certificate, c.chain, trust(), { online, now, timeoutMs });
       out.push({
         key,
         source: source.kind,
