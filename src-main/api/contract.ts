@@ -15,6 +15,7 @@ import { outboxMethods, type OutboxOutputs } from './outbox';
 import { verifyMethods, type VerifyOutputs } from './verify';
 import { trustMethods, type TrustOutputs } from './trust';
 import { keysMethods, type KeysOutputs } from './keys';
+import { lockMethods, type LockOutputs } from './lock';
 
 export const methods = {
   ...appMethods,
@@ -26,10 +27,11 @@ export const methods = {
   ...verifyMethods,
   ...trustMethods,
   ...keysMethods,
+  ...lockMethods,
 } as const;
 
 export interface Outputs
-  extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, TrustOutputs, KeysOutputs {}
+  extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, LockOutputs, TrustOutputs, KeysOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
