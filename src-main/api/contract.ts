@@ -31,7 +31,17 @@ export const methods = {
 } as const;
 
 export interface Outputs
-  extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, LockOutputs, TrustOutputs, KeysOutputs {}
+  extends
+    AppOutputs,
+    SettingsOutputs,
+    AuditOutputs,
+    SignOutputs,
+    ComposeOutputs,
+    OutboxOutputs,
+    VerifyOutputs,
+    LockOutputs,
+    TrustOutputs,
+    KeysOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
