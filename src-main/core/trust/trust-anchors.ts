@@ -169,13 +169,13 @@ function bundleAnchors(dir: string, src: ManifestSource): TrustAnchorEntry[] {
   }));
 }
 
-export function ownAnchor(cert: Cert, origin: 'user' | 'cli', sourceUrl: string | null): TrustAnchorEntry {
+export function ownAnchor(cert: Cert, origin: 'user' | 'cli' | 'bundled', sourceUrl: string | null): TrustAnchorEntry {
   return {
     ...baseRecord(cert),
     cert,
     country: null,
     provider: commonName(cert.parsed.subject),
-    list: origin === 'user' ? 'Propio' : 'Línea de comandos',
+    list: origin === 'user' ? 'Propio' : origin === 'cli' ? 'Línea de comandos' : 'Carpeta resources/trust',
     status: 'incluido',
     statusSince: null,
     granted: true,
@@ -341,7 +341,7 @@ export function buildTrustCatalog(options: {
         .filter((f) => /\.(pem|crt)$/i.test(f))
         .sort()) {
         try {
-          for (const cert of certsFromPem(fs.readFileSync(path.join(dir, n), 'utf8'))) anchors.push(ownAnchor(cert, 'user', n));
+          for (const cert of certsFromPem(fs.readFileSync(path.join(dir, n), 'utf8'))) anchors.push(ownAnchor(cert, 'bundled', n));
         } catch {
           problems.push(`No se pudo leer ${n}.`);
         }
