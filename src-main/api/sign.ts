@@ -57,7 +57,7 @@ export const signOptionsSchema = z
     roleTitle: z.string().max(200).optional(),
     digest: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
     pss: z.boolean().default(false),
-    level: z.enum(['B-B', 'B-T']).default('B-B'),
+    level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).default('B-B'),
     tsa: z
       .object({ url: z.url({ protocol: /^https?$/ }), username: z.string().max(200).optional(), password: z.string().max(500).optional() })
       .strict()

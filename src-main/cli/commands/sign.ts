@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
+import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
+import type { TsaConfig } from '../../core/signing/tsa-client';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 
 type SignCliOptions = {
   output?: string;
   outDir?: string;
-  p12: string;
+  p12?: string;
+  extend?: boolean;
   passwordEnv?: string;
   visa?: boolean;
   certify?: string;
@@ -43,7 +46,7 @@ export const signCommand: CommandModule = {
       .argument('<input...>', 'PDF de entrada')
       .option('-o, --output <file>', 'PDF de salida (solo con un archivo de entrada)')
       .option('--out-dir <dir>', 'carpeta de salida para <nombre>-firmado.pdf (por defecto, junto a cada entrada)')
-      .requiredOption('--p12 <file>', 'certificado .p12/.pfx')
+      .option('--p12 <file>', 'certificado .p12/.pfx')
       .option('--password-env <VAR>', 'variable de entorno con la contraseña (si no, se pregunta sin eco)')
       .option('--visa', 'visto bueno (V°B°) en lugar de firma')
       .option('--certify <P>', 'firma de certificación DocMDP: 1 sin cambios, 2 formularios y firmas, 3 también anotaciones')
@@ -59,13 +62,15 @@ export const signCommand: CommandModule = {
       .option('--tsa <url>', 'servidor de sellado de tiempo RFC 3161 (nivel B-T)')
       .option('--tsa-user <user>', 'usuario de la TSA')
       .option('--tsa-password-env <VAR>', 'variable de entorno con la contraseña de la TSA')
-      .option('--level <B-B|B-T>', 'nivel PAdES (B-T si se indica --tsa)')
+      .option('--level <B-B|B-T|B-LT|B-LTA>', 'nivel PAdES (B-T si se indica --tsa); B-LT y B-LTA incluyen cadena, OCSP y CRL (DSS)')
+      .option('--extend', 'no firma: extiende un PDF ya firmado a B-LT o B-LTA (por defecto B-LTA, necesita --tsa)')
       .option('--digest <sha256|sha384|sha512>', 'algoritmo de resumen', 'sha256')
       .option('--pss', 'firmar claves RSA con RSA-PSS')
       .option('--batch-id <id>', 'reanudar un lote anterior: se saltan los archivos ya firmados')
       .option('--time-zone <zona>', 'zona horaria del sello, p. ej. America/Lima (por defecto la del sistema)')
       .option('--template <texto>', 'plantilla del sello con {name} {id} {role} {reason} {place} {date}; \\n separa líneas')
       .action(async (inputs: string[], opts: SignCliOptions) => {
+        if (opts.extend) return extendCommand(inputs, opts, rt);
         const input = buildInput(inputs, opts);
         const password = await readPassword(opts, rt.stderr);
         input.certificate.password = password;
@@ -126,8 +131,9 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     rect = parts as [number, number, number, number];
   }
   const level = o.level ?? (o.tsa ? 'B-T' : 'B-B');
-  if (level !== 'B-B' && level !== 'B-T') throw usage(`Nivel desconocido: ${level}`);
-  if (level === 'B-T' && !o.tsa) throw usage('El nivel B-T necesita --tsa <url>.');
+  if (!isLevel(level)) throw usage(`Nivel desconocido: ${level} (use B-B, B-T, B-LT o B-LTA).`);
+  if (level !== 'B-B' && !o.tsa) throw usage(`El nivel ${level} necesita --tsa <url>.`);
+  if (!o.p12) throw usage('Indique el certificado con --p12 <archivo>.');
   const digest = o.digest ?? 'sha256';
   if (digest !== 'sha256' && digest !== 'sha384' && digest !== 'sha512') throw usage(`Resumen desconocido: ${digest}`);
   let certify: 1 | 2 | 3 | undefined;
@@ -136,12 +142,7 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     if (o.visa) throw usage('Un V°B° no puede certificar el documento.');
     certify = Number(o.certify) as 1 | 2 | 3;
   }
-  let tsa: StartSigningInput['options']['tsa'];
-  if (o.tsa) {
-    tsa = { url: o.tsa };
-    if (o.tsaUser) tsa.username = o.tsaUser;
-    if (o.tsaPasswordEnv) tsa.password = envValue(o.tsaPasswordEnv);
-  }
+  const tsa = tsaOf(o);
   if (o.timeZone) {
     try {
       new Intl.DateTimeFormat('es', { timeZone: o.timeZone });
@@ -177,6 +178,42 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     },
     batchId: o.batchId,
   };
+}
+
+function isLevel(v: string): v is PadesLevel {
+  return (PADES_LEVELS as readonly string[]).includes(v);
+}
+
+function tsaOf(o: SignCliOptions): TsaConfig | undefined {
+  if (!o.tsa) return undefined;
+  const tsa: TsaConfig = { url: o.tsa };
+  if (o.tsaUser) tsa.username = o.tsaUser;
+  if (o.tsaPasswordEnv) tsa.password = envValue(o.tsaPasswordEnv);
+  return tsa;
+}
+
+/** `casilla sign --extend in.pdf -o out.pdf --tsa URL [--level B-LT|B-LTA]`: validation data for signatures already there. */
+async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters<CommandModule['register']>[1]): Promise<void> {
+  if (inputs.length !== 1 || !o.output)
+    throw usage('--extend trabaja con un archivo: casilla sign --extend entrada.pdf -o salida.pdf --tsa URL');
+  const level = o.level ?? 'B-LTA';
+  if (level !== 'B-LT' && level !== 'B-LTA') throw usage('--extend admite --level B-LT o B-LTA.');
+  const tsa = tsaOf(o);
+  if (level === 'B-LTA' && !tsa) throw usage('El nivel B-LTA necesita --tsa <url> para el sello de tiempo del documento.');
+  let r;
+  try {
+    r = await extendPdf({ input: path.resolve(inputs[0] ?? ''), output: path.resolve(o.output), level, ...(tsa ? { tsa } : {}) });
+  } catch (err) {
+    if (err instanceof AppError)
+      throw new CliExit(USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed, `${err.message} [${err.code}]`);
+    throw err;
+  }
+  rt.print(
+    () =>
+      `✔ ${r.output}: ${level}, ${r.signatures} firma(s), ${r.certs} certificado(s), ${r.ocsps} OCSP, ${r.crls} CRL` +
+      (r.timestamped ? ', sello de tiempo del documento.' : '.'),
+    r,
+  );
 }
 
 function envValue(name: string): string {

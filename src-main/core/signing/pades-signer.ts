@@ -36,6 +36,20 @@ export type Signer = {
   summary: CertificateSummary;
 };
 
+/**
+ * A CMS made elsewhere (FirmaGob's hash mode, a TSA for a document timestamp): given the digest of the two byte
+ * ranges, `provide` returns the CMS to embed. A failure is thrown as is and nothing is written.
+ */
+export type ExternalCms = {
+  /** Bytes to reserve in /Contents. */
+  estimate: number;
+  subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | 'ETSI.RFC3161';
+  provide: (digest: Buffer, signal?: AbortSignal) => Promise<Buffer>;
+};
+
+/** A signer whose key is not in this process: only what the stamp shows is known beforehand. */
+export type ExternalSigner = { external: ExternalCms; summary: CertificateSummary | null };
+
 export type StampOptions = {
   invisible?: boolean;
   /** 1-based page number or 'last' (default: last). */
@@ -52,7 +66,7 @@ export type StampOptions = {
 export type SignPdfOptions = {
   input: string;
   output: string;
-  signer: Signer;
+  signer: Signer | ExternalSigner;
   role: SignRole;
   /** DocMDP permission of a certification signature: 1 no changes, 2 forms and signatures, 3 also annotations. */
   certify?: 1 | 2 | 3;
@@ -112,8 +126,11 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   if (level === 'B-T' && !opts.tsa)
     throw new AppError('SIGN_TSA_MISSING', 'El nivel B-T necesita la dirección de un servidor de sellado de tiempo (TSA).');
   const digest = opts.digest ?? 'sha256';
-  const scheme = schemeFor(opts.signer.privateKey, Boolean(opts.pss));
   const now = opts.now ?? new Date();
+  if ('external' in opts.signer) {
+    return signWithHole(doc, opts, opts.signer.external.estimate, { level, digest, scheme: null, now });
+  }
+  const scheme = schemeFor(opts.signer.privateKey, Boolean(opts.pss));
 
   // Room for the CMS: certificates plus signed attributes and signature, plus a timestamp token for B-T.
   const certBytes = opts.signer.certificate.length + opts.signer.chain.reduce((n, c) => n + c.length, 0);
@@ -128,7 +145,7 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   }
 }
 
-type SignParams = { level: 'B-B' | 'B-T'; digest: DigestName; scheme: ReturnType<typeof schemeFor>; now: Date };
+type SignParams = { level: 'B-B' | 'B-T'; digest: DigestName; scheme: ReturnType<typeof schemeFor> | null; now: Date };
 
 async function signWithHole(
   doc: PdfDocument,
@@ -167,17 +184,21 @@ async function signWithHole(
     hash.update(bytes.subarray(contentsEnd));
     const fd = openForWrite(out);
     writeAll(fd, bytes, base);
-    const cms = await buildCadesSignature({
-      documentDigest: hash.digest(),
-      digest,
-      scheme,
-      privateKey: opts.signer.privateKey,
-      certificate: opts.signer.certificate,
-      chain: opts.signer.chain,
-      ...(level === 'B-T' && opts.tsa
-        ? { timestamp: (sig: Buffer) => requestTimestamp(opts.tsa as TsaConfig, sig, digest, opts.signal) }
-        : {}),
-    });
+    const signer = opts.signer;
+    const cms =
+      'external' in signer || !scheme
+        ? await (signer as ExternalSigner).external.provide(hash.digest(), opts.signal)
+        : await buildCadesSignature({
+            documentDigest: hash.digest(),
+            digest,
+            scheme,
+            privateKey: signer.privateKey,
+            certificate: signer.certificate,
+            chain: signer.chain,
+            ...(level === 'B-T' && opts.tsa
+              ? { timestamp: (sig: Buffer) => requestTimestamp(opts.tsa as TsaConfig, sig, digest, opts.signal) }
+              : {}),
+          });
     if (cms.length > holeBytes)
       throw new AppError(SignErrorCodes.signatureTooLarge, 'La firma no cabe en el espacio reservado.', {
         needed: cms.length,
@@ -295,13 +316,16 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
   // The signature dictionary with its placeholders.
   const sigNum = numbers.allocate();
   const sigRef = pdf.ref(sigNum);
+  const subFilter = 'external' in opts.signer ? opts.signer.external.subFilter : 'ETSI.CAdES.detached';
+  const docTimestamp = subFilter === 'ETSI.RFC3161';
   const sig = pdf.dict({
-    Type: pdf.name('Sig'),
+    Type: pdf.name(docTimestamp ? 'DocTimeStamp' : 'Sig'),
     Filter: pdf.name('Adobe.PPKLite'),
-    SubFilter: pdf.name('ETSI.CAdES.detached'),
+    SubFilter: pdf.name(subFilter),
     ByteRange: new PdfRaw(Buffer.from(BYTE_RANGE_PLACEHOLDER, 'latin1')),
-    M: pdf.text(pdfDate(now)),
   });
+  // A document timestamp's time is in its token; it carries no claimed time.
+  if (!docTimestamp) sig.set('M', pdf.text(pdfDate(now)));
   if (opts.reason) sig.set('Reason', pdf.text(opts.reason));
   if (opts.location) sig.set('Location', pdf.text(opts.location));
   if (opts.certify) {
@@ -355,7 +379,7 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
     }
     ensureSigFlags(doc, changes, rootRef, numbers, null);
   } else {
-    fieldName = uniqueFieldName(fields, opts.role);
+    fieldName = uniqueFieldName(fields, docTimestamp ? 'SelloTiempo' : opts.role === 'firma' ? 'Firma' : 'VoBo');
     pageIndex = stamp.page === undefined || stamp.page === 'last' ? pageCount - 1 : stamp.page - 1;
     if (pageIndex < 0 || pageIndex >= pageCount) {
       throw new AppError(SignErrorCodes.pageOutOfRange, `El PDF tiene ${pageCount} páginas; no existe la página ${pageIndex + 1}.`, {
@@ -418,8 +442,7 @@ function findPageIndex(doc: PdfDocument, ref: PdfRef, pageCount: number): number
   return null;
 }
 
-function uniqueFieldName(fields: FormField[], role: SignRole): string {
-  const prefix = role === 'firma' ? 'Firma' : 'VoBo';
+function uniqueFieldName(fields: FormField[], prefix: string): string {
   const names = new Set(fields.map((f) => f.fullName));
   for (let i = 1; ; i++) if (!names.has(`${prefix}${i}`)) return `${prefix}${i}`;
 }
@@ -449,7 +472,9 @@ function addAppearance(
   rotate: number,
 ): number {
   const stamp = opts.stamp ?? {};
-  const values = stampValues(opts.signer.summary, {
+  const summary = opts.signer.summary;
+  if (!summary) throw new AppError('SIGN_INTERNAL', 'Un sello visible necesita los datos del firmante.');
+  const values = stampValues(summary, {
     ...(opts.roleTitle ? { role: opts.roleTitle } : {}),
     ...(opts.reason ? { reason: opts.reason } : {}),
     ...(opts.location ? { place: opts.location } : {}),
@@ -550,7 +575,7 @@ function addInitials(
   pageCount: number,
   skip: number,
 ): void {
-  const text = `V°B° ${initialsOf(opts.signer.summary.name)}`;
+  const text = `V°B° ${initialsOf(opts.signer.summary?.name ?? '')}`;
   const w = 60;
   const h = 16;
   // One shared appearance per page rotation.

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiErrorData } from '../../api/result';
 import { AppError, CommonErrorCodes } from '../../api/result';
-import { signPdf, type SignPdfOptions } from './pades-signer';
+import { signPdfAtLevel, type PadesLevel } from './ltv';
+import type { SignPdfOptions } from './pades-signer';
 
 export type BatchItemResult =
   | { input: string; ok: true; output: string; fieldName: string; page: number | null; resumed: boolean }
@@ -22,7 +23,7 @@ export type BatchOptions = {
   files: string[];
   /** Output for one input: `-o` for a single file, or `<out-dir>/<name>-firmado.pdf`. */
   outputs: string[];
-  sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress'>;
+  sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress' | 'level'> & { level?: PadesLevel };
   store: BatchStateStore;
   signal?: AbortSignal;
   onProgress?: (p: { index: number; total: number; file: string; fraction: number }) => void;
@@ -63,7 +64,7 @@ export async function signBatch(opts: BatchOptions): Promise<{ results: BatchIte
       result = { input, ok: true, output, fieldName: '', page: null, resumed: true };
     } else {
       try {
-        const r = await signPdf({
+        const r = await signPdfAtLevel({
           ...opts.sign,
           input,
           output,

@@ -11,6 +11,7 @@ import type { CoreContext } from '../context';
 import { secretAccounts } from '../secrets/secret-store';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
 import { openSigner, readPkcs12File } from './open-signer';
+import type { PadesLevel } from './ltv';
 import type { SignPdfOptions, StampOptions } from './pades-signer';
 import { openPkcs12 } from './pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
@@ -89,7 +90,7 @@ export type StartSigningInput = {
     roleTitle?: string | undefined;
     digest: 'sha256' | 'sha384' | 'sha512';
     pss: boolean;
-    level: 'B-B' | 'B-T';
+    level: PadesLevel;
     tsa?: { url: string; username?: string | undefined; password?: string | undefined } | undefined;
     field?: string | undefined;
     stamp: {
@@ -125,7 +126,7 @@ export async function startSigning(
       throw new AppError(SignErrorCodes.badImage, 'No se pudo leer la imagen del sello (¿existe y pesa menos de 8 MB?).');
     stamp.image = fs.readFileSync(o.stamp.imagePath);
   }
-  const sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress'> = {
+  const sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress' | 'level'> & { level: PadesLevel } = {
     signer,
     role: o.role,
     digest: o.digest,
