@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
+import { readFirmaPeruParams } from '../../core/signing/params/firma-peru';
 import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
 import type { TsaConfig } from '../../core/signing/tsa-client';
@@ -12,6 +13,7 @@ type SignCliOptions = {
   outDir?: string;
   p12?: string;
   extend?: boolean;
+  params?: string;
   passwordEnv?: string;
   visa?: boolean;
   certify?: string;
@@ -53,7 +55,7 @@ export const signCommand: CommandModule = {
       .option('--reason <text>', 'motivo')
       .option('--role <text>', 'cargo que aparece en el sello')
       .option('--location <text>', 'lugar')
-      .option('--page <N|last>', 'página del sello', 'last')
+      .option('--page <N|last>', 'página del sello (por defecto, la última)')
       .option('--rect <x,y,w,h>', 'posición y tamaño del sello en puntos PDF')
       .option('--every-page', 'V°B°: iniciales en todas las páginas y sello completo en la elegida')
       .option('--image <file>', 'imagen PNG/JPG para el sello')
@@ -63,6 +65,10 @@ export const signCommand: CommandModule = {
       .option('--tsa-user <user>', 'usuario de la TSA')
       .option('--tsa-password-env <VAR>', 'variable de entorno con la contraseña de la TSA')
       .option('--level <B-B|B-T|B-LT|B-LTA>', 'nivel PAdES (B-T si se indica --tsa); B-LT y B-LTA incluyen cadena, OCSP y CRL (DSS)')
+      .option(
+        '--params <file.json>',
+        'parámetros de Firma Perú (estilo, página, posición, motivo, cargo, nivel, TSA); las opciones explícitas mandan',
+      )
       .option('--extend', 'no firma: extiende un PDF ya firmado a B-LT o B-LTA (por defecto B-LTA, necesita --tsa)')
       .option('--digest <sha256|sha384|sha512>', 'algoritmo de resumen', 'sha256')
       .option('--pss', 'firmar claves RSA con RSA-PSS')
@@ -132,7 +138,7 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
   }
   const level = o.level ?? (o.tsa ? 'B-T' : 'B-B');
   if (!isLevel(level)) throw usage(`Nivel desconocido: ${level} (use B-B, B-T, B-LT o B-LTA).`);
-  if (level !== 'B-B' && !o.tsa) throw usage(`El nivel ${level} necesita --tsa <url>.`);
+  if (level !== 'B-B' && !o.tsa && !o.params) throw usage(`El nivel ${level} necesita --tsa <url>.`);
   if (!o.p12) throw usage('Indique el certificado con --p12 <archivo>.');
   const digest = o.digest ?? 'sha256';
   if (digest !== 'sha256' && digest !== 'sha384' && digest !== 'sha512') throw usage(`Resumen desconocido: ${digest}`);
@@ -150,7 +156,7 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
       throw usage(`Zona horaria desconocida: ${o.timeZone}`);
     }
   }
-  return {
+  const base: StartSigningInput = {
     files: inputs.map((f) => path.resolve(f)),
     output: o.output ? path.resolve(o.output) : undefined,
     outDir: o.outDir ? path.resolve(o.outDir) : undefined,
@@ -177,6 +183,49 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
       },
     },
     batchId: o.batchId,
+  };
+  return o.params ? withParams(base, o) : base;
+}
+
+/** A Firma Perú parameter file fills what the command line left unsaid. */
+function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningInput {
+  let imported;
+  try {
+    imported = readFirmaPeruParams(path.resolve(o.params ?? ''));
+  } catch (err) {
+    if (err instanceof AppError) throw usage(`${err.message} [${err.code}]`);
+    throw err;
+  }
+  const { profile, tsaPassword } = imported;
+  const opts = input.options;
+  const stamp = opts.stamp;
+  const level = o.level ? opts.level : profile.level;
+  const tsa = opts.tsa ?? (profile.tsa ? { ...profile.tsa, ...(tsaPassword !== undefined ? { password: tsaPassword } : {}) } : undefined);
+  if (level !== 'B-B' && !tsa) throw usage(`El nivel ${level} necesita --tsa <url> o webTsa en los parámetros.`);
+  return {
+    ...input,
+    options: {
+      ...opts,
+      level,
+      tsa,
+      reason: opts.reason ?? profile.reason,
+      roleTitle: opts.roleTitle ?? profile.roleTitle,
+      certificateFilter: profile.certificateFilter,
+      stamp: {
+        ...stamp,
+        invisible: stamp.invisible || profile.stamp.invisible,
+        page: o.page ? stamp.page : profile.stamp.page,
+        rect: stamp.rect ?? profile.stamp.rect,
+        fromTop: stamp.rect ? false : profile.stamp.fromTop,
+        imagePath: stamp.imagePath ?? profile.stamp.imagePath,
+        template: stamp.template ?? profile.stamp.template,
+        timeZone: stamp.timeZone ?? profile.stamp.timeZone,
+        style: profile.stamp.style,
+        maxFontSize: profile.stamp.maxFontSize,
+        wordWrap: profile.stamp.wordWrap,
+        dateStyle: profile.stamp.dateStyle,
+      },
+    },
   };
 }
 

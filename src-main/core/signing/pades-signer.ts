@@ -61,6 +61,13 @@ export type StampOptions = {
   everyPage?: boolean;
   template?: string;
   timeZone?: string;
+  /** Firma Perú's signature styles: 1 image beside text, 2 image above text, 3 image only, 4 text only. */
+  style?: 1 | 2 | 3 | 4;
+  /** `rect`'s y is the distance from the page's top edge to the stamp's top (Firma Perú's positiony). */
+  fromTop?: boolean;
+  maxFontSize?: number;
+  wordWrap?: number;
+  dateStyle?: 'slash' | 'dot';
 };
 
 export type SignPdfOptions = {
@@ -401,7 +408,8 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       widget.set('Rect', pdf.array(0, 0, 0, 0));
       pageIndex = null;
     } else {
-      const visual = stamp.rect ?? defaultRect(visualSize(page.mediaBox, page.rotate), opts.role, alreadySigned.length);
+      const size = visualSize(page.mediaBox, page.rotate);
+      const visual = placedRect(stamp, size) ?? defaultRect(size, opts.role, alreadySigned.length, stamp.style);
       const [x, y, w, h] = visualRectToUser(visual, page.mediaBox, page.rotate);
       widget.set('Rect', pdf.array(x, y, x + w, y + h));
       const apNum = addAppearance(changes, numbers, opts, now, w, h, page.rotate);
@@ -451,14 +459,31 @@ function uniqueFieldName(fields: FormField[], prefix: string): string {
  * Default stamp place on the displayed page: firma at the bottom right; visas above it, left to right and then
  * upward, so they never overlap.
  */
-function defaultRect([pageW]: [number, number], role: SignRole, existing: number): [number, number, number, number] {
-  const w = 170;
-  const h = 60;
+function defaultRect(
+  [pageW]: [number, number],
+  role: SignRole,
+  existing: number,
+  style?: StampOptions['style'],
+): [number, number, number, number] {
+  const [w, h] = styleSize(style);
   if (role === 'firma') return [pageW - w - 36, 36, w, h];
   const perRow = Math.max(1, Math.floor((pageW - 72) / (w + 6)));
   const col = existing % perRow;
   const row = Math.floor(existing / perRow);
   return [36 + col * (w + 6), 36 + h + 8 + row * (h + 6), w, h];
+}
+
+/** Stamp size per Firma Perú style: horizontal, vertical, image only, text only (the default is horizontal). */
+function styleSize(style?: StampOptions['style']): [number, number] {
+  if (style === 2) return [120, 130];
+  if (style === 3) return [90, 90];
+  return [170, 60];
+}
+
+function placedRect(stamp: StampOptions, [, pageH]: [number, number]): [number, number, number, number] | null {
+  if (!stamp.rect) return null;
+  const [x, y, w, h] = stamp.rect;
+  return stamp.fromTop ? [x, pageH - y - h, w, h] : stamp.rect;
 }
 
 function addAppearance(
@@ -480,10 +505,15 @@ function addAppearance(
     ...(opts.location ? { place: opts.location } : {}),
     date: now,
     ...(stamp.timeZone ? { timeZone: stamp.timeZone } : {}),
+    ...(stamp.dateStyle ? { dateStyle: stamp.dateStyle } : {}),
   });
-  const lines = fillTemplate(stamp.template ?? DEFAULT_TEMPLATES[opts.role], values);
+  const textOnly = stamp.style === 4;
+  const imageOnly = stamp.style === 3;
+  if (imageOnly && !stamp.image)
+    throw new AppError(SignErrorCodes.badImage, 'El estilo 3 (solo imagen) necesita una imagen para el sello.');
+  const lines = imageOnly ? [] : fillTemplate(stamp.template ?? DEFAULT_TEMPLATES[opts.role], values);
   let image: { ref: PdfRef; width: number; height: number } | undefined;
-  if (stamp.image) {
+  if (stamp.image && !textOnly) {
     const img = loadStampImage(stamp.image);
     const imgNum = numbers.allocate();
     if (img.smask) {
@@ -495,7 +525,16 @@ function addAppearance(
     image = { ref: pdf.ref(imgNum), width: img.width, height: img.height };
   }
   return putAppearance(changes, numbers, width, height, rotate, (w, h) =>
-    stampAppearance({ width: w, height: h, title: ROLE_TITLES[opts.role], lines, ...(image ? { image } : {}) }),
+    stampAppearance({
+      width: w,
+      height: h,
+      title: imageOnly ? '' : ROLE_TITLES[opts.role],
+      lines,
+      ...(image ? { image } : {}),
+      ...(stamp.style === 2 ? { arrangement: 'vertical' as const } : {}),
+      ...(stamp.maxFontSize ? { maxFontSize: stamp.maxFontSize } : {}),
+      ...(stamp.wordWrap ? { wordWrap: stamp.wordWrap } : {}),
+    }),
   );
 }
 

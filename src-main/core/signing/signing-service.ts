@@ -101,7 +101,14 @@ export type StartSigningInput = {
       everyPage: boolean;
       template?: string | undefined;
       timeZone?: string | undefined;
+      style?: 1 | 2 | 3 | 4 | undefined;
+      fromTop?: boolean | undefined;
+      maxFontSize?: number | undefined;
+      wordWrap?: number | undefined;
+      dateStyle?: 'slash' | 'dot' | undefined;
     };
+    /** Only certificates whose subject or issuer contains this text may sign (a Firma Perú profile's filter). */
+    certificateFilter?: string | undefined;
   };
   batchId?: string | undefined;
 };
@@ -116,10 +123,24 @@ export async function startSigning(
   const { path: p12Path, password } = await resolveCertificate(core, input.certificate);
   const signer = openSigner(p12Path, password);
   const o = input.options;
+  if (o.certificateFilter) {
+    const needle = o.certificateFilter.toLowerCase();
+    const hay = `${signer.summary.name} ${signer.summary.issuer}`.toLowerCase();
+    if (!hay.includes(needle))
+      throw new AppError(
+        'SIGN_CERT_FILTERED',
+        `El certificado de ${signer.summary.name} no cumple el filtro del perfil («${o.certificateFilter}»).`,
+      );
+  }
   const stamp: StampOptions = { invisible: o.stamp.invisible, page: o.stamp.page, everyPage: o.stamp.everyPage };
   if (o.stamp.rect) stamp.rect = o.stamp.rect;
   if (o.stamp.template) stamp.template = o.stamp.template;
   if (o.stamp.timeZone) stamp.timeZone = o.stamp.timeZone;
+  if (o.stamp.style) stamp.style = o.stamp.style;
+  if (o.stamp.fromTop) stamp.fromTop = true;
+  if (o.stamp.maxFontSize) stamp.maxFontSize = o.stamp.maxFontSize;
+  if (o.stamp.wordWrap) stamp.wordWrap = o.stamp.wordWrap;
+  if (o.stamp.dateStyle) stamp.dateStyle = o.stamp.dateStyle;
   if (o.stamp.imagePath) {
     const st = fs.statSync(o.stamp.imagePath, { throwIfNoEntry: false });
     if (!st?.isFile() || st.size > MAX_IMAGE_BYTES)
