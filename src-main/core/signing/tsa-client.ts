@@ -25,7 +25,12 @@ export async function requestTimestamp(tsa: TsaConfig, signatureValue: Buffer, d
 }
 
 /** A token over an imprint already computed (a document timestamp: the digest of the PDF's byte ranges). */
-export async function requestTimestampForImprint(tsa: TsaConfig, imprint: Buffer, digest: DigestName, signal?: AbortSignal): Promise<Buffer> {
+export async function requestTimestampForImprint(
+  tsa: TsaConfig,
+  imprint: Buffer,
+  digest: DigestName,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const nonce = crypto.randomBytes(8);
   const request = seq(integer(1), seq(digestAlgorithmId(digest), octetString(imprint)), integer(nonce), bool(true));
   const body = await post(tsa, request, signal);
