@@ -24,17 +24,22 @@ import { buildCadesSignature } from './cades-builder';
 import type { CertificateSummary } from './certificate-summary';
 import { abandonTempOutput, commitTempOutput, createTempOutput, openForWrite } from './safe-output';
 import { SignErrorCodes } from './sign-errors';
+import type { KeyHandle } from './keys/key-source';
 import { schemeFor, type DigestName } from './signature-algorithms';
 import { loadStampImage } from './stamp-image';
 import { DEFAULT_TEMPLATES, fillTemplate, initialsOf, ROLE_TITLES, stampValues, type SignRole } from './stamp-text';
 import { requestTimestamp, type TsaConfig } from './tsa-client';
 
+/**
+ * Who signs: a certificate with its chain and either an in-process key (`privateKey`, PKCS#12) or a
+ * `KeyHandle` from a key source (`keys/`: a token, the NSS store, a remote service). The signer never
+ * learns where the key lives.
+ */
 export type Signer = {
-  privateKey: crypto.KeyObject;
   certificate: Buffer;
   chain: Buffer[];
   summary: CertificateSummary;
-};
+} & ({ privateKey: crypto.KeyObject; key?: undefined } | { key: KeyHandle; privateKey?: undefined });
 
 /**
  * A CMS made elsewhere (FirmaGob's hash mode, a TSA for a document timestamp): given the digest of the two byte
@@ -137,7 +142,7 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   if ('external' in opts.signer) {
     return signWithHole(doc, opts, opts.signer.external.estimate, { level, digest, scheme: null, now });
   }
-  const scheme = schemeFor(opts.signer.privateKey, Boolean(opts.pss));
+  const scheme = schemeFor(opts.signer.key ? opts.signer.key.keyType : opts.signer.privateKey, Boolean(opts.pss));
 
   // Room for the CMS: certificates plus signed attributes and signature, plus a timestamp token for B-T.
   const certBytes = opts.signer.certificate.length + opts.signer.chain.reduce((n, c) => n + c.length, 0);
@@ -199,7 +204,7 @@ async function signWithHole(
             documentDigest: hash.digest(),
             digest,
             scheme,
-            privateKey: signer.privateKey,
+            ...(signer.key ? { sign: signer.key.sign } : { privateKey: signer.privateKey }),
             certificate: signer.certificate,
             chain: signer.chain,
             ...(level === 'B-T' && opts.tsa
