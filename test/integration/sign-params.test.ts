@@ -28,7 +28,7 @@ beforeAll(async () => {
     target: 'node20',
     format: 'cjs',
     outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar'],
+    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
     logLevel: 'error',
   });
   fs.copyFileSync(path.join(root, 'resources/demo/sello.png'), at('sello.png'));

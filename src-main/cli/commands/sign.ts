@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
+import { checkFirmaGobConfig, type FirmaGobConfig } from '../../core/signing/firmagob/client';
+import { resolveFirmaGobConfig } from '../../core/signing/firmagob/settings';
 import { readFirmaPeruParams } from '../../core/signing/params/firma-peru';
 import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
@@ -14,6 +16,14 @@ type SignCliOptions = {
   p12?: string;
   extend?: boolean;
   params?: string;
+  firmagob?: boolean;
+  otpEnv?: string;
+  firmagobUrl?: string;
+  firmagobEntity?: string;
+  firmagobApiKey?: string;
+  firmagobSecretEnv?: string;
+  run?: string;
+  attended?: boolean;
   passwordEnv?: string;
   pkcs11Module?: string;
   tokenLabel?: string;
@@ -86,6 +96,14 @@ export const signCommand: CommandModule = {
         '--params <file.json>',
         'parámetros de Firma Perú (estilo, página, posición, motivo, cargo, nivel, TSA); las opciones explícitas mandan',
       )
+      .option('--firmagob', 'firmar con FirmaGob (Chile) en modo hash, con la configuración guardada o las opciones --firmagob-*')
+      .option('--otp-env <VAR>', 'FirmaGob atendido: variable de entorno con la clave OTP (si no, se pregunta)')
+      .option('--attended', 'FirmaGob: propósito atendido ("Propósito General", pide OTP) en lugar de desatendido')
+      .option('--firmagob-url <url>', 'FirmaGob: dirección del servicio (por defecto la guardada o la de certificación)')
+      .option('--firmagob-entity <nombre>', 'FirmaGob: entidad (institución) del token')
+      .option('--firmagob-api-key <key>', 'FirmaGob: api_token_key de la institución')
+      .option('--firmagob-secret-env <VAR>', 'FirmaGob: variable de entorno con la clave secreta (si no, la del llavero)')
+      .option('--run <RUN>', 'FirmaGob: RUN del funcionario sin puntos, guion ni dígito verificador')
       .option('--extend', 'no firma: extiende un PDF ya firmado a B-LT o B-LTA (por defecto B-LTA, necesita --tsa)')
       .option('--digest <sha256|sha384|sha512>', 'algoritmo de resumen', 'sha256')
       .option('--pss', 'firmar claves RSA con RSA-PSS')
@@ -95,9 +113,9 @@ export const signCommand: CommandModule = {
       .action(async (inputs: string[], opts: SignCliOptions) => {
         if (opts.extend) return extendCommand(inputs, opts, rt);
         const input = buildInput(inputs, opts);
-        const password = await readPassword(opts, rt.stderr);
-        input.certificate.password = password;
         const core = rt.core();
+        if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);
+        else input.certificate.password = await readPassword(opts, rt.stderr);
         const quiet = rt.json;
         let out;
         try {
@@ -136,7 +154,8 @@ function usage(msg: string): CliExit {
 }
 
 function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
-  if (Boolean(o.p12) === Boolean(o.pkcs11Module)) throw usage('Indique el certificado: --p12 <archivo> o --pkcs11-module <ruta>.');
+  if ([o.p12, o.pkcs11Module, o.firmagob].filter(Boolean).length !== 1)
+    throw usage('Indique con qué firmar: --p12 <archivo>, --pkcs11-module <ruta> o --firmagob.');
   if (o.slot !== undefined && !/^\d+$/.test(o.slot)) throw usage(`Ranura inválida: ${o.slot}`);
   if (o.certId !== undefined && !/^[0-9a-fA-F:]+$/.test(o.certId)) throw usage(`--cert-id espera hexadecimal: ${o.certId}`);
   if (o.output && inputs.length !== 1) throw usage('-o/--output solo se admite con un archivo de entrada; use --out-dir.');
@@ -179,16 +198,18 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     files: inputs.map((f) => path.resolve(f)),
     output: o.output ? path.resolve(o.output) : undefined,
     outDir: o.outDir ? path.resolve(o.outDir) : undefined,
-    certificate: o.pkcs11Module
-      ? {
-          pkcs11: {
-            module: path.resolve(o.pkcs11Module),
-            tokenLabel: o.tokenLabel,
-            slot: o.slot !== undefined ? Number(o.slot) : undefined,
-            certId: o.certId?.replace(/:/g, ''),
-          },
-        }
-      : { p12Path: path.resolve(o.p12 ?? '') },
+    certificate: o.firmagob
+      ? {}
+      : o.pkcs11Module
+        ? {
+            pkcs11: {
+              module: path.resolve(o.pkcs11Module),
+              tokenLabel: o.tokenLabel,
+              slot: o.slot !== undefined ? Number(o.slot) : undefined,
+              certId: o.certId?.replace(/:/g, ''),
+            },
+          }
+        : { p12Path: path.resolve(o.p12 ?? '') },
     options: {
       role: o.visa ? 'visto-bueno' : 'firma',
       certify,
@@ -291,6 +312,33 @@ async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters
       (r.timestamped ? ', sello de tiempo del documento.' : '.'),
     r,
   );
+}
+
+/** FirmaGob settings (saved, then flags); for the attended purpose the OTP from --otp-env or typed without echo. */
+async function firmaGobFromCli(
+  core: ReturnType<Parameters<CommandModule['register']>[1]['core']>,
+  o: SignCliOptions,
+  stderr: (s: string) => void,
+): Promise<FirmaGobConfig> {
+  const over: Partial<FirmaGobConfig> = {};
+  if (o.firmagobUrl) over.baseUrl = o.firmagobUrl;
+  if (o.firmagobEntity) over.entity = o.firmagobEntity;
+  if (o.firmagobApiKey) over.apiKey = o.firmagobApiKey;
+  if (o.firmagobSecretEnv) over.secret = envValue(o.firmagobSecretEnv);
+  if (o.run) over.run = o.run;
+  if (o.attended) over.purpose = 'Propósito General';
+  const config = await resolveFirmaGobConfig(core, over);
+  if (config.purpose === 'Propósito General') {
+    const otp = o.otpEnv ? process.env[o.otpEnv] : await promptHidden('Clave OTP de FirmaGob: ', stderr);
+    if (otp) config.otp = otp.trim();
+  }
+  try {
+    checkFirmaGobConfig(config);
+  } catch (err) {
+    if (err instanceof AppError) throw usage(`${err.message} [${err.code}]`);
+    throw err;
+  }
+  return config;
 }
 
 function envValue(name: string): string {

@@ -13,7 +13,9 @@ import { assertUsableForSigning, summarizeCertificate } from './certificate-summ
 import { openSigner, readPkcs12File } from './open-signer';
 import type { PadesLevel } from './ltv';
 import { openTokenSigner, type TokenCertificateRef } from './keys/pkcs11/open-token-signer';
-import type { Signer, SignPdfOptions, StampOptions } from './pades-signer';
+import type { ExternalSigner, Signer, SignPdfOptions, StampOptions } from './pades-signer';
+import type { CertificateSummary } from './certificate-summary';
+import { firmaGobSigner, type FirmaGobConfig } from './firmagob/client';
 import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
 import { SignErrorCodes } from './sign-errors';
@@ -87,6 +89,8 @@ export type StartSigningInput = {
     p12Path?: string | undefined;
     /** A PKCS#11 token certificate (the CLI's --pkcs11-module …); `password` is then the PIN. */
     pkcs11?: TokenCertificateRef | undefined;
+    /** FirmaGob (Chile): the CMS comes from the service in hash mode; `password` is unused. */
+    firmagob?: FirmaGobConfig | undefined;
     password?: string | undefined;
   };
   options: {
@@ -131,11 +135,17 @@ export async function startSigning(
   try {
     return await signWith(core, input, signer, hooks);
   } finally {
-    await signer.key?.close();
+    if (!('external' in signer)) await signer.key?.close();
   }
 }
 
-async function openCertificate(core: CoreContext, c: StartSigningInput['certificate']): Promise<Signer> {
+type AnySigner = Signer | (ExternalSigner & { summary: CertificateSummary });
+
+async function openCertificate(core: CoreContext, c: StartSigningInput['certificate']): Promise<AnySigner> {
+  if (c.firmagob) {
+    const s = firmaGobSigner(c.firmagob);
+    return { ...s, summary: s.summary as CertificateSummary };
+  }
   if (c.pkcs11) {
     if (c.password === undefined) throw new AppError('SIGN_PASSWORD_REQUIRED', 'Escriba el PIN del token.');
     return openTokenSigner(c.pkcs11, c.password);
@@ -147,7 +157,7 @@ async function openCertificate(core: CoreContext, c: StartSigningInput['certific
 async function signWith(
   core: CoreContext,
   input: StartSigningInput,
-  signer: Signer,
+  signer: AnySigner,
   hooks: { signal?: AbortSignal; onProgress?: (p: SigningProgress) => void; onResult?: (r: SignFileResult) => void },
 ): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
   const o = input.options;
