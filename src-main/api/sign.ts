@@ -44,6 +44,8 @@ export const stampSchema = z
     everyPage: z.boolean().default(false),
     template: z.string().max(1000).optional(),
     timeZone: z.string().max(64).optional(),
+    /** Firma Perú's styles: 1 image beside text, 2 image above text, 3 image only, 4 text only. */
+    style: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
   })
   .strict();
 

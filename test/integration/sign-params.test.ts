@@ -212,6 +212,29 @@ describe('casilla sign --params (Firma Perú)', () => {
   });
 });
 
+describe('V°B° stamp', () => {
+  it('keeps its reason', () => {
+    const out = at('visto.pdf');
+    const r = cli([
+      'sign',
+      at('doc.pdf'),
+      '-o',
+      out,
+      '--p12',
+      pki.p12.rsa,
+      '--password-env',
+      'P12PW',
+      '--visa',
+      '--reason',
+      'Conforme con el expediente',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const text = spawnSync('mutool', ['draw', '-F', 'txt', out, '2'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('V°B°');
+    expect(text).toContain('Motivo: Conforme con el expediente');
+  });
+});
+
 describe('Firma Perú parameter parsing', () => {
   const parse = (o: Record<string, unknown>) => parseFirmaPeruParams(JSON.stringify(o), { baseDir: tmp.dir, name: 'p' });
 

@@ -13,7 +13,7 @@ export const ROLE_TITLES: Record<SignRole, string> = {
 
 export const DEFAULT_TEMPLATES: Record<SignRole, string> = {
   firma: '{name}\n{id}\n{role}\nMotivo: {reason}\n{place}\nFecha: {date}',
-  'visto-bueno': '{name}\n{id}\n{role}\nFecha: {date}',
+  'visto-bueno': '{name}\n{id}\n{role}\nMotivo: {reason}\nFecha: {date}',
 };
 
 /**
