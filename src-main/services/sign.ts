@@ -1,6 +1,7 @@
 import type { signMethods } from '../api/sign';
 import { addCertificate, inspectCertificate, listCertificates, removeCertificate, startSigning } from '../core/signing/signing-service';
 import { inspectPdfForSigning } from '../core/signing/inspect-pdf';
+import { firmaGobSecretAccount, loadFirmaGobSettings, saveFirmaGobSettings } from '../core/signing/firmagob/settings';
 import type { HandlersFor } from './types';
 
 export const signHandlers: HandlersFor<keyof typeof signMethods> = {
@@ -16,6 +17,16 @@ export const signHandlers: HandlersFor<keyof typeof signMethods> = {
     await removeCertificate(core, input.id);
     core.events.emit({ type: 'changed', topic: 'certificates' });
     return { removed: true };
+  },
+  'sign.firmagob.get': async (_input, { core }) => {
+    const settings = loadFirmaGobSettings(core);
+    const hasSecret = settings ? (await core.secrets.get(firmaGobSecretAccount(settings.apiKey))) !== null : false;
+    return { settings, hasSecret };
+  },
+  'sign.firmagob.save': async (input, { core }) => {
+    const { secret, officialName, ...rest } = input;
+    await saveFirmaGobSettings(core, { ...rest, ...(officialName ? { officialName } : {}) }, secret);
+    return { saved: true };
   },
   'sign.start': (input, { core, signal, progress }) =>
     startSigning(core, input, {

@@ -35,3 +35,22 @@ test('Firmar: a level above B-B needs a TSA, https unless local; a text-only sta
   await button.click();
   await expect(page.getByTestId('sign-results')).toContainText('ejemplo-firmado.pdf', { timeout: 30_000 });
 });
+
+test('Configuración → FirmaGob: settings are kept, the secret goes to the keychain and never comes back', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('nav-settings').click();
+  const panel = page.getByTestId('firmagob-panel');
+  await panel.getByLabel('Entidad (institución)').fill('Subsecretaría General de la Presidencia');
+  await panel.getByLabel('API key').fill('sandbox');
+  await panel.getByLabel('Clave secreta').fill('secreto-e2e-no-debe-volver');
+  await panel.getByLabel(/RUN del funcionario/).fill('22.222.222');
+  await expect(panel.getByLabel(/RUN del funcionario/)).toHaveValue('22222222');
+  await panel.getByTestId('firmagob-save').click();
+  await expect(panel.getByRole('status')).toContainText('guardada');
+  await page.reload();
+  await page.getByTestId('nav-settings').click();
+  await expect(panel.getByLabel('API key')).toHaveValue('sandbox');
+  await expect(panel.getByLabel('Clave secreta')).toHaveValue('');
+  await expect(panel.getByLabel('Clave secreta')).toHaveAttribute('placeholder', /guardada en el llavero/);
+  expect(await page.content()).not.toContain('secreto-e2e-no-debe-volver');
+});

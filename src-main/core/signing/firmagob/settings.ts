@@ -23,8 +23,9 @@ export function loadFirmaGobSettings(core: CoreContext): FirmaGobSettings | null
 
 /** Saves the settings; a given `secret` goes to the keychain, never to the settings table. */
 export async function saveFirmaGobSettings(core: CoreContext, s: FirmaGobSettings, secret?: string): Promise<void> {
-  core.settings.set(KEY, { ...s, baseUrl: s.baseUrl || FIRMAGOB_TEST_URL });
+  // The secret first: when the keychain is unreachable nothing is saved, rather than settings without their secret.
   if (secret !== undefined) await core.secrets.set(firmaGobSecretAccount(s.apiKey), secret);
+  core.settings.set(KEY, { ...s, baseUrl: s.baseUrl || FIRMAGOB_TEST_URL });
   core.audit.append({
     action: 'sign.firmagob.configure',
     subject: s.entity,
