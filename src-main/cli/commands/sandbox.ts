@@ -59,6 +59,7 @@ export const sandboxCommand: CommandModule = {
               `  client_id:      ${sandbox.institution.clientId}`,
               `  client_secret:  ${sandbox.institution.clientSecret}`,
               `  webhook secret: ${sandbox.institution.webhookSecret}`,
+              `Token de /sandbox/* (Authorization: Bearer): ${sandbox.trainerToken}`,
               `Datos: ${dataDir}`,
               `Fallos: ${faults}   Límite: ${rate}/s`,
               ...(firmagob && fg
@@ -79,6 +80,7 @@ export const sandboxCommand: CommandModule = {
               clientId: sandbox.institution.clientId,
               clientSecret: sandbox.institution.clientSecret,
               webhookSecret: sandbox.institution.webhookSecret,
+              trainerToken: sandbox.trainerToken,
               dataDir,
               faults,
               rate,

@@ -1,3 +1,4 @@
+import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
@@ -284,6 +285,7 @@ function isLevel(v: string): v is PadesLevel {
 
 function tsaOf(o: SignCliOptions): TsaConfig | undefined {
   if (!o.tsa) return undefined;
+  if (!isSecureServiceUrl(o.tsa)) throw usage(`--tsa ${o.tsa}: ${INSECURE_URL_MESSAGE}`);
   const tsa: TsaConfig = { url: o.tsa };
   if (o.tsaUser) tsa.username = o.tsaUser;
   if (o.tsaPasswordEnv) tsa.password = envValue(o.tsaPasswordEnv);
