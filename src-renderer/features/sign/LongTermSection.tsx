@@ -1,20 +1,18 @@
 import { useId } from 'react';
+import { isSecureServiceUrl } from '../../../src-main/api/url-policy';
 import { useI18n } from '../../i18n';
 
 export type SignLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type StampStyle = 1 | 2 | 3 | 4;
 
-/** https, or http only for this machine (a local TSA): credentials and hashes travel in the request. */
+/** The app's one URL policy: https, or http only for this machine (a local TSA). */
 export function tsaUrlProblem(url: string): 'invalid' | 'https' | null {
-  let u: URL;
   try {
-    u = new URL(url);
+    if (!/^https?:$/.test(new URL(url).protocol)) return 'invalid';
   } catch {
     return 'invalid';
   }
-  if (u.protocol === 'https:') return null;
-  if (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return null;
-  return u.protocol === 'http:' ? 'https' : 'invalid';
+  return isSecureServiceUrl(url) ? null : 'https';
 }
 
 /** Firmar: PAdES level (B-LT/B-LTA embed the validation data), the timestamp server, and the stamp style. */

@@ -1,24 +1,14 @@
-/** A timestamp server address: http(s) only, and https for anything but this machine (credentials travel in it). */
+/** A timestamp server address from a parameter file: the app's one URL policy (https, or http on this machine). */
 import { AppError } from '../../../api/result';
+import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../../api/url-policy';
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function checkTsaUrl(url: string, key = 'tsa'): URL {
-  let u: URL;
+export function checkTsaUrl(url: string, key = 'tsa'): void {
+  let ok = false;
   try {
-    u = new URL(url);
-  } catch (err) {
-    throw new AppError('SIGN_PARAMS_INVALID', `Parámetro «${key}» inválido: «${url}» no es una dirección.`, { key }, { cause: err });
+    ok = /^https?:$/.test(new URL(url).protocol);
+  } catch {
+    ok = false;
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    throw new AppError('SIGN_PARAMS_INVALID', `Parámetro «${key}» inválido: la dirección debe ser https.`, { key });
-  if (u.protocol === 'http:' && !LOCAL_HOSTS.has(u.hostname))
-    throw new AppError(
-      'SIGN_PARAMS_INVALID',
-      `Parámetro «${key}» inválido: use https para un servidor que no es este equipo (${u.hostname}).`,
-      {
-        key,
-      },
-    );
-  return u;
+  if (!ok) throw new AppError('SIGN_PARAMS_INVALID', `Parámetro «${key}» inválido: «${url}» no es una dirección http(s).`, { key });
+  if (!isSecureServiceUrl(url)) throw new AppError('SIGN_PARAMS_INVALID', `Parámetro «${key}» inválido: ${INSECURE_URL_MESSAGE}`, { key });
 }
