@@ -26,7 +26,7 @@ beforeAll(async () => {
     target: 'node20',
     format: 'cjs',
     outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar'],
+    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
     logLevel: 'error',
   });
 });

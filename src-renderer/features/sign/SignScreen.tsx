@@ -7,6 +7,7 @@ import { CertificatePicker } from '../../components/CertificatePicker';
 import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
+import { LongTermSection, tsaUrlProblem, type SignLevel, type StampStyle } from './LongTermSection';
 import type { StampRect } from './PagePreview';
 
 // pdf.js is large: it loads only when a PDF is shown.
@@ -42,6 +43,9 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
   const [remember, setRemember] = useState(false);
   const [role, setRole] = useState<'firma' | 'visto-bueno'>('firma');
   const [reason, setReason] = useState('');
+  const [level, setLevel] = useState<SignLevel>('B-B');
+  const [tsaUrl, setTsaUrl] = useState('');
+  const [stampStyle, setStampStyle] = useState<StampStyle>(1);
   const [cargo, setCargo] = useState('');
   const [place, setPlace] = useState('');
   const [invisible, setInvisible] = useState(false);
@@ -99,6 +103,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     }
   };
 
+  const levelReady = level === 'B-B' || (tsaUrl !== '' && tsaUrlProblem(tsaUrl) === null);
   const onPages = useCallback((n: number) => setPages(n), []);
 
   const sign = async (resumeBatch?: string) => {
@@ -129,7 +134,15 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
           ...(reason ? { reason } : {}),
           ...(cargo ? { roleTitle: cargo } : {}),
           ...(place ? { location: place } : {}),
-          stamp: { invisible, page, everyPage: role === 'visto-bueno' && everyPage, ...(rect && !invisible ? { rect } : {}) },
+          stamp: {
+            invisible,
+            page,
+            everyPage: role === 'visto-bueno' && everyPage,
+            ...(rect && !invisible ? { rect } : {}),
+            ...(stampStyle !== 1 ? { style: stampStyle } : {}),
+          },
+          level,
+          ...(level !== 'B-B' ? { tsa: { url: tsaUrl } } : {}),
         },
         ...(resumeBatch ? { batchId: resumeBatch } : {}),
       },
@@ -329,8 +342,22 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
               </select>
             </div>
           </div>
+          <LongTermSection
+            level={level}
+            onLevel={setLevel}
+            tsaUrl={tsaUrl}
+            onTsaUrl={setTsaUrl}
+            style={stampStyle}
+            onStyle={setStampStyle}
+          />
           <div className="actions-row">
-            <button type="button" className="primary" disabled={!canSign} onClick={() => void sign()} data-testid="sign-button">
+            <button
+              type="button"
+              className="primary"
+              disabled={!canSign || !levelReady}
+              onClick={() => void sign()}
+              data-testid="sign-button"
+            >
               {files.length > 1 ? t('sign.signBatch', { count: files.length }) : t('sign.sign')}
             </button>
             {running && (
