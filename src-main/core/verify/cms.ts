@@ -26,6 +26,7 @@ export const CmsOid = {
 
 /** Larger CMS blobs exist only in hostile files; real ones with full LTV data stay well under this. */
 export const MAX_CMS_BYTES = 16 * 1024 * 1024;
+const MAX_CMS_NODES = 2_000_000;
 
 export type CmsSignature = {
   signerInfo: pkijs.SignerInfo;
@@ -56,7 +57,8 @@ export function parseCms(der: Uint8Array): CmsSignature {
   try {
     const fast = parseDefiniteCms(der);
     if (fast) return fast;
-    const asn = asn1js.fromBER(der);
+    // asn1js stops at 10 000 nodes by default; a CMS carrying a large CRL has more. The size is already capped.
+    const asn = asn1js.fromBER(der, { maxNodes: MAX_CMS_NODES });
     if (asn.offset === -1) throw new Error(asn.result.error || 'ASN.1 ilegible');
     const ci = asn.result;
     if (!(ci instanceof asn1js.Sequence)) throw new Error('ContentInfo no es una secuencia');
