@@ -264,7 +264,9 @@ export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
     if (!check.ok && named && cms.digestHash && named !== cms.digestHash) {
       // RFC 5652 §5.4: the signed attributes are digested with digestAlgorithm. A signature algorithm naming
       // another hash is checked with the digest algorithm too, as the standard defines the computation.
-      const bare = new pkijs.AlgorithmIdentifier({ algorithmId: KEY_OIDS[cms.signer.x509.publicKey.asymmetricKeyType ?? ''] ?? si.signatureAlgorithm.algorithmId });
+      const bare = new pkijs.AlgorithmIdentifier({
+        algorithmId: KEY_OIDS[cms.signer.x509.publicKey.asymmetricKeyType ?? ''] ?? si.signatureAlgorithm.algorithmId,
+      });
       const retry = verifySignature(bare, cms.digestHash, attrs, sig, cms.signer.x509.publicKey);
       if (retry.ok) check = retry;
     }

@@ -23,11 +23,17 @@ export function fieldChange(ctx: RuleContext, nodePath: Path, d: Diff): RuleAnsw
   const level = newlySigned && ctx.isDocTimestamp(ctx.newRev, fNew.v) ? 'validation' : 'form';
   const valueChanged = !sameValue(ctx.reader, ctx.reader.resolveAt(fOld.v, ctx.oldRev), ctx.reader.resolveAt(fNew.v, ctx.newRev));
   if (key === 'V') {
-    if (isSig) return newlySigned ? { level, kind: level === 'validation' ? 'timestamp-added' : 'signature-added', params: { field } } : { level: 'other', kind: 'signature-modified', params: { field } };
+    if (isSig)
+      return newlySigned
+        ? { level, kind: level === 'validation' ? 'timestamp-added' : 'signature-added', params: { field } }
+        : { level: 'other', kind: 'signature-modified', params: { field } };
     return { level: 'form', kind: 'field-filled', params: { field }, filledField: field };
   }
   if (typeof key === 'string' && (APPEARANCE_KEYS.has(key) || (key === 'F' && newlySigned))) {
-    if (isSig) return newlySigned ? { level, kind: 'appearance', params: { field } } : { level: 'other', kind: 'signature-modified', params: { field, key } };
+    if (isSig)
+      return newlySigned
+        ? { level, kind: 'appearance', params: { field } }
+        : { level: 'other', kind: 'signature-modified', params: { field, key } };
     // A field drawn differently while its value stays the same shows something the value does not say.
     return valueChanged
       ? { level: 'form', kind: 'appearance', params: { field }, filledField: field }
