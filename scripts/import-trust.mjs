@@ -123,7 +123,11 @@ function walk(dir) {
   const list = execFileSync('find', [dir, '-type', 'f', '-print0']);
   const out = [];
   let start = 0;
-  for (let i = 0; i < list.length; i++) if (list[i] === 0) (out.push(list.subarray(start, i)), (start = i + 1));
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] !== 0) continue;
+    out.push(list.subarray(start, i));
+    start = i + 1;
+  }
   return out.sort(Buffer.compare);
 }
 
