@@ -1,0 +1,21 @@
+/** Every command module at once: for the single-bundle CLI (tests) and the type check. */
+import type { CommandModule } from '../runtime';
+import { auditCommand } from './audit';
+import { doctorCommand } from './doctor';
+import { outboxCommand } from './outbox';
+import { sandboxCommand } from './sandbox';
+import { sendCommand } from './send';
+import { serveCommand } from './serve';
+import { signCommand } from './sign';
+import { verifyCommand } from './verify';
+
+export const allCommands: Record<string, CommandModule> = {
+  audit: auditCommand,
+  doctor: doctorCommand,
+  serve: serveCommand,
+  sandbox: sandboxCommand,
+  send: sendCommand,
+  outbox: outboxCommand,
+  sign: signCommand,
+  verify: verifyCommand,
+};
