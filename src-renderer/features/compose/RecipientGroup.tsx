@@ -1,7 +1,7 @@
 import { useEffect, useId } from 'react';
 import type { RecipientParseView } from '../../../src-main/api/compose';
 import { call, pathForFile } from '../../api';
-import { errorText, useI18n } from '../../i18n';
+import { errorText, useI18n, type T } from '../../i18n';
 import { SignAndAttach } from './SignAndAttach';
 
 /** The backend's limit of attachments per message (casilla-api.md). */
@@ -76,7 +76,7 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
     }
     const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC) (.*)\)$|^(RUN|DNI|RUC) (.*)$/, '$2$4'));
     const csvInfo =
-      t('compose.csvResult', { valid: r.value.recipients.length, invalid: r.value.problems.length, duplicates: r.value.duplicates }) +
+      t('compose.csvResult', counts(t, r.value.recipients.length, r.value.problems.length, r.value.duplicates)) +
       (r.value.problems.length
         ? ' — ' +
           r.value.problems
@@ -144,7 +144,7 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
         />
         <span id={`${ids.rcpt}-status`} className="hint" aria-live="polite" data-testid={tid('recipients-status')}>
           {parsed
-            ? t('compose.recipientsStatus', { valid: parsed.recipients.length, invalid: problems.length, duplicates: parsed.duplicates })
+            ? t('compose.recipientsStatus', counts(t, parsed.recipients.length, problems.length, parsed.duplicates))
             : t('compose.recipientsHelp')}
         </span>
         {problems.length > 0 && (
@@ -203,4 +203,13 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
       </div>
     </fieldset>
   );
+}
+
+/** "1 válido", "2 con errores", "1 repetido unido": each count with its own plural form. */
+function counts(t: T, valid: number, invalid: number, duplicates: number): Record<string, string> {
+  return {
+    valid: t('compose.recipientsValid', { count: valid }),
+    invalid: t('compose.recipientsInvalid', { count: invalid }),
+    duplicates: t('compose.recipientsDuplicates', { count: duplicates }),
+  };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useI18n } from '../../i18n';
+import { Icon } from '../../components/Icon';
 
 /**
  * A small rich-text editor (bold, italic, underline, lists, https links). What it produces is only a proposal:
@@ -37,10 +38,10 @@ export function RichTextEditor({ value, onChange, labelledBy }: { value: string;
           <u>U</u>
         </button>
         <button type="button" onClick={() => exec('insertUnorderedList')} aria-label={t('compose.list')}>
-          •
+          <Icon name="list" />
         </button>
         <button type="button" onClick={link} aria-label={t('compose.link')}>
-          🔗
+          <Icon name="link" />
         </button>
       </div>
       <div

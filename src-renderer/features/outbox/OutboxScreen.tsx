@@ -17,7 +17,7 @@ import { VirtualList } from './VirtualList';
 const PAGE = 200;
 
 export function OutboxScreen() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const [filter, setFilter] = useState<{ state: string; type: string; text: string; recipient: string; from: string; to: string }>({
     state: '',
     type: '',
@@ -124,7 +124,7 @@ export function OutboxScreen() {
     if (shell === 'browser') await downloadFile(r.value.path, baseName(r.value.path));
   };
 
-  const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+  const when = (iso: string | null) => (iso ? fmt.dateTime(iso) : '—');
 
   return (
     <section aria-labelledby="screen-title" data-testid="screen-outbox">
@@ -201,7 +201,7 @@ export function OutboxScreen() {
                 <span className={`state state-${m.state}`}>{t(`outbox.states.${m.state}`)}</span>
                 <span className="subject">{m.subject}</span>
                 <span className="hint">
-                  {m.messageType} · {m.recipientCount} · {fmt(m.createdAt)}
+                  {m.messageType} · {m.recipientCount} · {when(m.createdAt)}
                 </span>
               </button>
             )}
@@ -253,8 +253,8 @@ export function OutboxScreen() {
                     <td>{r.label}</td>
                     <td>{r.dduType ?? '—'}</td>
                     <td>{r.status ?? '—'}</td>
-                    <td>{fmt(r.deliveredAt)}</td>
-                    <td>{fmt(r.readAt)}</td>
+                    <td>{when(r.deliveredAt)}</td>
+                    <td>{when(r.readAt)}</td>
                     <td>
                       {selected.messageDataId && r.status && r.status !== 'pending' && (
                         <button type="button" className="link" onClick={() => void receipt(selected.id, r.rolUnico)}>
@@ -270,7 +270,7 @@ export function OutboxScreen() {
             <ol className="timeline">
               {selected.events.map((e, i) => (
                 <li key={i}>
-                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {e.detail}
+                  <time>{when(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {e.detail}
                 </li>
               ))}
             </ol>

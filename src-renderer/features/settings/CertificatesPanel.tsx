@@ -6,7 +6,7 @@ import { errorText, useI18n } from '../../i18n';
 
 /** The certificates the user signs with (passwords, when remembered, stay in the OS keychain). */
 export function CertificatesPanel() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const [certs, setCerts] = useState<SavedCertificate[]>([]);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
@@ -46,7 +46,7 @@ export function CertificatesPanel() {
               <tr key={c.id}>
                 <td>{c.label}</td>
                 <td>{c.info.issuer}</td>
-                <td>{new Date(c.info.validTo).toLocaleDateString()}</td>
+                <td>{fmt.date(c.info.validTo)}</td>
                 <td>{c.rememberPassword ? t('verify.yes') : t('verify.no')}</td>
                 <td>
                   <button type="button" className="danger" onClick={() => void remove(c.id)}>
@@ -69,7 +69,7 @@ export function CertificatesPanel() {
 
 /** Trust anchors: the bundled ones and those the user added (a root certificate in PEM or DER). */
 export function TrustAnchorsPanel() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const [anchors, setAnchors] = useState<TrustAnchorInfo[]>([]);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const load = useCallback(async () => {
@@ -118,7 +118,7 @@ export function TrustAnchorsPanel() {
           {anchors.map((a) => (
             <tr key={a.fingerprint}>
               <td>{a.name}</td>
-              <td>{new Date(a.validTo).toLocaleDateString()}</td>
+              <td>{fmt.date(a.validTo)}</td>
               <td>{a.source === 'user' ? t('settings.trustUser') : t('settings.trustBundled')}</td>
               <td>
                 {a.source === 'user' && (
