@@ -7,7 +7,7 @@ import { PdfErrorCodes } from '../../src-main/core/pdf/pdf-error';
 import { SignErrorCodes } from '../../src-main/core/signing/sign-errors';
 import en from '../../src-renderer/i18n/en.json';
 import es from '../../src-renderer/i18n/es.json';
-import { errorText, formatters, translate } from '../../src-renderer/i18n/index';
+import { errorText, formatters, translate } from '../../src-renderer/i18n/core';
 
 type Dict = { [k: string]: string | Dict };
 function keys(d: Dict, prefix = ''): string[] {
