@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json';
+import { commandTable } from '../../src-main/cli/commands/index';
 import { tempDir } from '../helpers/temp-home';
 
 const cli = path.resolve(__dirname, '..', '..', 'bin', 'casilla.cjs');
@@ -18,6 +19,13 @@ describe('the casilla CLI', () => {
     expect(r.stdout).not.toMatch(/Usage:|Options:|display help/);
     expect(r.stdout).toContain('doctor');
     expect(r.stdout).toContain('audit');
+  });
+  it('has a bundle for every listed command, which runs that command', () => {
+    for (const c of commandTable) {
+      const r = run(c.name, '--help');
+      expect(r.status, c.name).toBe(0);
+      expect(r.stdout).toContain(`Uso: casilla ${c.name}`);
+    }
   });
   it('prints its version', () => {
     const r = run('--version');
