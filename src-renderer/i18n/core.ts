@@ -93,3 +93,14 @@ export function errorText(t: T, error: { code: string; message: string; details?
   const text = t(key, vars);
   return text === key ? error.message || t('errors.unknown', { message: error.code }) : text;
 }
+
+/**
+ * A verification reason in the user's language: in Spanish the core's own message (it may add a detail after
+ * the fixed text); in English the text for its code, or the core's message for a code without one.
+ */
+export function reasonText(t: T, locale: Locale, reason: { code: string; message: string }): string {
+  if (locale === 'es') return reason.message;
+  const key = `verify.reasonCodes.${reason.code}`;
+  const text = t(key);
+  return text === key ? reason.message : text;
+}

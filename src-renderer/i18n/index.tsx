@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useMemo, type ReactNode } from 
 import type { Locale } from '../../src-main/api/settings';
 import { formatters, translate, type Formatters, type T } from './core';
 
-export { errorText, formatters, localeTag, translate, type Formatters, type T } from './core';
+export { errorText, formatters, localeTag, reasonText, translate, type Formatters, type T } from './core';
 
 type I18n = { locale: Locale; t: T; fmt: Formatters };
 

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
 import { startHost, type RunningHost } from './web-host';
 
 /**
@@ -70,8 +71,10 @@ async function screenText(page: Page): Promise<string> {
   });
 }
 
+/** File names are the user's data (and the signed copy is named `<name>-firmado.pdf` by the core): left out. */
 function found(text: string, words: string[]): string[] {
-  return words.filter((w) => new RegExp(`(^|[^\\p{L}])${w}($|[^\\p{L}])`, 'iu').test(text));
+  const prose = text.replace(/\S+\.pdf\b/gi, ' ');
+  return words.filter((w) => new RegExp(`(^|[^\\p{L}])${w}($|[^\\p{L}])`, 'iu').test(prose));
 }
 
 async function walk(page: Page, words: string[]): Promise<Record<string, string[]>> {
@@ -100,6 +103,18 @@ test('in English no screen shows a Spanish word, and in Spanish no screen shows 
     await page.getByTestId('p12-password').fill('incorrecta');
     await page.getByTestId('inspect-cert').click();
     await expect(page.getByRole('alert')).toContainText('The certificate password is wrong.');
+    expect(found(await screenText(page), SPANISH)).toEqual([]);
+    // A signed PDF verified in English: verdicts, reasons (by code) and dates carry no Spanish.
+    await page.reload();
+    await page.getByTestId('sign-files').setInputFiles(path.resolve(__dirname, '..', '..', 'resources', 'demo', 'ejemplo.pdf'));
+    await expect(page.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await page.getByTestId('use-demo-cert').click();
+    await page.getByTestId('sign-button').click();
+    await expect(page.getByTestId('sign-results')).toContainText('ejemplo-firmado.pdf', { timeout: 30_000 });
+    expect(found(await screenText(page), SPANISH)).toEqual([]);
+    await page.getByTestId('verify-now').click();
+    await expect(page.getByTestId('signature-card')).toHaveCount(1, { timeout: 30_000 });
+    await expect(page.getByTestId('signature-card')).toContainText('revoked could not be determined');
     expect(found(await screenText(page), SPANISH)).toEqual([]);
   } finally {
     await page.getByTestId('nav-settings').click();

@@ -7,7 +7,7 @@ import { PdfErrorCodes } from '../../src-main/core/pdf/pdf-error';
 import { SignErrorCodes } from '../../src-main/core/signing/sign-errors';
 import en from '../../src-renderer/i18n/en.json';
 import es from '../../src-renderer/i18n/es.json';
-import { errorText, formatters, translate } from '../../src-renderer/i18n/core';
+import { errorText, formatters, reasonText, translate } from '../../src-renderer/i18n/core';
 
 type Dict = { [k: string]: string | Dict };
 function keys(d: Dict, prefix = ''): string[] {
@@ -90,6 +90,21 @@ describe('error codes', () => {
     expect(errorText(tEn, { code: 'ERR031', message: 'Envío duplicado' })).not.toMatch(/Envío/);
     expect(errorText(tEs, { code: 'ERR031', message: 'x' })).toMatch(/duplicado/i);
     expect(errorText(tEn, { code: 'NO_SUCH_CODE_YET', message: 'Mensaje del núcleo' })).toBe('Mensaje del núcleo');
+  });
+});
+
+describe('verification reason codes', () => {
+  it('every reason code of the verifier has a Spanish and an English text', () => {
+    const source = fs.readFileSync(path.resolve(__dirname, '../../src-main/core/verify/report.ts'), 'utf8');
+    const block = source.slice(source.indexOf('const msg = {'), source.indexOf('} as const;', source.indexOf('const msg = {')));
+    const codes = [...block.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(15);
+    const esCodes = (es as { verify: { reasonCodes: Record<string, string> } }).verify.reasonCodes;
+    const enCodes = (en as { verify: { reasonCodes: Record<string, string> } }).verify.reasonCodes;
+    expect(codes.filter((c) => !esCodes[c] || !enCodes[c])).toEqual([]);
+    const tEn = (k: string, v?: Record<string, string | number>) => translate('en', k, v);
+    expect(reasonText(tEn, 'en', { code: 'UNTRUSTED', message: 'No se pudo construir…' })).toBe(enCodes.UNTRUSTED);
+    expect(reasonText(tEn, 'es', { code: 'UNTRUSTED', message: 'Mensaje del núcleo con detalle' })).toBe('Mensaje del núcleo con detalle');
   });
 });
 
