@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { isMethodName, methods, type MethodName, type ProgressEvent } from './api/contract';
 import { AppError, CommonErrorCodes, type Result } from './api/result';
 import type { CoreContext } from './core/context';
+import { confineCall, FileAccessErrorCodes, fileAccessFor } from './core/files/file-access';
+import { resourcesDir } from './core/resources';
 import { appHandlers } from './services/app';
 import { auditHandlers } from './services/audit';
 import { settingsHandlers } from './services/settings';
@@ -15,6 +17,8 @@ import { signHandlers } from './services/sign';
 import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
 import { verifyHandlers } from './services/verify';
+import { lockHandlers } from './services/lock';
+import { CALLS_WHILE_LOCKED, isLocked } from './core/lock/app-lock';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
 
 export type { HandlerTable, HandlerContext } from './services/types';
@@ -28,6 +32,7 @@ export function createHandlers(): HandlerTable {
     ...composeHandlers,
     ...outboxHandlers,
     ...verifyHandlers,
+    ...lockHandlers,
   };
 }
 
@@ -35,6 +40,11 @@ export type DispatchOptions = {
   opId?: string;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * The call comes from the renderer (Electron window or browser mode): the paths it names are confined to the
+   * data folder, the app's resources and the files the user picked (core/files). The CLI leaves this off.
+   */
+  fromRenderer?: boolean;
 };
 
 /** Runs one call. Never throws: unknown failures come back as `INTERNAL` and are logged with their cause. */
@@ -61,6 +71,9 @@ export async function dispatch(
       },
     };
   }
+  if (options.fromRenderer && isLocked(core) && !CALLS_WHILE_LOCKED.has(method)) {
+    return { ok: false, error: { code: 'LOCKED', message: 'La aplicación está bloqueada: desbloquéela con su contraseña.' } };
+  }
   const opId = options.opId ?? '';
   const ctx: HandlerContext = {
     core,
@@ -75,10 +88,38 @@ export async function dispatch(
   };
   try {
     const handler = table[method] as Handler<MethodName>;
-    const value = await handler(parsed.data as never, ctx);
+    const data = options.fromRenderer
+      ? confineCall(
+          fileAccessFor(core, () => [resourcesDir()]),
+          method,
+          parsed.data,
+        )
+      : parsed.data;
+    const value = await handler(data as never, ctx);
     return { ok: true, value };
   } catch (err: unknown) {
-    return { ok: false, error: toErrorData(err, method) };
+    const error = toErrorData(err, method);
+    auditRefusal(core, method, error.code);
+    return { ok: false, error };
+  }
+}
+
+/** Failed signing, refused queuing and refused file access are audited too (who tried what, and why not). */
+function auditRefusal(core: CoreContext, method: string, code: string): void {
+  const action =
+    code === FileAccessErrorCodes.notAllowed
+      ? 'file.refused'
+      : method === 'sign.start'
+        ? 'sign.refused'
+        : method === 'compose.queue'
+          ? 'compose.queue.refused'
+          : null;
+  if (!action) return;
+  try {
+    core.audit.append({ action, details: { method, code } });
+  } catch (err) {
+    // The refusal itself was answered; a log that cannot be written is reported, not thrown over it.
+    console.error('No se pudo registrar en la auditoría:', formatCauses(err));
   }
 }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo } from '../src-main/api/app';
 import type { BackendProfile, Preferences } from '../src-main/api/settings';
-import { call, hasSession, shell, subscribe } from './api';
+import { call, ensureSession, shell, subscribe } from './api';
 import { ComposeScreen } from './features/compose/ComposeScreen';
 import { InactivityLock } from './features/lock/InactivityLock';
 import { OutboxScreen } from './features/outbox/OutboxScreen';
@@ -36,15 +36,24 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (!hasSession()) {
-      setFatal('app.noToken');
-      setPrefs(DEFAULT_PREFS);
-      return;
-    }
-    void reload();
-    return subscribe((event) => {
-      if (event.type === 'changed' && (event.topic === 'settings' || event.topic === 'profiles')) void reload();
+    let unsubscribe: (() => void) | null = null;
+    let gone = false;
+    void ensureSession().then((ok) => {
+      if (gone) return;
+      if (!ok) {
+        setFatal('app.noToken');
+        setPrefs(DEFAULT_PREFS);
+        return;
+      }
+      void reload();
+      unsubscribe = subscribe((event) => {
+        if (event.type === 'changed' && (event.topic === 'settings' || event.topic === 'profiles')) void reload();
+      });
     });
+    return () => {
+      gone = true;
+      unsubscribe?.();
+    };
   }, [reload]);
 
   useEffect(() => {

@@ -15,20 +15,39 @@ declare global {
 
 const TOKEN_KEY = 'casilla.token';
 
-/** Takes the session token from `#token=` once, keeps it for this tab only, and cleans the address bar. */
-function sessionToken(): string | null {
-  const fromHash = /(?:^#|&)token=([^&]+)/.exec(window.location.hash)?.[1];
-  if (fromHash) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(fromHash));
-    history.replaceState(null, '', window.location.pathname + window.location.search);
+export const shell: 'electron' | 'browser' = window.casilla ? 'electron' : 'browser';
+
+/**
+ * Browser mode: the session token lives in memory and in this tab's sessionStorage only (Chromium keeps
+ * sessionStorage off disk). The page is opened with a one-time code (`#code=`), exchanged once for the token;
+ * the address bar is cleaned first, so the code (useless once used) is all that history ever holds.
+ */
+let token: string | null = shell === 'browser' ? sessionStorage.getItem(TOKEN_KEY) : null;
+const sessionReady: Promise<void> = shell === 'browser' ? exchangeCode() : Promise.resolve();
+
+async function exchangeCode(): Promise<void> {
+  const code = /(?:^#|&)code=([^&]+)/.exec(window.location.hash)?.[1];
+  if (window.location.hash) history.replaceState(null, '', window.location.pathname + window.location.search);
+  if (!code) return;
+  try {
+    const res = await fetch('/api/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: decodeURIComponent(code) }),
+    });
+    const body = (await res.json()) as Result<{ token: string }>;
+    if (body.ok) {
+      token = body.value.token;
+      sessionStorage.setItem(TOKEN_KEY, token);
+    }
+  } catch {
+    // No answer: the page shows "no session" and the user opens a new link.
   }
-  return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export const shell: 'electron' | 'browser' = window.casilla ? 'electron' : 'browser';
-const token = shell === 'browser' ? sessionToken() : null;
-
-export function hasSession(): boolean {
+/** Resolves once the one-time code (if any) was exchanged: true when calls can be made. */
+export async function ensureSession(): Promise<boolean> {
+  await sessionReady;
   return shell === 'electron' || token !== null;
 }
 
@@ -48,6 +67,7 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
     if (!f) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: method } };
     return f(input, opId);
   }
+  await sessionReady;
   try {
     const res = await fetch('/api/call', {
       method: 'POST',
@@ -63,6 +83,7 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
 
 export async function cancel(opId: string): Promise<void> {
   if (window.casilla) return window.casilla.bridge.cancel(opId);
+  await sessionReady;
   await fetch('/api/cancel', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token ?? ''}` },
@@ -73,14 +94,40 @@ export async function cancel(opId: string): Promise<void> {
 /** Core events (progress, changes). Returns the unsubscribe function. */
 export function subscribe(fn: (event: AppEvent) => void): () => void {
   if (window.casilla) return window.casilla.bridge.subscribe(fn);
-  const source = new EventSource(`/api/events?token=${encodeURIComponent(token ?? '')}`);
-  source.onmessage = (e: MessageEvent<string>) => fn(JSON.parse(e.data) as AppEvent);
-  return () => source.close();
+  // A streamed fetch rather than EventSource, so the token travels in a header, never in a URL.
+  const controller = new AbortController();
+  void (async () => {
+    await sessionReady;
+    for (let attempt = 0; !controller.signal.aborted && attempt < 1000; attempt++) {
+      try {
+        const res = await fetch('/api/events', { headers: { Authorization: `Bearer ${token ?? ''}` }, signal: controller.signal });
+        if (!res.ok || !res.body) return;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let cut;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const chunk = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            for (const line of chunk.split('\n')) if (line.startsWith('data: ')) fn(JSON.parse(line.slice(6)) as AppEvent);
+          }
+        }
+      } catch {
+        // Aborted (unsubscribe) or the connection dropped: retry after a pause unless aborted.
+      }
+      if (!controller.signal.aborted) await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return () => controller.abort();
 }
 
 /** Browser mode only: copies a picked file into the data folder and returns the path the core can read. */
 export async function uploadFile(file: File): Promise<Result<{ path: string; name: string }>> {
   try {
+    await sessionReady;
     const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token ?? ''}`, 'Content-Type': 'application/octet-stream' },

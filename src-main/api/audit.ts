@@ -11,9 +11,30 @@ export type AuditEntry = {
   hash: string;
 };
 
+/**
+ * What `verify` found. The SHA-256 chain catches an edited, inserted or deleted middle row; the HMAC seal (key and
+ * last sealed id/MAC in the OS keychain) catches a deleted tail and a chain recomputed after an edit.
+ * `seal`: 'checked' (HMAC verified up to the head kept in the keychain), 'unavailable' (no keychain answers and
+ * nothing was ever sealed), 'off' (a log opened without a keychain, tests only).
+ */
 export type AuditVerification =
-  | { ok: true; entries: number; head: string | null }
-  | { ok: false; entries: number; brokenAt: number; reason: 'hash-mismatch' | 'prev-mismatch' | 'gap' };
+  | { ok: true; entries: number; head: string | null; sealed?: number; seal?: 'checked' | 'unavailable' | 'off' }
+  | { ok: false; entries: number; brokenAt: number; reason: AuditBreak };
+
+export type AuditBreak =
+  | 'hash-mismatch'
+  | 'prev-mismatch'
+  | 'gap'
+  /** The row's HMAC does not match (edited, and the SHA-256 chain recomputed). */
+  | 'mac-mismatch'
+  /** A row before the sealed head has no HMAC (seal removed). */
+  | 'mac-missing'
+  /** The last sealed entry recorded in the keychain is missing or different (tail deleted or replaced). */
+  | 'head-mismatch'
+  /** Rows are sealed but the keychain holds no key or head for this data folder. */
+  | 'key-missing'
+  /** Rows are sealed but the keychain does not answer: the seal cannot be checked. */
+  | 'keychain-unavailable';
 
 export const auditMethods = {
   'audit.list': {

@@ -25,7 +25,7 @@ export type CasillaBridge = { [D in Domain]: DomainFunctions<D> } & {
 };
 
 /** IPC channel names, shared by the preload and the main process. */
-export const IpcChannels = { call: 'casilla:call', cancel: 'casilla:cancel', event: 'casilla:event' } as const;
+export const IpcChannels = { call: 'casilla:call', cancel: 'casilla:cancel', event: 'casilla:event', grant: 'casilla:grant' } as const;
 
 export function splitMethod(method: string): [string, string] {
   const i = method.indexOf('.');

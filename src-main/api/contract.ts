@@ -13,6 +13,7 @@ import { signMethods, type SignOutputs } from './sign';
 import { composeMethods, type ComposeOutputs } from './compose';
 import { outboxMethods, type OutboxOutputs } from './outbox';
 import { verifyMethods, type VerifyOutputs } from './verify';
+import { lockMethods, type LockOutputs } from './lock';
 
 export const methods = {
   ...appMethods,
@@ -22,9 +23,11 @@ export const methods = {
   ...composeMethods,
   ...outboxMethods,
   ...verifyMethods,
+  ...lockMethods,
 } as const;
 
-export interface Outputs extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs {}
+export interface Outputs
+  extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, LockOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;

@@ -10,6 +10,7 @@
  * SIGN_OUTPUT_UNWRITABLE, SIGN_CERT_NOT_FOUND, SIGN_PASSWORD_REQUIRED.
  */
 import { z } from 'zod';
+import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from './url-policy';
 import type { ApiErrorData } from './result';
 
 const filePath = z.string().min(1).max(4096);
@@ -59,7 +60,11 @@ export const signOptionsSchema = z
     pss: z.boolean().default(false),
     level: z.enum(['B-B', 'B-T']).default('B-B'),
     tsa: z
-      .object({ url: z.url({ protocol: /^https?$/ }), username: z.string().max(200).optional(), password: z.string().max(500).optional() })
+      .object({
+        url: z.url({ protocol: /^https?$/ }).refine(isSecureServiceUrl, { message: INSECURE_URL_MESSAGE }),
+        username: z.string().max(200).optional(),
+        password: z.string().max(500).optional(),
+      })
       .strict()
       .optional(),
     field: z.string().min(1).max(500).optional(),

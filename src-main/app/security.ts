@@ -1,19 +1,11 @@
 import { shell, type BrowserWindow, type Session, type WebContents } from 'electron';
+import { isAppUrl } from './app-origin';
 
 /** The app's own origin: the renderer is served from this privileged scheme, never from file://. */
-export const APP_SCHEME = 'casilla-app';
-export const APP_ORIGIN = `${APP_SCHEME}://app`;
+export { APP_ORIGIN, APP_SCHEME, isAppUrl } from './app-origin';
 
 /** The only external sites the app may open in the system browser. */
 const EXTERNAL_ALLOW = new Set(['https://notificaciones.gob.cl', 'https://www.gob.pe', 'https://www.firmaperu.gob.pe']);
-
-export function isAppUrl(url: string): boolean {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-}
 
 /** Opens an allow-listed https page in the system browser; anything else is refused. */
 export async function openExternalSafely(url: string): Promise<boolean> {

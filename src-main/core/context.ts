@@ -47,11 +47,13 @@ export function openCore(options: OpenCoreOptions): CoreContext {
   const closers: Array<() => void | Promise<void>> = [];
   let closed = false;
   const actor = options.actor ?? safeUser();
+  const audit = new AuditLog(db, actor);
+  audit.attachKeychain(secrets, home);
   return {
     home,
     shell: options.shell,
     db,
-    audit: new AuditLog(db, actor),
+    audit,
     settings: new SettingsStore(db, secrets),
     secrets,
     events: new CoreEvents(),
@@ -69,6 +71,7 @@ export function openCore(options: OpenCoreOptions): CoreContext {
           console.error('Error al cerrar un componente:', err);
         }
       }
+      await audit.flush();
       closeDatabase(db);
     },
   };

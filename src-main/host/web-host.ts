@@ -1,16 +1,26 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { AppEvent } from '../api/contract';
 import type { CoreContext } from '../core/context';
+import { realPathOf } from '../core/files/file-access';
 import { dispatch, type HandlerTable } from '../services';
+import { removeUnreferencedUploads, UPLOADS_DIR } from './uploads';
 
 /** Largest JSON call body accepted. Files never travel in calls (see /api/upload). */
 export const MAX_CALL_BYTES = 1024 * 1024;
 /** Largest file accepted by /api/upload (the biggest PDFs officials sign are far smaller). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+/**
+ * Open sockets kept at most. Above it the oldest socket with no request in progress is closed, so idle
+ * connections from another local process cannot lock the app out or exhaust its file descriptors.
+ */
+export const MAX_CONNECTIONS = 256;
+/** Longest file name kept for an upload, in UTF-8 bytes (file systems allow 255). */
+export const MAX_NAME_BYTES = 180;
 
 export type WebHostOptions = {
   core: CoreContext;
@@ -23,7 +33,25 @@ export type WebHostOptions = {
   token?: string;
 };
 
-export type WebHost = { url: string; origin: string; port: number; token: string; close(): Promise<void> };
+/** How long a one-time code (the link the browser opens) can be exchanged for the session token. */
+export const CODE_TTL_MS = 5 * 60_000;
+
+export type WebHost = {
+  /** A one-time link (`#code=`), good for one exchange within CODE_TTL_MS; never the token itself. */
+  url: string;
+  origin: string;
+  port: number;
+  /** The session token (for in-process callers and `serve --json`); never put in a URL, argv or a file. */
+  token: string;
+  /** A new one-time link. */
+  oneTimeUrl(): string;
+  /**
+   * Writes a launcher page (mode 0600, in `dir`, made 0700) that forwards the browser to a one-time link, so the
+   * browser's command line names only a private file; the file is deleted when its code is used or expires.
+   */
+  writeLauncher(dir: string): string;
+  close(): Promise<void>;
+};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,14 +70,40 @@ const CONTENT_TYPES: Record<string, string> = {
  * The local web host: the renderer and the same handler table over HTTP, for the browser mode and the
  * end-to-end tests. It binds 127.0.0.1 only and answers only requests whose Host is its own address
  * (defeats DNS rebinding), whose Origin, when sent, is its own (defeats other local pages), and that carry
- * the per-run token (Authorization: Bearer, or `?token=` for the event stream only).
+ * the per-run token (Authorization: Bearer). The token never travels in a URL: the browser opens a link with a
+ * one-time code, which the page exchanges once (POST /api/session) for the token and keeps in memory and
+ * sessionStorage (Chromium keeps sessionStorage off disk).
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? crypto.randomBytes(32).toString('base64url');
   const tokenBuf = Buffer.from(token);
   const running = new Map<string, AbortController>();
   const streams = new Set<http.ServerResponse>();
+  const uploadsDir = path.join(options.core.home, UPLOADS_DIR);
+  // Uploads of earlier runs that nothing refers to any more go now; this run's, once a day old.
+  removeUnreferencedUploads(options.core.home, options.core.db);
+  const sweepTimer = setInterval(() => removeUnreferencedUploads(options.core.home, options.core.db, 24 * 3600_000), 3600_000);
+  sweepTimer.unref();
+  const sockets = new Map<net.Socket, { busy: number }>();
+  const codes = new Map<string, { expires: number; file?: string }>();
   let port = 0;
+  const dropCode = (code: string) => {
+    const entry = codes.get(code);
+    codes.delete(code);
+    if (entry?.file) fs.rmSync(entry.file, { force: true });
+  };
+  const mintCode = (file?: string): string => {
+    const now = Date.now();
+    for (const [c, e] of codes) if (e.expires <= now) dropCode(c);
+    const code = crypto.randomBytes(32).toString('base64url');
+    codes.set(code, { expires: now + CODE_TTL_MS, ...(file ? { file } : {}) });
+    return code;
+  };
+  const codeTimer = setInterval(() => {
+    const now = Date.now();
+    for (const [c, e] of codes) if (e.expires <= now) dropCode(c);
+  }, 30_000);
+  codeTimer.unref();
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
@@ -64,12 +118,45 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     for (const res of streams) res.write(line);
   });
 
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => {
-      console.error('web host:', err);
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Error interno.' } });
-      else res.end();
-    });
+  const server = http.createServer(
+    {
+      // A client gets 10 s to send its headers and 5 min for a whole request (a 512 MiB upload on loopback
+      // takes seconds); timeouts are checked every second.
+      headersTimeout: 10_000,
+      requestTimeout: 300_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      const state = sockets.get(req.socket);
+      if (state) {
+        state.busy++;
+        res.once('close', () => state.busy--);
+      }
+      void handle(req, res).catch((err: unknown) => {
+        console.error('web host:', err);
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Error interno.' } });
+        else res.end();
+      });
+    },
+  );
+  server.on('connection', (socket: net.Socket) => {
+    sockets.set(socket, { busy: 0 });
+    socket.once('close', () => sockets.delete(socket));
+    if (sockets.size <= MAX_CONNECTIONS) return;
+    // Map order is age order: close the oldest socket that is not serving a request.
+    for (const [s, st] of sockets) {
+      if (st.busy === 0 && s !== socket) {
+        s.destroy();
+        return;
+      }
+    }
+    socket.destroy();
+  });
+  server.on('clientError', (_err, socket) => {
+    // Malformed or timed-out requests: answer 400/408 when possible, never crash.
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -84,9 +171,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, req, res);
 
+    if (url.pathname === '/api/session' && req.method === 'POST') {
+      // The one-time code from the link the browser opened, exchanged once for the session token.
+      const body = await readBody(req, 4096);
+      let code = '';
+      try {
+        code = String((JSON.parse(body?.toString('utf8') ?? '{}') as { code?: unknown }).code ?? '');
+      } catch {
+        code = '';
+      }
+      const entry = codes.get(code);
+      if (!entry || entry.expires <= Date.now()) {
+        return sendJson(res, 401, {
+          ok: false,
+          error: { code: 'CODE_USED', message: 'Este enlace ya se usó o venció. Abra uno nuevo desde la terminal.' },
+        });
+      }
+      dropCode(code);
+      res.setHeader('Cache-Control', 'no-store');
+      return sendJson(res, 200, { ok: true, value: { token } });
+    }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const authorized = tokenOk(bearer) || (url.pathname === '/api/events' && tokenOk(url.searchParams.get('token')));
-    if (!authorized)
+    if (!tokenOk(bearer))
       return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Falta el token de sesión o no es válido.' } });
     res.setHeader('Cache-Control', 'no-store');
 
@@ -99,8 +205,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (url.pathname === '/api/download' && req.method === 'GET') {
       // Browser mode gets results (signed PDFs, reports) back from the data folder only.
-      const requested = path.resolve(url.searchParams.get('path') ?? '');
-      const home = path.resolve(options.core.home);
+      const requested = realPathOf(url.searchParams.get('path') ?? '');
+      const home = realPathOf(options.core.home);
       if (!requested.startsWith(home + path.sep) || !fs.existsSync(requested) || !fs.statSync(requested).isFile()) {
         return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
       }
@@ -112,6 +218,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
       fs.createReadStream(requested).pipe(res);
       return;
+    }
+    if (url.pathname === '/api/session/link' && req.method === 'POST') {
+      return sendJson(res, 200, { ok: true, value: { url: `http://127.0.0.1:${port}/#code=${mintCode()}` } });
     }
     if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'METHOD', message: 'Método no permitido.' } });
 
@@ -134,6 +243,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         const result = await dispatch(options.table, options.core, call.method, call.input, {
           opId,
           signal: controller.signal,
+          fromRenderer: true,
           onProgress: (progress) => options.core.events.emit({ type: 'progress', progress }),
         });
         return sendJson(res, 200, result);
@@ -151,11 +261,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (url.pathname === '/api/upload') {
       // Browser mode cannot hand file paths to the core: the file is copied into the data folder first.
       const name = sanitizeFileName(url.searchParams.get('name') ?? 'archivo');
-      const dir = path.join(options.core.home, 'uploads', crypto.randomUUID());
+      const dir = path.join(uploadsDir, crypto.randomUUID());
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const target = path.join(dir, name);
-      const okWrite = await pipeLimited(req, target, MAX_UPLOAD_BYTES);
-      if (!okWrite) return sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: 'El archivo es demasiado grande.' } });
+      const outcome = await pipeLimited(req, target, MAX_UPLOAD_BYTES);
+      if (outcome !== 'ok') {
+        // Nothing partial stays behind: not the file, not its folder.
+        fs.rmSync(dir, { recursive: true, force: true });
+        if (outcome === 'too-large')
+          return sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: 'El archivo es demasiado grande.' } });
+        if (outcome === 'aborted') return void res.destroy();
+        return sendJson(res, 400, { ok: false, error: { code: 'UPLOAD_FAILED', message: 'No se pudo guardar el archivo subido.' } });
+      }
       return sendJson(res, 200, { ok: true, value: { path: target, name } });
     }
     return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No existe.' } });
@@ -187,12 +304,29 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
+  const oneTimeUrl = () => `${origin}/#code=${mintCode()}`;
   return {
     origin,
     port,
     token,
-    url: `${origin}/#token=${token}`,
+    url: oneTimeUrl(),
+    oneTimeUrl,
+    writeLauncher(dir) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.chmodSync(dir, 0o700);
+      const file = path.join(dir, `abrir-${crypto.randomBytes(8).toString('hex')}.html`);
+      const link = `${origin}/#code=${mintCode(file)}`;
+      const html =
+        '<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">' +
+        `<meta http-equiv="refresh" content="0;url=${link}"><title>Casilla Desktop</title>` +
+        `<p>Abriendo Casilla Desktop… <a href="${link}">continuar</a></p>\n`;
+      fs.writeFileSync(file, html, { mode: 0o600, flag: 'wx' });
+      return file;
+    },
     async close() {
+      clearInterval(codeTimer);
+      clearInterval(sweepTimer);
+      for (const c of [...codes.keys()]) dropCode(c);
       unsubscribe();
       for (const c of running.values()) c.abort();
       for (const s of streams) s.end();
@@ -232,35 +366,67 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | nu
   });
 }
 
-function pipeLimited(req: http.IncomingMessage, target: string, limit: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const out = fs.createWriteStream(target, { mode: 0o600 });
+type UploadOutcome = 'ok' | 'too-large' | 'aborted' | 'failed';
+
+/**
+ * Streams the request body to `target` (0600). Every way it can end is handled: the limit, a client that goes
+ * away, a write error (ENOSPC, ENAMETOOLONG...). The write stream is always closed; the caller removes partial files.
+ */
+function pipeLimited(req: http.IncomingMessage, target: string, limit: number): Promise<UploadOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
     let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
+    const out = fs.createWriteStream(target, { mode: 0o600 });
+    const finish = (outcome: UploadOutcome) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      if (outcome === 'ok') return resolve('ok');
+      out.destroy();
+      req.resume(); // drain what is left, so the answer can still be sent
+      out.once('close', () => resolve(outcome));
+      if (out.closed) resolve(outcome);
+    };
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limit && !over) {
-        over = true;
-        out.destroy();
-        fs.rmSync(target, { force: true });
-      }
-      if (!over && !out.write(c)) {
+      if (size > limit) return finish('too-large');
+      if (!out.write(c)) {
         req.pause();
         out.once('drain', () => req.resume());
       }
+    };
+    out.on('error', () => finish('failed'));
+    req.on('data', onData);
+    req.on('error', () => finish('aborted'));
+    req.on('close', () => {
+      if (!req.complete) finish('aborted');
     });
     req.on('end', () => {
-      if (over) return resolve(false);
-      out.end(() => resolve(true));
+      if (settled) return;
+      out.end(() => {
+        if (!settled) {
+          settled = true;
+          resolve('ok');
+        }
+      });
     });
-    req.on('error', reject);
   });
 }
 
-/** Keeps a file name's last path part, without control characters; never empty. */
+/** Keeps a file name's last path part, without control characters, at most MAX_NAME_BYTES of UTF-8; never empty. */
 export function sanitizeFileName(name: string): string {
   const base = path.basename(name.replace(/\\/g, '/'));
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').slice(0, 200);
-  return clean && clean !== '.' && clean !== '..' ? clean : 'archivo';
+  const clean = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_');
+  if (!clean || clean === '.' || clean === '..') return 'archivo';
+  if (Buffer.byteLength(clean) <= MAX_NAME_BYTES) return clean;
+  // Too long: keep the extension and cut the stem on a character boundary.
+  const ext = path.extname(clean);
+  const keepExt = Buffer.byteLength(ext) <= 16 ? ext : '';
+  let stem = '';
+  for (const ch of clean.slice(0, clean.length - keepExt.length)) {
+    if (Buffer.byteLength(stem + ch) + Buffer.byteLength(keepExt) > MAX_NAME_BYTES) break;
+    stem += ch;
+  }
+  return (stem || 'archivo') + keepExt;
 }

@@ -20,7 +20,11 @@ casilla.bridge = {
     return () => ipcRenderer.removeListener(IpcChannels.event, listener);
   },
   cancel: (opId: string) => ipcRenderer.invoke(IpcChannels.cancel, opId),
-  pathForFile: (file: File) => webUtils.getPathForFile(file),
+  // The main process records the pick as a read grant and answers with the file's real path ('' if refused).
+  pathForFile: (file: File) => {
+    const picked = webUtils.getPathForFile(file);
+    return picked ? (ipcRenderer.sendSync(IpcChannels.grant, picked) as string) : '';
+  },
 };
 
 contextBridge.exposeInMainWorld('casilla', casilla);

@@ -3,6 +3,7 @@
  * (`sandbox:embedded`, data in `<home>/sandbox`) both call `startSandbox`. A restart on the same data dir keeps
  * institutions, messages, statuses and idempotency records.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { FaultInjector, NO_FAULTS, parseFaultSpec, type FaultSpec } from './faults';
 import type { AttachmentVerifier, ReceiptSigner } from './ports';
@@ -34,6 +35,8 @@ export type StartSandboxOptions = {
   receiptSigner?: ReceiptSigner | null;
   /** Default: core/verify's checks (ERR021); null accepts every signed PDF. */
   attachmentVerifier?: AttachmentVerifier | null;
+  /** The trainer endpoints' bearer token; default 32 random bytes, new every start. */
+  trainerToken?: string;
 };
 
 export type RunningSandbox = {
@@ -41,8 +44,15 @@ export type RunningSandbox = {
   dataDir: string;
   institution: { name: string; clientId: string; clientSecret: string; webhookSecret: string };
   faults: FaultInjector;
+  /** Required as `Authorization: Bearer <token>` by /sandbox/* (see `trainerHeaders`). */
+  trainerToken: string;
   close(): Promise<void>;
 };
+
+/** Headers for a call to the trainer endpoints (/sandbox/*) of a running sandbox. */
+export function trainerHeaders(sandbox: { trainerToken: string }): Record<string, string> {
+  return { authorization: `Bearer ${sandbox.trainerToken}` };
+}
 
 /** The data dir of the app's embedded sandbox. */
 export function embeddedSandboxDir(home: string): string {
@@ -57,6 +67,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const receiptSigner = options.receiptSigner === undefined ? await CoreReceiptSigner.open(options.dataDir) : options.receiptSigner;
   const store = new SandboxStore(openSandboxDatabase(options.dataDir));
   const webhooks = new WebhookDispatcher({ ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhooks });
+  const trainerToken = options.trainerToken ?? crypto.randomBytes(32).toString('base64url');
   const server = new SandboxServer({
     store,
     faults,
@@ -65,6 +76,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     webhooks,
     receiptSigner,
     attachmentVerifier: options.attachmentVerifier === undefined ? new CoreAttachmentVerifier() : options.attachmentVerifier,
+    trainerToken,
   });
   let baseUrl: string;
   try {
@@ -76,6 +88,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       dataDir: options.dataDir,
       institution: { name: demo.name, clientId: demo.clientId, clientSecret: demo.clientSecret, webhookSecret: demo.webhookSecret },
       faults,
+      trainerToken,
       async close() {
         if (closed) return;
         closed = true;

@@ -1,7 +1,9 @@
 /**
  * The sandbox HTTP server: the platform's endpoints under /notificador/ (Basic auth per institution, rate
  * limit, injected faults) and the trainer's endpoints under /sandbox/ (faults, messages, read, institutions,
- * webhooks, receipt files). Binds 127.0.0.1 only. [ours] /sandbox/ needs no credentials: it is a local tool.
+ * webhooks, receipt files). Binds 127.0.0.1 only and answers only its own Host (DNS rebinding) and, when an
+ * Origin is sent, its own Origin (other local pages). [ours] /sandbox/ needs the trainer token printed at start
+ * (`Authorization: Bearer <token>`), except the receipt files, which carry their own HMAC token.
  */
 import crypto from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -29,6 +31,8 @@ export type SandboxServerDeps = {
   webhooks: WebhookDispatcher;
   receiptSigner: ReceiptSigner | null;
   attachmentVerifier: AttachmentVerifier | null;
+  /** Bearer token the trainer endpoints (/sandbox/*) require. */
+  trainerToken: string;
 };
 
 const PLATFORM_PREFIX = '/notificador/';
@@ -96,13 +100,45 @@ export class SandboxServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = this.refuseForeign(req);
+    if (refusal) {
+      req.resume();
+      return sendError(res, refusal.status, refusal.code, refusal.message);
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     if (path.startsWith(PLATFORM_PREFIX)) return this.platform(req, res, path.slice(PLATFORM_PREFIX.length).split('/'));
-    if (path.startsWith('/sandbox/')) return this.trainer(req, res, url);
+    if (path.startsWith('/sandbox/receipts/')) return this.trainer(req, res, url);
+    if (path.startsWith('/sandbox/')) {
+      if (!this.trainerAuthorized(req)) {
+        req.resume();
+        return sendError(res, 401, 'UNAUTHORIZED', 'Falta el token del sandbox (se muestra al iniciarlo) o no es válido.', {
+          'www-authenticate': 'Bearer realm="casilla-sandbox"',
+        });
+      }
+      return this.trainer(req, res, url);
+    }
     if (path === '/' || path === '/health') return sendJson(res, 200, { service: 'casilla-sandbox', ok: true });
     req.resume();
     sendError(res, 404, 'NOT_FOUND', 'Ruta no encontrada.');
+  }
+
+  /** Host must be our own address (defeats DNS rebinding); an Origin, when sent, must be ours (other pages). */
+  private refuseForeign(req: IncomingMessage): { status: number; code: string; message: string } | null {
+    const port = (this.server.address() as AddressInfo | null)?.port ?? 0;
+    const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+    if (!hosts.includes(req.headers.host ?? '')) return { status: 421, code: 'BAD_HOST', message: 'Host no permitido.' };
+    const origin = req.headers.origin;
+    if (origin !== undefined && !hosts.some((h) => origin === `http://${h}`))
+      return { status: 403, code: 'BAD_ORIGIN', message: 'Origen no permitido.' };
+    return null;
+  }
+
+  private trainerAuthorized(req: IncomingMessage): boolean {
+    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const a = crypto.createHash('sha256').update(given).digest();
+    const b = crypto.createHash('sha256').update(this.deps.trainerToken).digest();
+    return given.length > 0 && crypto.timingSafeEqual(a, b);
   }
 
   private authenticate(req: IncomingMessage): Institution | null {

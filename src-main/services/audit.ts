@@ -3,5 +3,5 @@ import type { HandlersFor } from './types';
 
 export const auditHandlers: HandlersFor<keyof typeof auditMethods> = {
   'audit.list': (input, { core }) => core.audit.list(input),
-  'audit.verify': (_input, { core }) => core.audit.verify(),
+  'audit.verify': (_input, { core }) => core.audit.verifySealed(),
 };

@@ -1,6 +1,8 @@
 import type { signMethods } from '../api/sign';
 import { addCertificate, inspectCertificate, listCertificates, removeCertificate, startSigning } from '../core/signing/signing-service';
 import { inspectPdfForSigning } from '../core/signing/inspect-pdf';
+import { AppError } from '../api/result';
+import { consentGiven, rememberedPasswordAllowed } from '../core/lock/app-lock';
 import type { HandlersFor } from './types';
 
 export const signHandlers: HandlersFor<keyof typeof signMethods> = {
@@ -17,9 +19,17 @@ export const signHandlers: HandlersFor<keyof typeof signMethods> = {
     core.events.emit({ type: 'changed', topic: 'certificates' });
     return { removed: true };
   },
-  'sign.start': (input, { core, signal, progress }) =>
-    startSigning(core, input, {
+  'sign.start': async (input, { core, signal, progress }) => {
+    // After a lock, a remembered certificate password needs the user's consent again: typing it once.
+    const remembered = Boolean(input.certificate.certificateId) && input.certificate.password === undefined;
+    if (remembered && !rememberedPasswordAllowed(core)) {
+      throw new AppError('SIGN_CONSENT_REQUIRED', 'La aplicación se bloqueó: escriba de nuevo la contraseña del certificado para firmar.');
+    }
+    const result = await startSigning(core, input, {
       signal,
       onProgress: (p) => progress('sign.file', (p.index + p.fraction) / p.total, { index: p.index + 1, total: p.total, file: p.file }),
-    }),
+    });
+    if (!remembered && input.certificate.certificateId && result.signed > 0) consentGiven(core);
+    return result;
+  },
 };

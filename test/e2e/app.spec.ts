@@ -62,32 +62,58 @@ test('the language switches to English and back, and the choice is kept', async 
   await expect(page.getByTestId('nav-outbox')).toHaveText('Bandeja de salida');
 });
 
-test('the inactivity lock warns, locks, and unlocks (shortened timeouts)', async ({ page }) => {
+test('the inactivity lock warns at 10 minutes, locks at 12, hides the screen and opens only with the app password', async ({
+  page,
+  request,
+}) => {
+  // The page's clock is Playwright's fake one: the real defaults (10 and 12 minutes) in a few seconds.
+  await page.clock.install();
   await page.goto(host.url);
-  await page.getByTestId('nav-settings').click();
-  // 3 s to the warning, 6 s to the lock.
-  await page.getByLabel('Aviso de inactividad (minutos)').fill('0.05');
-  await page.getByLabel('Bloqueo por inactividad (minutos)').fill('0.1');
-  await page.getByRole('button', { name: 'Guardar' }).click();
-  await expect(page.getByText('Configuración guardada.')).toBeVisible();
-  await expect(page.getByTestId('lock-warning')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('nav-sign')).toBeVisible();
+  await page.clock.fastForward('09:50');
+  await expect(page.getByTestId('lock-warning')).toBeHidden();
+  await page.clock.fastForward('00:15');
+  await expect(page.getByTestId('lock-warning')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/lock-warning.png' });
-  await expect(page.getByTestId('lock-screen')).toBeVisible({ timeout: 10_000 });
+  await page.clock.fastForward('02:00');
+  await expect(page.getByTestId('lock-screen')).toBeVisible();
+  // Hidden, not dimmed: nothing of the screen behind is drawn or reachable.
+  await expect(page.locator('#app-body')).toBeHidden();
+  await expect(page.locator('#app-body')).toHaveCSS('display', 'none');
+  await expect(page.getByTestId('nav-sign')).toBeHidden();
+  // The core is locked too: a call with the session token is refused.
+  const locked = await request.post(`${host.origin}/api/call`, {
+    data: { method: 'audit.list', input: {} },
+    headers: { Authorization: `Bearer ${host.token}` },
+  });
+  expect(await locked.json()).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+  // First lock: the user creates the app password, and it opens the app.
+  await expect(page.getByRole('heading', { name: 'Cree la contraseña de la aplicación' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/locked.png' });
-  // While locked, the menu is out of reach.
-  await expect(page.getByTestId('nav-sign'))
-    .not.toBeInViewport({ ratio: 1 })
-    .catch(() => undefined);
-  await expect(page.locator('#app-body')).toHaveAttribute('inert', '');
+  await page.getByLabel('Nueva contraseña').fill('clave-1234');
+  await page.getByLabel('Repita la contraseña').fill('clave-1234');
+  await page.getByRole('button', { name: 'Guardar y desbloquear' }).click();
+  await expect(page.getByTestId('lock-screen')).toBeHidden();
+  await expect(page.getByTestId('nav-sign')).toBeVisible();
+  // Second lock: a wrong password is refused, a reload does not open it, the right one does.
+  await page.clock.fastForward('12:01');
+  await expect(page.getByTestId('lock-screen')).toBeVisible();
+  await page.getByLabel('Contraseña de la aplicación').fill('otra-clave');
+  await page.getByRole('button', { name: 'Desbloquear' }).click();
+  await expect(page.getByTestId('lock-error')).toContainText('no es correcta');
+  await expect(page.locator('#app-body')).toBeHidden();
+  await page.reload();
+  await expect(page.getByTestId('lock-screen')).toBeVisible();
+  await expect(page.locator('#app-body')).toBeHidden();
+  await page.getByLabel('Contraseña de la aplicación').fill('clave-1234');
   await page.getByRole('button', { name: 'Desbloquear' }).click();
   await expect(page.getByTestId('lock-screen')).toBeHidden();
-  // Restore sane timeouts and check the audit log recorded the lock and the unlock.
-  await page.getByLabel('Aviso de inactividad (minutos)').fill('10');
-  await page.getByLabel('Bloqueo por inactividad (minutos)').fill('12');
-  await page.getByRole('button', { name: 'Guardar' }).click();
+  // The audit log has the lock, the failed attempt and the unlock, and is intact.
+  await page.getByTestId('nav-settings').click();
   await page.getByTestId('audit-verify').click();
   await expect(page.getByTestId('audit-result')).toContainText('Registro íntegro');
   await expect(page.getByTestId('audit-table')).toContainText('session.lock');
+  await expect(page.getByTestId('audit-table')).toContainText('session.unlock.failed');
   await expect(page.getByTestId('audit-table')).toContainText('session.unlock');
 });
 

@@ -3,7 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export type RunningHost = { url: string; origin: string; token: string; home: string; stop: () => Promise<void> };
+export type RunningHost = {
+  /** A fresh one-time link on every read (the page exchanges its code once for the session token). */
+  readonly url: string;
+  origin: string;
+  token: string;
+  home: string;
+  stop: () => Promise<void>;
+};
+
+/** One-time links minted at start, so `host.url` can stay a plain property for the specs. */
+const LINKS = 60;
 
 /** Starts the real browser mode (`casilla serve`) on a fresh data folder, as `npm start` does on our machines. */
 export async function startHost(): Promise<RunningHost> {
@@ -26,8 +36,19 @@ export async function startHost(): Promise<RunningHost> {
     });
     child.once('exit', (code) => reject(new Error(`casilla serve salió con ${code}: ${err}`)));
   });
+  const links: string[] = [info.url];
+  for (let i = 1; i < LINKS; i++) {
+    const res = await fetch(`${info.origin}/api/session/link`, { method: 'POST', headers: { Authorization: `Bearer ${info.token}` } });
+    links.push(((await res.json()) as { value: { url: string } }).value.url);
+  }
   return {
-    ...info,
+    get url() {
+      const next = links.shift();
+      if (!next) throw new Error('no quedan enlaces de un solo uso: suba LINKS en test/e2e/web-host.ts');
+      return next;
+    },
+    origin: info.origin,
+    token: info.token,
     home,
     stop: async () => {
       if (child.exitCode === null) {

@@ -5,7 +5,7 @@ import { AttachmentStore } from '../../src-main/core/outbox/attachment-store';
 import { OutboxRepository } from '../../src-main/core/outbox/outbox-repository';
 import { OutboxSender, type SenderOptions } from '../../src-main/core/outbox/outbox-sender';
 import type { BackendTarget } from '../../src-main/core/outbox/transport';
-import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
+import { startSandbox, trainerHeaders, type RunningSandbox } from '../../src-main/sandbox';
 import { clientFactory } from '../../src-main/services/backends';
 import { tempCore, tempDir } from './temp-home';
 
@@ -62,7 +62,7 @@ export async function outboxEnv(options: { faults?: string; sender?: Partial<Sen
     store,
     sender,
     async sandboxMessages() {
-      const res = await fetch(`${sandbox.baseUrl}/sandbox/messages?limit=1000`);
+      const res = await fetch(`${sandbox.baseUrl}/sandbox/messages?limit=1000`, { headers: trainerHeaders(sandbox) });
       return ((await res.json()) as { messages: SandboxMessage[] }).messages;
     },
     async runUntilQuiet(opts = {}) {

@@ -1,6 +1,6 @@
 /** Starts a real sandbox on a random 127.0.0.1 port in a temp folder, with a client for its demo institution. */
 import { CasillaClient, type CasillaClientOptions } from '../../src-main/core/casilla/client';
-import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src-main/sandbox';
+import { startSandbox, trainerHeaders, type RunningSandbox, type StartSandboxOptions } from '../../src-main/sandbox';
 import { tempDir } from './temp-home';
 
 export type TestSandbox = {
@@ -39,9 +39,8 @@ export async function startTestSandbox(options: Partial<StartSandboxOptions> = {
     async admin<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(sandbox.baseUrl + path, {
         method,
-        ...(body !== undefined
-          ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-          : {}),
+        headers: { ...trainerHeaders(sandbox), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
       return { status: res.status, body: (await res.json()) as T };
     },

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/api/result';
 import { queueNotification, type ComposeRequest } from '../../src-main/core/compose/composer';
 import { parseRecipient, type Recipient } from '../../src-main/core/compose/recipients';
-import { startSandbox } from '../../src-main/sandbox';
+import { startSandbox, trainerHeaders } from '../../src-main/sandbox';
 import { outboxEnv, writePdf, type OutboxEnv } from '../helpers/outbox-env';
 
 const envs: OutboxEnv[] = [];
@@ -177,7 +177,7 @@ describe('the outbox against the sandbox over HTTP', () => {
     try {
       await e.runUntilQuiet();
       expect(e.repo.row(messageIds[0]!).state).toBe('done');
-      const res = await fetch(`${again.baseUrl}/sandbox/messages`);
+      const res = await fetch(`${again.baseUrl}/sandbox/messages`, { headers: trainerHeaders(again) });
       expect(((await res.json()) as { messages: unknown[] }).messages).toHaveLength(1);
     } finally {
       await again.close();

@@ -6,7 +6,7 @@ import { openCore } from '../../src-main/core/context';
 import { parseRecipient, type Recipient } from '../../src-main/core/compose/recipients';
 import { AttachmentStore } from '../../src-main/core/outbox/attachment-store';
 import { OutboxRepository } from '../../src-main/core/outbox/outbox-repository';
-import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
+import { startSandbox, trainerHeaders, type RunningSandbox } from '../../src-main/sandbox';
 import { tempDir } from '../helpers/temp-home';
 
 /**
@@ -112,7 +112,7 @@ describe('outbox soak: SIGKILL at random moments against a faulty backend', () =
 
     const rows = localRows();
     expect(rows).toHaveLength(MESSAGES);
-    const res = await fetch(`${sandbox.baseUrl}/sandbox/messages?limit=1000`);
+    const res = await fetch(`${sandbox.baseUrl}/sandbox/messages?limit=1000`, { headers: trainerHeaders(sandbox) });
     const remote = ((await res.json()) as { messages: { id: string; idempotency_key: string | null; subject: string }[] }).messages;
     const key = (k: string | null) => (k ?? '').replace(/"/g, '');
 

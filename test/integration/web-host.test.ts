@@ -48,10 +48,47 @@ describe('the local web host', () => {
     fs.rmSync(path.join(path.dirname(statics.dir), 'secret-outside.txt'), { force: true });
   });
 
-  it('listens on 127.0.0.1 with a long random token in the URL fragment', () => {
+  it('listens on 127.0.0.1; its link carries a one-time code, never the token', async () => {
     expect(host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(host.token.length).toBeGreaterThanOrEqual(40);
-    expect(host.url).toBe(`${host.origin}/#token=${host.token}`);
+    expect(host.url).toMatch(new RegExp(`^${host.origin}/#code=[A-Za-z0-9_-]{40,}$`));
+    expect(host.url).not.toContain(host.token);
+    const exchange = (code: string) =>
+      request(host.port, {
+        method: 'POST',
+        path: '/api/session',
+        headers: { Host: `127.0.0.1:${host.port}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+    const code = host.oneTimeUrl().split('#code=')[1]!;
+    const first = await exchange(code);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body)).toEqual({ ok: true, value: { token: host.token } });
+    const second = await exchange(code);
+    expect(second.status).toBe(401);
+    expect(second.body).not.toContain(host.token);
+    expect((await exchange('')).status).toBe(401);
+    // The token is not accepted in the query string either (it would end up in logs and history).
+    const inQuery = await request(host.port, { path: `/api/events?token=${host.token}`, headers: { Host: `127.0.0.1:${host.port}` } });
+    expect(inQuery.status).toBe(401);
+  });
+
+  it('writes the launcher page 0600 in a 0700 folder, and removes it when its code is used', async () => {
+    const dir = path.join(env.home, 'run');
+    const file = host.writeLauncher(dir);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toContain(host.token);
+    const code = /#code=([A-Za-z0-9_-]+)/.exec(text)![1]!;
+    const r = await request(host.port, {
+      method: 'POST',
+      path: '/api/session',
+      headers: { Host: `127.0.0.1:${host.port}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    expect(r.status).toBe(200);
+    expect(fs.existsSync(file)).toBe(false);
   });
 
   it('answers a call with the token', async () => {

@@ -5,6 +5,11 @@ const reasonText = {
   'hash-mismatch': 'su contenido no coincide con su hash (fila editada)',
   'prev-mismatch': 'no enlaza con la entrada anterior (fila editada o insertada)',
   gap: 'falta la entrada anterior (fila eliminada)',
+  'mac-mismatch': 'su sello HMAC no coincide (fila editada y cadena SHA-256 recalculada)',
+  'mac-missing': 'le falta el sello HMAC (sello quitado)',
+  'head-mismatch': 'la última entrada sellada que guarda el llavero falta o es otra (entradas finales eliminadas o reemplazadas)',
+  'key-missing': 'hay entradas selladas pero el llavero no tiene la clave o la cabeza de este registro',
+  'keychain-unavailable': 'hay entradas selladas pero el llavero del sistema no responde: no se puede comprobar el sello',
 } as const;
 
 export const auditCommand: CommandModule = {
@@ -22,12 +27,14 @@ export const auditCommand: CommandModule = {
     audit
       .command('verify')
       .description('Comprueba la cadena completa; sale con 1 si alguna entrada fue alterada')
-      .action(() => {
-        const result = rt.core().audit.verify();
+      .action(async () => {
+        const result = await rt.core().audit.verifySealed();
+        const sealNote = (r: typeof result) =>
+          r.ok && r.seal === 'unavailable' ? ' Aviso: el llavero del sistema no responde; solo se comprobó la cadena SHA-256.' : '';
         rt.print(
           () =>
             result.ok
-              ? `Registro íntegro: ${result.entries} entradas${result.head ? `, última ${result.head.slice(0, 16)}…` : ''}.`
+              ? `Registro íntegro: ${result.entries} entradas${result.head ? `, última ${result.head.slice(0, 16)}…` : ''}.${sealNote(result)}`
               : `Registro ALTERADO en la entrada ${result.brokenAt}: ${reasonText[result.reason]}.`,
           result,
         );

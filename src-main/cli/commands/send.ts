@@ -7,6 +7,7 @@ import { queueNotification } from '../../core/compose/composer';
 import { importRecipientsCsv } from '../../core/compose/recipients-csv';
 import { collect, parseRecipient, type RecipientProblem } from '../../core/compose/recipients';
 import type { MessageType } from '../../core/casilla/rules';
+import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
 import { currentTarget, type BackendOverride } from '../../services/backends';
 import { outboxRuntime } from '../../services/outbox-runtime';
 import { CliExit, ExitCode, type CliRuntime, type CommandModule } from '../runtime';
@@ -30,6 +31,7 @@ export function backendOverride(opts: { backend?: string; clientId?: string; cli
     throw new CliExit(ExitCode.usage, `URL de servidor no válida: ${opts.backend}`);
   }
   if (!/^https?:$/.test(url.protocol)) throw new CliExit(ExitCode.usage, `URL de servidor no válida: ${opts.backend}`);
+  if (!isSecureServiceUrl(opts.backend)) throw new CliExit(ExitCode.usage, `--backend ${opts.backend}: ${INSECURE_URL_MESSAGE}`);
   if (!opts.clientId || !opts.clientSecretEnv) throw new CliExit(ExitCode.usage, '--backend requiere --client-id y --client-secret-env');
   const secret = process.env[opts.clientSecretEnv];
   if (!secret) throw new CliExit(ExitCode.usage, `La variable de entorno ${opts.clientSecretEnv} está vacía o no existe.`);

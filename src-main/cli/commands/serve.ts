@@ -24,16 +24,24 @@ export const serveCommand: CommandModule = {
         const staticDir = resolveRendererDir();
         if (!fs.existsSync(staticDir)) rt.stderr('Aviso: la interfaz no está compilada (npm run build); solo responde la API.\n');
         const host = await startWebHost({ core, table: createHandlers(), staticDir, port });
+        // Launcher pages of an earlier run hold only used or expired codes: remove them.
+        const runDir = path.join(core.home, 'run');
+        for (const f of fs.existsSync(runDir) ? fs.readdirSync(runDir) : [])
+          if (/^abrir-[0-9a-f]+\.html$/.test(f)) fs.rmSync(path.join(runDir, f), { force: true });
         core.audit.append({ action: 'app.start', details: { shell: 'browser' } });
         const background = await startBackgroundWork(core);
-        rt.print(`Casilla Desktop en modo navegador: ${host.url}\nCarpeta de datos: ${core.home}\nCtrl+C para salir.`, {
-          url: host.url,
-          origin: host.origin,
-          token: host.token,
-          home: core.home,
-          sandbox: background.sandboxUrl,
-        });
-        if (opts.open) openBrowser(host.url);
+        rt.print(
+          `Casilla Desktop en modo navegador: ${host.url}\n(enlace de un solo uso, válido 5 minutos)\nCarpeta de datos: ${core.home}\nCtrl+C para salir.`,
+          {
+            url: host.url,
+            origin: host.origin,
+            token: host.token,
+            home: core.home,
+            sandbox: background.sandboxUrl,
+          },
+        );
+        // The browser's command line names a private launcher file, never the token (argv is public on Linux).
+        if (opts.open) openBrowser(host.writeLauncher(runDir));
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);
@@ -44,7 +52,7 @@ export const serveCommand: CommandModule = {
   },
 };
 
-/** Opens the URL with the first browser found on PATH; when none exists the printed URL is enough. */
+/** Opens the file with the first browser found on PATH; when none exists the printed link is enough. */
 function openBrowser(url: string): boolean {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const cmd = BROWSERS.find((b) => dirs.some((d) => fs.existsSync(path.join(d, b))));

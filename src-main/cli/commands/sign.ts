@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
@@ -175,6 +176,7 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
   }
   let tsa: StartSigningInput['options']['tsa'];
   if (o.tsa) {
+    if (!isSecureServiceUrl(o.tsa)) throw usage(`--tsa ${o.tsa}: ${INSECURE_URL_MESSAGE}`);
     tsa = { url: o.tsa };
     if (o.tsaUser) tsa.username = o.tsaUser;
     if (o.tsaPasswordEnv) tsa.password = envValue(o.tsaPasswordEnv);

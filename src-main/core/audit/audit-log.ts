@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { AuditEntry, AuditVerification } from '../../api/audit';
 import type { Db } from '../db/database';
+import type { SecretStore } from '../secrets/secret-store';
+import { AuditSeal, sealAccounts, type SealRow } from './audit-seal';
 
 /** The hash the first entry links to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -14,6 +16,7 @@ type Row = {
   details: string;
   prev_hash: string;
   hash: string;
+  mac?: string | null;
 };
 
 /** The hashed form of an entry: fixed field order, so the same entry always hashes the same. */
@@ -46,11 +49,13 @@ export type AuditRecord = { actor?: string; action: string; subject?: string | n
  * The append-only, hash-chained log of user actions. Each entry stores the hash of the previous one and its
  * own hash over (id, time, actor, action, subject, details, previous hash), so editing or deleting a row
  * breaks the chain at that row. Appends run in an immediate transaction so two processes sharing the
- * database never fork the chain.
+ * database never fork the chain. With a keychain attached (`attachKeychain`), every entry is also sealed with a
+ * chained HMAC whose key and head live in the OS keychain (audit-seal.ts); `verifySealed` checks both.
  */
 export class AuditLog {
   private readonly insert;
   private readonly last;
+  private seal: AuditSeal | null = null;
   constructor(
     private readonly db: Db,
     private readonly defaultActor: string,
@@ -82,7 +87,35 @@ export class AuditLog {
       this.insert.run({ ...e, hash });
       return { ...e, details, hash };
     });
-    return run.immediate();
+    const entry = run.immediate();
+    void this.seal?.schedule();
+    return entry;
+  }
+
+  /** Seals entries with an HMAC whose key and head live in this keychain (scoped to the data folder). */
+  attachKeychain(secrets: SecretStore, home: string): void {
+    this.seal = new AuditSeal(this.db, secrets, sealAccounts(home), (row, prev) => {
+      if (row.id !== (prev?.id ?? 0) + 1) return false;
+      if (row.prev_hash !== (prev?.hash ?? GENESIS_HASH)) return false;
+      return entryHash({ ...row, prevHash: row.prev_hash }) === row.hash;
+    });
+    void this.seal.schedule();
+  }
+
+  /** Waits for pending seals (before closing the database). */
+  flush(): Promise<void> {
+    return this.seal?.flush() ?? Promise.resolve();
+  }
+
+  /** The SHA-256 chain (`verify`), then the HMAC seal and the head kept in the keychain. */
+  async verifySealed(): Promise<AuditVerification> {
+    await this.flush();
+    const chain = this.verify();
+    if (!chain.ok || !this.seal) return chain.ok ? { ...chain, seal: 'off' } : chain;
+    const rows = this.db.prepare(`SELECT * FROM audit_log ORDER BY id`).all() as SealRow[];
+    const sealed = await this.seal.check(rows);
+    if (!sealed.ok) return { ok: false, entries: chain.entries, brokenAt: sealed.brokenAt, reason: sealed.reason };
+    return { ...chain, sealed: sealed.sealed, seal: sealed.seal };
   }
 
   list(options: { limit?: number; beforeId?: number; action?: string } = {}): AuditEntry[] {

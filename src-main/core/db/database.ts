@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/result';
+import { secureDataFolder } from '../home';
 import { migrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -15,7 +15,7 @@ export const DB_FILE = 'casilla.sqlite';
  * Fails with `DB_TOO_NEW` when the file was written by a newer app version.
  */
 export function openDatabase(home: string, options: { migrations?: readonly Migration[] } = {}): Db {
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  secureDataFolder(home, DB_FILE);
   const db = new Database(path.join(home, DB_FILE));
   try {
     db.pragma('journal_mode = WAL');
