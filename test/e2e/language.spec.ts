@@ -81,7 +81,8 @@ async function walk(page: Page, words: string[]): Promise<Record<string, string[
   const hits: Record<string, string[]> = {};
   for (const nav of navs) {
     await page.getByTestId(`nav-${nav}`).click();
-    await page.waitForLoadState('networkidle');
+    // The event stream keeps a connection open (no network idle): wait until nothing is marked busy.
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
     const f = found(await screenText(page), words);
     if (f.length) hits[nav] = f;
   }
