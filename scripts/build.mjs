@@ -26,8 +26,11 @@ async function buildNode() {
     logLevel: 'warning',
     absWorkingDir: root,
   };
+  // `pdf-worker` is the worker thread that reads untrusted PDFs (core/isolate); each bundle ships its own copy.
+  const worker = { 'pdf-worker': 'src-main/core/isolate/pdf-worker.ts' };
   await buildCli(common);
-  await build({ ...common, entryPoints: { app: 'src-main/app/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
+  await build({ ...common, entryPoints: worker, outdir: 'dist/node', outExtension: { '.js': '.cjs' } });
+  await build({ ...common, entryPoints: { app: 'src-main/app/main.ts', ...worker }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
   // The preload runs in Electron's sandbox: one file, only `electron` may be required.
   await build({
     ...common,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' };
+export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' | 'CE'; name?: string };
 export type RecipientProblemView = { line: number; input: string; code: string; message: string };
 export type RecipientParseView = { recipients: RecipientView[]; problems: RecipientProblemView[]; duplicates: number };
 
@@ -43,11 +43,44 @@ export const composeMethods = {
   /** The draft being composed, saved as the user types (one per user; a crash loses nothing typed). */
   'compose.saveDraft': { input: z.object({ draft: z.record(z.string(), z.unknown()) }).strict(), progress: false },
   'compose.loadDraft': { input: z.object({}).strict(), progress: false },
-  /** A signed PDF is verified (offline) before it is attached; a NO VÁLIDO one is refused with the reasons. */
+  /**
+   * A picked file, judged at once by the platform's rules (type by content, size, total, count, name, duplicate)
+   * and, for a signed PDF, its signatures (offline). Fails naming the file; on success gives the name it will be
+   * sent with (`renamed` when it had to be normalized, e.g. accents).
+   */
   'compose.checkAttachment': {
-    input: z.object({ path: z.string().min(1).max(4096), name: z.string().max(200) }).strict(),
+    input: z
+      .object({
+        path: z.string().min(1).max(4096),
+        name: z.string().max(200),
+        /** The attachments already accepted for the same message (their platform names and sizes). */
+        siblings: z
+          .array(z.object({ name: z.string().max(200), size: z.number().int().min(0) }).strict())
+          .max(60)
+          .default([]),
+      })
+      .strict(),
     progress: false,
   },
+  /** Per recipient of an outbox message, the date it is deemed legally served (the backend's country rule). */
+  'compose.servedDates': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
+  /** A deadline: business days after a served date, in the country's calendar (holidays as data, with source). */
+  'compose.deadline': {
+    input: z
+      .object({
+        country: z.enum(['CL', 'PE']),
+        from: z.string().regex(/^\d{4}-\d{2}-\d{2}/),
+        businessDays: z.number().int().min(0).max(3650),
+      })
+      .strict(),
+    progress: false,
+  },
+  /**
+   * The signed constancia de envío of a message, written to `<data>/constancias/`. Signed with the embedded
+   * sandbox's certificate for sandbox messages; for a real server it needs the institution's certificate, which
+   * cannot be configured yet (CONSTANCIA_NO_CERTIFICATE).
+   */
+  'compose.constancia': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
   'compose.templates.list': { input: z.object({}).strict(), progress: false },
   'compose.templates.save': {
     input: z
@@ -78,13 +111,28 @@ export type MessageTemplateView = { id: string; name: string; subject: string; b
 
 export interface ComposeOutputs {
   'compose.parseRecipients': RecipientParseView;
-  'compose.importCsv': RecipientParseView & { encoding: string; delimiter: string; header: boolean; rows: number };
+  'compose.importCsv': RecipientParseView & { encoding: string; delimiter: string; header: boolean; rows: number; problemCount: number };
   'compose.sanitize': { html: string; text: string };
   'compose.queue': { envioId: string; messageIds: string[] };
   'compose.institution': { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string | null; offline: boolean };
   'compose.saveDraft': { savedAt: string };
   'compose.loadDraft': { draft: Record<string, unknown> | null; savedAt: string | null };
-  'compose.checkAttachment': { name: string; signed: boolean; verdict: 'valid' | 'invalid' | 'indeterminate' | null; reasons: string[] };
+  'compose.checkAttachment': {
+    name: string;
+    originalName: string;
+    renamed: boolean;
+    size: number;
+    kind: string;
+    signed: boolean;
+    verdict: 'valid' | 'invalid' | 'indeterminate' | null;
+    reasons: string[];
+  };
+  'compose.servedDates': {
+    country: 'CL' | 'PE';
+    recipients: { rolUnico: number; deemedServedAt: string | null; basis: string | null }[];
+  };
+  'compose.deadline': { date: string; holidays: { date: string; name: string }[]; source: string };
+  'compose.constancia': { path: string };
   'compose.templates.list': MessageTemplateView[];
   'compose.templates.save': MessageTemplateView;
   'compose.templates.remove': { removed: boolean };

@@ -30,8 +30,13 @@ export type Change = {
   /** `12 0 R`, or `trailer` / `xref` for structural changes. */
   object: string;
   allowed: boolean;
-  /** Plain Spanish: what changed. */
+  /** Plain Spanish: what changed (from kind and params). */
   message: string;
+  /** The change's code (core/verify/diff/types.ts ChangeKind) and parameters, for other languages and grouping. */
+  kind?: string;
+  params?: { field?: string; page?: number; subtype?: string; key?: string; object?: string; detail?: string };
+  /** validation < form < annotations < other (never allowed). */
+  level?: 'none' | 'validation' | 'form' | 'annotations' | 'other';
 };
 
 export type SignerInfoSummary = { name: string; id: string | null; issuer: string; serial: string };
@@ -48,6 +53,14 @@ export type SignatureFacts = {
   digestMatches: boolean;
   /** The signature over the signed attributes verifies with the signer's key. */
   signatureVerifies: boolean;
+  /**
+   * The digest (or the signature) uses an algorithm we cannot check: a false digestMatches (signatureVerifies)
+   * then proves nothing, and the verdict is INDETERMINADO ("algoritmo no soportado"), never NO VÁLIDO.
+   */
+  digestUnchecked?: boolean;
+  signatureUnchecked?: boolean;
+  /** A detached PAdES signature whose CMS encapsulates content: it does not sign only the byte ranges. */
+  encapsulatedContent?: boolean;
   /** ESS signing-certificate(-v2) names the signer certificate; null when the attribute is absent. */
   essMatches: boolean | null;
   /** SHA-1 or another weak algorithm was used for the digest or the signature. */

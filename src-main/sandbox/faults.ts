@@ -8,6 +8,15 @@
  * stores the message then destroys the socket before any answer (sendMessage only); `latency` delays every
  * answer by a uniform amount in the range; `storm429` answers 429 with Retry-After as if over the rate limit.
  * `seed` makes the sequence of decisions repeatable.
+ *
+ * Faults that behave like a real platform behind a gateway (sendMessage only; the message IS stored first):
+ * `store-then-502` / `store-then-503` / `store-then-429` answer that status after committing, `store-then-hang`
+ * commits and never answers (the client's timeout or a kill ends it), `store-then-garbage` commits and answers
+ * 200 with a body that is not the platform's JSON. `hang` never answers and stores nothing. `status-garbage`
+ * makes messageStatus answer 200 with a web page.
+ * `ignore-idempotency-key=1` makes the sandbox ignore `Idempotency-Key` like the real platform (ERR031 is then
+ * the only duplicate guard). `no-inbox=1` makes the citizen's access_url a web page, as on the real platform, so
+ * the outbox cannot search for a lost message and must fall back to ERR031 inside the window, or the user.
  */
 export type FaultSpec = {
   dropAfterCommit: number;
@@ -17,9 +26,37 @@ export type FaultSpec = {
   storm429: number;
   latencyMs: { min: number; max: number } | null;
   seed: number | null;
+  storeThen502: number;
+  storeThen503: number;
+  storeThen429: number;
+  storeThenHang: number;
+  storeThenGarbage: number;
+  hang: number;
+  /** messageStatus answers 200 with a web page instead of its JSON. */
+  statusGarbage: number;
+  ignoreIdempotencyKey: boolean;
+  /** The citizen's access_url answers a web page, like the real platform's: nothing to search. */
+  noInbox: boolean;
 };
 
-export const NO_FAULTS: FaultSpec = { dropAfterCommit: 0, reset: 0, status503: 0, status500: 0, storm429: 0, latencyMs: null, seed: null };
+export const NO_FAULTS: FaultSpec = {
+  dropAfterCommit: 0,
+  reset: 0,
+  status503: 0,
+  status500: 0,
+  storm429: 0,
+  latencyMs: null,
+  seed: null,
+  storeThen502: 0,
+  storeThen503: 0,
+  storeThen429: 0,
+  storeThenHang: 0,
+  storeThenGarbage: 0,
+  hang: 0,
+  statusGarbage: 0,
+  ignoreIdempotencyKey: false,
+  noInbox: false,
+};
 
 export class FaultSpecError extends Error {}
 
@@ -29,6 +66,13 @@ const PROBABILITY_KEYS = {
   status503: 'status503',
   status500: 'status500',
   storm429: 'storm429',
+  'store-then-502': 'storeThen502',
+  'store-then-503': 'storeThen503',
+  'store-then-429': 'storeThen429',
+  'store-then-hang': 'storeThenHang',
+  'store-then-garbage': 'storeThenGarbage',
+  hang: 'hang',
+  'status-garbage': 'statusGarbage',
 } as const;
 
 // A spec is a short command-line value; anything longer is a mistake, not a configuration.
@@ -58,12 +102,15 @@ export function parseFaultSpec(text: string): FaultSpec {
       if (!m || min > max || max > MAX_LATENCY_MS)
         throw new FaultSpecError(`Latencia no válida: "${value}" (p. ej. 50-400ms, máximo ${MAX_LATENCY_MS} ms).`);
       spec.latencyMs = { min, max };
+    } else if (key === 'ignore-idempotency-key' || key === 'no-inbox') {
+      if (!/^(1|0|true|false)$/.test(value)) throw new FaultSpecError(`${key} debe ser 1 o 0: "${value}".`);
+      spec[key === 'no-inbox' ? 'noInbox' : 'ignoreIdempotencyKey'] = value === '1' || value === 'true';
     } else if (key === 'seed') {
       if (!/^\d{1,9}$/.test(value)) throw new FaultSpecError(`Semilla no válida: "${value}" (entero positivo).`);
       spec.seed = Number(value);
     } else {
       throw new FaultSpecError(
-        `Fallo desconocido: "${key}". Conocidos: ${[...Object.keys(PROBABILITY_KEYS), 'latency', 'seed'].join(', ')}.`,
+        `Fallo desconocido: "${key}". Conocidos: ${[...Object.keys(PROBABILITY_KEYS), 'latency', 'seed', 'ignore-idempotency-key', 'no-inbox'].join(', ')}.`,
       );
     }
   }
@@ -76,6 +123,8 @@ export function formatFaultSpec(spec: FaultSpec): string {
   for (const [name, field] of Object.entries(PROBABILITY_KEYS)) if (spec[field] > 0) parts.push(`${name}=${spec[field]}`);
   if (spec.latencyMs) parts.push(`latency=${spec.latencyMs.min}-${spec.latencyMs.max}ms`);
   if (spec.seed !== null) parts.push(`seed=${spec.seed}`);
+  if (spec.ignoreIdempotencyKey) parts.push('ignore-idempotency-key=1');
+  if (spec.noInbox) parts.push('no-inbox=1');
   return parts.length ? parts.join(',') : 'none';
 }
 
@@ -91,10 +140,16 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+export type AfterStore = 'drop' | 'status502' | 'status503' | 'status429' | 'hang' | 'garbage';
+
 export type FaultDecision = {
   latencyMs: number;
-  before: 'reset' | 'storm429' | 'status503' | 'status500' | null;
+  before: 'reset' | 'storm429' | 'status503' | 'status500' | 'hang' | null;
   dropAfterCommit: boolean;
+  /** messageStatus answers a web page. */
+  statusGarbage: boolean;
+  /** What a sendMessage that stored its message answers instead of 200 (`drop` = dropAfterCommit). */
+  afterStore: AfterStore | null;
 };
 
 /** Holds the current spec and draws decisions from it; replacing the spec restarts the seeded sequence. */
@@ -125,7 +180,19 @@ export class FaultInjector {
     const s503 = r() < s.status503;
     const s500 = r() < s.status500;
     const drop = r() < s.dropAfterCommit;
-    const before = reset ? 'reset' : storm ? 'storm429' : s503 ? 'status503' : s500 ? 'status500' : null;
-    return { latencyMs: latency, before, dropAfterCommit: drop };
+    // Drawn after the original ones, so an old seed keeps its old sequence for the original faults.
+    const hang = r() < s.hang;
+    const after: [number, AfterStore][] = [
+      [s.storeThen502, 'status502'],
+      [s.storeThen503, 'status503'],
+      [s.storeThen429, 'status429'],
+      [s.storeThenHang, 'hang'],
+      [s.storeThenGarbage, 'garbage'],
+    ];
+    let afterStore: AfterStore | null = drop ? 'drop' : null;
+    for (const [p, kind] of after) if (r() < p && afterStore === null) afterStore = kind;
+    const statusGarbage = r() < s.statusGarbage;
+    const before = reset ? 'reset' : storm ? 'storm429' : s503 ? 'status503' : s500 ? 'status500' : hang ? 'hang' : null;
+    return { latencyMs: latency, before, dropAfterCommit: drop, afterStore, statusGarbage };
   }
 }

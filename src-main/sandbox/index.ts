@@ -26,6 +26,8 @@ export type StartSandboxOptions = {
   port?: number;
   /** A fault spec (text as for `--faults`) or an already parsed one. */
   faults?: string | FaultSpec;
+  /** Ignore `Idempotency-Key` like the real platform (also settable in the fault spec and `PUT /sandbox/faults`). */
+  ignoreIdempotencyKey?: boolean;
   /** Requests per second per institution before 429 (default 6). */
   rate?: number;
   /** How long email recipients stay `pending` (default 4 s; tests use a few ms). */
@@ -61,7 +63,8 @@ export function embeddedSandboxDir(home: string): string {
 
 /** Throws FaultSpecError on a bad spec and the listen error (e.g. EADDRINUSE) when the port is taken. */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
-  const faults = new FaultInjector(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? NO_FAULTS));
+  const spec = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? NO_FAULTS);
+  const faults = new FaultInjector(options.ignoreIdempotencyKey ? { ...spec, ignoreIdempotencyKey: true } : spec);
   const rate = options.rate ?? DEFAULT_RATE_PER_SECOND;
   if (!(rate > 0)) throw new RangeError('rate must be positive');
   const receiptSigner = options.receiptSigner === undefined ? await CoreReceiptSigner.open(options.dataDir) : options.receiptSigner;

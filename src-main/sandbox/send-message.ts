@@ -28,6 +28,8 @@ export type SendDeps = {
   verifier: AttachmentVerifier | null;
   emailDelayMs: number;
   now: () => number;
+  /** false = like the real platform: the key is recorded for the trainer's eyes but never replayed. */
+  honourIdempotencyKey?: boolean;
 };
 
 /** The draft's Idempotency-Key is an sf-string ("...") ; we also accept it bare. At most 255 visible characters. */
@@ -60,7 +62,13 @@ function contentHash(data: SendMessageData, attachmentHashes: string[]): string 
 }
 
 export async function handleSendMessage(req: IncomingMessage, inst: Institution, deps: SendDeps): Promise<SendOutcome> {
-  const key = parseIdempotencyKey(req.headers['idempotency-key']);
+  const received = parseIdempotencyKey(req.headers['idempotency-key']);
+  const honour = deps.honourIdempotencyKey !== false;
+  if (!honour) {
+    const form = await readSendMessageForm(req);
+    return handleForm(form, inst, deps, null, received === 'invalid' ? null : received);
+  }
+  const key = received;
   if (key === 'invalid') {
     req.resume();
     return {
@@ -71,6 +79,16 @@ export async function handleSendMessage(req: IncomingMessage, inst: Institution,
     };
   }
   const form = await readSendMessageForm(req);
+  return handleForm(form, inst, deps, key, key);
+}
+
+async function handleForm(
+  form: Awaited<ReturnType<typeof readSendMessageForm>>,
+  inst: Institution,
+  deps: SendDeps,
+  key: string | null,
+  recordedKey: string | null,
+): Promise<SendOutcome> {
   const attachmentHashes = form.files.map((f) => sha256(f.bytes) + (f.complete ? '' : `:${f.size}`));
   const requestHash = sha256(JSON.stringify([form.data ?? null, form.files.map((f, i) => [f.name, f.size, attachmentHashes[i]])]));
 
@@ -122,7 +140,7 @@ export async function handleSendMessage(req: IncomingMessage, inst: Institution,
       subject: checked.data.subject,
       data: JSON.stringify(checked.data),
       webhookUrl: checked.data.webhook_url ?? null,
-      idempotencyKey: key,
+      idempotencyKey: recordedKey,
       contentHash: contentHash(checked.data, attachmentHashes),
       recipients: checked.data.recipients.map((r) => r.rol_unico),
       attachments: form.files.map((f, i) => ({

@@ -36,6 +36,12 @@ export type SandboxServerDeps = {
 };
 
 const PLATFORM_PREFIX = '/notificador/';
+/** The citizen's inbox, the `access_url` citizenPending answers. */
+const INBOX_PREFIX = '/casilla/';
+
+function assertNeverFault(x: never): never {
+  throw new Error(`fallo desconocido: ${String(x)}`);
+}
 
 export class SandboxServer {
   private readonly server: http.Server;
@@ -118,6 +124,7 @@ export class SandboxServer {
       }
       return this.trainer(req, res, url);
     }
+    if (path.startsWith(INBOX_PREFIX)) return this.citizenInbox(req, res, path.slice(INBOX_PREFIX.length));
     if (path === '/' || path === '/health') return sendJson(res, 200, { service: 'casilla-sandbox', ok: true });
     req.resume();
     sendError(res, 404, 'NOT_FOUND', 'Ruta no encontrada.');
@@ -188,7 +195,8 @@ export class SandboxServer {
       req.socket.destroy();
       return;
     }
-    if (fault.before) {
+    if (fault.before === 'hang' && route === 'sendMessage') return this.hang(req);
+    if (fault.before && fault.before !== 'hang') {
       req.resume();
       if (fault.before === 'storm429')
         return sendError(res, 429, 'RATE_LIMITED', 'Demasiadas solicitudes por segundo; reintente más tarde.', { 'retry-after': '1' });
@@ -205,6 +213,11 @@ export class SandboxServer {
       case 'sendMessage':
         return this.sendMessage(req, res, inst, fault);
       case 'messageStatus':
+        if (fault.statusGarbage) {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end('<html><body>Mantenimiento programado</body></html>');
+          return;
+        }
         return this.messageStatus(res, inst, params[0]!);
       case 'citizenPending':
         return this.citizenPending(res, params[0]!);
@@ -233,6 +246,7 @@ export class SandboxServer {
         verifier: this.deps.attachmentVerifier,
         emailDelayMs: this.deps.emailDelayMs,
         now: Date.now,
+        honourIdempotencyKey: !this.deps.faults.spec.ignoreIdempotencyKey,
       });
     } catch (err) {
       if (err instanceof MultipartError)
@@ -242,13 +256,71 @@ export class SandboxServer {
     if (outcome.storedId) {
       this.settle();
       if (outcome.webhook) this.notify(outcome.webhook.messageId);
-      if (fault.dropAfterCommit) {
-        // "Accept then drop": committed above, and the client never hears about it.
-        res.socket?.destroy();
-        return;
+      switch (fault.afterStore) {
+        case null:
+          break;
+        case 'drop':
+          // "Accept then drop": committed above, and the client never hears about it.
+          res.socket?.destroy();
+          return;
+        case 'status502':
+          return sendError(res, 502, 'BAD_GATEWAY', 'Puerta de enlace incorrecta.');
+        case 'status503':
+          return sendError(res, 503, 'UNAVAILABLE', 'Servicio no disponible temporalmente.');
+        case 'status429':
+          return sendError(res, 429, 'RATE_LIMITED', 'Demasiadas solicitudes por segundo; reintente más tarde.', { 'retry-after': '1' });
+        case 'hang':
+          return this.hang(req);
+        case 'garbage':
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end('<html><body>Gateway says hello</body></html>');
+          return;
+        default:
+          return assertNeverFault(fault.afterStore);
       }
     }
     sendJson(res, outcome.status, outcome.body, outcome.headers);
+  }
+
+  /** Never answers: the socket stays open until the client gives up (or the server closes). */
+  private hang(req: IncomingMessage): Promise<void> {
+    req.resume();
+    return new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
+  }
+
+  /**
+   * [ours] The citizen's `access_url` (from citizenPending), asked with an institution's credentials: that
+   * institution's messages to this citizen, newest first, as JSON (id, subject, received_at, recipients). The
+   * outbox's reconciler uses it to find a message whose answer was lost. Rate limit and faults apply as to the
+   * platform's endpoints.
+   */
+  private async citizenInbox(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    req.resume();
+    if ((req.method ?? 'GET') !== 'GET') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Método no permitido.');
+    const run = parseRunParam(rest);
+    if (run === null) return this.platformError(res, 'ERR023');
+    const inst = this.authenticate(req);
+    if (!inst) return sendError(res, 401, 'UNAUTHORIZED', 'Credenciales de la institución no válidas.');
+    const allowed = this.bucketFor(inst).tryTake();
+    if (!allowed.ok)
+      return sendError(res, 429, 'RATE_LIMITED', 'Demasiadas solicitudes por segundo; reintente más tarde.', {
+        'retry-after': String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))),
+      });
+    if (this.deps.faults.spec.noInbox) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>Casilla</title><p>Ingrese con su ClaveÚnica para ver sus notificaciones.</p>');
+      return;
+    }
+    const { store } = this.deps;
+    sendJson(res, 200, {
+      rol_unico: run,
+      messages: store.inboxFor(inst.id, run, 500).map((m) => ({
+        message_data_id: m.id,
+        subject: m.subject,
+        received_at: httpDate(m.received_at),
+        recipients: store.recipients(m.id).map((r) => r.rol_unico),
+      })),
+    });
   }
 
   private messageStatus(res: ServerResponse, inst: Institution, id: string): void {
@@ -263,7 +335,7 @@ export class SandboxServer {
     const pending = this.deps.store.pendingFor(run);
     const ddu = planDelivery(run).ddu;
     sendJson(res, 200, {
-      access_url: `${this.baseUrl}/sandbox/casilla/${run}`,
+      access_url: `${this.baseUrl}${INBOX_PREFIX}${run}`,
       current_ddu_type: ddu,
       result_message: `Consulta realizada para el RUN ${formatRun(run)}`,
       status: true,

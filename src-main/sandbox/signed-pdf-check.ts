@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildTrustStore, type TrustStore } from '../core/verify/trust';
-import { verifyPdf } from '../core/verify/verify-pdf';
+import { verifyPdfIsolated } from '../core/isolate/isolated';
 import type { AttachmentVerdict, AttachmentVerifier } from './ports';
 
 const ALTERED_REASONS = new Set([
@@ -49,7 +49,8 @@ export class CoreAttachmentVerifier implements AttachmentVerifier {
       fs.writeFileSync(file, bytes, { mode: 0o600 });
       let report;
       try {
-        report = await verifyPdf(file, { trust: this.trust, online: this.online, timeoutMs: VERIFY_TIMEOUT_MS });
+        // In a worker with a memory cap and a time limit: a hostile attachment cannot take the sandbox down.
+        report = await verifyPdfIsolated(file, { trust: this.trust, online: this.online, timeoutMs: VERIFY_TIMEOUT_MS });
       } catch {
         // An unreadable or encrypted structure is not proof of tampering; the type rules vetted the header.
         return 'indeterminate';

@@ -338,6 +338,16 @@ export class SandboxStore {
     return 'ok';
   }
 
+  /** One citizen's messages from one institution, newest first (what the citizen's `access_url` lists). */
+  inboxFor(institutionId: number, rolUnico: number, limit: number): MessageRow[] {
+    return this.db
+      .prepare(
+        `SELECT m.* FROM messages m JOIN recipients r ON r.message_id = m.id
+         WHERE r.rol_unico = ? AND m.institution_id = ? ORDER BY m.received_at DESC, m.rowid DESC LIMIT ?`,
+      )
+      .all(rolUnico, institutionId, limit) as MessageRow[];
+  }
+
   /** Unread casilla messages of one citizen, from every institution (what the citizen's inbox shows as pending). */
   pendingFor(rolUnico: number): number {
     const r = this.db

@@ -1,15 +1,21 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { assertAttachmentAcceptable, checkAttachment } from '../core/compose/attachment-check';
+import { checkAttachment, checkAttachments, type AttachmentCheck } from '../core/compose/attachment-check';
 import type { composeMethods, ProcedureView, SignatureView } from '../api/compose';
 import { AppError } from '../api/result';
 import { queueNotification } from '../core/compose/composer';
-import { importRecipientsCsv, MAX_CSV_BYTES } from '../core/compose/recipients-csv';
+import { importRecipientsCsvFile } from '../core/compose/recipients-csv';
 import { collect, parseRecipient, parseRecipientList } from '../core/compose/recipients';
 import { htmlToText, sanitizeHtml } from '../core/compose/sanitize-html';
 import { fillTemplate, placeholders, TemplateStore } from '../core/compose/templates';
 import type { CoreContext } from '../core/context';
-import { clientFactory, currentTarget } from './backends';
+import { backendForTarget, recipientRulesFor } from '../core/casilla/backends';
+import { holidaysFor } from '../core/calendar/calendar';
+import { deadlineFrom, deemedServed } from '../core/calendar/served';
+import { writeConstancia } from '../core/evidence/constancia';
+import { EMBEDDED_SANDBOX_URL } from '../core/settings/settings-store';
+import { summarizeCertificate } from '../core/signing/certificate-summary';
+import { loadOrCreateReceiptCertificate } from '../sandbox/receipt-certificate';
+import { clientFactory, currentTarget, embeddedSandbox } from './backends';
 import { outboxRuntime } from './outbox-runtime';
 import type { HandlersFor } from './types';
 
@@ -41,19 +47,8 @@ export async function institutionInfo(core: CoreContext, refresh: boolean): Prom
 }
 
 export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
-  'compose.parseRecipients': (input) => parseRecipientList(input.text),
-  'compose.importCsv': (input) => {
-    let bytes: Buffer;
-    try {
-      const size = fs.statSync(input.path).size;
-      if (size > MAX_CSV_BYTES) throw new AppError('CSV_TOO_LARGE', 'El archivo CSV es demasiado grande (máximo 32 MB).');
-      bytes = fs.readFileSync(input.path);
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new AppError('CSV_UNREADABLE', 'No se pudo leer el archivo CSV.', { path: input.path }, { cause: err });
-    }
-    return importRecipientsCsv(bytes);
-  },
+  'compose.parseRecipients': async (input, { core }) => parseRecipientList(input.text, recipientRulesFor(await currentTarget(core))),
+  'compose.importCsv': async (input, { core }) => importRecipientsCsvFile(input.path, recipientRulesFor(await currentTarget(core))),
   'compose.sanitize': (input) => {
     const html = sanitizeHtml(input.html);
     return { html, text: htmlToText(html) };
@@ -69,8 +64,61 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     core.settings.set('compose.draft', { draft: input.draft, savedAt });
     return { savedAt };
   },
-  'compose.loadDraft': (_input, { core }) =>
-    core.settings.get<{ draft: Record<string, unknown>; savedAt: string }>('compose.draft') ?? { draft: null, savedAt: null },
+  'compose.loadDraft': (_input, { core }) => {
+    const saved = core.settings.get<{ draft: Record<string, unknown>; savedAt: string }>('compose.draft');
+    if (!saved) return { draft: null, savedAt: null };
+    // A saved body is input like any other: it reaches the editor only after the sanitizer.
+    const body = saved.draft.body;
+    return { draft: { ...saved.draft, body: typeof body === 'string' ? sanitizeHtml(body) : '' }, savedAt: saved.savedAt };
+  },
+  'compose.servedDates': (input, { core }) => {
+    const d = outboxRuntime(core).repo.detail(input.id);
+    const country = backendForTarget(d).country;
+    return {
+      country,
+      recipients: d.recipients.map((r) => ({ rolUnico: r.rolUnico, ...deemedServed(country, r.deliveredAt, r.status) })),
+    };
+  },
+  'compose.deadline': (input) => {
+    const date = deadlineFrom(input.country, input.from, input.businessDays);
+    const years = new Set([input.from.slice(0, 4), date.slice(0, 4)].map(Number));
+    const all = [...years].map((y) => holidaysFor(input.country, y));
+    const holidays = all.flatMap((y) => y.holidays).filter((h) => h.date > input.from.slice(0, 10) && h.date <= date);
+    return { date, holidays, source: all.map((y) => `${y.year}: ${y.source}`).join(' · ') };
+  },
+  'compose.constancia': async (input, { core }) => {
+    const { repo, store } = outboxRuntime(core);
+    const detail = repo.detail(input.id);
+    if (detail.backendUrl !== EMBEDDED_SANDBOX_URL)
+      throw new AppError(
+        'CONSTANCIA_NO_CERTIFICATE',
+        'La constancia de un servidor real se firma con el certificado de la institución, que aún no se puede configurar; solo los envíos al sandbox tienen constancia firmada por ahora.',
+      );
+    const sandbox = await embeddedSandbox(core);
+    const cert = await loadOrCreateReceiptCertificate(sandbox.dataDir);
+    // Each attachment's verdict, from the stored snapshot (what was actually sent), offline.
+    const attachments = [];
+    for (const a of detail.attachments) {
+      let verdict = 'sin firma';
+      try {
+        const c = await checkAttachment(core, store.pathOf(a.sha256), a.name);
+        if (c.signed) verdict = c.verdict === 'valid' ? 'VÁLIDO' : c.verdict === 'indeterminate' ? 'INDETERMINADO' : 'NO VÁLIDO';
+      } catch (err) {
+        verdict = err instanceof AppError ? `rechazado (${err.code})` : 'no verificado';
+      }
+      attachments.push({ ...a, verdict });
+    }
+    const output = path.join(core.home, 'constancias', `constancia-${detail.id}.pdf`);
+    await writeConstancia({
+      detail,
+      country: backendForTarget(detail).country,
+      attachments,
+      signer: { privateKey: cert.privateKey, certificate: cert.certificate, chain: [], summary: summarizeCertificate(cert.certificate) },
+      output,
+    });
+    core.audit.append({ action: 'outbox.constancia', subject: detail.id });
+    return { path: output };
+  },
   'compose.templates.list': (_input, { core }) => new TemplateStore(core.settings).list(),
   'compose.templates.save': (input, { core }) => {
     const t = new TemplateStore(core.settings).save({ ...input, body: sanitizeHtml(input.body) });
@@ -88,13 +136,22 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     const body = fillTemplate(input.body, input.values, true);
     return { subject, body, placeholders: names, missing: placeholders(subject, body) };
   },
-  'compose.checkAttachment': (input, { core }) => checkAttachment(core, input.path, input.name),
+  'compose.checkAttachment': (input, { core }) => checkAttachment(core, input.path, input.name, input.siblings),
   'compose.queue': async (input, { core }) => {
     const rt = outboxRuntime(core);
+    // The pick-time checks again, in order within each group: nothing refused there can be queued here.
+    const checked: AttachmentCheck[][] = [];
     for (const g of input.groups)
-      for (const a of g.attachments) await assertAttachmentAcceptable(core, a.path, a.name ?? path.basename(a.path));
-    const groups = input.groups.map((g) => {
-      const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name)));
+      checked.push(
+        await checkAttachments(
+          core,
+          g.attachments.map((a) => ({ path: a.path, name: a.name ?? path.basename(a.path) })),
+        ),
+      );
+    const target = await currentTarget(core);
+    const rules = recipientRulesFor(target);
+    const groups = input.groups.map((g, gi) => {
+      const parsed = collect(g.recipients.map((r, i) => parseRecipient(r.id, i + 1, r.name, rules)));
       if (parsed.problems.length) {
         throw new AppError(
           'RECIPIENTS_INVALID',
@@ -102,10 +159,20 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
           { problems: parsed.problems },
         );
       }
-      return { recipients: parsed.recipients, attachments: g.attachments };
+      return {
+        recipients: parsed.recipients,
+        attachments: g.attachments.map((a, i) => ({ path: a.path, name: checked[gi]![i]!.name })),
+      };
     });
-    const target = await currentTarget(core);
     const cache = core.settings.get<InstitutionCache>(`casilla.institution.${target.profileId}`);
+    // An institutional signature (a text footer, not a digital signature) belongs to one server: after a server
+    // change the old uid would come back as ERR020 "Firma no válida", read as a broken digital signature.
+    if (input.signatureUid && cache && !cache.signatures.some((x) => x.uid === input.signatureUid))
+      throw new AppError(
+        'INSTITUTION_SIGNATURE_STALE',
+        'La firma institucional elegida (el texto al pie del mensaje) no existe en el servidor actual; elija otra o ninguna. No tiene relación con la firma digital de los documentos.',
+        { signatureUid: input.signatureUid },
+      );
     const result = await queueNotification(
       rt,
       target,

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../core/context';
+import { sweepLeftovers } from '../core/db/leftovers';
 import { AttachmentStore } from '../core/outbox/attachment-store';
 import { OutboxRepository } from '../core/outbox/outbox-repository';
 import { OutboxSender, type SenderOptions } from '../core/outbox/outbox-sender';
@@ -15,6 +16,8 @@ export function outboxRuntime(
 ): OutboxRuntime {
   let rt = runtimes.get(core);
   if (!rt) {
+    // What a killed process left half-written in the data folder goes first (never a live writer's file).
+    sweepLeftovers(core.home);
     const repo = new OutboxRepository(core.db, core.audit);
     const store = new AttachmentStore(core.home);
     const sender = new OutboxSender(repo, store, clientFactory(core, options.overrides), core.events, options.sender);

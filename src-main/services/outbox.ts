@@ -5,7 +5,7 @@ import { AppError } from '../api/result';
 import type { Outcome } from '../core/casilla/classify';
 import { clientFactory } from './backends';
 import { outboxCsvLines } from '../core/outbox/export-csv';
-import { toSummary } from '../core/outbox/outbox-repository';
+import { DUE_NOW, toSummary } from '../core/outbox/outbox-repository';
 import { outboxRuntime } from './outbox-runtime';
 import type { HandlersFor } from './types';
 
@@ -15,9 +15,13 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
   'outbox.stats': (input, { core }) => outboxRuntime(core).repo.stats(input.days),
   'outbox.cancel': (input, { core }) => {
     const { repo } = outboxRuntime(core);
-    // Only before sending starts: a claimed message is out of the user's hands.
-    if (!repo.transition(input.id, ['draft', 'queued'], 'cancelled', { due_at: null }, 'cancelado por el usuario')) {
+    // Only before sending starts: a claimed message is out of the user's hands, and so is one whose last
+    // attempt has an unknown outcome (it may be on the platform: the sender is looking for it).
+    if (
+      !repo.transition(input.id, ['draft', 'queued'], 'cancelled', { due_at: null }, 'cancelado por el usuario', {}, { outcomeKnown: true })
+    ) {
       const row = repo.row(input.id);
+      if (row.unknown_since) throw outcomeUnknownError(row.state);
       throw new AppError('OUTBOX_NOT_CANCELLABLE', `El mensaje ya no se puede cancelar (estado: ${row.state}).`, { state: row.state });
     }
     core.events.emit({ type: 'changed', topic: 'outbox' });
@@ -30,11 +34,14 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
         input.id,
         ['failed', 'draft', 'cancelled'],
         'queued',
-        { due_at: new Date().toISOString(), error_code: null, error_message: null, unknown_since: null },
+        { due_at: DUE_NOW, error_code: null, error_message: null, attempts: 0 },
         'reintento pedido por el usuario',
+        {},
+        { outcomeKnown: true },
       )
     ) {
       const row = repo.row(input.id);
+      if (row.unknown_since) throw outcomeUnknownError(row.state);
       throw new AppError('OUTBOX_NOT_RETRYABLE', `Este mensaje no se puede reintentar (estado: ${row.state}).`, { state: row.state });
     }
     sender.notify();
@@ -43,7 +50,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
   },
   'outbox.reconcile': (input, { core }) => {
     const { repo, sender } = outboxRuntime(core);
-    const now = new Date().toISOString();
+    const now = DUE_NOW;
     let ok: boolean;
     switch (input.resolution) {
       case 'accepted':
@@ -53,7 +60,16 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
           input.id,
           ['needs_reconciliation'],
           'accepted',
-          { message_data_id: input.messageDataId.toLowerCase(), due_at: now, error_code: null, error_message: null },
+          {
+            message_data_id: input.messageDataId.toLowerCase(),
+            due_at: now,
+            error_code: null,
+            error_message: null,
+            unknown_since: null,
+            unknown_platform_at: null,
+            reconcile_passes: 0,
+            bad_polls: 0,
+          },
           `conciliado: aceptado como ${input.messageDataId}`,
           { note: input.note ?? null },
         );
@@ -64,7 +80,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
           input.id,
           ['needs_reconciliation'],
           'queued',
-          { due_at: now, unknown_since: null, error_code: null, error_message: null },
+          { due_at: now, unknown_since: null, unknown_platform_at: null, reconcile_passes: 0, error_code: null, error_message: null },
           'conciliado: reenviar',
           { note: input.note ?? null },
         );
@@ -107,6 +123,14 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
     return counts;
   },
 };
+
+function outcomeUnknownError(state: string): AppError {
+  return new AppError(
+    'OUTBOX_OUTCOME_UNKNOWN',
+    'El último intento de este mensaje tiene un resultado desconocido: puede estar ya en la casilla. La aplicación lo está buscando; si no lo encuentra, le pedirá que lo concilie. No se puede cancelar ni reintentar mientras tanto.',
+    { state },
+  );
+}
 
 /** A failed call to the platform as the user reads it. */
 function outcomeError(o: Exclude<Outcome<unknown>, { kind: 'accepted' }>): AppError {

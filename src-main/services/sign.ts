@@ -1,12 +1,12 @@
 import type { signMethods } from '../api/sign';
 import { addCertificate, inspectCertificate, listCertificates, removeCertificate, startSigning } from '../core/signing/signing-service';
-import { inspectPdfForSigning } from '../core/signing/inspect-pdf';
 import { AppError } from '../api/result';
 import { consentGiven, rememberedPasswordAllowed } from '../core/lock/app-lock';
+import { inspectPdfIsolated } from '../core/isolate/isolated';
 import type { HandlersFor } from './types';
 
 export const signHandlers: HandlersFor<keyof typeof signMethods> = {
-  'sign.inspectPdf': (input) => inspectPdfForSigning(input.path, input.page),
+  'sign.inspectPdf': (input) => inspectPdfIsolated(input.path, input.page),
   'sign.inspectCertificate': (input) => inspectCertificate(input.p12Path, input.password),
   'sign.certificates.list': (_input, { core }) => listCertificates(core),
   'sign.certificates.add': async (input, { core }) => {

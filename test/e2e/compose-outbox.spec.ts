@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { runCheckDigit } from '../../src-main/core/casilla/identifiers';
 import { startHost, type RunningHost } from './web-host';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -87,7 +89,7 @@ test('compose with a CSV of recipients and a signed attachment, send to the embe
   const row = page.getByTestId('outbox-row').filter({ hasText: 'Resolución exenta N° 42' });
   await expect(row).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
   await row.click();
-  await expect(page.getByTestId('detail-state')).toHaveText('Terminado');
+  await expect(page.getByTestId('detail-state')).toHaveText('Entregado');
   await expect(page.getByTestId('outbox-detail')).toContainText('Ana Pérez');
   await expect(page.getByTestId('outbox-detail')).toContainText('casilla');
   await expect(page.getByTestId('outbox-detail')).toContainText('excepcion');
@@ -203,4 +205,84 @@ test('one content to two groups, the second with a PDF signed through "Firmar y 
   await expect(rows).toHaveCount(2, { timeout: 15_000 });
   await expect(rows.nth(0)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
   await expect(rows.nth(1)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+});
+
+test('two typed paragraphs arrive as two, attachments are judged when picked, one failed recipient reads "Entregado con errores"', async ({
+  page,
+}) => {
+  // A RUN ending in 9 is an email recipient whose delivery fails on the sandbox (src-main/sandbox/delivery.ts).
+  const failing = `12.345.679-${runCheckDigit(12345679)}`;
+  const exe = path.join(files, 'informe.pdf');
+  fs.writeFileSync(exe, Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00', 'latin1'), Buffer.alloc(2048, 0x41)]));
+  const big = path.join(files, 'grande.pdf');
+  fs.copyFileSync(path.join(root, 'resources/demo/ejemplo.pdf'), big);
+  fs.truncateSync(big, 20 * 1024 * 1024 + 1);
+  const accented = path.join(files, 'resolución firmada.pdf');
+  fs.copyFileSync(path.join(root, 'resources/demo/ejemplo.pdf'), accented);
+
+  await page.setViewportSize({ width: 1024, height: 900 });
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  await page.getByLabel('Tipo de mensaje').selectOption('CP');
+  await page.getByTestId('recipients').fill(`33.333.333-3\n${failing}`);
+  await expect(page.getByTestId('recipients-status')).toContainText('2 válidos · 0 con errores');
+  await page.getByLabel('Asunto').fill('Dos párrafos y un error');
+  await page.getByTestId('body-editor').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('Primer párrafo.');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Segundo párrafo.');
+
+  await page.getByTestId('attachments-input').setInputFiles(exe);
+  await expect(page.getByTestId('compose-message')).toContainText('«informe.pdf»');
+  await page.getByTestId('attachments-input').setInputFiles(big);
+  await expect(page.getByTestId('compose-message')).toContainText('«grande.pdf»');
+  await expect(page.getByTestId('compose-message')).toContainText('20 MB');
+  await page.getByTestId('attachments-input').setInputFiles(accented);
+  await expect(page.getByTestId('attachments-list')).toContainText('resolucion firmada.pdf');
+  await expect(page.getByTestId('attachments-list')).toContainText('antes «resolución firmada.pdf»');
+  await expect(page.getByTestId('attachments-list').getByTestId('attachment-name')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Vista previa' }).click();
+  expect(await page.getByTestId('preview').locator('.citizen-body').first().innerHTML()).toBe(
+    '<p>Primer párrafo.</p><p>Segundo párrafo.</p>',
+  );
+  await page.getByTestId('queue-button').click();
+
+  const row = page.getByTestId('outbox-row').filter({ hasText: 'Dos párrafos y un error' });
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await row.click();
+  await expect(page.getByTestId('detail-state')).toHaveText('Entregado con errores');
+  const failed = page.getByTestId('outbox-detail').getByRole('row').filter({ hasText: 'RUN 12.345.679' });
+  await expect(failed).toContainText('Error');
+  await expect(failed).toContainText('la plataforma solo lo emite para destinatarios entregados');
+  await expect(failed.getByRole('button', { name: 'Descargar' })).toHaveCount(0);
+  // Served dates: the delivered recipient has one (Chile: third business day), the failed one none.
+  const ok = page.getByTestId('outbox-detail').getByRole('row').filter({ hasText: 'RUN 33.333.333-3' });
+  await expect(ok.getByTestId('served-at')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(failed.getByTestId('served-at')).toHaveText('—');
+  await page.getByTestId('deadline').getByRole('spinbutton').fill('10');
+  await expect(page.getByTestId('deadline')).toContainText('Vence el');
+  // The signed constancia de envío downloads from the detail.
+  const gettingConstancia = page.waitForEvent('download');
+  await page.getByTestId('constancia').click();
+  const constancia = fs.readFileSync(await (await gettingConstancia).path());
+  expect(constancia.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect(constancia.includes(Buffer.from('/ByteRange'))).toBe(true);
+  expect(constancia.toString('latin1')).toContain('resolucion firmada.pdf');
+  // Fits 1024 px: nothing scrolls sideways.
+  expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await page.screenshot({ path: 'test-results/screens/outbox-delivered-with-errors.png', fullPage: true });
+
+  // What the platform stored: two paragraphs, and only the accepted attachment under the platform's name.
+  const db = new Database(path.join(host.home, 'sandbox', 'sandbox.sqlite'), { readonly: true });
+  try {
+    const m = db.prepare('SELECT id, data FROM messages WHERE subject = ?').get('Dos párrafos y un error') as { id: string; data: string };
+    expect((JSON.parse(m.data) as { content: string }).content).toBe('<p>Primer párrafo.</p><p>Segundo párrafo.</p>');
+    const names = db.prepare('SELECT name FROM attachments WHERE message_id = ?').all(m.id) as { name: string }[];
+    expect(names.map((n) => n.name)).toEqual(['resolucion firmada.pdf']);
+  } finally {
+    db.close();
+  }
 });

@@ -33,7 +33,15 @@ export type SandboxMessage = {
 };
 
 /** A real core (temp folder, real SQLite), a real sandbox over HTTP, and a sender with fast timings. */
-export async function outboxEnv(options: { faults?: string; sender?: Partial<SenderOptions>; rate?: number } = {}): Promise<OutboxEnv> {
+/**
+ * Every outbox test runs in both modes: the sandbox honouring Idempotency-Key, and ignoring it like the real
+ * platform (CASILLA_TEST_IGNORE_KEY=1, or `ignoreKey: true`).
+ */
+export const IGNORE_KEY_BY_DEFAULT = process.env.CASILLA_TEST_IGNORE_KEY === '1';
+
+export async function outboxEnv(
+  options: { faults?: string; sender?: Partial<SenderOptions>; rate?: number; ignoreKey?: boolean; uploadTimeoutMs?: number } = {},
+): Promise<OutboxEnv> {
   const { core, home, cleanup } = tempCore({ secrets: undefined });
   const sbDir = tempDir('casilla-sandbox-');
   const sandbox = await startSandbox({
@@ -41,12 +49,32 @@ export async function outboxEnv(options: { faults?: string; sender?: Partial<Sen
     emailDelayMs: 30,
     rate: options.rate ?? 1000,
     ...(options.faults ? { faults: options.faults } : {}),
+    ignoreIdempotencyKey: options.ignoreKey ?? IGNORE_KEY_BY_DEFAULT,
   });
   const override = { baseUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId, clientSecret: sandbox.institution.clientSecret };
   const target: BackendTarget = { profileId: 'cli', backendUrl: sandbox.baseUrl, clientId: sandbox.institution.clientId };
   const repo = new OutboxRepository(core.db, core.audit);
   const store = new AttachmentStore(home);
-  const sender = new OutboxSender(repo, store, clientFactory(core, [override]), core.events, {
+  const factory = clientFactory(core, [override]);
+  const transportFor = options.uploadTimeoutMs
+    ? async (t: BackendTarget) => {
+        const c = await factory(t);
+        // Short uploads for the "hang" faults; everything else as the app does it.
+        return {
+          sendMessage: (
+            d: Parameters<typeof c.sendMessage>[0],
+            a: Parameters<typeof c.sendMessage>[1],
+            o: Parameters<typeof c.sendMessage>[2] = {},
+          ) => c.sendMessage(d, a, { timeoutMs: options.uploadTimeoutMs, ...o }),
+          messageStatus: c.messageStatus.bind(c),
+          citizenPending: c.citizenPending.bind(c),
+          citizenInbox: c.citizenInbox.bind(c),
+          platformTime: c.platformTime.bind(c),
+          platformNow: c.platformNow.bind(c),
+        };
+      }
+    : factory;
+  const sender = new OutboxSender(repo, store, transportFor, core.events, {
     poll: { baseMs: 20, capMs: 100 },
     retry: { baseMs: 10, capMs: 100 },
     unknownRetryMs: { baseMs: 10, capMs: 50 },

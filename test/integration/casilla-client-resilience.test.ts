@@ -128,19 +128,24 @@ describe('faults', () => {
     expect(await storedWithKey(key)).toHaveLength(1);
   });
 
-  it('503, 500 and 429 storms are retryable / rate-limited, and store nothing', async () => {
+  it('503, 500 and 429 to an upload are unknown outcomes (the client cannot tell they stored nothing); to a read, retryable / rate-limited', async () => {
     const key = crypto.randomUUID();
     await setFaults('status503=1');
-    expect(await t.client.sendMessage(validMessage('503'), [], { idempotencyKey: key })).toMatchObject({ kind: 'retryable', status: 503 });
+    expect(await t.client.sendMessage(validMessage('503'), [], { idempotencyKey: key })).toMatchObject({
+      kind: 'unknown-outcome',
+      status: 503,
+    });
     await setFaults('status500=1');
     expect(await t.client.getSignature()).toMatchObject({ kind: 'retryable', status: 500 });
     await setFaults('storm429=1');
-    expect(await t.client.sendMessage(validMessage('429'), [], { idempotencyKey: key })).toEqual({
-      kind: 'rate-limited',
+    expect(await t.client.sendMessage(validMessage('429'), [], { idempotencyKey: key })).toMatchObject({
+      kind: 'unknown-outcome',
       retryAfterMs: 1000,
       status: 429,
     });
+    expect(await t.client.getSignature()).toEqual({ kind: 'rate-limited', retryAfterMs: 1000, status: 429 });
     await setFaults('none');
+    // These faults answer before storing: the reconciler would find nothing and resend.
     expect(await storedWithKey(key)).toHaveLength(0);
   });
 

@@ -26,7 +26,13 @@ describe('casilla send and casilla outbox', () => {
     });
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ dataDir: sb.dir, emailDelayMs: 10, rate: 100 });
+    sandbox = await startSandbox({
+      dataDir: sb.dir,
+      emailDelayMs: 10,
+      rate: 100,
+      // CASILLA_TEST_IGNORE_KEY=1: the same test against a sandbox that ignores Idempotency-Key, like the platform.
+      ignoreIdempotencyKey: process.env.CASILLA_TEST_IGNORE_KEY === '1',
+    });
     backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
   });
   afterAll(async () => {

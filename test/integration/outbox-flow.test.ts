@@ -100,33 +100,36 @@ describe('the outbox against the sandbox over HTTP', () => {
     expect(await e.sandboxMessages()).toHaveLength(0);
   });
 
-  it('an upload whose answer is lost is retried with the same key and accepted once', async () => {
+  it('an upload whose answer is lost is found on the platform and adopted, never sent again', async () => {
     const e = await env();
     const { messageIds } = await queueNotification(e, e.target, request('Respuesta perdida', recipients('33333333-3')));
     e.sandbox.faults.set({ ...e.sandbox.faults.spec, dropAfterCommit: 1 });
-    await e.sender.runOnce();
-    const afterDrop = e.repo.detail(messageIds[0]!);
-    // The lost answer was recorded as an unknown outcome (the quick retry may already have been replayed).
-    expect(afterDrop.events.some((ev) => ev.state === 'queued' && /resultado desconocido/.test(ev.detail ?? ''))).toBe(true);
-    expect(e.repo.row(messageIds[0]!).unknown_since).not.toBeNull();
-    expect(await e.sandboxMessages()).toHaveLength(1);
+    await e.runUntilQuiet({ until: () => e.repo.row(messageIds[0]!).state !== 'queued' && e.repo.row(messageIds[0]!).state !== 'sending' });
+    const detail = e.repo.detail(messageIds[0]!);
+    // The lost answer was recorded as an unknown outcome, then the reconciler found the message and adopted its id.
+    expect(detail.events.some((ev) => ev.state === 'queued' && /resultado desconocido/.test(ev.detail ?? ''))).toBe(true);
+    expect(detail.events.some((ev) => ev.state === 'accepted' && /conciliado automáticamente/.test(ev.detail ?? ''))).toBe(true);
+    // Only the one upload: the drop fault would have dropped a second one too.
+    expect(detail.events.filter((ev) => ev.state === 'sending')).toHaveLength(2);
     e.sandbox.faults.set({ ...e.sandbox.faults.spec, dropAfterCommit: 0 });
     await e.runUntilQuiet();
     const row = e.repo.row(messageIds[0]!);
     expect(row.state).toBe('done');
+    expect(row.unknown_since).toBeNull();
     const stored = await e.sandboxMessages();
     expect(stored).toHaveLength(1);
     expect(row.message_data_id).toBe(stored[0]!.id);
   });
 
-  it('after the safe window an unknown outcome waits for the user, who reconciles it', async () => {
-    const e = await env({ sender: { unknownWindowMs: 0 } });
+  it('after the safe window, on a platform that cannot be searched, an unknown outcome waits for the user', async () => {
+    const e = await env({ sender: { unknownWindowMs: 0 }, faults: 'no-inbox=1' });
     const { messageIds } = await queueNotification(e, e.target, request('Sin respuesta', recipients('33333333-3')));
     e.sandbox.faults.set({ ...e.sandbox.faults.spec, dropAfterCommit: 1 });
     await e.sender.runOnce();
     const id = messageIds[0]!;
     expect(e.repo.row(id).state).toBe('needs_reconciliation');
     expect(e.repo.row(id).error_message).toMatch(/No se sabe si la casilla recibió/);
+    expect(e.repo.row(id).error_message).toMatch(/no se pudo buscar/);
     // The sender never touches it again on its own.
     e.sandbox.faults.set({ ...e.sandbox.faults.spec, dropAfterCommit: 0 });
     await e.sender.runOnce();

@@ -118,7 +118,9 @@ describe('signed receipts', () => {
     });
     expect(await verifier.verifyPdf(unsigned)).toBe('unsigned');
     // Not a readable PDF structure: no proof of tampering, so not rejected.
-    expect(await verifier.verifyPdf(pdfBytes())).toBe('indeterminate');
+    expect(await verifier.verifyPdf(Buffer.from('%PDF-1.4\nsin objetos ni tablas\n%%EOF\n', 'latin1'))).toBe('indeterminate');
+    // A damaged cross-reference the reader rebuilds (no startxref) is read: no signatures, so unsigned.
+    expect(await verifier.verifyPdf(pdfBytes())).toBe('unsigned');
   });
 
   it('keeps its certificate across restarts', async () => {

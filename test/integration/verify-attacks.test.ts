@@ -35,9 +35,7 @@ beforeAll(async () => {
     { num: 1, body: '<< /Type /Catalog /Pages 2 0 R /AcroForm 31 0 R >>' },
     {
       num: 5,
-      body: objectBody(plain2, 5)
-        .replace('>>', ' /Annots [30 0 R] >>')
-        .replace(/>>\s*$/, '>>'),
+      body: objectBody(plain2, 5).replace(/>>\s*$/, ' /Annots [30 0 R] >>'),
     },
   ]);
   formSigned = at('form-signed.pdf');
@@ -82,14 +80,14 @@ describe('attacks are reported as disallowed', () => {
       { num: 5, body: page.replace(/\/Contents\s+6 0 R/, '/Contents [6 0 R 40 0 R]') },
     ]);
     const { sig } = await first(f);
-    expectDisallowed(sig, /Se modificó la página 1: su contenido/);
+    expectDisallowed(sig, /Se modificó el contenido de la página 1/);
   });
 
   it('shadow replace: a font swapped', async () => {
     const f = appendUpdate(signed, at('font.pdf'), [
       { num: 3, body: '<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>' },
     ]);
-    expectDisallowed((await first(f)).sig, /una fuente/);
+    expectDisallowed((await first(f)).sig, /recursos \(fuentes, imágenes\) de la página 1/);
   });
 
   it('shadow hide-and-replace: the catalog and page tree replaced', async () => {
@@ -104,19 +102,21 @@ describe('attacks are reported as disallowed', () => {
       ],
       '/Root 42 0 R ',
     );
-    expectDisallowed((await first(f)).sig, /catálogo del documento fue reemplazado/);
+    expectDisallowed((await first(f)).sig, /árbol de páginas/);
   });
 
-  it('annotation over the content', async () => {
-    const page = objectBody(signed, 5);
-    const f = appendUpdate(signed, at('annot.pdf'), [
+  it('annotation over the content of a document certified at level 2', async () => {
+    const base = at('annot-cert2.pdf');
+    await signPdf({ input: writePlainPdf(at('plain-a2.pdf')), output: base, signer: pdfTestSigner('rsa'), role: 'firma', certify: 2 });
+    const page = objectBody(base, 5);
+    const f = appendUpdate(base, at('annot.pdf'), [
       { num: 43, body: '<< /Type /Annot /Subtype /FreeText /Rect [72 700 400 740] /Contents (ANULADO) /DA (/Helv 18 Tf 0 g) >>' },
       {
         num: 5,
         body: page.includes('/Annots') ? page.replace(/\/Annots\s*\[/, '/Annots [43 0 R ') : page.replace(/>>\s*$/, ' /Annots [43 0 R] >>'),
       },
     ]);
-    expectDisallowed((await first(f)).sig, /anotación/);
+    expectDisallowed((await first(f)).sig, /Se agregó una anotación \(FreeText\) en la página 1\. No permitido: la certificación del documento permite solo llenar formularios y firmar/);
   });
 
   it('a different /AcroForm', async () => {
@@ -130,14 +130,14 @@ describe('attacks are reported as disallowed', () => {
     // The signature is gone from the new form, but it is still found in the revision it signed.
     expect(report.signatures).toHaveLength(1);
     expect(sig.field).toMatch(/ya no figura/);
-    expectDisallowed(sig, /formulario \(\/AcroForm\) distinto/);
+    expectDisallowed(sig, /se quitaron o reemplazaron campos/);
   });
 
   it('signature wrapping: the signature dictionary redefined in a later revision', async () => {
     const s = structureOf(signed);
     const body = objectBody(signed, s.sigValue!);
     const f = appendUpdate(signed, at('wrap.pdf'), [{ num: s.sigValue!, body: body.replace(/>>\s*$/, ' /Name (Otra persona) >>') }]);
-    expectDisallowed((await first(f)).sig, /diccionario de firma existente/);
+    expectDisallowed((await first(f)).sig, /Se modificó la firma ya hecha del campo/);
   });
 
   it('bytes appended after the last revision that are not an update make the coverage anomalous', async () => {
@@ -203,7 +203,9 @@ describe('legitimate changes stay allowed', () => {
     ]);
     const { sig } = await first(f);
     expect(sig.modificationsAfter, JSON.stringify(sig.changes)).toBe('allowed');
-    expect(sig.changes).toEqual([{ revision: 4, object: '30 0 R', allowed: true, message: 'Se llenó un campo del formulario.' }]);
+    expect(sig.changes).toEqual([
+      { revision: 4, object: '30 0 R', allowed: true, message: 'Se llenó el campo «Nombre».', kind: 'field-filled', params: { field: 'Nombre' }, level: 'form' },
+    ]);
   });
 
   it('form filling with a regenerated appearance stream', async () => {
@@ -226,7 +228,7 @@ describe('legitimate changes stay allowed', () => {
     const f = appendUpdate(base, at('filled-cert1.pdf'), [
       { num: 30, body: '<< /Type /Annot /Subtype /Widget /FT /Tx /T (Nombre) /V (Juana Perez) /Rect [72 600 300 620] /P 5 0 R /F 4 >>' },
     ]);
-    expectDisallowed((await first(f)).sig, /documento certificado sin cambios permitidos/);
+    expectDisallowed((await first(f)).sig, /certificación del documento permite solo agregar datos de validación/);
   });
 
   it('another signature after a certification at level 2', async () => {

@@ -103,9 +103,10 @@ describe('fuzz: mutated signed PDFs', () => {
       }
       fs.rmSync(file);
     }
-    // Both paths must have been exercised for the test to mean anything.
+    // Both paths must have been exercised for the test to mean anything. (The reader now reads a startxref a
+    // few digits off where the table really is, so fewer lying-xref mutations end in an error than before.)
     expect(seen.reports).toBeGreaterThan(10);
-    expect(seen.errors).toBeGreaterThan(10);
+    expect(seen.errors).toBeGreaterThan(5);
   });
 });
 

@@ -40,7 +40,7 @@ describe('classifyOutcome', () => {
   });
 
   it('rate-limited honours Retry-After seconds and HTTP-dates', () => {
-    expect(classifyOutcome(response(429, null, { retryAfter: '3' }), upload)).toEqual({
+    expect(classifyOutcome(response(429, null, { retryAfter: '3' }), read)).toEqual({
       kind: 'rate-limited',
       retryAfterMs: 3000,
       status: 429,
@@ -50,16 +50,40 @@ describe('classifyOutcome', () => {
     expect(parseRetryAfter('nonsense')).toBe(1000);
   });
 
-  it('5xx is retryable with backoff or Retry-After; 504 on an upload is unknown', () => {
-    expect(classifyOutcome(response(503, null), { ...upload, attempt: 3 })).toEqual({
+  it('5xx to a read is retryable with backoff or Retry-After', () => {
+    expect(classifyOutcome(response(503, null), { ...read, attempt: 3 })).toEqual({
       kind: 'retryable',
       delayMs: 4000,
       reason: 'el servidor respondió 503',
       status: 503,
     });
-    expect(classifyOutcome(response(503, null, { retryAfter: '7' }), upload)).toMatchObject({ kind: 'retryable', delayMs: 7000 });
-    expect(classifyOutcome(response(504, null), upload).kind).toBe('unknown-outcome');
+    expect(classifyOutcome(response(503, null, { retryAfter: '7' }), read)).toMatchObject({ kind: 'retryable', delayMs: 7000 });
     expect(classifyOutcome(response(504, null), read).kind).toBe('retryable');
+  });
+
+  // One rule for uploads: after the body may have reached the platform, only its own answer about this request
+  // is an outcome. A gateway's 5xx or 429 can come after the platform stored the message.
+  it.each([
+    [500, null],
+    [502, null],
+    [503, '7'],
+    [504, null],
+    [408, null],
+    [425, null],
+    [429, '2'],
+  ])('an upload answered %i is an unknown outcome, never a retry', (status, retryAfter) => {
+    const o = classifyOutcome(response(status, null, { retryAfter }), upload);
+    expect(o.kind).toBe('unknown-outcome');
+    expect(o).toMatchObject({ status, ...(retryAfter ? { retryAfterMs: Number(retryAfter) * 1000 } : {}) });
+  });
+
+  it('an upload refused by the platform with its reason is permanent, not unknown', () => {
+    expect(classifyOutcome(response(400, { error: { code: 'ERR031', message: 'x' } }), upload)).toMatchObject({
+      kind: 'permanent',
+      code: 'ERR031',
+    });
+    expect(classifyOutcome(response(401, null), upload)).toMatchObject({ kind: 'permanent', code: 'UNAUTHORIZED' });
+    expect(classifyOutcome(response(413, null), upload)).toMatchObject({ kind: 'permanent', code: 'HTTP_413' });
   });
 
   it('a lost answer is unknown for an upload, retryable for a read; a refused connection is retryable for both', () => {

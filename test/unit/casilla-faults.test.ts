@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, FaultSpecError, formatFaultSpec, parseFaultSpec } from '../../src-main/sandbox/faults';
+import { FaultInjector, FaultSpecError, formatFaultSpec, NO_FAULTS, parseFaultSpec } from '../../src-main/sandbox/faults';
 import { EMAIL_ERRORS, planDelivery } from '../../src-main/sandbox/delivery';
 
 describe('fault spec', () => {
   it('parses the documented example and prints it back', () => {
     const s = parseFaultSpec('drop-after-commit=0.2,reset=0.1,latency=50-400ms,status503=0.1,storm429=0.05,seed=7');
     expect(s).toEqual({
+      ...NO_FAULTS,
       dropAfterCommit: 0.2,
       reset: 0.1,
       status503: 0.1,
@@ -33,8 +34,37 @@ describe('fault spec', () => {
     expect(Array.from({ length: 20 }, () => b.decide())).toEqual(seqA);
     expect(new Set(seqA.map((d) => d.before)).size).toBe(2);
     const always = new FaultInjector(parseFaultSpec('drop-after-commit=1'));
-    expect(always.decide()).toEqual({ latencyMs: 0, before: null, dropAfterCommit: true });
-    expect(new FaultInjector().decide()).toEqual({ latencyMs: 0, before: null, dropAfterCommit: false });
+    expect(always.decide()).toEqual({ latencyMs: 0, before: null, dropAfterCommit: true, afterStore: 'drop', statusGarbage: false });
+    expect(new FaultInjector().decide()).toEqual({
+      latencyMs: 0,
+      before: null,
+      dropAfterCommit: false,
+      afterStore: null,
+      statusGarbage: false,
+    });
+  });
+
+  it('parses the platform-like faults and the ignored key, and prints them back', () => {
+    const s = parseFaultSpec(
+      'store-then-502=0.1,store-then-503=0.2,store-then-429=0.3,store-then-hang=0.05,store-then-garbage=0.04,hang=0.01,ignore-idempotency-key=1,no-inbox=1',
+    );
+    expect(s).toMatchObject({
+      storeThen502: 0.1,
+      storeThen503: 0.2,
+      storeThen429: 0.3,
+      storeThenHang: 0.05,
+      storeThenGarbage: 0.04,
+      hang: 0.01,
+      ignoreIdempotencyKey: true,
+      noInbox: true,
+    });
+    expect(parseFaultSpec(formatFaultSpec(s))).toEqual(s);
+    expect(() => parseFaultSpec('ignore-idempotency-key=yes')).toThrow(FaultSpecError);
+    expect(new FaultInjector(parseFaultSpec('store-then-502=1')).decide().afterStore).toBe('status502');
+    expect(new FaultInjector(parseFaultSpec('store-then-garbage=1')).decide().afterStore).toBe('garbage');
+    expect(new FaultInjector(parseFaultSpec('hang=1')).decide().before).toBe('hang');
+    // A drop wins over the others: one answer per request.
+    expect(new FaultInjector(parseFaultSpec('drop-after-commit=1,store-then-502=1')).decide().afterStore).toBe('drop');
   });
 });
 

@@ -165,3 +165,23 @@ describe('sendMessage rules', () => {
     expect(codeOf(parseDataPart('null'))).toBe('ERR001');
   });
 });
+
+describe('the name the platform accepts', () => {
+  it('transliterates accents and ñ, replaces forbidden characters, trims and fits 50 characters', async () => {
+    const { platformFileName, isAllowedFileBaseName, splitFileName } = await import('../../src-main/core/casilla/rules');
+    expect(platformFileName('resolución firmada.pdf')).toBe('resolucion firmada.pdf');
+    expect(platformFileName('Año 2026 — Ñuñoa (copia).PDF')).toBe('Ano 2026 Nunoa copia.pdf');
+    expect(platformFileName('  --acta__final--.JPEG')).toBe('acta_final.jpg');
+    expect(platformFileName('informe.exe')).toBeNull();
+    expect(platformFileName('sin extension')).toBeNull();
+    expect(platformFileName('¿¿¿.pdf')).toBeNull();
+    const long = platformFileName(`${'notificación '.repeat(10)}.docx`)!;
+    expect(long.length).toBeLessThanOrEqual(50);
+    expect(long.endsWith('.docx')).toBe(true);
+    for (const n of ['resolución firmada.pdf', 'Año 2026 — Ñuñoa (copia).PDF', `${'x y '.repeat(40)}.pdf`, 'a..b.pdf']) {
+      const out = platformFileName(n)!;
+      expect(isAllowedFileBaseName(splitFileName(out).base), out).toBe(true);
+      expect(platformFileName(out)).toBe(out);
+    }
+  });
+});

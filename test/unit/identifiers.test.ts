@@ -87,3 +87,27 @@ describe('Peru DNI and RUC', () => {
     expect(() => rucFromDni('123')).toThrow(RangeError);
   });
 });
+
+describe('Peru DNI verification character, CE, and one token per identifier', () => {
+  it('computes the DNI verification character in both printed forms', async () => {
+    const { dniCheckCharacters, parseDniWithCheck } = await import('../../src-main/core/casilla/identifiers');
+    // 10117410 → Σ 3,2,7,6,5,4,3,2 = 70, 70 mod 11 = 4 → "2" or "G" (as printed on the card).
+    expect(dniCheckCharacters('10117410')).toEqual({ digit: '2', letter: 'G' });
+    // 40123456 → 89 mod 11 = 1 → "5" or "J".
+    expect(dniCheckCharacters('40123456')).toEqual({ digit: '5', letter: 'J' });
+    expect(parseDniWithCheck('10117410-2')).toEqual({ ok: true, value: '10117410' });
+    expect(parseDniWithCheck('10117410 g')).toEqual({ ok: true, value: '10117410' });
+    expect(parseDniWithCheck('10117410-3')).toEqual({ ok: false, problem: 'check-digit' });
+    expect(parseDniWithCheck('40123456-4')).toEqual({ ok: false, problem: 'check-digit' });
+    expect(parseDniWithCheck('4012345-6')).toEqual({ ok: false, problem: 'format' });
+  });
+  it('reads a CE as nine digits and compacts spaces, dots and every dash into one token', async () => {
+    const { compactIdentifier, parseCe } = await import('../../src-main/core/casilla/identifiers');
+    expect(parseCe('001234567')).toEqual({ ok: true, value: '001234567' });
+    expect(parseCe('00123456')).toEqual({ ok: false, problem: 'format' });
+    expect(compactIdentifier(' 12 345 678 5 ')).toBe('123456785');
+    expect(compactIdentifier('12.345.678‐k')).toBe('12345678K');
+    expect(compactIdentifier('12\u00a0345\u00a0678–5')).toBe('123456785');
+    expect(compactIdentifier('9'.repeat(10_000)).length).toBeLessThanOrEqual(64);
+  });
+});

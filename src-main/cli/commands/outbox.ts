@@ -55,7 +55,18 @@ export const outboxCommand: CommandModule = {
       .command('show <id>')
       .description('Detalle de un mensaje: destinatarios, adjuntos y línea de tiempo')
       .action(async (id: string) => {
-        const d = (await callOrExit(rt, 'outbox.get', { id })) as import('../../api/outbox').OutboxDetail;
+        const detail = (await callOrExit(rt, 'outbox.get', { id })) as import('../../api/outbox').OutboxDetail;
+        // The date each recipient is deemed served (the backend's country rule, core/calendar/served.ts).
+        const served = (await callOrExit(rt, 'compose.servedDates', {
+          id,
+        })) as import('../../api/compose').ComposeOutputs['compose.servedDates'];
+        const d = {
+          ...detail,
+          recipients: detail.recipients.map((r) => ({
+            ...r,
+            deemedServedAt: served.recipients.find((x) => x.rolUnico === r.rolUnico)?.deemedServedAt ?? null,
+          })),
+        };
         rt.print(
           () =>
             [
@@ -64,7 +75,7 @@ export const outboxCommand: CommandModule = {
               'Destinatarios:',
               ...d.recipients.map(
                 (r) =>
-                  `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  leído ${r.readAt}` : ''}`,
+                  `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  leído ${r.readAt}` : ''}${r.deemedServedAt ? `  notificado el ${r.deemedServedAt}` : ''}`,
               ),
               ...(d.attachments.length
                 ? ['Adjuntos:', ...d.attachments.map((a) => `  ${a.name}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`)]
@@ -88,18 +99,22 @@ export const outboxCommand: CommandModule = {
         const counts = await sender.runOnce();
         const pending = repo.list({ states: ['queued', 'sending', 'accepted', 'tracking'], limit: 500 }).length;
         rt.print(
-          `Enviados: ${counts.sent} · consultas de estado: ${counts.polled} · fallidos: ${counts.failed} · por conciliar: ${counts.reconcile} · aún pendientes: ${pending}`,
+          `Enviados: ${counts.sent} · conciliados solos: ${counts.reconciled} · consultas de estado: ${counts.polled} · fallidos: ${counts.failed} · por conciliar: ${counts.reconcile} · aún pendientes: ${pending}`,
           { ...counts, pending },
         );
         return;
       }
       rt.stderr('Sincronizando la bandeja de salida (Ctrl+C para detener)…\n');
-      sender.start();
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
+      // keepAlive: the sender's own timer keeps this process running until a signal stops it.
+      sender.start({ keepAlive: true });
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
       });
+      rt.stderr(`${signal}: deteniendo (un envío en curso queda como «resultado desconocido» y se concilia al volver)…\n`);
       await sender.stop();
+      const pending = repo.list({ states: ['queued', 'sending', 'accepted', 'tracking'], limit: 500 }).length;
+      rt.stderr(`Detenido. Aún pendientes: ${pending}\n`);
     });
     outbox
       .command('retry <id>')
@@ -110,7 +125,7 @@ export const outboxCommand: CommandModule = {
       });
     outbox
       .command('cancel <id>')
-      .description('Cancela un mensaje que aún no empezó a enviarse')
+      .description('Cancela un mensaje que aún no empezó a enviarse (no si su último intento tiene resultado desconocido)')
       .action(async (id: string) => {
         const m = (await callOrExit(rt, 'outbox.cancel', { id })) as OutboxSummary;
         rt.print(line(m), m);

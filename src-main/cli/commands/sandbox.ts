@@ -2,6 +2,8 @@ import { resolveHome } from '../../core/home';
 import { embeddedSandboxDir, FaultSpecError, formatFaultSpec, startSandbox } from '../../sandbox';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 
+type SandboxOptions = { port: string; data?: string; faults?: string; rate: string; emailDelay: string; ignoreIdempotencyKey?: boolean };
+
 /** `casilla sandbox`: the casilla backend simulator in the foreground, until Ctrl+C / SIGTERM. */
 export const sandboxCommand: CommandModule = {
   register(program, rt) {
@@ -12,8 +14,9 @@ export const sandboxCommand: CommandModule = {
       .option('--data <dir>', 'carpeta de datos del sandbox (por defecto <carpeta de datos>/sandbox)')
       .option('--faults <spec>', 'fallos inyectados, p. ej. drop-after-commit=0.2,reset=0.1,latency=50-400ms,seed=7')
       .option('--rate <n>', 'solicitudes por segundo por institución antes de responder 429', '6')
+      .option('--ignore-idempotency-key', 'ignora Idempotency-Key como la plataforma real (solo ERR031 evita duplicados)')
       .option('--email-delay <ms>', 'cuánto tiempo quedan pendientes los destinatarios por correo', '4000')
-      .action(async (opts: { port: string; data?: string; faults?: string; rate: string; emailDelay: string }) => {
+      .action(async (opts: SandboxOptions) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
         const rate = Number(opts.rate);
@@ -31,6 +34,7 @@ export const sandboxCommand: CommandModule = {
             rate,
             emailDelayMs,
             ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
+            ...(opts.ignoreIdempotencyKey ? { ignoreIdempotencyKey: true } : {}),
           });
         } catch (err) {
           if (err instanceof FaultSpecError) throw new CliExit(ExitCode.usage, err.message);

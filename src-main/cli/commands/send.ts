@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertAttachmentAcceptable } from '../../core/compose/attachment-check';
+import { checkAttachments } from '../../core/compose/attachment-check';
 import type { Command } from 'commander';
 import { AppError } from '../../api/result';
 import { queueNotification } from '../../core/compose/composer';
-import { importRecipientsCsv } from '../../core/compose/recipients-csv';
+import { looksLikePlainText, textToHtml } from '../../core/compose/sanitize-html';
+import { importRecipientsCsvFile, type CsvImport } from '../../core/compose/recipients-csv';
 import { collect, parseRecipient, type RecipientProblem } from '../../core/compose/recipients';
 import type { MessageType } from '../../core/casilla/rules';
+import { recipientRulesFor } from '../../core/casilla/backends';
 import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
 import { currentTarget, type BackendOverride } from '../../services/backends';
+import { explainStorageError } from '../../core/db/storage-errors';
 import { outboxRuntime } from '../../services/outbox-runtime';
 import { CliExit, ExitCode, type CliRuntime, type CommandModule } from '../runtime';
 
@@ -66,7 +69,7 @@ export const sendCommand: CommandModule = {
         .option('--stage <1|2|3>', 'etapa del procedimiento (NT)')
         .requiredOption('--subject <text>', 'asunto (máximo 150 caracteres)')
         .option('--body <text>', 'contenido (HTML permitido)')
-        .option('--body-file <file>', 'contenido desde un archivo')
+        .option('--body-file <file>', 'contenido desde un archivo (HTML, o texto: las líneas en blanco separan párrafos)')
         .option('--attach <file>', 'adjunto (repetible)', collectList),
     ).action(async (opts: SendOptions) => run(rt, opts));
   },
@@ -81,23 +84,33 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
   if (opts.bodyFile) {
     try {
       content = fs.readFileSync(opts.bodyFile, 'utf8');
+      // A text file (no tags) keeps its paragraphs: blank lines separate them, as the official wrote them.
+      if (looksLikePlainText(content)) content = textToHtml(content);
     } catch {
       throw new CliExit(ExitCode.usage, `No se pudo leer ${opts.bodyFile}`);
     }
   }
   if (content === undefined) throw new CliExit(ExitCode.usage, 'Falta el contenido: --body o --body-file');
-  const results = (opts.to ?? []).map((id, i) => parseRecipient(id, i + 1));
+  const override = backendOverride(opts);
+  const core = rt.core();
+  // Recipients are read with the rules of the server they go to (CasillaÚnica: RUN/RUT only); nothing is
+  // queued while any of them is refused.
+  const rules = recipientRulesFor(await currentTarget(core, override));
+  const results = (opts.to ?? []).map((id, i) => parseRecipient(id, i + 1, undefined, rules));
   let problems: RecipientProblem[] = [];
   if (opts.toFile) {
-    let bytes: Buffer;
+    let csv: CsvImport;
     try {
-      bytes = fs.readFileSync(opts.toFile);
-    } catch {
-      throw new CliExit(ExitCode.usage, `No se pudo leer ${opts.toFile}`);
+      csv = await importRecipientsCsvFile(opts.toFile, rules);
+    } catch (err) {
+      if (err instanceof AppError) throw new CliExit(ExitCode.usage, `${opts.toFile}: ${err.message}`);
+      throw err;
     }
-    const csv = importRecipientsCsv(bytes);
-    results.push(...csv.recipients);
+    // A loop, not push(...list): spreading 125,000+ arguments overflows the stack.
+    for (const r of csv.recipients) results.push(r);
     problems = csv.problems;
+    if (csv.problemCount > csv.problems.length)
+      rt.stderr(`(${csv.problemCount} filas con errores; se muestran las primeras ${csv.problems.length})\n`);
   }
   const parsed = collect(results);
   problems = [...parsed.problems.map((p) => ({ ...p, input: `--to ${p.input}` })), ...problems];
@@ -105,11 +118,14 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     const lines = problems.map((p) => `  línea ${p.line}: «${p.input}» ${p.message}`).join('\n');
     throw new CliExit(ExitCode.usage, `Destinatarios no válidos (${problems.length}):\n${lines}`);
   }
-  const override = backendOverride(opts);
-  const core = rt.core();
   const outbox = outboxRuntime(core, override ? { overrides: [override] } : {});
   try {
-    for (const p of opts.attach ?? []) await assertAttachmentAcceptable(core, p, path.basename(p));
+    const attachments = await checkAttachments(
+      core,
+      (opts.attach ?? []).map((p) => ({ path: p, name: path.basename(p) })),
+    );
+    for (const a of attachments.filter((x) => x.renamed))
+      rt.stderr(`«${a.originalName}» se enviará como «${a.name}» (nombre que acepta la plataforma).\n`);
     const target = await currentTarget(core, override);
     const result = await queueNotification(outbox, target, {
       messageType: type as MessageType,
@@ -117,19 +133,21 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
       procedureStage: stage as 1 | 2 | 3 | undefined,
       subject: opts.subject,
       content,
-      groups: [{ recipients: parsed.recipients, attachments: (opts.attach ?? []).map((p) => ({ path: p })) }],
+      groups: [
+        { recipients: parsed.recipients, attachments: (opts.attach ?? []).map((p, i) => ({ path: p, name: attachments[i]!.name })) },
+      ],
     });
     rt.print(
       () =>
-        `En la bandeja de salida: ${result.messageIds.join(', ')}\n(${parsed.recipients.length} destinatario(s)${parsed.duplicates ? `, ${parsed.duplicates} repetido(s) unidos` : ''}; envío ${result.envioId})`,
+        `En la bandeja de salida (guardado): ${result.messageIds.length} mensaje(s): ${result.messageIds.join(', ')}\n(${parsed.recipients.length} destinatario(s)${parsed.duplicates ? `, ${parsed.duplicates} repetido(s) unidos` : ''}; envío ${result.envioId})`,
       { ...result, recipients: parsed.recipients.length, duplicates: parsed.duplicates, backend: target.backendUrl },
     );
   } catch (err) {
+    // Nothing was queued (the queue is one transaction): say why, in Spanish, with what to do.
+    const storage = explainStorageError(err, core.home);
+    if (storage) throw new CliExit(ExitCode.failed, `${storage.code}: ${storage.message}\nNo se puso nada en la bandeja de salida.`);
     if (err instanceof AppError)
-      throw new CliExit(
-        /^ERR0|ATTACHMENT_UNREADABLE|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed,
-        `${err.code}: ${err.message}`,
-      );
+      throw new CliExit(/^ERR0|^ATTACHMENT_|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
     throw err;
   }
 }

@@ -2,11 +2,13 @@
  * ONE function that turns whatever happened to a call into what the sender must do next:
  *
  *   accepted         2xx with a body we understand
- *   retryable        nothing was stored for sure (connection refused, 5xx, timeout of a read): retry after `delayMs`
- *   rate-limited     429: wait `retryAfterMs` (from Retry-After, seconds or HTTP-date)
+ *   retryable        nothing was stored for sure (connection refused before sending; for reads: 5xx, timeout)
+ *   rate-limited     429 to a read: wait `retryAfterMs` (from Retry-After, seconds or HTTP-date)
  *   permanent        the platform refused (ERR0xx with its Spanish text, auth, 404, 413, 422): do not retry
- *   unknown-outcome  an upload (sendMessage) died after it began — timeout, reset, 504, garbled 2xx — so the
- *                    message MAY be stored: never retry blindly, reconcile (see casilla-api.md "The one trap")
+ *   unknown-outcome  an upload (sendMessage) that failed in any other way after it began — timeout, reset, any
+ *                    5xx, 408/425, a 429 (a gateway may answer it after the platform stored the body), a 2xx we
+ *                    cannot read — so the message MAY be stored: never retry blindly, reconcile (casilla-api.md
+ *                    "The one trap"). `retryAfterMs` rides along when the answer had one.
  *
  * Retry delays are exponential backoff with full jitter: random(0, min(cap, base·2^attempt)).
  */
@@ -17,7 +19,7 @@ export type Outcome<T> =
   | { kind: 'retryable'; delayMs: number; reason: string; status?: number }
   | { kind: 'rate-limited'; retryAfterMs: number; status: number }
   | { kind: 'permanent'; code: string; message: string; status: number }
-  | { kind: 'unknown-outcome'; reason: string };
+  | { kind: 'unknown-outcome'; reason: string; status?: number; retryAfterMs?: number };
 
 /** What happened, as observed by the client. */
 export type CallObservation =
@@ -89,8 +91,19 @@ export function classifyOutcome<T>(obs: CallObservation, ctx: ClassifyContext): 
     if (ctx.unsafe) return { kind: 'unknown-outcome', reason: `respuesta ${status} ilegible` };
     return retry(`respuesta ${status} ilegible`, status);
   }
+  // One rule for uploads: once the body may have reached the platform, only an answer the platform itself gave
+  // about THIS request (2xx we can read, or a refusal with its reason) is an outcome; anything else is unknown.
+  if (ctx.unsafe && (status === 429 || status === 408 || status === 425 || status >= 500))
+    return {
+      kind: 'unknown-outcome',
+      reason:
+        status === 429
+          ? 'límite de solicitudes (429) después de enviar el mensaje'
+          : `el servidor respondió ${status} después de recibir el mensaje`,
+      status,
+      ...(obs.retryAfter !== null ? { retryAfterMs: parseRetryAfter(obs.retryAfter, ctx.now) } : {}),
+    };
   if (status === 429) return { kind: 'rate-limited', retryAfterMs: parseRetryAfter(obs.retryAfter, ctx.now), status };
-  if (status === 504 && ctx.unsafe) return { kind: 'unknown-outcome', reason: 'la pasarela agotó el tiempo (504)' };
   if (status === 408 || status === 425 || status >= 500) return retry(`el servidor respondió ${status}`, status, obs.retryAfter);
 
   const err = errorBody(obs.body);

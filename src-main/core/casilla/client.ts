@@ -93,6 +93,24 @@ const signatures = z.object({
 });
 export type Signatures = z.infer<typeof signatures>;
 
+const inbox = z.object({
+  messages: z
+    .array(
+      z.object({
+        message_data_id: z.string().regex(/^[0-9a-f]{24}$/),
+        subject: z.string(),
+        received_at: z.string(),
+        recipients: z.array(z.number()).optional(),
+      }),
+    )
+    .max(5000),
+});
+/** [ours] What the citizen's `access_url` lists when asked with the institution's credentials (the sandbox). */
+export type CitizenInbox = z.infer<typeof inbox>;
+
+/** The platform's own clock: its `Date` header, tied to our monotonic clock when it arrived. */
+export type PlatformClockSample = { platformMs: number; monoMs: number };
+
 const receipt = z.object({ url: z.string().url() });
 export type ReceiptLink = z.infer<typeof receipt>;
 
@@ -102,12 +120,13 @@ const MAX_RECEIPT_BYTES = 20 * 1024 * 1024;
 export class CasillaClient {
   readonly limiter: TokenBucket;
   private readonly base: string;
+  private clock: PlatformClockSample | null = null;
 
   constructor(private readonly options: CasillaClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '') + '/notificador/';
     // No burst on our side: calls are spaced evenly, so network jitter can never bunch them past the
     // server's per-second window (which does allow a burst).
-    this.limiter = new TokenBucket(options.ratePerSecond ?? DEFAULTS.ratePerSecond, { burst: 1 });
+    this.limiter = new TokenBucket(options.ratePerSecond ?? rateFromEnvironment() ?? DEFAULTS.ratePerSecond, { burst: 1 });
   }
 
   /** POST sendMessage with the `data` JSON part and one `attachments` part per file. */
@@ -138,6 +157,57 @@ export class CasillaClient {
 
   citizenPending(rolUnico: number, opts: CallOptions = {}): Promise<Outcome<CitizenPending>> {
     return this.get(`citizenPending/${encodeURIComponent(String(rolUnico))}`, citizenPending, opts);
+  }
+
+  /**
+   * The platform's time now, from the last `Date` header it sent plus our monotonic clock since then (never the
+   * wall clock, which the user or faketime may move); null when no answer carried a usable Date in the last
+   * `maxAgeMs`. HTTP-dates have a resolution of one second.
+   */
+  platformNow(maxAgeMs = 60_000): number | null {
+    if (!this.clock) return null;
+    const age = performance.now() - this.clock.monoMs;
+    return age <= maxAgeMs ? this.clock.platformMs + age : null;
+  }
+
+  /** Asks the platform for its time (a cheap read) when no recent answer told it; null if it cannot say. */
+  async platformTime(opts: CallOptions = {}): Promise<number | null> {
+    const known = this.platformNow();
+    if (known !== null) return known;
+    await this.getProcedure(opts);
+    return this.platformNow();
+  }
+
+  /**
+   * [ours] Follows a citizen's `access_url` (from citizenPending) with the institution's credentials and reads the
+   * JSON list of this institution's messages to that citizen. Only on the backend's own origin (credentials never
+   * go elsewhere); an answer that is not that list (the real platform's web page) is `permanent` `NO_INBOX`.
+   */
+  async citizenInbox(accessUrl: string, opts: CallOptions = {}): Promise<Outcome<CitizenInbox>> {
+    let url: URL;
+    try {
+      url = new URL(accessUrl);
+    } catch {
+      return { kind: 'permanent', code: 'NO_INBOX', message: 'La casilla no entregó una dirección de bandeja legible.', status: 0 };
+    }
+    if (url.origin !== new URL(this.base).origin)
+      return { kind: 'permanent', code: 'NO_INBOX', message: 'La bandeja del ciudadano está en otro servidor.', status: 0 };
+    const outcome = await this.call(url.toString(), inbox, {
+      method: 'GET',
+      unsafe: false,
+      opts,
+      headers: {},
+      timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULTS.timeoutMs,
+      absolute: true,
+    });
+    if (outcome.kind === 'retryable' && outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300)
+      return {
+        kind: 'permanent',
+        code: 'NO_INBOX',
+        message: 'La casilla no ofrece una lista de mensajes por ciudadano.',
+        status: outcome.status,
+      };
+    return outcome;
   }
 
   getProcedure(opts: CallOptions = {}): Promise<Outcome<Procedures>> {
@@ -199,6 +269,7 @@ export class CasillaClient {
       body?: () => FormData;
       headers: Record<string, string>;
       timeoutMs: number;
+      absolute?: boolean;
     },
   ): Promise<Outcome<z.output<S>>> {
     const ctx: ClassifyContext = { unsafe: req.unsafe, attempt: req.opts.attempt ?? 0 };
@@ -206,13 +277,14 @@ export class CasillaClient {
     const { signal, cleanup, timedOut } = this.deadline(req.opts.signal, req.timeoutMs);
     let obs: CallObservation;
     try {
-      const res = await fetch(this.base + path, {
+      const res = await fetch(req.absolute ? path : this.base + path, {
         method: req.method,
         headers: { accept: 'application/json', ...this.authHeader(), ...req.headers },
         ...(req.body ? { body: req.body() } : {}),
         signal,
         redirect: 'error',
       });
+      this.observeDate(res.headers.get('date'));
       const bytes = await readBounded(res, this.options.maxResponseBytes ?? DEFAULTS.maxResponseBytes);
       const body = safeParse(bytes);
       const parsed = res.ok ? schema.safeParse(body) : null;
@@ -233,7 +305,17 @@ export class CasillaClient {
     }
     const outcome = classifyOutcome<z.output<S>>(obs, ctx);
     if (outcome.kind === 'rate-limited') this.limiter.pause(outcome.retryAfterMs);
+    if (outcome.kind === 'unknown-outcome' && outcome.status === 429) this.limiter.pause(outcome.retryAfterMs ?? 1000);
     return outcome;
+  }
+
+  private observeDate(header: string | null): void {
+    if (!header) return;
+    const t = Date.parse(header);
+    // Only plausible dates (2020..2100): a broken header must not move our idea of the platform's time.
+    if (Number.isNaN(t) || t < 1_577_836_800_000 || t > 4_102_444_800_000) return;
+    // The header is truncated to the second: the platform's true time is in [t, t+1000); take the middle.
+    this.clock = { platformMs: t + 500, monoMs: performance.now() };
   }
 
   private authHeader(): Record<string, string> {
@@ -261,6 +343,17 @@ export class CasillaClient {
       timedOut: () => fired,
     };
   }
+}
+
+/**
+ * `CASILLA_CLIENT_RATE` (requests per second, 0.1–1000): for a node whose contracted limit is not the platform's
+ * documented 6/s, and for soaks against a sandbox started with a higher `--rate`. Anything else is ignored.
+ */
+function rateFromEnvironment(): number | null {
+  const raw = process.env.CASILLA_CLIENT_RATE;
+  if (!raw || !/^\d+(\.\d+)?$/.test(raw)) return null;
+  const n = Number(raw);
+  return n >= 0.1 && n <= 1000 ? n : null;
 }
 
 /** Reads a body up to `max` bytes; past it, stops reading and returns null (treated as unreadable). */

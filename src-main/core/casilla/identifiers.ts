@@ -109,3 +109,49 @@ export function rucFromDni(dni: string): string {
   const firstTen = `10${parsed.value}`;
   return firstTen + String(rucCheckDigit(firstTen));
 }
+
+const DNI_WEIGHTS = [3, 2, 7, 6, 5, 4, 3, 2] as const;
+const DNI_CHECK_DIGITS = '65432110987';
+const DNI_CHECK_LETTERS = 'KJIHGFEDCBA';
+
+/**
+ * The verification character printed after a DNI (the "dígito de verificación" of the CUI): weights 3,2,7,6,5,4,3,2,
+ * r = Σ mod 11, then the r-th character of the digit table or of the letter table (both forms are in use).
+ */
+export function dniCheckCharacters(dni: string): { digit: string; letter: string } {
+  let sum = 0;
+  for (let i = 0; i < DNI_WEIGHTS.length; i++) sum += Number(dni[i]) * DNI_WEIGHTS[i]!;
+  const r = sum % 11;
+  return { digit: DNI_CHECK_DIGITS[r]!, letter: DNI_CHECK_LETTERS[r]! };
+}
+
+/** A DNI with its verification character: "40123456-5", "40123456 5", "40123456J". */
+export function parseDniWithCheck(input: string): ParseResult<string> {
+  const text = compactIdentifier(input);
+  if (text.length === 0) return { ok: false, problem: 'empty' };
+  const m = /^(\d{8})([0-9A-K])$/.exec(text);
+  if (!m) return { ok: false, problem: 'format' };
+  const expected = dniCheckCharacters(m[1]!);
+  if (m[2] !== expected.digit && m[2] !== expected.letter) return { ok: false, problem: 'check-digit' };
+  return { ok: true, value: m[1]! };
+}
+
+/** Peru's carné de extranjería (CE): 9 digits (the current card); it carries no check digit. */
+export function parseCe(input: string): ParseResult<string> {
+  const text = compactIdentifier(input);
+  if (text.length === 0) return { ok: false, problem: 'empty' };
+  if (!/^\d{9}$/.test(text)) return { ok: false, problem: 'format' };
+  return { ok: true, value: text };
+}
+
+/**
+ * One identifier as one token: Unicode-normalized, upper-cased, with every space (also non-breaking), dot and
+ * dash (also typographic dashes) removed. "12 345 678 5", "12.345.678-5" and "12345678‐5" all become
+ * "123456785"; the last character of a RUN is then its check digit. Overlong input is cut to a length no valid
+ * identifier reaches, so it is refused, never parsed at length.
+ */
+export function compactIdentifier(input: string): string {
+  const cut = input.slice(0, 64);
+  // NFKC only when there is something beyond ASCII to fold (full-width digits, odd dashes): the common case is plain.
+  return (/^[\x20-\x7e]*$/.test(cut) ? cut : cut.normalize('NFKC')).toUpperCase().replace(/[\s.\-\u2010-\u2015\u2212\u00a0]/g, '');
+}

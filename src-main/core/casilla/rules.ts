@@ -315,3 +315,31 @@ function checkWebhook(value: unknown, problems: Set<CasillaErrorCode>): string |
   }
   return value;
 }
+
+/**
+ * The name the platform accepts for a file, as close to the official's name as the rules allow: accents and ñ
+ * transliterated (é → e, ñ → n), every other forbidden character replaced by "_", runs of separators collapsed,
+ * separators trimmed from both ends, the extension lower-cased ("jpeg" → "jpg"), and the base shortened so the
+ * whole name fits 50 characters. Returns null when nothing usable is left (no letters or digits at all) or the
+ * extension is not one the platform accepts.
+ */
+export function platformFileName(name: string): string | null {
+  const { base, ext } = splitFileName(name.trim());
+  if (ext === null) return null;
+  const extension = normaliseExt(ext);
+  if (!(ALLOWED_EXTENSIONS as readonly string[]).includes(extension)) return null;
+  const ascii = base
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
+    .replace(/[æÆ]/g, 'ae')
+    .replace(/[øØ]/g, 'o');
+  let clean = ascii
+    .replace(/[^A-Za-z0-9 _-]+/g, '_')
+    .replace(/([ _-])[ _-]+/g, '$1')
+    .replace(/^[ _-]+|[ _-]+$/g, '');
+  const room = LIMITS.maxFileNameLength - extension.length - 1;
+  if (clean.length > room) clean = clean.slice(0, room).replace(/[ _-]+$/, '');
+  if (!/[A-Za-z0-9]/.test(clean)) return null;
+  return `${clean}.${extension}`;
+}

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/result';
+import { backendForTarget, IDENTIFIER_NAMES } from '../casilla/backends';
 import { casillaErrorText } from '../casilla/errors';
 import { checkSendMessage, LIMITS, MESSAGE_TYPES, type AttachmentInput, type InstitutionProfile, type MessageType } from '../casilla/rules';
 import type { AttachmentStore } from '../outbox/attachment-store';
@@ -47,6 +48,16 @@ export async function queueNotification(
   if (!MESSAGE_TYPES.includes(request.messageType)) throw new AppError('ERR005', casillaErrorText('ERR005'));
   if (request.groups.length === 0 || request.groups.every((g) => g.recipients.length === 0))
     throw new AppError('ERR001', casillaErrorText('ERR001'));
+  // Last guard before anything is stored: the platform receives bare numbers and cannot tell a DNI from a RUN.
+  const backend = backendForTarget(target);
+  for (const g of request.groups)
+    for (const r of g.recipients)
+      if (!backend.identifiers.includes(r.kind))
+        throw new AppError(
+          'RECIPIENT_NOT_ACCEPTED',
+          `${r.label}: ${backend.name} no acepta ${IDENTIFIER_NAMES[r.kind]}; solo ${backend.identifiers.map((k) => IDENTIFIER_NAMES[k]).join(', ')}.`,
+          { label: r.label, kind: r.kind },
+        );
   const content = sanitizeHtml(request.content);
   const envioId = crypto.randomUUID();
   const messages: NewOutboxMessage[] = [];

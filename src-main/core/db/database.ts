@@ -3,6 +3,10 @@ import path from 'node:path';
 import { AppError } from '../../api/result';
 import { secureDataFolder } from '../home';
 import { migrations, type Migration } from './migrations';
+import { explainStorageError, withBusyRetry } from './storage-errors';
+
+/** SQLite's own wait for a lock, before our retry with backoff (storage-errors.ts) takes over. */
+export const BUSY_TIMEOUT_MS = 30_000;
 
 export type Db = Database.Database;
 
@@ -15,25 +19,49 @@ export const DB_FILE = 'casilla.sqlite';
  * Fails with `DB_TOO_NEW` when the file was written by a newer app version.
  */
 export function openDatabase(home: string, options: { migrations?: readonly Migration[] } = {}): Db {
-  secureDataFolder(home, DB_FILE);
-  const db = new Database(path.join(home, DB_FILE));
+  let db: Db;
   try {
-    db.pragma('journal_mode = WAL');
+    secureDataFolder(home, DB_FILE);
+    db = new Database(path.join(home, DB_FILE));
+  } catch (err) {
+    throw explainStorageError(err, home) ?? err;
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    withBusyRetry(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    runMigrations(db, options.migrations ?? migrations);
+    checkIntegrity(db, home);
+    withBusyRetry(() => runMigrations(db, options.migrations ?? migrations));
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw explainStorageError(err, home) ?? err;
   }
+}
+
+/**
+ * `PRAGMA quick_check` at every open: a damaged page is reported at start, in Spanish, with what to do, instead of
+ * as a raw error in the middle of a send.
+ */
+function checkIntegrity(db: Db, home: string): void {
+  const rows = withBusyRetry(() => db.pragma('quick_check(5)') as { quick_check: string }[]);
+  const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+  if (problems.length === 0) return;
+  throw new AppError(
+    'STORAGE_CORRUPT',
+    `La verificación de integridad de la base de datos en ${home} encontró daños (${problems.slice(0, 2).join('; ')}). Cierre la aplicación, guarde una copia del archivo ${DB_FILE} y restaure su última copia de seguridad.`,
+    { home, problems },
+  );
 }
 
 export function closeDatabase(db: Db): void {
   if (!db.open) return;
   try {
+    // Best effort: a busy or read-only database must never turn a finished command into a failure.
     db.pragma('optimize');
+  } catch {
+    // nothing to do: optimize is only a hint for the next open
   } finally {
     db.close();
   }

@@ -1,3 +1,5 @@
+import { backendForTarget } from '../casilla/backends';
+import { deemedServed } from '../calendar/served';
 import type { OutboxRepository } from './outbox-repository';
 
 export const CSV_HEADER = [
@@ -16,13 +18,26 @@ export const CSV_HEADER = [
   'estado_entrega',
   'entregado',
   'leido',
+  'notificado_el',
 ];
 
-/** One CSV cell; a cell that starts like a formula is prefixed so a spreadsheet never evaluates it. */
+/**
+ * A formula trigger (= + - @, or a tab or carriage return that some importers strip) at the start of the cell or
+ * right after any character a spreadsheet may split on (, ; tab | newline), optionally after spaces: a program
+ * that opens the file with another separator, or ignores quotes, would start a cell there.
+ */
+const FORMULA_AFTER_SEPARATOR = /(^|[,;\t|\r\n])(\s*)([=+\-@\t\r])/g;
+
+/**
+ * One CSV cell, safe in any spreadsheet whatever separator it uses: every formula trigger that could begin a
+ * cell (see above) gets a `'` before it, so it is read as text; then the cell is quoted when it holds a
+ * separator, quote or line break. Numbers (written by us, not typed by users) are left as they are.
+ */
 export function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  if (typeof v === 'number') return String(v);
+  const s = v === null ? '' : v;
+  const safe = s.replace(FORMULA_AFTER_SEPARATOR, (_m, sep: string, space: string, trigger: string) => `${sep}${space}'${trigger}`);
+  return /[",;\t|\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /**
@@ -35,6 +50,8 @@ export function* outboxCsvLines(repo: OutboxRepository): Generator<string> {
   for (;;) {
     const page = repo.list({ limit: 500, ...(before ? { before } : {}) });
     for (const m of page) {
+      // Every server today is a CasillaÚnica (Chile); the served date follows its country's rule.
+      const country = backendForTarget({ backendUrl: '' }).country;
       for (const r of repo.recipients(m.id)) {
         const cells = [
           m.id,
@@ -52,6 +69,7 @@ export function* outboxCsvLines(repo: OutboxRepository): Generator<string> {
           r.status,
           r.deliveredAt,
           r.readAt,
+          deemedServed(country, r.deliveredAt, r.status).deemedServedAt,
         ];
         yield cells.map(csvCell).join(';') + '\r\n';
       }

@@ -2,6 +2,7 @@ import type { OutboxDetail, OutboxFilter, OutboxRecipient, OutboxState, OutboxSt
 import { AppError } from '../../api/result';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
+import { withBusyRetry } from '../db/storage-errors';
 
 type MessageRow = {
   id: string;
@@ -31,6 +32,10 @@ type MessageRow = {
   lease_owner: string | null;
   polls: number;
   done_at: string | null;
+  attempt_platform_at: number | null;
+  unknown_platform_at: number | null;
+  reconcile_passes: number;
+  bad_polls: number;
 };
 export type OutboxRow = MessageRow;
 
@@ -51,6 +56,9 @@ export type NewOutboxMessage = {
   attachments: { name: string; sha256: string; size: number }[];
   state: 'draft' | 'queued';
 };
+
+/** The earliest possible due time: "send as soon as a sender is free", independent of any clock. */
+export const DUE_NOW = new Date(0).toISOString();
 
 /** States a message is in while the sender owns it or may still change it without the user. */
 export const LIVE_STATES: readonly OutboxState[] = ['queued', 'sending', 'accepted', 'tracking'];
@@ -84,37 +92,38 @@ export class OutboxRepository {
       `INSERT INTO outbox_attachments (message_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)`,
     );
     const insertEvent = this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`);
-    this.db
-      .transaction(() => {
-        for (const m of messages) {
-          insertMsg.run({
-            id: m.id,
-            envioId: m.envioId,
-            at,
-            state: m.state,
-            profileId: m.profileId,
-            backendUrl: m.backendUrl,
-            clientId: m.clientId,
-            messageType: m.messageType,
-            procedureCode: m.procedureCode,
-            procedureStage: m.procedureStage,
-            subject: m.subject,
-            dataJson: m.dataJson,
-            payloadSha256: m.payloadSha256,
-            recipientCount: m.recipients.length,
-            dueAt: m.state === 'queued' ? at : null,
-          });
-          for (const r of m.recipients) insertRecipient.run(m.id, r.rolUnico, r.label);
-          m.attachments.forEach((a, i) => insertAttachment.run(m.id, i, a.name, a.sha256, a.size));
-          insertEvent.run(m.id, at, m.state, null);
-          this.audit.append({
-            action: `outbox.${m.state}`,
-            subject: m.id,
-            details: { envio: m.envioId, type: m.messageType, recipients: m.recipients.length, attachments: m.attachments.length },
-          });
-        }
-      })
-      .immediate();
+    // All or nothing, and patient: twelve sends into one folder wait their turn instead of failing "locked".
+    const write = this.db.transaction(() => {
+      for (const m of messages) {
+        insertMsg.run({
+          id: m.id,
+          envioId: m.envioId,
+          at,
+          state: m.state,
+          profileId: m.profileId,
+          backendUrl: m.backendUrl,
+          clientId: m.clientId,
+          messageType: m.messageType,
+          procedureCode: m.procedureCode,
+          procedureStage: m.procedureStage,
+          subject: m.subject,
+          dataJson: m.dataJson,
+          payloadSha256: m.payloadSha256,
+          recipientCount: m.recipients.length,
+          // Due at once, whatever the clock said: a clock ahead at queueing (corrected later) must not delay it.
+          dueAt: m.state === 'queued' ? DUE_NOW : null,
+        });
+        for (const r of m.recipients) insertRecipient.run(m.id, r.rolUnico, r.label);
+        m.attachments.forEach((a, i) => insertAttachment.run(m.id, i, a.name, a.sha256, a.size));
+        insertEvent.run(m.id, at, m.state, null);
+        this.audit.append({
+          action: `outbox.${m.state}`,
+          subject: m.id,
+          details: { envio: m.envioId, type: m.messageType, recipients: m.recipients.length, attachments: m.attachments.length },
+        });
+      }
+    });
+    withBusyRetry(() => write.immediate());
   }
 
   row(id: string): OutboxRow {
@@ -134,16 +143,16 @@ export class OutboxRepository {
     set: Partial<Record<keyof MessageRow, string | number | null>>,
     detail: string | null,
     auditDetails: Record<string, unknown> = {},
+    guard: { outcomeKnown?: boolean } = {},
   ): boolean {
     const at = this.iso();
-    return this.db
-      .transaction((): boolean => {
-        if (!this.updateIfIn(id, from, { ...set, state: to }, at)) return false;
-        this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, to, detail);
-        this.audit.append({ action: `outbox.${to}`, subject: id, details: { ...auditDetails, ...(detail ? { detail } : {}) } });
-        return true;
-      })
-      .immediate();
+    const write = this.db.transaction((): boolean => {
+      if (!this.updateIfIn(id, from, { ...set, state: to }, at, guard.outcomeKnown ? ' AND unknown_since IS NULL' : '')) return false;
+      this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, to, detail);
+      this.audit.append({ action: `outbox.${to}`, subject: id, details: { ...auditDetails, ...(detail ? { detail } : {}) } });
+      return true;
+    });
+    return withBusyRetry(() => write.immediate());
   }
 
   /** Updates scheduling columns without a transition (a status poll rescheduled): no timeline or audit entry. */
@@ -157,10 +166,11 @@ export class OutboxRepository {
     states: readonly OutboxState[],
     set: Partial<Record<keyof MessageRow, string | number | null>>,
     at: string,
+    extraWhere = '',
   ): boolean {
     const params: Record<string, string | number | null> = { ...set, id, at };
     const assignments = ['updated_at = @at', ...Object.keys(set).map((c) => `${c} = @${c}`)].join(', ');
-    const sql = `UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${inList('from', states, params)})`;
+    const sql = `UPDATE outbox_messages SET ${assignments} WHERE id = @id AND state IN (${inList('from', states, params)})${extraWhere}`;
     return this.db.prepare(sql).run(params).changes > 0;
   }
 
@@ -174,35 +184,41 @@ export class OutboxRepository {
     const now = this.now();
     const at = now.toISOString();
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    return this.db
-      .transaction((): OutboxRow | null => {
-        const row = this.db
-          .prepare(
-            `SELECT * FROM outbox_messages
+    const claim = this.db.transaction((): OutboxRow | null => {
+      const row = this.db
+        .prepare(
+          `SELECT * FROM outbox_messages
              WHERE state IN ('queued', 'accepted', 'tracking') AND due_at <= @at AND (lease_until IS NULL OR lease_until < @at)
-             ORDER BY state = 'queued' DESC, due_at LIMIT 1`,
-          )
-          .get({ at }) as MessageRow | undefined;
-        if (!row) return null;
-        if (row.state === 'queued') {
-          this.db
-            .prepare(
-              `UPDATE outbox_messages SET state = 'sending', updated_at = @at, attempts = attempts + 1, last_attempt_at = @at,
+             ORDER BY state = 'queued' DESC, due_at, created_at LIMIT 1`,
+        )
+        .get({ at }) as MessageRow | undefined;
+      if (!row) return null;
+      if (row.state === 'queued') {
+        this.db
+          .prepare(
+            `UPDATE outbox_messages SET state = 'sending', updated_at = @at, attempts = attempts + 1, last_attempt_at = @at,
                  lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`,
-            )
-            .run({ at, leaseUntil, owner, id: row.id });
-          this.db
-            .prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, 'sending', ?)`)
-            .run(row.id, at, `intento ${row.attempts + 1}`);
-          this.audit.append({ action: 'outbox.sending', subject: row.id, details: { attempt: row.attempts + 1 } });
-        } else {
-          this.db
-            .prepare(`UPDATE outbox_messages SET lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`)
-            .run({ leaseUntil, owner, id: row.id });
-        }
-        return this.row(row.id);
-      })
-      .immediate();
+          )
+          .run({ at, leaseUntil, owner, id: row.id });
+        this.db
+          .prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, 'sending', ?)`)
+          .run(row.id, at, `intento ${row.attempts + 1}`);
+        this.audit.append({ action: 'outbox.sending', subject: row.id, details: { attempt: row.attempts + 1 } });
+      } else {
+        this.db
+          .prepare(`UPDATE outbox_messages SET lease_until = @leaseUntil, lease_owner = @owner WHERE id = @id`)
+          .run({ leaseUntil, owner, id: row.id });
+      }
+      return this.row(row.id);
+    });
+    return withBusyRetry(() => claim.immediate());
+  }
+
+  /** True when `messageDataId` is already the platform id of another local message (never adopt it twice). */
+  isAdopted(messageDataId: string, exceptId: string): boolean {
+    return Boolean(
+      this.db.prepare(`SELECT 1 FROM outbox_messages WHERE message_data_id = ? AND id != ? LIMIT 1`).get(messageDataId, exceptId),
+    );
   }
 
   releaseLease(id: string): void {

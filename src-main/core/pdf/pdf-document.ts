@@ -16,51 +16,66 @@ import { NeedMoreBytes, PdfParser } from './pdf-parser';
 import { PdfArray, PdfDict, PdfRef, PdfStream, type PdfValue } from './pdf-objects';
 import { PdfErrorCodes, pdfInvalid, pdfLimit } from './pdf-error';
 import { decodeStream } from './stream-filters';
+import { ChainedEntries, XrefRows, xrefStreamIndex, type XrefEntries, type XrefEntry, type XrefSection } from './xref';
 
 export const PDF_LIMITS = {
   /** Largest window a single object (or a classic xref table) may need. */
   maxObjectBytes: 64 * 1024 * 1024,
   /** Largest decoded xref stream or object stream. */
   maxInflateBytes: 64 * 1024 * 1024,
+  /** Highest object number (plus one) a file may use. */
   maxObjects: 8_000_000,
   maxXrefSections: 2_000,
   /** Page tree depth and indirection chains. */
   maxDepth: 64,
+  // Budgets per FILE (not per section or per stream): a file of many small hostile parts hits them too.
+  /** Cross-reference rows over all sections (each row costs ~13 bytes once parsed). */
+  maxXrefRowsPerFile: 4_000_000,
+  /** xref subsections over all sections. */
+  maxXrefSubsectionsPerFile: 200_000,
+  /** Bytes inflated over the whole reading of one file (xref streams, object streams, any decoded stream). */
+  maxInflatedBytesPerFile: 512 * 1024 * 1024,
+  /** Decoded object streams kept in memory at once. */
+  maxObjStmCacheBytes: 64 * 1024 * 1024,
 } as const;
 
 /** How far from a wrong xref offset an object is still looked for. */
 const OFFSET_SLACK = 2048;
+/** How far from a wrong `startxref` or `/Prev` value a section is still looked for. */
+const XREF_SLACK = 64;
 
-export type XrefEntry =
-  { kind: 'offset'; offset: number; gen: number } | { kind: 'compressed'; stream: number; index: number } | { kind: 'free' };
-
-export type XrefSection = {
-  /** File offset of the `xref` keyword or the xref stream object. */
-  offset: number;
-  kind: 'table' | 'stream';
-  trailer: PdfDict;
-  /** For hybrid files: the offset of the `/XRefStm` stream that complements this table. */
-  xrefStreamOffset?: number;
-};
+export type { XrefEntry, XrefSection, XrefEntries } from './xref';
 
 export type Revision = {
-  /** The `startxref` value of this revision. */
+  /** The `startxref` value of this revision (the offset of the first section its chain step reaches). */
   xrefOffset: number;
   kind: 'table' | 'stream';
   /** Offset just after this revision's `%%EOF` marker (and its end-of-line), or null if not found nearby. */
   endOffset: number | null;
+  /** The sections written together in this revision, in chain order (a linearized original has two). */
+  sections: XrefSection[];
+  trailer: PdfDict;
+  /** What this revision's sections define (not inherited entries). */
+  entries: XrefEntries;
 };
 
-type ObjectStreamCache = { data: Buffer; offsets: Map<number, number> };
+type ObjectStream = { data: Buffer; offsets: Map<number, number> };
 
 export class PdfDocument {
   readonly size: number;
   /** Newest first, following /Prev. */
   readonly sections: XrefSection[] = [];
-  private readonly entries = new Map<number, XrefEntry>();
+  /** The merged view: every section's entries, newest section first. */
+  private merged: XrefEntries = new ChainedEntries([]);
+  private readonly entryCache = new Map<number, XrefEntry | null>();
   private readonly objectCache = new Map<number, PdfValue>();
-  private readonly objStmCache = new Map<number, ObjectStreamCache>();
-  private readonly pendingFree: number[] = [];
+  /** Decoded object streams by file offset, least recently used first, bounded in bytes. */
+  private readonly objStmCache = new Map<number, ObjectStream>();
+  private objStmCacheBytes = 0;
+  /** What the file has used of its per-file budgets. */
+  readonly spent = { xrefRows: 0, xrefSubsections: 0, inflatedBytes: 0 };
+  /** What the reader tolerated (a startxref a few bytes off, a rebuilt xref): said in reports, in Spanish. */
+  readonly notes: string[] = [];
   /** True when the cross-reference was damaged and rebuilt by scanning the file. */
   reconstructed = false;
   private closed = false;
@@ -96,17 +111,22 @@ export class PdfDocument {
   /** One past the highest object number in use (the trailer's /Size). */
   get objectCount(): number {
     const s = this.trailer.get('Size');
-    let max = typeof s === 'number' ? s : 0;
-    for (const n of this.entries.keys()) if (n + 1 > max) max = n + 1;
-    return max;
+    const max = typeof s === 'number' ? s : 0;
+    return Math.max(max, this.merged.maxNum + 1);
   }
 
   isEncrypted(): boolean {
     return this.trailer.has('Encrypt');
   }
 
+  /** The entry of an object in the merged view (newest section first). */
   xrefEntry(num: number): XrefEntry | undefined {
-    return this.entries.get(num);
+    const cached = this.entryCache.get(num);
+    if (cached !== undefined) return cached ?? undefined;
+    const e = this.merged.get(num);
+    if (this.entryCache.size > 200_000) this.entryCache.clear();
+    this.entryCache.set(num, e ?? null);
+    return e;
   }
 
   /**
@@ -170,7 +190,7 @@ export class PdfDocument {
   /** The object with this number in the newest revision; null when free or missing. */
   getObject(num: number): PdfValue {
     if (this.objectCache.has(num)) return this.objectCache.get(num) ?? null;
-    const e = this.entries.get(num);
+    const e = this.xrefEntry(num);
     let value: PdfValue = null;
     if (e?.kind === 'offset') value = this.objectAtOffset(e.offset, num);
     else if (e?.kind === 'compressed') value = this.objectInStream(e.stream, e.index, num);
@@ -218,7 +238,21 @@ export class PdfDocument {
   }
 
   streamDecoded(stream: PdfStream, max = PDF_LIMITS.maxInflateBytes): Buffer {
-    return decodeStream(stream.dict, this.streamRaw(stream, max), max);
+    const left = PDF_LIMITS.maxInflatedBytesPerFile - this.spent.inflatedBytes;
+    if (left <= 0) throw pdfLimit('demasiados datos comprimidos en el archivo');
+    let out: Buffer;
+    try {
+      out = decodeStream(stream.dict, this.streamRaw(stream, max), Math.min(max, left));
+    } catch (err) {
+      if (err instanceof AppError && err.code === PdfErrorCodes.limit) {
+        // The inflater produced as much as it was allowed before giving up: that work counts too.
+        this.spent.inflatedBytes += Math.min(max, left);
+        if (left < max) throw pdfLimit('demasiados datos comprimidos en el archivo');
+      }
+      throw err;
+    }
+    this.spent.inflatedBytes += out.length;
+    return out;
   }
 
   private findEndstream(from: number, max: number): number {
@@ -241,16 +275,23 @@ export class PdfDocument {
   }
 
   /**
-   * Decodes the object stream stored at `offset` (object `streamNum`): its data and where each object starts in
-   * it. Bounded like every parse: at most PDF_LIMITS.maxObjects entries. Callers keep their own caches.
+   * The object stream stored at `offset` (object `streamNum`): its data and where each object starts in it.
+   * Decoded once and kept in a cache bounded in bytes (shared by the newest view and the verifier's revisions).
    */
-  decodeObjectStream(offset: number, streamNum: number): { data: ReturnType<PdfDocument['streamDecoded']>; offsets: Map<number, number> } {
+  decodeObjectStream(offset: number, streamNum: number): ObjectStream {
+    const hit = this.objStmCache.get(offset);
+    if (hit) {
+      this.objStmCache.delete(offset);
+      this.objStmCache.set(offset, hit);
+      return hit;
+    }
     const stm = this.objectAtOffset(offset, streamNum);
     if (!(stm instanceof PdfStream)) throw pdfInvalid('flujo de objetos inválido');
     const data = this.streamDecoded(stm);
     const n = stm.dict.get('N');
     const first = stm.dict.get('First');
-    if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > PDF_LIMITS.maxObjects)
+    // Each header pair takes at least 4 bytes: a count beyond that is a lie, refused before any loop.
+    if (typeof n !== 'number' || typeof first !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > data.length / 4 + 1)
       throw pdfInvalid('cabecera de flujo de objetos');
     const header = new PdfParser(data, 0, 0, true);
     const offsets = new Map<number, number>();
@@ -258,20 +299,26 @@ export class PdfDocument {
       const on = Number(header.token());
       const off = Number(header.token());
       if (!Number.isInteger(on) || !Number.isInteger(off)) throw pdfInvalid('cabecera de flujo de objetos');
-      offsets.set(on, first + off);
+      if (!offsets.has(on)) offsets.set(on, first + off);
     }
-    return { data, offsets };
+    const entry = { data, offsets };
+    const cost = data.length + n * 64;
+    while (this.objStmCacheBytes + cost > PDF_LIMITS.maxObjStmCacheBytes && this.objStmCache.size > 0) {
+      const [oldest, old] = this.objStmCache.entries().next().value as [number, ObjectStream];
+      this.objStmCache.delete(oldest);
+      this.objStmCacheBytes -= old.data.length + old.offsets.size * 64;
+    }
+    if (cost <= PDF_LIMITS.maxObjStmCacheBytes) {
+      this.objStmCache.set(offset, entry);
+      this.objStmCacheBytes += cost;
+    }
+    return entry;
   }
 
   private objectInStream(streamNum: number, index: number, num: number): PdfValue {
-    let cache = this.objStmCache.get(streamNum);
-    if (!cache) {
-      const e = this.entries.get(streamNum);
-      if (e?.kind !== 'offset') throw pdfInvalid(`flujo de objetos ${streamNum} inexistente`);
-      cache = this.decodeObjectStream(e.offset, streamNum);
-      if (this.objStmCache.size > 64) this.objStmCache.clear();
-      this.objStmCache.set(streamNum, cache);
-    }
+    const e = this.xrefEntry(streamNum);
+    if (e?.kind !== 'offset') throw pdfInvalid(`flujo de objetos ${streamNum} inexistente`);
+    const cache = this.decodeObjectStream(e.offset, streamNum);
     const off = cache.offsets.get(num);
     if (off === undefined) throw pdfInvalid(`objeto ${num} ausente de su flujo (índice ${index})`);
     return new PdfParser(cache.data, 0, off, true).value();
@@ -287,10 +334,9 @@ export class PdfDocument {
       if (!(err instanceof AppError) || err.code !== PdfErrorCodes.invalid) throw err;
       // A damaged cross-reference (wrong offsets, truncated chain): rebuild it by scanning the objects.
       this.sections.length = 0;
-      this.entries.clear();
+      this.merged = new ChainedEntries([]);
+      this.entryCache.clear();
       this.objectCache.clear();
-      this.objStmCache.clear();
-      this.pendingFree.length = 0;
       this.reconstruct(err);
     }
   }
@@ -312,22 +358,58 @@ export class PdfDocument {
     const start = this.declaredStartxref();
     if (start === null) throw pdfInvalid('no se encontró startxref');
     let offset: number | undefined = start;
+    let what = 'startxref';
     const seen = new Set<number>();
     while (offset !== undefined) {
       if (seen.has(offset)) break; // a /Prev loop: what was read so far is the whole chain
       if (seen.size >= PDF_LIMITS.maxXrefSections) throw pdfLimit('demasiadas secciones de referencias');
       seen.add(offset);
-      const section = this.readSection(offset);
-      this.sections.push(section);
-      if (section.xrefStreamOffset !== undefined && !seen.has(section.xrefStreamOffset)) {
-        seen.add(section.xrefStreamOffset);
-        this.readXrefStream(section.xrefStreamOffset);
+      const section = this.readSectionNear(offset, what);
+      if (section.offset !== offset) {
+        if (seen.has(section.offset)) break;
+        seen.add(section.offset);
       }
-      for (const n of this.pendingFree.splice(0)) this.addEntry(n, { kind: 'free' });
+      this.sections.push(section);
       const prev = section.trailer.get('Prev');
+      if (typeof prev === 'number' && !Number.isSafeInteger(prev)) throw pdfInvalid('/Prev inválido');
       offset = typeof prev === 'number' ? prev : undefined;
+      what = '/Prev';
     }
     if (!this.trailer.has('Root')) throw pdfInvalid('el trailer no tiene /Root');
+    this.merged = new ChainedEntries(this.sections.map((s) => s.entries));
+  }
+
+  /**
+   * Reads the section at `offset`; when nothing readable is there, looks a few bytes around it (real readers
+   * accept a `startxref` off by one or by ten) and notes where it was found.
+   */
+  private readSectionNear(offset: number, what: string): XrefSection {
+    let first: unknown;
+    try {
+      return this.readSection(offset);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== PdfErrorCodes.invalid) throw err;
+      first = err;
+    }
+    const from = Math.max(0, offset - XREF_SLACK);
+    const window = this.read(from, 2 * XREF_SLACK + 32).toString('latin1');
+    const candidates: number[] = [];
+    for (const m of window.matchAll(/xref|\d+\s+\d+\s+obj/g)) {
+      const at = from + m.index;
+      if (at !== offset && (m.index === 0 || !/[0-9A-Za-z]/.test(window[m.index - 1] ?? ''))) candidates.push(at);
+    }
+    candidates.sort((a, b) => Math.abs(a - offset) - Math.abs(b - offset));
+    for (const at of candidates) {
+      try {
+        const section = this.readSection(at);
+        section.declaredOffset = offset;
+        this.notes.push(`${what} apunta al byte ${offset}, pero la tabla de referencias está en el byte ${at}; se leyó desde allí.`);
+        return section;
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== PdfErrorCodes.invalid) throw err;
+      }
+    }
+    throw first;
   }
 
   /**
@@ -357,7 +439,12 @@ export class PdfDocument {
       if (pos + chunk >= this.size) break;
     }
     if (found.size === 0) throw pdfInvalid('no se encontraron objetos', cause);
-    for (const [num, e] of found) this.entries.set(num, { kind: 'offset', offset: e.offset, gen: e.gen });
+    const direct = new XrefRows(found.size);
+    for (const [num, e] of [...found].sort((a, b) => a[0] - b[0])) {
+      direct.beginSubsection(num, 1);
+      direct.push(1, e.offset, e.gen);
+    }
+    const compressed = new XrefRows();
     // Objects inside object streams, unless a direct object with the same number exists.
     for (const sp of special.filter((x) => x.kind === 'ObjStm')) {
       try {
@@ -366,15 +453,22 @@ export class PdfDocument {
         const data = this.streamDecoded(stm.value);
         const n = stm.value.dict.get('N');
         const header = new PdfParser(data, 0, 0, true);
-        for (let i = 0; typeof n === 'number' && i < n; i++) {
+        for (let i = 0; typeof n === 'number' && i < n && i < data.length / 4 + 1; i++) {
           const num = Number(header.token());
           header.token();
-          if (Number.isInteger(num) && !this.entries.has(num)) this.entries.set(num, { kind: 'compressed', stream: stm.num, index: i });
+          if (Number.isInteger(num) && num >= 0 && !found.has(num)) {
+            compressed.beginSubsection(num, 1);
+            compressed.push(2, stm.num, i);
+          }
         }
-      } catch {
+      } catch (err) {
+        if (this.spent.inflatedBytes >= PDF_LIMITS.maxInflatedBytesPerFile) throw err;
         // A damaged object stream: its objects stay unknown, like any other lost object.
       }
     }
+    const rebuilt = new ChainedEntries([direct.seal(), compressed.seal()]);
+    this.merged = rebuilt;
+    this.entryCache.clear();
     let trailer: PdfDict | undefined;
     if (trailerAt >= 0) {
       try {
@@ -403,33 +497,46 @@ export class PdfDocument {
       const v = trailer.get(key);
       if (v !== undefined) clean.set(key, v);
     }
-    clean.set('Size', Math.max(...this.entries.keys()) + 1);
-    this.sections.push({ offset: this.declaredStartxref() ?? 0, kind: 'table', trailer: clean });
+    clean.set('Size', rebuilt.maxNum + 1);
+    this.sections.push({ offset: this.declaredStartxref() ?? 0, kind: 'table', trailer: clean, entries: rebuilt });
     this.reconstructed = true;
+    this.notes.push('La tabla de referencias estaba dañada; se reconstruyó recorriendo el archivo.');
   }
 
   /** Every known object number with its entry (for writing a complete xref after a reconstruction). */
   allEntries(): Map<number, XrefEntry> {
-    return new Map(this.entries);
+    const out = new Map<number, XrefEntry>();
+    for (const [n, e] of this.merged) out.set(n, e);
+    return out;
   }
 
-  private addEntry(num: number, entry: XrefEntry): void {
-    // Sections are read newest first: the first entry seen for a number wins.
-    if (this.entries.has(num)) return;
-    if (this.entries.size >= PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
-    this.entries.set(num, entry);
+  /** Throws when `rows` more xref rows (and subsections) would exceed the file's budget. */
+  private checkRows(rows: number, subsections: number): void {
+    if (this.spent.xrefRows + rows > PDF_LIMITS.maxXrefRowsPerFile) throw pdfLimit('demasiadas entradas de referencias en el archivo');
+    if (this.spent.xrefSubsections + subsections > PDF_LIMITS.maxXrefSubsectionsPerFile)
+      throw pdfLimit('demasiadas subsecciones de referencias');
+  }
+
+  private chargeRows(rows: number, subsections: number): void {
+    this.checkRows(rows, subsections);
+    this.spent.xrefRows += rows;
+    this.spent.xrefSubsections += subsections;
   }
 
   private readSection(offset: number): XrefSection {
     const head = this.read(offset, 4).toString('latin1');
     if (head === 'xref') return this.readTable(offset);
-    return this.readXrefStream(offset);
+    const value = this.objectAtOffset(offset);
+    if (!(value instanceof PdfStream) || value.dict.nameOf('Type') !== 'XRef')
+      throw pdfInvalid('startxref no apunta a una tabla de referencias');
+    return { offset, kind: 'stream', trailer: value.dict, entries: this.readXrefStream(value) };
   }
 
   private readTable(offset: number): XrefSection {
-    return this.parseAt(offset, (p) => {
+    const { rows, trailer, subsections } = this.parseAt(offset, (p) => {
       p.expectKeyword('xref');
-      const local: Array<[number, XrefEntry]> = [];
+      const rows = new XrefRows(64);
+      let subsections = 0;
       for (;;) {
         const t = p.token();
         if (t === 'trailer') break;
@@ -438,69 +545,83 @@ export class PdfDocument {
         if (!/^\d+$/.test(t) || !/^\d+$/.test(c)) throw pdfInvalid('subsección de xref');
         const start = Number(t);
         const count = Number(c);
-        if (local.length + count > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
+        // Each row is 20 bytes: a count the window cannot hold is a lie, refused before allocating.
+        if (count > (p.buf.length - p.pos) / 18 + 1 && p.complete) throw pdfInvalid('subsección de xref más larga que la tabla');
+        if (start + count > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
+        subsections++;
+        this.checkRows(rows.size + count, subsections);
+        rows.beginSubsection(start, count);
         for (let i = 0; i < count; i++) {
           const off = p.token();
           const gen = p.token();
           const type = p.token();
           if (!/^\d+$/.test(off) || !/^\d+$/.test(gen) || (type !== 'n' && type !== 'f')) throw pdfInvalid('entrada de xref');
-          local.push([start + i, type === 'n' ? { kind: 'offset', offset: Number(off), gen: Number(gen) } : { kind: 'free' }]);
+          rows.push(type === 'n' ? 1 : 0, Number(off), Number(gen));
         }
       }
       const trailer = p.value();
       if (!(trailer instanceof PdfDict)) throw pdfInvalid('trailer inválido');
-      const section: XrefSection = { offset, kind: 'table', trailer };
-      const stm = trailer.get('XRefStm');
-      if (typeof stm === 'number') section.xrefStreamOffset = stm;
-      for (const [n, e] of local) {
-        // In a hybrid file the table marks objects kept in object streams as free; the /XRefStm has them.
-        if (e.kind === 'free' && section.xrefStreamOffset !== undefined) this.pendingFree.push(n);
-        else this.addEntry(n, e);
-      }
-      return section;
+      return { rows: rows.seal(), trailer, subsections };
     });
+    this.checkRows(rows.size, subsections);
+    this.spent.xrefRows += rows.size;
+    this.spent.xrefSubsections += subsections;
+    const section: XrefSection = { offset, kind: 'table', trailer, entries: rows };
+    const stm = trailer.get('XRefStm');
+    if (typeof stm === 'number' && Number.isSafeInteger(stm) && stm >= 0 && stm < this.size) {
+      // A hybrid file: the table marks objects kept in object streams as free; the /XRefStm has them.
+      const value = this.objectAtOffset(stm);
+      if (value instanceof PdfStream && value.dict.nameOf('Type') === 'XRef') {
+        section.xrefStreamOffset = stm;
+        section.entries = new ChainedEntries([rows, this.readXrefStream(value)], true);
+      }
+    }
+    return section;
   }
 
-  private readXrefStream(offset: number): XrefSection {
-    const value = this.objectAtOffset(offset);
-    if (!(value instanceof PdfStream) || value.dict.nameOf('Type') !== 'XRef')
-      throw pdfInvalid('startxref no apunta a una tabla de referencias');
+  /** Decodes an xref stream's rows; its /Index must not claim more rows than the data holds. */
+  private readXrefStream(value: PdfStream): XrefRows {
     const dict = value.dict;
-    const data = this.streamDecoded(value);
     const w = dict.get('W');
     if (!(w instanceof PdfArray) || w.items.length !== 3) throw pdfInvalid('/W de xref');
-    const widths = w.items.map((x) => (typeof x === 'number' && x >= 0 && x <= 8 ? x : -1));
+    const widths = w.items.map((x) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 8 ? x : -1));
     if (widths.some((x) => x < 0)) throw pdfInvalid('/W de xref');
     const [w0 = 0, w1 = 0, w2 = 0] = widths;
     const rowLen = w0 + w1 + w2;
-    const size = dict.get('Size');
-    const indexValue = dict.get('Index');
-    const index =
-      indexValue instanceof PdfArray
-        ? indexValue.items.map((x) => (typeof x === 'number' ? x : 0))
-        : [0, typeof size === 'number' ? size : 0];
-    let row = 0;
+    if (rowLen === 0) throw pdfInvalid('/W de xref');
+    const index = xrefStreamIndex(dict.get('Index'), dict.get('Size'));
+    let claimed = 0;
+    let end = 0;
+    for (let k = 0; k + 1 < index.length; k += 2) {
+      claimed += index[k + 1] ?? 0;
+      end = Math.max(end, (index[k] ?? 0) + (index[k + 1] ?? 0));
+    }
+    // Charged before inflating: a stream claiming millions of rows stops here, whatever its data.
+    this.chargeRows(claimed, index.length / 2);
+    if (end > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
+    const data = this.streamDecoded(value);
+    if (claimed * rowLen > data.length)
+      throw pdfInvalid(
+        `el /Index de la tabla de referencias declara ${claimed} filas y los datos tienen ${Math.floor(data.length / rowLen)}`,
+      );
     const field = (start: number, width: number): number => {
       let v = 0;
       for (let i = 0; i < width; i++) v = v * 256 + (data[start + i] ?? 0);
       return v;
     };
+    const rows = new XrefRows(claimed);
+    let row = 0;
     for (let k = 0; k + 1 < index.length; k += 2) {
       const start = index[k] ?? 0;
       const count = index[k + 1] ?? 0;
-      if (count < 0 || count > PDF_LIMITS.maxObjects) throw pdfLimit('demasiados objetos');
+      rows.beginSubsection(start, count);
       for (let i = 0; i < count; i++, row++) {
         const base = row * rowLen;
-        if (base + rowLen > data.length) break;
         const type = w0 === 0 ? 1 : field(base, w0);
-        const f1 = field(base + w0, w1);
-        const f2 = field(base + w0 + w1, w2);
-        if (type === 1) this.addEntry(start + i, { kind: 'offset', offset: f1, gen: f2 });
-        else if (type === 2) this.addEntry(start + i, { kind: 'compressed', stream: f1, index: f2 });
-        else this.addEntry(start + i, { kind: 'free' });
+        rows.push(type, field(base + w0, w1), field(base + w0 + w1, w2));
       }
     }
-    return { offset, kind: 'stream', trailer: dict };
+    return rows.seal();
   }
 
   // ---- document structure ----
@@ -566,16 +687,42 @@ export class PdfDocument {
   }
 
   /**
-   * Every revision, newest first, with the `startxref` offset and where it ends (after `%%EOF`). The verifier
-   * uses this with the signatures' /ByteRange to tell which revision each signature covers.
+   * Every revision, newest first. A revision is what one writer appended at once: the sections its chain step
+   * reaches, grouped by byte position. Following /Prev normally goes back in the file; a /Prev that goes
+   * forward stays in the same revision (a linearized file's first-page section points forward to its main
+   * section). Each revision ends after the `%%EOF` that follows its last section. The verifier uses this with
+   * the signatures' /ByteRange to tell which revision each signature covers.
    */
   revisions(): Revision[] {
-    const offsets = this.sections.map((s) => s.offset).sort((a, b) => a - b);
-    return this.sections.map((s) => {
-      const nextStart = offsets.find((o) => o > s.offset) ?? this.size;
-      return { xrefOffset: s.offset, kind: s.kind, endOffset: this.findEof(s.offset, nextStart) };
+    if (this.revisionCache) return this.revisionCache;
+    const groups: XrefSection[][] = [];
+    let lastOffset = Infinity;
+    for (const s of this.sections) {
+      const cur = groups[groups.length - 1];
+      if (cur && s.offset > lastOffset) cur.push(s);
+      else groups.push([s]);
+      lastOffset = s.offset;
+    }
+    const starts = groups.map((g) => Math.min(...g.map((s) => s.offset)));
+    const out = groups.map((g, i): Revision => {
+      const head = g[0] as XrefSection;
+      const last = Math.max(...g.map((s) => Math.max(s.offset, s.xrefStreamOffset ?? 0)));
+      // The next revision (in the file) starts at the lowest section offset above this revision's last one.
+      const nextStart = starts.filter((o, k) => k !== i && o > last).reduce((a, b) => Math.min(a, b), this.size);
+      return {
+        xrefOffset: head.offset,
+        kind: head.kind,
+        endOffset: this.findEof(last, nextStart),
+        sections: g,
+        trailer: head.trailer,
+        entries: g.length === 1 ? head.entries : new ChainedEntries(g.map((s) => s.entries)),
+      };
     });
+    this.revisionCache = out;
+    return out;
   }
+
+  private revisionCache: Revision[] | null = null;
 
   private findEof(from: number, limit: number): number | null {
     // %%EOF follows the section, usually within a few KB (a classic table can be long: search in chunks).

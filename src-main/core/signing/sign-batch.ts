@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiErrorData } from '../../api/result';
 import { AppError, CommonErrorCodes } from '../../api/result';
+import { inspectPdfIsolated } from '../isolate/isolated';
 import { signPdf, type SignPdfOptions } from './pades-signer';
 
 export type BatchItemResult =
@@ -63,6 +64,8 @@ export async function signBatch(opts: BatchOptions): Promise<{ results: BatchIte
       result = { input, ok: true, output, fieldName: '', page: null, resumed: true };
     } else {
       try {
+        // The file may come from anyone: its structure is first read in a bounded worker (core/isolate).
+        await inspectPdfIsolated(input, 1, opts.signal ? { signal: opts.signal } : {});
         const r = await signPdf({
           ...opts.sign,
           input,

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { AppError } from '../../api/result';
-import { hashNameOf, isWeakHash, verifySignature, type HashName } from './algorithms';
+import { createDigest, hashNameOf, isWeakHash, signatureHashOf, verifySignature, type HashName } from './algorithms';
 import { certFromDer, commonName, nameAttr, subjectKeyId, type Cert } from './certificate';
 import { children, readTlv, type Tlv } from './der-walk';
 
@@ -215,6 +215,10 @@ export type CmsCheck = {
   /** null when there is no ESS attribute. */
   essMatches: boolean | null;
   weakAlgorithm: boolean;
+  /** The digest algorithm cannot be computed here: digestMatches proves nothing. */
+  digestUnchecked: boolean;
+  /** The signature algorithm (or its parameters) cannot be checked here: signatureVerifies proves nothing. */
+  signatureUnchecked: boolean;
   /** e.g. `RSA SHA-256`. */
   algorithm: string;
   claimedTime: Date | null;
@@ -233,11 +237,13 @@ export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
     signatureVerifies: false,
     essMatches: null,
     weakAlgorithm: isWeakHash(cms.digestHash),
+    digestUnchecked: cms.digestHash === null,
+    signatureUnchecked: false,
     algorithm: '',
     claimedTime: null,
     problems,
   };
-  if (!cms.digestHash) problems.push(`algoritmo de resumen no soportado (${si.digestAlgorithm.algorithmId})`);
+  if (!cms.digestHash) problems.push(`algoritmo no soportado: resumen ${si.digestAlgorithm.algorithmId}`);
   if (!cms.signer) {
     problems.push('el certificado del firmante no está incluido en la firma');
     return out;
@@ -251,8 +257,14 @@ export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
     attrs[0] = 0x31;
     const check = verifySignature(si.signatureAlgorithm, cms.digestHash, attrs, sig, cms.signer.x509.publicKey);
     out.signatureVerifies = check.ok;
+    out.signatureUnchecked = Boolean(check.unsupported);
     out.algorithm = check.algorithm;
     if (check.problem) problems.push(check.problem);
+    // RFC 5652 §5.4 digests the signed attributes with digestAlgorithm; a signature algorithm naming another
+    // hash is inconsistent. The signature was verified with the hash it names; the disagreement is reported.
+    const named = signatureHashOf(si.signatureAlgorithm.algorithmId);
+    if (check.ok && named && cms.digestHash && named !== cms.digestHash)
+      problems.push(`los algoritmos de resumen (${cms.digestHash}) y de firma (${named}) no concuerdan`);
     if (isWeakHash(check.hash)) out.weakAlgorithm = true;
     out.essMatches = essMatches(si, cms.signer);
     out.claimedTime = signingTime(si);
@@ -260,6 +272,12 @@ export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
     // Without signed attributes the signature is over the content digest itself; only RSA PKCS#1 v1.5 can be
     // checked from a digest with node:crypto (recover the DigestInfo and compare).
     out.algorithm = `RSA ${cms.digestHash?.toUpperCase() ?? '?'}`;
+    if (cms.signer.x509.publicKey.asymmetricKeyType !== 'rsa') {
+      // Without signed attributes only the content digest is at hand; node:crypto checks RSA from a digest only.
+      out.signatureUnchecked = true;
+      problems.push('algoritmo no soportado: firma sin atributos firmados con una clave que no es RSA');
+      return out;
+    }
     try {
       const recovered = crypto.publicDecrypt({ key: cms.signer.x509.publicKey, padding: crypto.constants.RSA_PKCS1_PADDING }, sig);
       out.digestMatches = recovered.subarray(recovered.length - contentDigest.length).equals(contentDigest);
@@ -313,4 +331,9 @@ export function signerSummary(cert: Cert): { name: string; id: string | null; is
     issuer: commonName(cert.parsed.issuer),
     serial: cert.serial,
   };
+}
+
+/** The digest of bytes with a CMS digest algorithm (adbe.pkcs7.sha1 signs the SHA-1 of the ranges as content). */
+export function digestOf(hash: HashName, data: Uint8Array): Buffer {
+  return createDigest(hash).update(data).digest();
 }

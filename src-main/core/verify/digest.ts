@@ -2,9 +2,8 @@
  * Hashes the signed byte ranges of a file in place: reads them in 1 MiB chunks straight from the file
  * descriptor into node:crypto, so a 100 MB PDF is never held in memory.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import type { HashName } from './algorithms';
+import { createDigest, type HashName } from './algorithms';
 
 export type ByteRange = { start: number; length: number };
 
@@ -12,7 +11,7 @@ const CHUNK = 1 << 20;
 
 /** The digest of the concatenated ranges. The caller checks the ranges fit the file before calling. */
 export function hashRanges(fd: number, ranges: readonly ByteRange[], hash: HashName): Buffer {
-  const h = crypto.createHash(hash);
+  const h = createDigest(hash);
   const buf = Buffer.allocUnsafe(CHUNK);
   for (const r of ranges) {
     let pos = r.start;
@@ -30,5 +29,5 @@ export function hashRanges(fd: number, ranges: readonly ByteRange[], hash: HashN
 
 /** Same, for bytes already in memory (timestamp tokens, tests). */
 export function hashBytes(data: Uint8Array, hash: HashName): Buffer {
-  return crypto.createHash(hash).update(data).digest();
+  return createDigest(hash).update(data).digest();
 }

@@ -4,6 +4,7 @@
  * revision boundary with only well-formed incremental updates after it.
  */
 import { listFormFields } from '../pdf/form-fields';
+import { pdfLimit } from '../pdf/pdf-error';
 import type { PdfDocument } from '../pdf/pdf-document';
 import { PdfDict, PdfRef, PdfString, type PdfValue } from '../pdf/pdf-objects';
 import type { Coverage } from './report';
@@ -25,16 +26,28 @@ export type LocatedSignature = {
   contents: Buffer | null;
   /** /M of the dictionary, ISO; only what the signer claims. */
   claimedTime: string | null;
+  /** Other fields whose value is this same signature dictionary (it is verified once). */
+  alsoFields?: string[];
 };
 
-const MAX_SIGNATURES = 500;
+/** Distinct signature dictionaries per file (a budget: more is refused with PDF_LIMIT, never truncated). */
+const MAX_SIGNATURES = 200;
 const MAX_PAGES_INDEXED = 100_000;
 
 export function locateSignatures(doc: PdfDocument): LocatedSignature[] {
   const fields = listFormFields(doc).filter((f) => f.type === 'Sig' && f.value !== undefined && f.value !== null);
   const pages = pageIndex(doc);
   const out: LocatedSignature[] = [];
-  for (const f of fields.slice(0, MAX_SIGNATURES)) {
+  // Several fields may point at one signature dictionary: it is one signature, verified (and hashed) once.
+  const byDict = new Map<number, LocatedSignature>();
+  for (const f of fields) {
+    const shared = f.value instanceof PdfRef ? byDict.get(f.value.num) : undefined;
+    if (shared) {
+      shared.alsoFields ??= [];
+      if (shared.alsoFields.length < 20) shared.alsoFields.push(f.fullName);
+      continue;
+    }
+    if (out.length >= MAX_SIGNATURES) throw pdfLimit(`más de ${MAX_SIGNATURES} diccionarios de firma distintos`);
     const sigDict = doc.resolveDict(f.value);
     if (!sigDict) continue;
     const br = doc.resolveArray(sigDict.get('ByteRange'));
@@ -74,6 +87,8 @@ export function locateSignatures(doc: PdfDocument): LocatedSignature[] {
       contents: contents instanceof PdfString ? contents.bytes : null,
       claimedTime: m instanceof PdfString ? pdfDate(m.text()) : null,
     });
+    const located = out[out.length - 1];
+    if (located && f.value instanceof PdfRef) byDict.set(f.value.num, located);
   }
   return out;
 }

@@ -42,6 +42,8 @@ const msg = {
   REVOCATION_UNKNOWN: 'No se pudo determinar si el certificado está revocado.',
   WEAK_ALGORITHM: 'La firma usa un algoritmo débil (SHA-1).',
   CLAIMED_TIME_ONLY: 'La hora de firma es la declarada por el firmante; no hay sello de tiempo que la respalde.',
+  ALGORITHM_UNSUPPORTED: 'No se pudo comprobar la firma: algoritmo no soportado.',
+  ENCAPSULATED_CONTENT: 'La firma separada (detached) encapsula un contenido propio: no firma solo los bytes del documento.',
   NO_SIGNATURES: 'El documento no contiene firmas.',
   SIGNATURE_INVALID_IN_FILE: 'Al menos una firma del documento no es válida.',
   SIGNATURE_INDETERMINATE_IN_FILE: 'Al menos una firma del documento no pudo validarse por completo.',
@@ -66,13 +68,16 @@ export function deriveSignatureVerdict(f: SignatureFacts): { verdict: Verdict; i
   const invalid: Reason[] = [];
   const indeterminate: Reason[] = [];
   const notes: Reason[] = [];
-  const intact = f.cmsParsed && f.digestMatches && f.signatureVerifies;
+  const intact = f.cmsParsed && f.digestMatches && f.signatureVerifies && !f.encapsulatedContent;
 
   if (!f.cmsParsed) invalid.push(reason('CMS_UNREADABLE'));
   else {
-    if (!f.digestMatches) invalid.push(reason('DIGEST_MISMATCH'));
-    if (!f.signatureVerifies) invalid.push(reason('SIGNATURE_INVALID'));
+    // A check we could not run (unsupported algorithm) proves nothing either way.
+    if (!f.digestMatches && !f.digestUnchecked) invalid.push(reason('DIGEST_MISMATCH'));
+    if (!f.signatureVerifies && !f.signatureUnchecked && !f.digestUnchecked) invalid.push(reason('SIGNATURE_INVALID'));
+    if ((f.digestUnchecked && !f.digestMatches) || (f.signatureUnchecked && !f.signatureVerifies)) indeterminate.push(reason('ALGORITHM_UNSUPPORTED'));
   }
+  if (f.encapsulatedContent) invalid.push(reason('ENCAPSULATED_CONTENT'));
   if (f.essMatches === false) invalid.push(reason('ESS_MISMATCH'));
   if (f.coverage === 'anomalous') invalid.push(reason('COVERAGE_ANOMALOUS'));
   if (f.modificationsAfter === 'disallowed') invalid.push(reason('MODIFICATIONS_DISALLOWED'));

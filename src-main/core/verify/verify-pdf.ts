@@ -10,10 +10,12 @@ import { openPdf, type PdfDocument } from '../pdf/pdf-document';
 import { PdfRef, PdfStream } from '../pdf/pdf-objects';
 import { buildChain, type ChainResult } from './chain';
 import { certFromDer, type Cert } from './certificate';
-import { checkCms, parseCms, signerSummary, type CmsCheck, type CmsSignature } from './cms';
+import { checkCms, digestOf, parseCms, signerSummary, type CmsCheck, type CmsSignature } from './cms';
+import type { HashName } from './algorithms';
 import { hashRanges, type ByteRange } from './digest';
 import { fetchIssuers } from './issuer-fetch';
-import { analyseModifications, type ModificationAnalysis } from './modifications';
+import { analyseModifications, type ModificationAnalysis } from './diff';
+import { permissionsFor, readLocks } from './diff/permissions';
 import { checkCoverage, locateSignatures, signaturesOfEarlierRevisions, type CoverageCheck, type LocatedSignature } from './pdf-signatures';
 import {
   deriveFileVerdict,
@@ -82,10 +84,16 @@ async function verifyOpenedPdf(file: string, options: VerifyPdfOptions): Promise
       // An unreadable /Perms is treated as no certification; the changes are still analysed.
     }
     const signatures: SignatureReport[] = [];
+    const hash = rangeHasher(fd);
     const onlineCache = new Map<string, Promise<RevocationResult>>();
     const deadline = Date.now() + (options.onlineBudgetMs ?? 20_000);
     for (const sig of located) {
-      const report = await verifyOne(doc, fd, reader, sig, dss, docMdp, { ...options, onlineCache, deadline });
+      const report = await verifyOne(doc, hash, reader, sig, dss, docMdp, { ...options, onlineCache, deadline });
+      if (sig.alsoFields?.length)
+        report.notes.push({
+          code: 'COVERAGE_DETAIL',
+          message: `El mismo diccionario de firma figura también en los campos ${sig.alsoFields.map((f) => `«${f}»`).join(', ')}.`,
+        });
       if (certifyingSig !== null && sig.sigRef?.num === certifyingSig) report.certificationLevel = docMdp;
       signatures.push(report);
       options.onSignature?.(signatures.length, located.length);
@@ -100,7 +108,15 @@ async function verifyOpenedPdf(file: string, options: VerifyPdfOptions): Promise
         s.level = 'PAdES-B-LTA';
     }
     const fileVerdict = deriveFileVerdict(signatures);
-    return { file, verdict: fileVerdict.verdict, revisions: reader.revisions.length, signatures, reasons: fileVerdict.reasons };
+    // What the reader tolerated (a startxref a few bytes off, a rebuilt xref) is said, not hidden.
+    const readerNotes: Reason[] = doc.notes.map((message) => ({ code: 'READER_NOTE', message }));
+    return {
+      file,
+      verdict: fileVerdict.verdict,
+      revisions: reader.revisions.length,
+      signatures,
+      reasons: [...fileVerdict.reasons, ...readerNotes],
+    };
   } finally {
     if (fd !== null) fs.closeSync(fd);
     doc.close();
@@ -138,6 +154,30 @@ function readDss(doc: PdfDocument): Dss {
   return out;
 }
 
+/** Most bytes hashed for one file (every distinct byte range once): beyond it the file is refused, not slow. */
+const MAX_HASHED_BYTES = 2 * 1024 * 1024 * 1024;
+
+type RangeHasher = (ranges: ByteRange[], alg: HashName) => Buffer;
+
+/** Hashes each distinct (ranges, algorithm) once per file, within MAX_HASHED_BYTES. */
+function rangeHasher(fd: number): RangeHasher {
+  const done = new Map<string, Buffer>();
+  let spent = 0;
+  return (ranges, alg) => {
+    const key = `${alg}:${ranges.map((r) => `${r.start}+${r.length}`).join(',')}`;
+    const hit = done.get(key);
+    if (hit) return hit;
+    spent += ranges.reduce((n, r) => n + r.length, 0);
+    if (spent > MAX_HASHED_BYTES)
+      throw new AppError('PDF_LIMIT', 'El PDF excede un límite de lectura (demasiados bytes firmados que comprobar).', {
+        detail: 'bytes firmados',
+      });
+    const digest = hashRanges(fd, ranges, alg);
+    done.set(key, digest);
+    return digest;
+  };
+}
+
 function rangesOf(sig: LocatedSignature, size: number): ByteRange[] | null {
   const br = sig.byteRange;
   if (!br) return null;
@@ -151,7 +191,7 @@ function rangesOf(sig: LocatedSignature, size: number): ByteRange[] | null {
 
 async function verifyOne(
   doc: PdfDocument,
-  fd: number,
+  hash: RangeHasher,
   reader: RevisionReader,
   sig: LocatedSignature,
   dss: Dss,
@@ -172,13 +212,26 @@ async function verifyOne(
   }
 
   let cmsCheck: CmsCheck | null = null;
+  let encapsulated = false;
   let tsCheck: TimestampCheck | null = null;
   const signerCert: Cert | null = cms?.signer ?? null;
   if (cms && sig.kind === 'document-timestamp') {
-    tsCheck = checkTimestamp(sig.contents ?? Buffer.alloc(0), (h) => (ranges ? hashRanges(fd, ranges, h) : Buffer.alloc(0)), options.trust);
+    tsCheck = checkTimestamp(sig.contents ?? Buffer.alloc(0), (h) => (ranges ? hash(ranges, h) : Buffer.alloc(0)), options.trust);
   } else if (cms) {
-    const digest = ranges && cms.digestHash ? hashRanges(fd, ranges, cms.digestHash) : Buffer.alloc(0);
+    let digest = ranges && cms.digestHash ? hash(ranges, cms.digestHash) : Buffer.alloc(0);
+    // adbe.pkcs7.sha1: the CMS encapsulates the SHA-1 of the byte ranges and signs that content.
+    let encapsulatedMatches = true;
+    if (sig.subFilter === 'adbe.pkcs7.sha1') {
+      const sha1 = ranges ? hash(ranges, 'sha1') : Buffer.alloc(0);
+      encapsulatedMatches = cms.eContent !== null && cms.eContent.equals(sha1);
+      if (!encapsulatedMatches) notes.push({ code: 'CMS_DETAIL', message: 'El contenido encapsulado no es el SHA-1 de los bytes firmados.' });
+      digest = cms.digestHash && cms.eContent ? digestOf(cms.digestHash, cms.eContent) : Buffer.alloc(0);
+    } else if (cms.eContent !== null && sig.kind === 'signature' && cms.digestHash) {
+      // An enveloping CMS is acceptable only when what it envelops is exactly the signed bytes.
+      encapsulated = !digestOf(cms.digestHash, cms.eContent).equals(digest);
+    }
     cmsCheck = checkCms(cms, digest);
+    if (!encapsulatedMatches) cmsCheck.digestMatches = false;
     for (const p of cmsCheck.problems) notes.push({ code: 'CMS_DETAIL', message: p });
     if (cmsCheck.algorithm) notes.push({ code: 'ALGORITHM', message: `Algoritmo de firma: ${cmsCheck.algorithm}.` });
     tsCheck = checkSignatureTimestamp(cms, options.trust);
@@ -262,7 +315,10 @@ async function verifyOne(
     try {
       // Changes after a certification signature are judged by its level; after approval signatures, by the
       // document's certification if any (a later approval cannot relax it).
-      mods = analyseModifications(reader, coverage.revision, docMdp);
+      // The lock as signed: a later revision cannot lift it.
+      const signedRev = coverage.revision;
+      const lock = readLocks(reader, signedRev, reader.dictAt(sig.fieldRef ?? undefined, signedRev), sig.sigDict);
+      mods = analyseModifications(reader, coverage.revision, permissionsFor(docMdp, lock.locks, lock.p));
     } catch (err: unknown) {
       mods = {
         modificationsAfter: 'disallowed',
@@ -307,6 +363,9 @@ async function verifyOne(
           cmsParsed: cms !== null && signerCert !== null,
           digestMatches: Boolean(cmsCheck?.digestMatches),
           signatureVerifies: Boolean(cmsCheck?.signatureVerifies),
+          digestUnchecked: Boolean(cmsCheck?.digestUnchecked),
+          signatureUnchecked: Boolean(cmsCheck?.signatureUnchecked),
+          encapsulatedContent: encapsulated,
           essMatches: cmsCheck?.essMatches ?? null,
           weakAlgorithm: Boolean(cmsCheck?.weakAlgorithm),
           coverage: coverage.coverage,

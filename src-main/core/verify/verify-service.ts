@@ -7,7 +7,7 @@ import { AppError } from '../../api/result';
 import type { CoreContext } from '../context';
 import { commonName } from './certificate';
 import { anchorsFromFolder, buildTrustStore, bundledTrustDir, userAnchors } from './trust';
-import { verifyPdf } from './verify-pdf';
+import { verifyPdfIsolated } from '../isolate/isolated';
 
 export type VerifyFilesInput = { files: string[]; trust: string[]; offline: boolean };
 
@@ -23,7 +23,11 @@ export async function verifyFiles(
     hooks.signal?.throwIfAborted();
     hooks.onFile?.(i, input.files.length, file);
     try {
-      outcomes.push({ file, report: await verifyPdf(file, { trust, online: !input.offline }) });
+      // Each file is read in a worker with a memory cap and a time limit (core/isolate).
+      outcomes.push({
+        file,
+        report: await verifyPdfIsolated(file, { trust, online: !input.offline, ...(hooks.signal ? { signal: hooks.signal } : {}) }),
+      });
     } catch (err: unknown) {
       if (err instanceof AppError) outcomes.push({ file, error: err.toData() });
       else if (err instanceof RangeError)

@@ -89,6 +89,12 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const removeGroup = (key: number) => setGroups((list) => list.filter((g) => g.key !== key));
 
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  // The institutional signature belongs to the server it was read from: when the server (and so the list)
+  // changes, a uid that is no longer offered is cleared instead of being sent and refused as ERR020.
+  useEffect(() => {
+    if (!institution) return;
+    setDraft((d) => (d.signatureUid && !institution.signatures.some((s) => s.uid === d.signatureUid) ? { ...d, signatureUid: '' } : d));
+  }, [institution]);
   const procedures: ProcedureView[] = institution?.procedures ?? [];
   const signatures: SignatureView[] = institution?.signatures ?? [];
   const procedureCodes = useMemo(() => [...new Map(procedures.map((p) => [p.code, p])).values()], [procedures]);
@@ -118,6 +124,9 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     setBusy(false);
     if (!r.ok) return setMessage({ kind: 'error', text: `${r.error.code}: ${errorText(t, r.error)}` });
     setMessage({ kind: 'ok', text: t('compose.queued', { count: r.value.messageIds.length }) });
+    // The queued content leaves the draft at once: the debounced save would be cancelled when the screen
+    // changes to the outbox, and the next visit would reopen what was already sent.
+    void call('compose.saveDraft', { draft: { ...EMPTY, groups: [''] } });
     setDraft(EMPTY);
     setGroups([emptyGroup(nextKey.current++)]);
     setPreview(null);

@@ -4,14 +4,12 @@ import { call, pathForFile } from '../../api';
 import { errorText, useI18n, type T } from '../../i18n';
 import { SignAndAttach } from './SignAndAttach';
 
-/** The backend's limit of attachments per message (casilla-api.md). */
-const MAX_ATTACHMENTS = 50;
-
 export type Attachment = {
   name: string;
   path: string;
-  /** Null for a file the core wrote (a PDF signed here): its size is not known to the page. */
   size: number | null;
+  /** The name as picked, when the platform's rules made us rename it. */
+  originalName?: string;
   signed: 'valid' | 'indeterminate' | 'invalid' | null;
 };
 
@@ -70,13 +68,10 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
     const r = await call('compose.importCsv', { path: up.value.path });
     if (!r.ok) return onMessage({ kind: 'error', text: errorText(t, r.error) });
     const named: Record<number, string> = {};
-    for (const x of r.value.recipients) {
-      const m = /^(.*) \((?:RUN|DNI|RUC) [^)]*\)$/.exec(x.label);
-      if (m) named[x.rolUnico] = m[1]!;
-    }
-    const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC) (.*)\)$|^(RUN|DNI|RUC) (.*)$/, '$2$4'));
+    for (const x of r.value.recipients) if (x.name) named[x.rolUnico] = x.name;
+    const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC|CE) (.*)\)$|^(RUN|DNI|RUC|CE) (.*)$/, '$2$4'));
     const csvInfo =
-      t('compose.csvResult', counts(t, r.value.recipients.length, r.value.problems.length, r.value.duplicates)) +
+      t('compose.csvResult', counts(t, r.value.recipients.length, r.value.problemCount, r.value.duplicates)) +
       (r.value.problems.length
         ? ' — ' +
           r.value.problems
@@ -92,30 +87,45 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
     }));
   };
 
-  /** Every attachment goes through the core's check: a PDF whose signature is NO VÁLIDA is refused with the reasons. */
-  const attach = async (path: string, name: string, size: number | null) => {
-    const check = await call('compose.checkAttachment', { path, name });
-    if (check.ok && check.value.verdict === 'invalid') {
-      onMessage({ kind: 'error', text: t('compose.attachmentInvalid', { name, reasons: check.value.reasons.join(' ') }) });
-      return;
+  /**
+   * Every picked file goes through the core's check at once (type by content, size, total, count, name, a signed
+   * PDF's signatures) against the attachments already accepted; a refusal names the file, and a name the
+   * platform would refuse is replaced by its normalized form, shown in the list before anything is queued.
+   */
+  const attach = async (path: string, name: string, siblings: Attachment[]): Promise<Attachment | null> => {
+    const check = await call('compose.checkAttachment', {
+      path,
+      name,
+      siblings: siblings.map((a) => ({ name: a.name, size: a.size ?? 0 })),
+    });
+    if (!check.ok) {
+      onMessage({ kind: 'error', text: errorText(t, check.error) });
+      return null;
     }
-    const signed = check.ok && check.value.signed ? (check.value.verdict ?? null) : null;
-    update((g) =>
-      g.attachments.length >= MAX_ATTACHMENTS && !g.attachments.some((x) => x.name === name)
-        ? g
-        : { ...g, attachments: [...g.attachments.filter((x) => x.name !== name), { name, path, size, signed }] },
-    );
+    const v = check.value;
+    const accepted: Attachment = {
+      name: v.name,
+      path,
+      size: v.size,
+      signed: v.signed ? v.verdict : null,
+      ...(v.renamed ? { originalName: v.originalName } : {}),
+    };
+    if (v.renamed) onMessage({ kind: 'ok', text: t('compose.attachmentRenamed', { from: v.originalName, to: v.name }) });
+    update((g) => ({ ...g, attachments: [...g.attachments.filter((x) => x.name !== accepted.name), accepted] }));
+    return accepted;
   };
 
   const addFiles = async (files: FileList | null) => {
     if (!files) return;
+    const siblings = [...attachments];
     for (const f of Array.from(files)) {
       const up = await pathForFile(f);
       if (!up.ok) {
         onMessage({ kind: 'error', text: errorText(t, up.error) });
         continue;
       }
-      await attach(up.value.path, up.value.name, f.size);
+      const accepted = await attach(up.value.path, f.name || up.value.name, siblings);
+      if (accepted) siblings.push(accepted);
     }
   };
 
@@ -147,6 +157,16 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
             ? t('compose.recipientsStatus', counts(t, parsed.recipients.length, problems.length, parsed.duplicates))
             : t('compose.recipientsHelp')}
         </span>
+        {parsed && parsed.recipients.length > 0 && (
+          <ul className="recipient-list" aria-label={t('compose.recipients')} data-testid={tid('recipients-list')}>
+            {parsed.recipients.slice(0, 20).map((r) => (
+              <li key={r.rolUnico}>{group.names[r.rolUnico] ? `${group.names[r.rolUnico]} (${r.label})` : r.label}</li>
+            ))}
+            {parsed.recipients.length > 20 && (
+              <li className="hint">{t('compose.moreRecipients', { count: parsed.recipients.length - 20 })}</li>
+            )}
+          </ul>
+        )}
         {problems.length > 0 && (
           <ul className="problems" role="alert">
             {problems.slice(0, 10).map((p) => (
@@ -180,11 +200,18 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
           data-testid={tid('attachments-input')}
           onChange={(e) => void addFiles(e.target.files)}
         />
-        <SignAndAttach suffix={suffix} onSigned={(path, name) => attach(path, name, null)} />
+        <SignAndAttach
+          suffix={suffix}
+          onSigned={async (path, name) => {
+            await attach(path, name, attachments);
+          }}
+        />
         <ul className="attachments" data-testid={tid('attachments-list')}>
           {attachments.map((a) => (
             <li key={a.name}>
-              {a.name} {a.size !== null && <span className="hint">({Math.ceil(a.size / 1024)} KB)</span>}{' '}
+              <span data-testid="attachment-name">{a.name}</span>{' '}
+              {a.originalName && <span className="hint">{t('compose.renamedFrom', { name: a.originalName })}</span>}{' '}
+              {a.size !== null && <span className="hint">({Math.ceil(a.size / 1024)} KB)</span>}{' '}
               {a.signed && (
                 <span className={`verdict verdict-${a.signed}`}>
                   {t('compose.signedBadge', { verdict: t(`verify.verdict.${a.signed}`) })}

@@ -8,6 +8,8 @@ import {
   type OutboxStats,
   type OutboxSummary,
 } from '../../../src-main/api/outbox';
+import type { ComposeOutputs } from '../../../src-main/api/compose';
+import { hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
 import { call, downloadFile, shell, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -17,7 +19,7 @@ import { VirtualList } from './VirtualList';
 const PAGE = 200;
 
 export function OutboxScreen() {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const [filter, setFilter] = useState<{ state: string; type: string; text: string; recipient: string; from: string; to: string }>({
     state: '',
     type: '',
@@ -118,13 +120,57 @@ export function OutboxScreen() {
     URL.revokeObjectURL(url);
   };
 
+  const constancia = async (id: string) => {
+    const r = await call('compose.constancia', { id });
+    if (!r.ok) return setError(errorText(t, r.error));
+    if (shell === 'browser') await downloadFile(r.value.path, baseName(r.value.path));
+  };
+
   const receipt = async (id: string, rolUnico: number) => {
     const r = await call('outbox.receipt', { id, rolUnico });
     if (!r.ok) return setError(errorText(t, r.error));
     if (shell === 'browser') await downloadFile(r.value.path, baseName(r.value.path));
   };
 
-  const when = (iso: string | null) => (iso ? fmt.dateTime(iso) : '—');
+  const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+  // When each recipient is legally served (the backend's country rule), and a deadline counted from it.
+  const [served, setServed] = useState<ComposeOutputs['compose.servedDates'] | null>(null);
+  const [deadlineDays, setDeadlineDays] = useState('');
+  const [deadline, setDeadline] = useState<ComposeOutputs['compose.deadline'] | null>(null);
+  const detailKey = selected ? `${selected.id}|${selected.updatedAt}` : '';
+  useEffect(() => {
+    setServed(null);
+    if (!detailKey) return;
+    let live = true;
+    void call('compose.servedDates', { id: detailKey.split('|')[0]! }).then((r) => live && r.ok && setServed(r.value));
+    return () => {
+      live = false;
+    };
+  }, [detailKey]);
+  const firstServed =
+    served?.recipients
+      .map((r) => r.deemedServedAt)
+      .filter((d): d is string => d !== null)
+      .sort()[0] ?? null;
+  useEffect(() => {
+    setDeadline(null);
+    const days = Number(deadlineDays);
+    if (!served || !firstServed || !deadlineDays || !Number.isInteger(days) || days < 0 || days > 3650) return;
+    let live = true;
+    void call('compose.deadline', { country: served.country, from: firstServed, businessDays: days }).then(
+      (r) => live && r.ok && setDeadline(r.value),
+    );
+    return () => {
+      live = false;
+    };
+  }, [served, firstServed, deadlineDays]);
+  // The message as the official reads it once every recipient is settled: Entregado / con errores / Con error.
+  const delivery = selected ? messageDelivery(selected) : null;
+  const recipientStatusText = (status: string) => {
+    const key = `outbox.recipientStatus.${status}`;
+    const text = t(key);
+    return text === key ? status : text;
+  };
 
   return (
     <section aria-labelledby="screen-title" data-testid="screen-outbox">
@@ -201,7 +247,7 @@ export function OutboxScreen() {
                 <span className={`state state-${m.state}`}>{t(`outbox.states.${m.state}`)}</span>
                 <span className="subject">{m.subject}</span>
                 <span className="hint">
-                  {m.messageType} · {m.recipientCount} · {when(m.createdAt)}
+                  {m.messageType} · {m.recipientCount} · {fmt(m.createdAt)}
                 </span>
               </button>
             )}
@@ -211,8 +257,12 @@ export function OutboxScreen() {
           <article className="panel outbox-detail" aria-label={t('outbox.detail')} data-testid="outbox-detail">
             <h3>{selected.subject}</h3>
             <p>
-              <span className={`state state-${selected.state}`} data-testid="detail-state">
-                {t(`outbox.states.${selected.state}`)}
+              <span
+                className={`state state-${delivery ? `delivery-${delivery}` : selected.state}`}
+                data-testid="detail-state"
+                data-delivery={delivery ?? ''}
+              >
+                {delivery ? t(`outbox.delivery.${delivery}`) : t(`outbox.states.${selected.state}`)}
               </span>{' '}
               {selected.messageDataId && <code>{selected.messageDataId}</code>}
             </p>
@@ -234,43 +284,73 @@ export function OutboxScreen() {
                 </button>
               )}
               {selected.state === 'needs_reconciliation' && <Reconcile id={selected.id} onDone={(p) => void act(p)} />}
+              {delivery && selected.messageDataId && (
+                <button type="button" data-testid="constancia" onClick={() => void constancia(selected.id)}>
+                  {t('outbox.constancia')}
+                </button>
+              )}
             </div>
             <h4>{t('outbox.recipients')}</h4>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('outbox.recipient')}</th>
-                  <th scope="col">DDU</th>
-                  <th scope="col">{t('outbox.deliveryState')}</th>
-                  <th scope="col">{t('outbox.deliveredAt')}</th>
-                  <th scope="col">{t('outbox.readAt')}</th>
-                  <th scope="col">{t('outbox.receipt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {selected.recipients.map((r) => (
-                  <tr key={r.rolUnico}>
-                    <td>{r.label}</td>
-                    <td>{r.dduType ?? '—'}</td>
-                    <td>{r.status ?? '—'}</td>
-                    <td>{when(r.deliveredAt)}</td>
-                    <td>{when(r.readAt)}</td>
-                    <td>
-                      {selected.messageDataId && r.status && r.status !== 'pending' && (
-                        <button type="button" className="link" onClick={() => void receipt(selected.id, r.rolUnico)}>
-                          {t('outbox.receiptDownload')}
-                        </button>
-                      )}
-                    </td>
+            <div className="table-scroll">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('outbox.recipient')}</th>
+                    <th scope="col">DDU</th>
+                    <th scope="col">{t('outbox.deliveryState')}</th>
+                    <th scope="col">{t('outbox.deliveredAt')}</th>
+                    <th scope="col">{t('outbox.readAt')}</th>
+                    <th scope="col">{t('outbox.servedAt')}</th>
+                    <th scope="col">{t('outbox.receipt')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {selected.recipients.map((r) => (
+                    <tr key={r.rolUnico}>
+                      <td>{r.label}</td>
+                      <td>{r.dduType ?? '—'}</td>
+                      <td data-testid="recipient-status" data-status={r.status ?? ''}>
+                        {r.status ? recipientStatusText(r.status) : '—'}
+                      </td>
+                      <td>{fmt(r.deliveredAt)}</td>
+                      <td>{fmt(r.readAt)}</td>
+                      <td data-testid="served-at">
+                        {served?.recipients.find((x) => x.rolUnico === r.rolUnico)?.deemedServedAt?.slice(0, 10) ?? '—'}
+                      </td>
+                      <td>
+                        {isErrorRecipientStatus(r.status) && <span className="hint">{t('outbox.noReceipt')}</span>}
+                        {hasReceipt(selected.messageDataId, r.status) && (
+                          <button type="button" className="link" onClick={() => void receipt(selected.id, r.rolUnico)}>
+                            {t('outbox.receiptDownload')}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {firstServed && served && (
+              <div className="field deadline" data-testid="deadline">
+                <label>
+                  {t('outbox.deadlineDays', { from: firstServed.slice(0, 10) })}{' '}
+                  <input type="number" min={0} max={3650} value={deadlineDays} onChange={(e) => setDeadlineDays(e.target.value)} />
+                </label>
+                {deadline && (
+                  <p className="hint" title={deadline.source}>
+                    {t('outbox.deadlineResult', {
+                      date: deadline.date,
+                      holidays: deadline.holidays.map((h) => `${h.date} ${h.name}`).join(', ') || '—',
+                    })}
+                  </p>
+                )}
+              </div>
+            )}
             <h4>{t('outbox.timeline')}</h4>
             <ol className="timeline">
               {selected.events.map((e, i) => (
                 <li key={i}>
-                  <time>{when(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {e.detail}
+                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {e.detail}
                 </li>
               ))}
             </ol>

@@ -1,0 +1,52 @@
+/**
+ * How a sent message reads for the official, derived in one place from what the platform said of each recipient
+ * (shared by the outbox screen, `casilla outbox show` and the constancia). Pure: no Node, no React.
+ */
+export type MessageDelivery = 'delivered' | 'delivered_with_errors' | 'error';
+
+/** A recipient's `message_status` is final when delivered or any error; `pending` and unknown values are not. */
+export function isFinalRecipientStatus(status: string | null): boolean {
+  return status === 'delivered' || isErrorRecipientStatus(status);
+}
+
+export function isErrorRecipientStatus(status: string | null): boolean {
+  return typeof status === 'string' && /^error(_|$)/.test(status);
+}
+
+/**
+ * "Entregado" when every recipient was delivered, "Entregado con errores" when some were and some failed, "Con
+ * error" when none was (or the platform refused the message). Null while the delivery is not settled: the
+ * outbox state (queued, sending, tracking…) says more then.
+ */
+export function messageDelivery(m: { state: string; recipients: readonly { status: string | null }[] }): MessageDelivery | null {
+  if (m.state === 'failed') return 'error';
+  if (m.state !== 'done' && m.state !== 'tracking' && m.state !== 'accepted') return null;
+  if (m.recipients.length === 0 || !m.recipients.every((r) => isFinalRecipientStatus(r.status))) return null;
+  const delivered = m.recipients.filter((r) => r.status === 'delivered').length;
+  if (delivered === m.recipients.length) return 'delivered';
+  return delivered > 0 ? 'delivered_with_errors' : 'error';
+}
+
+/** The platform issues a delivery receipt (getReceipt) only for a delivered recipient; otherwise ERR025. */
+export function hasReceipt(messageDataId: string | null, status: string | null): boolean {
+  return messageDataId !== null && status === 'delivered';
+}
+
+/** Every `message_status` the platform documents (casilla-api.md), for translations and exhaustive checks. */
+export const RECIPIENT_STATUSES = [
+  'pending',
+  'delivered',
+  'error',
+  'error_rejected',
+  'error_undetermined_undetermined',
+  'error_permanent_general',
+  'error_permanent_no_email',
+  'error_permanent_supressed',
+  'error_permanent_on_account_suspension_list',
+  'error_transient_general',
+  'error_transient_mailbox_full',
+  'error_transient_message_too_large',
+  'error_transient_content_rejected',
+  'error_transient_attachment_rejected',
+  'error_send_message_mail',
+] as const;

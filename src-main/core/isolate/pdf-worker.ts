@@ -1,0 +1,49 @@
+/**
+ * Worker-thread entry: reads one untrusted PDF (verification, or the read a signature needs) and posts the
+ * result. Runs under the caller's resource limits; the caller terminates it on time-out or reuses it (warm)
+ * for the next file when it answered. Bundled on its own as
+ * `pdf-worker.cjs` next to the CLI and the Electron main (scripts/build.mjs).
+ */
+import { parentPort } from 'node:worker_threads';
+import { AppError } from '../../api/result';
+import { inspectPdfForSigning } from '../signing/inspect-pdf';
+import { certFromDer } from '../verify/certificate';
+import { TrustStore, type AnchorSource } from '../verify/trust';
+import { verifyPdf } from '../verify/verify-pdf';
+import type { WorkerReply, WorkerTask } from './tasks';
+
+let current = 0;
+
+async function run(task: WorkerTask): Promise<unknown> {
+  switch (task.kind) {
+    case 'verify': {
+      const trust = new TrustStore(task.anchors.map((a) => ({ cert: certFromDer(a.der), source: a.source as AnchorSource })));
+      return verifyPdf(task.file, {
+        trust,
+        online: task.online,
+        ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
+        ...(task.onlineBudgetMs !== undefined ? { onlineBudgetMs: task.onlineBudgetMs } : {}),
+        onSignature: (done, total) => parentPort?.postMessage({ id: current, progress: { done, total } } satisfies WorkerReply),
+      });
+    }
+    case 'inspect':
+      return inspectPdfForSigning(task.file, task.page);
+  }
+}
+
+/** Tasks arrive one at a time (the caller never sends a second before the first is answered). */
+parentPort?.on('message', (msg: { id: number; task: WorkerTask }) => {
+  current = msg.id;
+  run(msg.task).then(
+    (value) => parentPort?.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply),
+    (err: unknown) => {
+      const error =
+        err instanceof AppError
+          ? err.toData()
+          : err instanceof RangeError
+            ? { code: 'PDF_LIMIT', message: 'El PDF excede un límite de lectura (estructura demasiado profunda).' }
+            : { code: 'VERIFY_DAMAGED', message: 'El PDF está dañado y no se pudo leer su estructura.', details: { detail: String(err) } };
+      parentPort?.postMessage({ id: msg.id, ok: false, error } satisfies WorkerReply);
+    },
+  );
+});
