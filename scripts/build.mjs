@@ -13,7 +13,7 @@ const wantNode = args.has('--node') || !args.has('--renderer');
 const wantRenderer = args.has('--renderer') || !args.has('--node');
 
 // Native modules and Electron stay outside the bundle (electron-builder unpacks natives from the asar).
-const external = ['electron', 'better-sqlite3', 'keytar'];
+const external = ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'];
 
 async function buildNode() {
   const common = {

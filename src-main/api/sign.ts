@@ -20,11 +20,23 @@ const certificateRef = z
   .object({
     certificateId: z.string().min(1).max(64).optional(),
     p12Path: filePath.optional(),
+    /** A certificate on a PKCS#11 token or in the NSS store (api/keys `CertificateChoice.ref`); `password` is its PIN. */
+    pkcs11: z
+      .object({
+        module: filePath,
+        slot: z.number().int().min(0).optional(),
+        certId: z.string().regex(/^[0-9a-f]{0,128}$/),
+        nssDb: filePath.optional(),
+      })
+      .strict()
+      .optional(),
     /** Omitted: the password remembered in the keychain for this certificate is used. */
     password: z.string().max(1024).optional(),
   })
   .strict()
-  .refine((c) => Boolean(c.certificateId) !== Boolean(c.p12Path), { message: 'Indique un certificado guardado o un archivo .p12/.pfx' });
+  .refine((c) => [c.certificateId, c.p12Path, c.pkcs11].filter(Boolean).length === 1, {
+    message: 'Indique un certificado guardado, un archivo .p12/.pfx o un certificado de token',
+  });
 
 export const signRoleSchema = z.enum(['firma', 'visto-bueno']);
 

@@ -11,8 +11,13 @@ import { CliExit, ExitCode, type CommandModule } from '../runtime';
 type SignCliOptions = {
   output?: string;
   outDir?: string;
-  p12: string;
+  p12?: string;
   passwordEnv?: string;
+  pkcs11Module?: string;
+  tokenLabel?: string;
+  slot?: string;
+  certId?: string;
+  pinEnv?: string;
   visa?: boolean;
   certify?: string;
   reason?: string;
@@ -37,18 +42,30 @@ type SignCliOptions = {
 };
 
 /** Errors about the inputs themselves (unreadable or not the right kind of file) are usage errors (exit 2). */
-const USAGE_CODES = new Set(['CERT_NOT_PKCS12', 'SIGN_FILE_UNREADABLE', 'SIGN_BAD_IMAGE', 'SIGN_OUTPUT_UNWRITABLE', 'BAD_INPUT']);
+const USAGE_CODES = new Set([
+  'CERT_NOT_PKCS12',
+  'KEY_MODULE_UNLOADABLE',
+  'SIGN_FILE_UNREADABLE',
+  'SIGN_BAD_IMAGE',
+  'SIGN_OUTPUT_UNWRITABLE',
+  'BAD_INPUT',
+]);
 
 export const signCommand: CommandModule = {
   register(program, rt) {
     program
       .command('sign')
-      .description('Firma o da V°B° a uno o varios PDF (PAdES B-B o B-T) con un certificado PKCS#12')
+      .description('Firma o da V°B° a uno o varios PDF (PAdES B-B o B-T) con un certificado PKCS#12 o de un token PKCS#11')
       .argument('<input...>', 'PDF de entrada')
       .option('-o, --output <file>', 'PDF de salida (solo con un archivo de entrada)')
       .option('--out-dir <dir>', 'carpeta de salida para <nombre>-firmado.pdf (por defecto, junto a cada entrada)')
-      .requiredOption('--p12 <file>', 'certificado .p12/.pfx')
+      .option('--p12 <file>', 'certificado .p12/.pfx')
       .option('--password-env <VAR>', 'variable de entorno con la contraseña (si no, se pregunta sin eco)')
+      .option('--pkcs11-module <PATH>', 'módulo PKCS#11 del token o tarjeta (en lugar de --p12)')
+      .option('--token-label <L>', 'token por su etiqueta')
+      .option('--slot <N>', 'token por su ranura')
+      .option('--cert-id <HEX>', 'certificado del token por su id (ver «casilla certs list»)')
+      .option('--pin-env <VAR>', 'variable de entorno con el PIN del token (si no, se pregunta sin eco)')
       .option('--visa', 'visto bueno (V°B°) en lugar de firma')
       .option('--certify <P>', 'firma de certificación DocMDP: 1 sin cambios, 2 formularios y firmas, 3 también anotaciones')
       .option('--reason <text>', 'motivo')
@@ -134,6 +151,9 @@ function usage(msg: string): CliExit {
 }
 
 function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
+  if (Boolean(o.p12) === Boolean(o.pkcs11Module)) throw usage('Indique el certificado: --p12 <archivo> o --pkcs11-module <ruta>.');
+  if (o.slot !== undefined && !/^\d+$/.test(o.slot)) throw usage(`Ranura inválida: ${o.slot}`);
+  if (o.certId !== undefined && !/^[0-9a-fA-F:]+$/.test(o.certId)) throw usage(`--cert-id espera hexadecimal: ${o.certId}`);
   if (o.output && inputs.length !== 1) throw usage('-o/--output solo se admite con un archivo de entrada; use --out-dir.');
   if (o.output && o.outDir) throw usage('Use -o o --out-dir, no ambos.');
   if (o.outDir && !fs.statSync(o.outDir, { throwIfNoEntry: false })?.isDirectory())
@@ -192,7 +212,16 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     files,
     output: o.output ? path.resolve(o.output) : undefined,
     outDir,
-    certificate: { p12Path: path.resolve(o.p12) },
+    certificate: o.pkcs11Module
+      ? {
+          pkcs11: {
+            module: path.resolve(o.pkcs11Module),
+            tokenLabel: o.tokenLabel,
+            slot: o.slot !== undefined ? Number(o.slot) : undefined,
+            certId: o.certId?.replace(/:/g, ''),
+          },
+        }
+      : { p12Path: path.resolve(o.p12 ?? '') },
     options: {
       role: o.visa ? 'visto-bueno' : 'firma',
       certify,
@@ -225,6 +254,7 @@ function envValue(name: string): string {
 }
 
 async function readPassword(o: SignCliOptions, stderr: (s: string) => void): Promise<string> {
+  if (o.pkcs11Module) return o.pinEnv ? envValue(o.pinEnv) : promptHidden('PIN del token: ', stderr);
   if (o.passwordEnv) return envValue(o.passwordEnv);
   return promptHidden('Contraseña del certificado: ', stderr);
 }

@@ -24,17 +24,22 @@ import { buildCadesSignature } from './cades-builder';
 import type { CertificateSummary } from './certificate-summary';
 import { abandonTempOutput, commitTempOutput, createTempOutput, openForWrite } from './safe-output';
 import { SignErrorCodes } from './sign-errors';
+import type { KeyHandle } from './keys/key-source';
 import { schemeFor, type DigestName } from './signature-algorithms';
 import { loadStampImage } from './stamp-image';
 import { DEFAULT_TEMPLATES, fillTemplate, initialsOf, ROLE_TITLES, stampValues, type SignRole } from './stamp-text';
 import { requestTimestamp, type TsaConfig } from './tsa-client';
 
+/**
+ * Who signs: a certificate with its chain and either an in-process key (`privateKey`, PKCS#12) or a
+ * `KeyHandle` from a key source (`keys/`: a token, the NSS store, a remote service). The signer never
+ * learns where the key lives.
+ */
 export type Signer = {
-  privateKey: crypto.KeyObject;
   certificate: Buffer;
   chain: Buffer[];
   summary: CertificateSummary;
-};
+} & ({ privateKey: crypto.KeyObject; key?: undefined } | { key: KeyHandle; privateKey?: undefined });
 
 export type StampOptions = {
   invisible?: boolean;
@@ -112,7 +117,7 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   if (level === 'B-T' && !opts.tsa)
     throw new AppError('SIGN_TSA_MISSING', 'El nivel B-T necesita la dirección de un servidor de sellado de tiempo (TSA).');
   const digest = opts.digest ?? 'sha256';
-  const scheme = schemeFor(opts.signer.privateKey, Boolean(opts.pss));
+  const scheme = schemeFor(opts.signer.key ? opts.signer.key.keyType : opts.signer.privateKey, Boolean(opts.pss));
   const now = opts.now ?? new Date();
 
   // Room for the CMS: certificates plus signed attributes and signature, plus a timestamp token for B-T.
@@ -171,7 +176,7 @@ async function signWithHole(
       documentDigest: hash.digest(),
       digest,
       scheme,
-      privateKey: opts.signer.privateKey,
+      ...(opts.signer.key ? { sign: opts.signer.key.sign } : { privateKey: opts.signer.privateKey }),
       certificate: opts.signer.certificate,
       chain: opts.signer.chain,
       ...(level === 'B-T' && opts.tsa

@@ -11,8 +11,10 @@ import type { CoreContext } from '../context';
 import { secretAccounts } from '../secrets/secret-store';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
 import { openSigner, readPkcs12File } from './open-signer';
-import type { SignPdfOptions, StampOptions } from './pades-signer';
-import { openPkcs12 } from './pkcs12/open-pkcs12';
+import { assertNotRevoked } from './keys/certificate-catalog';
+import { openTokenSigner, type TokenCertificateRef } from './keys/pkcs11/open-token-signer';
+import type { Signer, SignPdfOptions, StampOptions } from './pades-signer';
+import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
 import { SignErrorCodes } from './sign-errors';
 import type { SignRole } from './stamp-text';
@@ -80,7 +82,13 @@ export type StartSigningInput = {
   files: string[];
   output?: string | undefined;
   outDir?: string | undefined;
-  certificate: { certificateId?: string | undefined; p12Path?: string | undefined; password?: string | undefined };
+  certificate: {
+    certificateId?: string | undefined;
+    p12Path?: string | undefined;
+    /** A PKCS#11 token certificate (the CLI's --pkcs11-module …); `password` is then the PIN. */
+    pkcs11?: TokenCertificateRef | undefined;
+    password?: string | undefined;
+  };
   options: {
     role: SignRole;
     certify?: 1 | 2 | 3 | undefined;
@@ -112,8 +120,31 @@ export async function startSigning(
   input: StartSigningInput,
   hooks: { signal?: AbortSignal; onProgress?: (p: SigningProgress) => void; onResult?: (r: SignFileResult) => void } = {},
 ): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
-  const { path: p12Path, password } = await resolveCertificate(core, input.certificate);
-  const signer = openSigner(p12Path, password);
+  const signer = await openCertificate(core, input.certificate);
+  try {
+    // A revoked certificate must not sign; an OCSP/CRL server that does not answer is not a refusal.
+    await assertNotRevoked(signer.certificate, signer.chain);
+    return await signWith(core, input, signer, hooks);
+  } finally {
+    await signer.key?.close();
+  }
+}
+
+async function openCertificate(core: CoreContext, c: StartSigningInput['certificate']): Promise<Signer> {
+  if (c.pkcs11) {
+    if (c.password === undefined) throw new AppError('SIGN_PASSWORD_REQUIRED', 'Escriba el PIN del token.');
+    return openTokenSigner(c.pkcs11, c.password);
+  }
+  const { path: p12Path, password } = await resolveCertificate(core, c);
+  return openSigner(p12Path, password);
+}
+
+async function signWith(
+  core: CoreContext,
+  input: StartSigningInput,
+  signer: Signer,
+  hooks: { signal?: AbortSignal; onProgress?: (p: SigningProgress) => void; onResult?: (r: SignFileResult) => void },
+): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
   const o = input.options;
   const stamp: StampOptions = { invisible: o.stamp.invisible, page: o.stamp.page, everyPage: o.stamp.everyPage };
   if (o.stamp.rect) stamp.rect = o.stamp.rect;

@@ -1,7 +1,9 @@
-import { lazy, Suspense, useCallback, useEffect, useId, useState } from 'react';
+import { lazy, Suspense, useCallback, useId, useState } from 'react';
 import { baseName } from '../../paths';
-import type { CertificateInfo, SavedCertificate, SignFileResult } from '../../../src-main/api/sign';
+import type { CertificateChoice } from '../../../src-main/api/keys';
+import type { CertificateInfo, SignFileResult } from '../../../src-main/api/sign';
 import { call, cancel, downloadFile, newOpId, pathForFile, shell, subscribe } from '../../api';
+import { CertificatePicker } from '../../components/CertificatePicker';
 import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -31,8 +33,10 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     remember: useId(),
   };
   const [files, setFiles] = useState<Picked[]>([]);
-  const [saved, setSaved] = useState<SavedCertificate[]>([]);
+  // Bumped when a certificate is remembered, so the picker lists it.
+  const [savedVersion, setSavedVersion] = useState(0);
   const [certId, setCertId] = useState('');
+  const [choice, setChoice] = useState<CertificateChoice | null>(null);
   const [p12, setP12] = useState<{ path: string; name: string } | null>(null);
   const [password, setPassword] = useState('');
   const [info, setInfo] = useState<CertificateInfo | null>(null);
@@ -53,13 +57,10 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
   const [cancelledBatch, setCancelledBatch] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const loadSaved = useCallback(async () => {
-    const r = await call('sign.certificates.list', {});
-    if (r.ok) setSaved(r.value);
+  const loadSaved = useCallback(() => {
+    setSavedVersion((v) => v + 1);
+    return Promise.resolve();
   }, []);
-  useEffect(() => {
-    void loadSaved();
-  }, [loadSaved]);
 
   const addFiles = async (list: File[]) => {
     const added: Picked[] = [];
@@ -113,7 +114,12 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
         setProgress({ done: Math.round((e.progress.fraction ?? 0) * total * 100) / 100, total });
       }
     });
-    const certificate = certId ? { certificateId: certId, ...(password ? { password } : {}) } : { p12Path: p12?.path ?? '', password };
+    const certificate =
+      choice && 'pkcs11' in choice.ref
+        ? { pkcs11: choice.ref.pkcs11, password }
+        : certId
+          ? { certificateId: certId, password }
+          : { p12Path: p12?.path ?? '', password };
     const r = await call(
       'sign.start',
       {
@@ -143,7 +149,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     if (!r.value.cancelled) setPassword('');
   };
 
-  const canSign = files.length > 0 && (certId !== '' || (p12 !== null && password !== '')) && progress === null;
+  const canSign = files.length > 0 && (choice !== null || p12 !== null) && password !== '' && progress === null;
   const firstPdf = files[0]?.file ?? null;
   const signedPaths = results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
 
@@ -188,19 +194,17 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
           </fieldset>
           <section className="panel" aria-labelledby="cert-title">
             <h3 id="cert-title">{t('sign.certificate')}</h3>
-            {saved.length > 0 && (
-              <div className="field">
-                <label htmlFor={ids.saved}>{t('sign.savedCertificates')}</label>
-                <select id={ids.saved} value={certId} onChange={(e) => setCertId(e.target.value)}>
-                  <option value="">{t('sign.otherFile')}</option>
-                  {saved.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            )}
+            <CertificatePicker
+              key={savedVersion}
+              selected={choice?.key ?? null}
+              onSelect={(c) => {
+                setChoice(c);
+                setCertId(c?.ref && 'certificateId' in c.ref ? c.ref.certificateId : '');
+                // Remembering is for convenience: the password or PIN is asked again for every signature.
+                setPassword('');
+                setInfo(null);
+              }}
+            />
             {certId === '' && demo && (
               <p className="hint">
                 <button
@@ -232,7 +236,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
             )}
             <div className="inline-form">
               <div className="field">
-                <label htmlFor={ids.pw}>{t('sign.password')}</label>
+                <label htmlFor={ids.pw}>{choice?.secretKind === 'pin' ? t('keys.secretPin') : t('sign.password')}</label>
                 <input
                   id={ids.pw}
                   type="password"
