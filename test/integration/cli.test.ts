@@ -33,16 +33,16 @@ describe('the casilla CLI', () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
   it("speaks commander's errors in Spanish, or English when LANG says en", () => {
-    const es = run('sign', 'x.pdf');
+    const es = run('verify');
     expect(es.status).toBe(2);
-    expect(es.stderr).toContain("error: falta la opción obligatoria '--p12 <file>'");
+    expect(es.stderr).toContain("error: falta el argumento obligatorio 'file'");
     expect(es.stderr).toContain('(use --help para ver las opciones)');
-    const en = spawnSync(process.execPath, [cli, '--home', home.dir, 'sign', 'x.pdf'], {
+    const en = spawnSync(process.execPath, [cli, '--home', home.dir, 'verify'], {
       encoding: 'utf8',
       env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
     });
     expect(en.status).toBe(2);
-    expect(en.stderr).toContain("error: required option '--p12 <file>' not specified");
+    expect(en.stderr).toContain("error: missing required argument 'file'");
     const unknown = run('firmar');
     expect(unknown.stderr).toContain("comando desconocido 'firmar'");
     const help = spawnSync(process.execPath, [cli, '--home', home.dir, 'sign', '--help'], {
