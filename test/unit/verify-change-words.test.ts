@@ -10,7 +10,6 @@ import { changeText as coreText } from '../../src-main/core/verify/diff/change-t
 import type { ChangeKind } from '../../src-main/core/verify/diff/types';
 import en from '../../src-renderer/i18n/en.json';
 import es from '../../src-renderer/i18n/es.json';
-import { translate } from '../../src-renderer/i18n/index';
 import { changeText, groupChanges, pagesToCompare } from '../../src-renderer/features/verify/change-words';
 import { diffRegions } from '../../src-renderer/features/verify/page-diff';
 
@@ -25,8 +24,17 @@ function kindsFromSource(): string[] {
   return [...new Set([...fromUnion, ...fromTable])].sort();
 }
 
-const es_t = (k: string, v?: Record<string, string | number>) => translate('es', k, v);
-const en_t = (k: string, v?: Record<string, string | number>) => translate('en', k, v);
+type Dict = { [k: string]: string | Dict };
+/** The renderer's lookup (src-renderer/i18n/index.tsx translate), over the same dictionaries. */
+const translator =
+  (dict: Dict) =>
+  (key: string, vars: Record<string, string | number> = {}): string => {
+    let cur: string | Dict | undefined = dict;
+    for (const part of key.split('.')) cur = typeof cur === 'object' ? cur[part] : undefined;
+    return typeof cur === 'string' ? cur.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : key;
+  };
+const es_t = translator(es as Dict);
+const en_t = translator(en as Dict);
 const change = (kind: string, params: Change['params'] = {}, over: Partial<Change> = {}): Change => ({
   revision: 3,
   object: '6 0 R',
@@ -63,6 +71,8 @@ describe('change texts in the renderer', () => {
           const text = changeText(t, change(kind, params));
           expect(text, kind).not.toMatch(/[{}]|verify\.changeKinds/);
           expect(text, kind).not.toBe('core message');
+          // Object numbers belong to the details view only.
+          expect(text, kind).not.toMatch(/\d+ 0 R/);
         }
       }
     }

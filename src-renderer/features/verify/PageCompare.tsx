@@ -8,8 +8,8 @@ import { diffRegions, type Region } from './page-diff';
 GlobalWorkerOptions.workerSrc = workerUrl;
 
 /** Largest rendering of one page, in canvas pixels (the pixel comparison is linear in it). */
-const MAX_W = 520;
-const MAX_H = 720;
+const MAX_W = 420;
+const MAX_H = 600;
 export const MAX_COMPARED_PAGES = 3;
 
 type PageResult = { page: number; regions: Region[] | null; missing?: 'signed' | 'now' };

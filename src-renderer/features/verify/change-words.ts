@@ -1,5 +1,7 @@
 import type { Change, SignatureReport } from '../../../src-main/api/verify';
-import type { T } from '../../i18n';
+
+/** The translate function of useI18n() (declared here so that this module stays plain TypeScript, testable under Node). */
+export type T = (key: string, vars?: Record<string, string | number>) => string;
 
 /** One line a person reads: the same words said once, with the changes (and their objects) behind it. */
 export type ChangeGroup = { revision: number; allowed: boolean; text: string; objects: string[]; changes: Change[] };
@@ -8,7 +10,7 @@ export type ChangeGroup = { revision: number; allowed: boolean; text: string; ob
  * The words for one change, from its code and parameters (`verify.changeKinds.<kind>` in es.json / en.json).
  * Optional parts (" de la página 2", " «Expediente»", " (detalle)") are fragments of their own so that each
  * language orders them. A signature added in a field that a signature of the same file signs is told by the
- * signer's name. A change without a code (an older report) keeps the core's Spanish message.
+ * signer's name. Object numbers stay out of the words (the details list them). A change without a code (an older report) keeps the core's Spanish message.
  */
 export function changeText(t: T, c: Change, signatures: SignatureReport[] = []): string {
   if (!c.kind) return c.message;
@@ -23,7 +25,6 @@ export function changeText(t: T, c: Change, signatures: SignatureReport[] = []):
     onPage: p.page !== undefined ? t('verify.changeParts.onPage', { page: p.page }) : '',
     detail: p.detail ? t('verify.changeParts.detail', { detail: p.detail }) : p.key ? t('verify.changeParts.key', { key: p.key }) : '',
     subtype: p.subtype ?? '?',
-    object: p.object ?? '?',
     where: p.detail ?? '?',
   };
   const key = `verify.changeKinds.${c.kind}`;
