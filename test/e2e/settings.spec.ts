@@ -24,7 +24,7 @@ test('a root added in Configuración is listed as a trust anchor and can be remo
   await expect(page.getByTestId('trust-tsl')).toContainText('número 25');
   await expect(panel).not.toContainText('Casilla Demo Raiz');
   await page.getByTestId('trust-add').setInputFiles(demoRoot);
-  await expect(page.getByTestId('trust-message')).toContainText('Se agregaron 1 certificado(s) de confianza.');
+  await expect(page.getByTestId('trust-message')).toContainText('Se agregó 1 certificado de confianza.');
   const row = panel.locator('tr', { hasText: 'Casilla Demo Raiz' });
   await expect(row).toContainText('Agregada por usted');
   await expect(page.getByTestId('certificates-panel')).toContainText('No hay certificados guardados.');

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { checkFirmaGobConfig, type FirmaGobConfig } from '../../core/signing/fir
 import { resolveFirmaGobConfig } from '../../core/signing/firmagob/settings';
 import { readFirmaPeruParams } from '../../core/signing/params/firma-peru';
 import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
+import { defaultOutputs } from '../../core/signing/sign-batch';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
 import type { TsaConfig } from '../../core/signing/tsa-client';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
@@ -51,6 +53,7 @@ type SignCliOptions = {
   batchId?: string;
   timeZone?: string;
   template?: string;
+  force?: boolean;
 };
 
 /** Errors about the inputs themselves (unreadable or not the right kind of file) are usage errors (exit 2). */
@@ -109,6 +112,7 @@ export const signCommand: CommandModule = {
       .option('--digest <sha256|sha384|sha512>', 'algoritmo de resumen', 'sha256')
       .option('--pss', 'firmar claves RSA con RSA-PSS')
       .option('--batch-id <id>', 'reanudar un lote anterior: se saltan los archivos ya firmados')
+      .option('--force', 'sobrescribir las salidas que ya existen (sin esto, no se toca ningún archivo existente)')
       .option('--time-zone <zona>', 'zona horaria del sello, p. ej. America/Lima (por defecto la del sistema)')
       .option('--template <texto>', 'plantilla del sello con {name} {id} {role} {reason} {place} {date}; \\n separa líneas')
       .action(async (inputs: string[], opts: SignCliOptions) => {
@@ -118,9 +122,21 @@ export const signCommand: CommandModule = {
         if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);
         else input.certificate.password = await readPassword(opts, rt.stderr);
         const quiet = rt.json;
+        const batchId = input.batchId ?? crypto.randomUUID();
+        input.batchId = batchId;
+        // Ctrl+C stops after the file being written (its output is complete or absent) and names the batch to
+        // resume; a second Ctrl+C ends at once.
+        const abort = new AbortController();
+        const onSigint = (): void => {
+          if (abort.signal.aborted) process.exit(ExitCode.interrupted);
+          rt.stderr(`\nInterrumpido. Lote ${batchId}: para reanudarlo, repita la orden con --batch-id ${batchId}\n`);
+          abort.abort();
+        };
+        process.on('SIGINT', onSigint);
         let out;
         try {
           out = await startSigning(core, input, {
+            signal: abort.signal,
             onProgress: (p) => {
               if (!quiet && process.stderr.isTTY)
                 rt.stderr(`\r\x1b[KFirmando ${p.index + 1}/${p.total} ${path.basename(p.file)} ${Math.round(p.fraction * 100)}%`);
@@ -132,11 +148,16 @@ export const signCommand: CommandModule = {
             },
           });
         } catch (err) {
-          if (err instanceof AppError)
-            throw new CliExit(USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed, `${err.message} [${err.code}]`);
+          if (err instanceof AppError) throw CliExit.from(err, USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed);
           throw err;
+        } finally {
+          process.off('SIGINT', onSigint);
         }
-        rt.print(() => `${out.signed} firmado(s), ${out.failed} con error. Lote ${out.batchId}.`, out);
+        if (out.cancelled) {
+          rt.print(() => `${signedText(out.signed)} antes de interrumpir. Lote ${out.batchId}.`, out);
+          throw new CliExit(ExitCode.interrupted, '', 'CANCELLED');
+        }
+        rt.print(() => `${signedText(out.signed)}, ${out.failed} con error. Lote ${out.batchId}.`, out);
         if (out.failed > 0) {
           const allUsage = out.results.every((r) => r.ok || USAGE_CODES.has(r.error.code) || r.error.code.startsWith('PDF_'));
           throw new CliExit(allUsage && out.signed === 0 ? ExitCode.usage : ExitCode.failed, '');
@@ -144,6 +165,10 @@ export const signCommand: CommandModule = {
       });
   },
 };
+
+function signedText(n: number): string {
+  return n === 1 ? '1 archivo firmado' : `${n} archivos firmados`;
+}
 
 function formatResult(r: SignFileResult): string {
   if (r.ok) return `✔ ${r.input} → ${r.output}${r.resumed ? ' (ya firmado en el lote anterior)' : ''}`;
@@ -163,6 +188,18 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
   if (o.output && o.outDir) throw usage('Use -o o --out-dir, no ambos.');
   if (o.outDir && !fs.statSync(o.outDir, { throwIfNoEntry: false })?.isDirectory())
     throw usage(`La carpeta de salida no existe: ${o.outDir}`);
+  const files = inputs.map((f) => path.resolve(f));
+  const outDir = o.outDir ? path.resolve(o.outDir) : undefined;
+  // A resumed batch finds its own earlier outputs in place: those are skipped by the batch, not overwritten.
+  if (!o.force && !o.batchId) {
+    const existing = (o.output ? [path.resolve(o.output)] : defaultOutputs(files, outDir)).filter((f) => fs.existsSync(f));
+    if (existing.length)
+      throw new CliExit(
+        ExitCode.usage,
+        `${existing.length === 1 ? 'La salida ya existe' : `${existing.length} salidas ya existen`}: ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? '…' : ''}. Use --force para sobrescribir.`,
+        'SIGN_OUTPUT_EXISTS',
+      );
+  }
   let page: number | 'last' = 'last';
   if (o.page && o.page !== 'last') {
     const n = Number(o.page);
@@ -196,9 +233,9 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     }
   }
   const base: StartSigningInput = {
-    files: inputs.map((f) => path.resolve(f)),
+    files,
     output: o.output ? path.resolve(o.output) : undefined,
-    outDir: o.outDir ? path.resolve(o.outDir) : undefined,
+    outDir,
     certificate: o.firmagob
       ? {}
       : o.pkcs11Module

@@ -9,6 +9,7 @@ import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { LongTermSection, tsaUrlProblem, type SignLevel, type StampStyle } from './LongTermSection';
 import type { StampRect } from './PagePreview';
+import { Icon } from '../../components/Icon';
 
 // pdf.js is large: it loads only when a PDF is shown.
 const PagePreview = lazy(() => import('./PagePreview').then((m) => ({ default: m.PagePreview })));
@@ -21,7 +22,7 @@ type Picked = { file: File; path: string };
  * call and is not kept here after it.
  */
 export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) => void; demo: { path: string; password: string } | null }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const ids = {
     p12: useId(),
     pw: useId(),
@@ -284,7 +285,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
                 <dd>{info.issuer}</dd>
                 <dt>{t('sign.validity')}</dt>
                 <dd>
-                  {new Date(info.validFrom).toLocaleDateString()} – {new Date(info.validTo).toLocaleDateString()}
+                  {fmt.date(info.validFrom)} – {fmt.date(info.validTo)}
                 </dd>
                 <dt>{t('sign.keyUsage')}</dt>
                 <dd>{info.keyUsage.join(', ')}</dd>
@@ -393,7 +394,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
                   <li key={r.input}>
                     {r.ok ? (
                       <>
-                        ✅ {baseName(r.output)}{' '}
+                        <Icon name="ok" label={t('icons.ok')} /> {baseName(r.output)}{' '}
                         {shell === 'browser' && (
                           <button type="button" className="link" onClick={() => void downloadFile(r.output, baseName(r.output))}>
                             {t('sign.download')}
@@ -402,7 +403,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
                       </>
                     ) : (
                       <span className="alert-error">
-                        ❌ {baseName(r.input)}: {errorText(t, r.error)}
+                        <Icon name="failed" label={t('icons.failed')} /> {baseName(r.input)}: {errorText(t, r.error)}
                       </span>
                     )}
                   </li>

@@ -4,16 +4,17 @@ import type { FileOutcome, SignatureReport, Verdict } from '../../../src-main/ap
 import { call, downloadFile, newOpId, pathForFile, saveBlob, shell, subscribe } from '../../api';
 import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { errorText, useI18n } from '../../i18n';
+import { errorText, reasonText, useI18n } from '../../i18n';
+import { Icon } from '../../components/Icon';
 import { groupChanges, pagesToCompare } from './change-words';
 import { PageCompare } from './PageCompare';
 
 /**
- * Verificar: every signature of each PDF with its verdict (VÁLIDO / NO VÁLIDO / INDETERMINADO), the reasons in
- * Spanish as the core states them, what changed after it, the signed revision on its own, and the report as JSON.
+ * Verificar: every signature of each PDF with its verdict (VÁLIDO / NO VÁLIDO / INDETERMINADO), the reasons in the
+ * user's language (by code in English), what changed after it, the signed revision on its own, and the report as JSON.
  */
 export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [outcomes, setOutcomes] = useState<FileOutcome[]>([]);
   const [busy, setBusy] = useState<{ index: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -126,7 +127,7 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
           {o.report && o.report.signatures.length === 0 && <p className="hint">{t('verify.noSignatures')}</p>}
           {o.report?.reasons.map((r) => (
             <p key={r.code} className="hint">
-              {r.message}
+              {reasonText(t, locale, r)}
             </p>
           ))}
           {o.report?.signatures.map((s, i) => (
@@ -164,7 +165,7 @@ function SignatureCard({
   all: SignatureReport[];
   onSignedVersion: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const groups = groupChanges(t, s.changes, all);
   const yes = (b: boolean) => (b ? t('verify.yes') : t('verify.no'));
   return (
@@ -192,11 +193,22 @@ function SignatureCard({
         )}
         <dt>{t('verify.time')}</dt>
         <dd>
-          {s.timestamp
-            ? `${new Date(s.timestamp.time).toLocaleString()} (${t('verify.timestamped')}${s.timestamp.valid ? '' : ' ✗'})`
-            : s.claimedTime
-              ? `${new Date(s.claimedTime).toLocaleString()} (${t('verify.claimed')})`
-              : '—'}
+          {s.timestamp ? (
+            <>
+              {fmt.dateTime(s.timestamp.time)} ({t('verify.timestamped')}
+              {!s.timestamp.valid && (
+                <>
+                  {' '}
+                  <Icon name="disallowed" label={t('icons.timestampInvalid')} />
+                </>
+              )}
+              )
+            </>
+          ) : s.claimedTime ? (
+            `${fmt.dateTime(s.claimedTime)} (${t('verify.claimed')})`
+          ) : (
+            '—'
+          )}
         </dd>
         <dt>{t('verify.intact')}</dt>
         <dd>{yes(s.intact)}</dd>
@@ -207,7 +219,7 @@ function SignatureCard({
         <dt>{t('verify.revocation')}</dt>
         <dd>
           {t(`verify.revocationKinds.${s.revocation.status}`)}
-          {s.revocation.revokedAt ? ` (${new Date(s.revocation.revokedAt).toLocaleString()})` : ''}
+          {s.revocation.revokedAt ? ` (${fmt.dateTime(s.revocation.revokedAt)})` : ''}
         </dd>
         <dt>{t('verify.level')}</dt>
         <dd>{s.level}</dd>
@@ -217,7 +229,7 @@ function SignatureCard({
       {s.reasons.length > 0 && (
         <ul className="reasons">
           {s.reasons.map((r, i) => (
-            <li key={`${r.code}-${i}`}>{r.message}</li>
+            <li key={`${r.code}-${i}`}>{reasonText(t, locale, r)}</li>
           ))}
         </ul>
       )}
@@ -227,7 +239,8 @@ function SignatureCard({
           <ul className="changes" data-testid="change-list">
             {groups.map((g, i) => (
               <li key={i} className={g.allowed ? 'allowed' : 'disallowed'}>
-                {g.allowed ? '✓' : '✗'} {t('verify.revisionN', { revision: g.revision })} · {g.text}
+                <Icon name={g.allowed ? 'allowed' : 'disallowed'} label={t(g.allowed ? 'icons.allowed' : 'icons.disallowed')} />{' '}
+                {t('verify.revisionN', { revision: g.revision })} · {g.text}
               </li>
             ))}
           </ul>
