@@ -58,15 +58,26 @@ export function extractRevision(file: string, revision: number, output: string):
   return { output, bytes: end };
 }
 
+function wholeFile(file: string): { end: number; revisions: number } {
+  const doc = openPdf(file);
+  try {
+    return { end: fs.statSync(file).size, revisions: new RevisionReader(doc).revisions.length };
+  } finally {
+    doc.close();
+  }
+}
+
 /** Largest revision the Verificar screen loads to show the page as signed and as it is now. */
 export const REVISION_DATA_MAX = 50 * 1024 * 1024;
 
 /**
  * The bytes of revision N (base64) for the side-by-side comparison in Verificar: revision 0 means the whole
- * file as it is now. Bounded by REVISION_DATA_MAX; a larger file is refused with a Spanish message.
+ * file as it is now (and `revisions` its number of revisions). Bounded by REVISION_DATA_MAX; a larger file is refused with a Spanish message.
  */
 export function revisionData(file: string, revision: number): { data: string; bytes: number; revisions: number } {
-  const { end, revisions } = revision === 0 ? { end: fs.statSync(file).size, revisions: 0 } : revisionEnd(file, revision);
+  // Revision 0 (the file as it is now) is opened as a PDF too: this method hands bytes to the renderer, never of
+  // a file that is not a readable PDF.
+  const { end, revisions } = revision === 0 ? wholeFile(file) : revisionEnd(file, revision);
   if (end > REVISION_DATA_MAX)
     throw new AppError(
       'VERIFY_PREVIEW_TOO_LARGE',
