@@ -3,6 +3,7 @@
  * over the signed text and writes another amount. Verificar says so in plain Spanish and, on "Comparar páginas",
  * shows page 1 as signed and as it is now (pdf.js) with the differing regions outlined.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,6 +84,13 @@ test('Verificar shows a shadow attack in words and side by side, with the differ
   expect(facts.redSigned).toBeGreaterThan(50);
   expect(facts.redNow).toBeGreaterThan(50);
   await page.screenshot({ path: 'test-results/screens/verify-compare-shadow.png', fullPage: true });
+  // The comparison open: no serious or critical accessibility violation (axe-core, WCAG 2.1 A/AA).
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(
+    axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' '))}`),
+  ).toEqual([]);
 });
 
 test('the signed file without later changes has nothing to compare', async ({ page }) => {
