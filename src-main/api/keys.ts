@@ -13,17 +13,32 @@ export type CertificateProblem = { code: string; message: string };
 
 /** How the signing call names this certificate (api/sign's certificate reference). */
 export type CertificateRef =
-  { certificateId: string } | { pkcs11: { module: string; slot?: number | undefined; certId: string; nssDb?: string | undefined } };
+  | { certificateId: string }
+  | { pkcs11: { module: string; slot?: number | undefined; certId: string; nssDb?: string | undefined } }
+  /** FirmaGob with the saved settings (or the built-in simulator); `password` carries the OTP when attended. */
+  | { firmagob: Record<string, never> };
 
 export type CertificateChoice = {
-  /** Unique in the list: `pkcs12:<id>`, `pkcs11:<module>#<slot>:<id>`, `nss:<db>#<slot>:<id>`. */
+  /** Unique in the list: `pkcs12:<id>`, `pkcs11:<module>#<slot>:<id>`, `nss:<db>#<slot>:<id>`, `firmagob:<entity>:<run>`. */
   key: string;
-  source: 'pkcs12' | 'pkcs11' | 'nss';
+  source: 'pkcs12' | 'pkcs11' | 'nss' | 'firmagob';
   label: string;
   remembered: boolean;
-  /** What the user types to sign: the file's password, the token's PIN, the NSS database password. */
-  secretKind: 'password' | 'pin';
-  location: { module?: string; slot?: number; tokenLabel?: string; objectId?: string; file?: string; nssDb?: string };
+  /**
+   * What the user types to sign: the file's password, the token's PIN, the NSS database password; FirmaGob's
+   * one-time password for the attended purpose, nothing for the unattended one.
+   */
+  secretKind: 'password' | 'pin' | 'otp' | 'none';
+  location: {
+    module?: string;
+    slot?: number;
+    tokenLabel?: string;
+    objectId?: string;
+    file?: string;
+    nssDb?: string;
+    /** FirmaGob: the built-in simulator (its OTP can be asked with `sign.firmagob.simulatorOtp`). */
+    simulator?: boolean;
+  };
   info: Omit<CertificateInfo, 'problem'>;
   blockers: CertificateProblem[];
   warnings: CertificateProblem[];

@@ -30,12 +30,14 @@ const certificateRef = z
       })
       .strict()
       .optional(),
+    /** FirmaGob with the saved settings, or the built-in simulator; `password` is then the OTP (attended purpose). */
+    firmagob: z.object({}).strict().optional(),
     /** Omitted: the password remembered in the keychain for this certificate is used. */
     password: z.string().max(1024).optional(),
   })
   .strict()
-  .refine((c) => [c.certificateId, c.p12Path, c.pkcs11].filter(Boolean).length === 1, {
-    message: 'Indique un certificado guardado, un archivo .p12/.pfx o un certificado de token',
+  .refine((c) => [c.certificateId, c.p12Path, c.pkcs11, c.firmagob].filter(Boolean).length === 1, {
+    message: 'Indique un certificado guardado, un archivo .p12/.pfx, un certificado de token o FirmaGob',
   });
 
 export const signRoleSchema = z.enum(['firma', 'visto-bueno']);
@@ -144,11 +146,13 @@ export const signMethods = {
   'sign.certificates.remove': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
   /** FirmaGob (Chile): the institution's entity, API key and address and the official's RUN; never the secret. */
   'sign.firmagob.get': { input: z.object({}).strict(), progress: false },
-  /** Saves the settings; `secret`, when given, goes to the OS keychain only. */
+  /** The built-in simulator's current OTP for the configured official (training only; refused otherwise). */
+  'sign.firmagob.simulatorOtp': { input: z.object({}).strict(), progress: false },
+  /** Saves the settings; `secret`, when given, goes to the OS keychain only. `sandbox:embedded`: the built-in simulator. */
   'sign.firmagob.save': {
     input: z
       .object({
-        baseUrl: z.url({ protocol: /^https?$/ }),
+        baseUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal('sandbox:embedded')]),
         entity: z.string().trim().min(1).max(200),
         apiKey: z.string().trim().min(1).max(200),
         run: z.string().regex(/^\d{6,9}$/),
@@ -207,5 +211,6 @@ export interface SignOutputs {
     hasSecret: boolean;
   };
   'sign.firmagob.save': { saved: true };
+  'sign.firmagob.simulatorOtp': { otp: string; run: string };
   'sign.start': { batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number };
 }

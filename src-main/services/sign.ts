@@ -4,6 +4,7 @@ import { AppError } from '../api/result';
 import { consentGiven, rememberedPasswordAllowed } from '../core/lock/app-lock';
 import { inspectPdfIsolated } from '../core/isolate/isolated';
 import { firmaGobSecretAccount, loadFirmaGobSettings, saveFirmaGobSettings } from '../core/signing/firmagob/settings';
+import { firmaGobConfigForSigning, simulatorOtp } from './firmagob';
 import type { HandlersFor } from './types';
 
 export const signHandlers: HandlersFor<keyof typeof signMethods> = {
@@ -25,6 +26,7 @@ export const signHandlers: HandlersFor<keyof typeof signMethods> = {
     const hasSecret = settings ? (await core.secrets.get(firmaGobSecretAccount(settings.apiKey))) !== null : false;
     return { settings, hasSecret };
   },
+  'sign.firmagob.simulatorOtp': (_input, { core }) => simulatorOtp(core),
   'sign.firmagob.save': async (input, { core }) => {
     const { secret, officialName, ...rest } = input;
     await saveFirmaGobSettings(core, { ...rest, ...(officialName ? { officialName } : {}) }, secret);
@@ -36,7 +38,11 @@ export const signHandlers: HandlersFor<keyof typeof signMethods> = {
     if (remembered && !rememberedPasswordAllowed(core)) {
       throw new AppError('SIGN_CONSENT_REQUIRED', 'La aplicación se bloqueó: escriba de nuevo la contraseña del certificado para firmar.');
     }
-    const result = await startSigning(core, input, {
+    const { firmagob, ...certificate } = input.certificate;
+    const signInput = firmagob
+      ? { ...input, certificate: { firmagob: await firmaGobConfigForSigning(core, input.certificate.password) } }
+      : { ...input, certificate };
+    const result = await startSigning(core, signInput, {
       signal,
       onProgress: (p) => progress('sign.file', (p.index + p.fraction) / p.total, { index: p.index + 1, total: p.total, file: p.file }),
     });

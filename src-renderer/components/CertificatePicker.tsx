@@ -6,7 +6,9 @@ import { errorText, useI18n } from '../i18n';
 /**
  * Every certificate the user can sign with (remembered files first, then PKCS#11 tokens, smart cards and the NSS
  * store), each with the reason it cannot sign; a blocked one cannot be chosen. Choosing one never skips consent:
- * the screen asks for its password or PIN at every signature. Shared by Firmar and "Firmar y adjuntar".
+ * the screen asks for its password or PIN at every signature. FirmaGob (Chile) is one more choice when it is
+ * configured or the built-in simulator is active; its attended purpose asks for the OTP instead. Shared by Firmar
+ * and "Firmar y adjuntar".
  */
 export function CertificatePicker({
   selected,
@@ -58,8 +60,9 @@ export function CertificatePicker({
                   />
                   <span>
                     {c.remembered && <span aria-label={t('keys.remembered')}>★ </span>}
-                    <strong>{c.info.name}</strong> · {t(`keys.source.${c.source}`)} · {c.label} ·{' '}
-                    {t('keys.validTo', { date: new Date(c.info.validTo).toLocaleDateString() })}
+                    <strong>{c.info.name}</strong> · {t(`keys.source.${c.source}`)} · {c.label}
+                    {/* FirmaGob issues its certificate at each signature: there is no validity to show. */}
+                    {c.info.validTo !== '' && ` · ${t('keys.validTo', { date: new Date(c.info.validTo).toLocaleDateString() })}`}
                   </span>
                 </label>
                 {c.blockers.map((b) => (

@@ -29,6 +29,7 @@ type SignCliOptions = {
   attended?: boolean;
   passwordEnv?: string;
   pkcs11Module?: string;
+  tokenTimeout?: string;
   tokenLabel?: string;
   slot?: string;
   certId?: string;
@@ -81,6 +82,7 @@ export const signCommand: CommandModule = {
       .option('--slot <N>', 'token por su ranura')
       .option('--cert-id <HEX>', 'certificado del token por su id (ver «casilla certs list»)')
       .option('--pin-env <VAR>', 'variable de entorno con el PIN del token (si no, se pregunta sin eco)')
+      .option('--token-timeout <S>', 'segundos que puede tardar el token en firmar antes de darlo por perdido (por defecto 60)')
       .option('--visa', 'visto bueno (V°B°) en lugar de firma')
       .option('--certify <P>', 'firma de certificación DocMDP: 1 sin cambios, 2 formularios y firmas, 3 también anotaciones')
       .option('--reason <text>', 'motivo')
@@ -184,6 +186,9 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     throw usage('Indique con qué firmar: --p12 <archivo>, --pkcs11-module <ruta> o --firmagob.');
   if (o.slot !== undefined && !/^\d+$/.test(o.slot)) throw usage(`Ranura inválida: ${o.slot}`);
   if (o.certId !== undefined && !/^[0-9a-fA-F:]+$/.test(o.certId)) throw usage(`--cert-id espera hexadecimal: ${o.certId}`);
+  const tokenTimeout = o.tokenTimeout === undefined ? undefined : Number(o.tokenTimeout);
+  if (tokenTimeout !== undefined && !(Number.isFinite(tokenTimeout) && tokenTimeout > 0 && tokenTimeout <= 600))
+    throw usage(`--token-timeout espera segundos entre 0 y 600: ${o.tokenTimeout}`);
   if (o.output && inputs.length !== 1) throw usage('-o/--output solo se admite con un archivo de entrada; use --out-dir.');
   if (o.output && o.outDir) throw usage('Use -o o --out-dir, no ambos.');
   if (o.outDir && !fs.statSync(o.outDir, { throwIfNoEntry: false })?.isDirectory())
@@ -245,6 +250,7 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
               tokenLabel: o.tokenLabel,
               slot: o.slot !== undefined ? Number(o.slot) : undefined,
               certId: o.certId?.replace(/:/g, ''),
+              ...(tokenTimeout !== undefined ? { signTimeoutMs: Math.round(tokenTimeout * 1000) } : {}),
             },
           }
         : { p12Path: path.resolve(o.p12 ?? '') },

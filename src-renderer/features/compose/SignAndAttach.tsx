@@ -48,7 +48,9 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
       'sign.start',
       {
         files: [pdf.path],
-        certificate: choice ? { ...choice.ref, password } : { p12Path: p12?.path ?? '', password },
+        certificate: choice
+          ? { ...choice.ref, ...(choice.secretKind === 'none' ? {} : { password }) }
+          : { p12Path: p12?.path ?? '', password },
         options: { role: 'firma', stamp: { invisible: true, page: 'last', everyPage: false } },
       },
       newOpId(),
@@ -122,7 +124,15 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
           />
         </div>
         <div className="field">
-          <label htmlFor={ids.pw}>{choice?.secretKind === 'pin' ? t('keys.secretPin') : t('sign.password')}</label>
+          <label htmlFor={ids.pw}>
+            {choice?.secretKind === 'pin'
+              ? t('keys.secretPin')
+              : choice?.secretKind === 'otp'
+                ? t('keys.secretOtp')
+                : choice?.secretKind === 'none'
+                  ? t('keys.noSecret')
+                  : t('sign.password')}
+          </label>
           <input
             id={ids.pw}
             type="password"
@@ -137,7 +147,7 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
         <button
           type="button"
           className="primary"
-          disabled={busy || !pdf || (!p12 && !choice) || password === ''}
+          disabled={busy || !pdf || (!p12 && !choice) || (password === '' && choice?.secretKind !== 'none')}
           onClick={() => void signAndAttach()}
           data-testid={tid('sign-attach-button')}
         >

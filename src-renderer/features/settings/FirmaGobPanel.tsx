@@ -52,6 +52,7 @@ export function FirmaGobPanel() {
     <section className="panel" aria-labelledby="firmagob-title" data-testid="firmagob-panel">
       <h3 id="firmagob-title">{t('settings.firmagob.title')}</h3>
       <p className="hint">{t('settings.firmagob.intro')}</p>
+      <p className="hint">{t('settings.firmagob.simulatorHint')}</p>
       <div className="inline-form">
         <div className="field">
           <label htmlFor={ids.url}>{t('settings.firmagob.url')}</label>

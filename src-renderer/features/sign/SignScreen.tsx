@@ -120,11 +120,13 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
       }
     });
     const certificate =
-      choice && 'pkcs11' in choice.ref
-        ? { pkcs11: choice.ref.pkcs11, password }
-        : certId
-          ? { certificateId: certId, password }
-          : { p12Path: p12?.path ?? '', password };
+      choice && 'firmagob' in choice.ref
+        ? { firmagob: {}, ...(choice.secretKind === 'otp' ? { password } : {}) }
+        : choice && 'pkcs11' in choice.ref
+          ? { pkcs11: choice.ref.pkcs11, password }
+          : certId
+            ? { certificateId: certId, password }
+            : { p12Path: p12?.path ?? '', password };
     const r = await call(
       'sign.start',
       {
@@ -162,7 +164,13 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     if (!r.value.cancelled) setPassword('');
   };
 
-  const canSign = files.length > 0 && (choice !== null || p12 !== null) && password !== '' && progress === null;
+  const noSecret = choice?.secretKind === 'none';
+  const canSign = files.length > 0 && (choice !== null || p12 !== null) && (password !== '' || noSecret) && progress === null;
+  const askSimulatorOtp = async () => {
+    const r = await call('sign.firmagob.simulatorOtp', {});
+    if (!r.ok) return setError(errorText(t, r.error));
+    setPassword(r.value.otp);
+  };
   const firstPdf = files[0]?.file ?? null;
   const signedPaths = results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
 
@@ -248,18 +256,35 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
               </div>
             )}
             <div className="inline-form">
-              <div className="field">
-                <label htmlFor={ids.pw}>{choice?.secretKind === 'pin' ? t('keys.secretPin') : t('sign.password')}</label>
-                <input
-                  id={ids.pw}
-                  type="password"
-                  autoComplete="off"
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                  data-testid="p12-password"
-                />
-              </div>
-              {certId === '' && (
+              {noSecret ? (
+                <p className="hint" data-testid="no-secret">
+                  {t('keys.noSecret')}
+                </p>
+              ) : (
+                <div className="field">
+                  <label htmlFor={ids.pw}>
+                    {choice?.secretKind === 'pin'
+                      ? t('keys.secretPin')
+                      : choice?.secretKind === 'otp'
+                        ? t('keys.secretOtp')
+                        : t('sign.password')}
+                  </label>
+                  <input
+                    id={ids.pw}
+                    type="password"
+                    autoComplete="off"
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                    data-testid="p12-password"
+                  />
+                </div>
+              )}
+              {choice?.secretKind === 'otp' && choice.location.simulator && (
+                <button type="button" onClick={() => void askSimulatorOtp()} data-testid="simulator-otp">
+                  {t('keys.simulatorOtp')}
+                </button>
+              )}
+              {certId === '' && choice?.source !== 'firmagob' && (
                 <>
                   <label className="radio">
                     <input id={ids.remember} type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />

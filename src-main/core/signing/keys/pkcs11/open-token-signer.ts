@@ -16,6 +16,8 @@ export type TokenCertificateRef = {
   certId?: string | undefined;
   /** NSS: the browser database folder opened through the softoken at `module`. */
   nssDb?: string | undefined;
+  /** How long one signature may take on the token (ms); 60 s when not said. */
+  signTimeoutMs?: number | undefined;
 };
 
 export function pickTokenCertificate(list: SourceCertificate[], ref: TokenCertificateRef, now = new Date()): SourceCertificate {
@@ -51,6 +53,7 @@ export async function openTokenSigner(ref: TokenCertificateRef, pin: string, now
   const source = new Pkcs11Source(ref.module, {
     tokenLabel: ref.tokenLabel,
     slot: ref.slot,
+    ...(ref.signTimeoutMs !== undefined ? { signTimeoutMs: ref.signTimeoutMs } : {}),
     ...(ref.nssDb ? { kind: 'nss' as const, initParameters: nssSource(ref.nssDb, ref.module)?.initParameters } : {}),
   });
   const chosen = pickTokenCertificate(await source.list(), ref, now);
