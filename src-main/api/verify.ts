@@ -4,7 +4,7 @@
  * the Verificar screen, `casilla verify --json` and the PDF report all show them.
  *
  * Error codes: PDF_INVALID, PDF_LIMIT, PDF_ENCRYPTED, VERIFY_ENCRYPTED, VERIFY_FILE_UNREADABLE,
- * VERIFY_TRUST_UNREADABLE, VERIFY_NO_SUCH_REVISION, VERIFY_OUTPUT_SAME_AS_INPUT, VERIFY_REPORT_UNWRITABLE, SIGN_FILE_UNREADABLE,
+ * VERIFY_TRUST_UNREADABLE, VERIFY_NO_SUCH_REVISION, VERIFY_PREVIEW_TOO_LARGE, VERIFY_OUTPUT_SAME_AS_INPUT, VERIFY_REPORT_UNWRITABLE, SIGN_FILE_UNREADABLE,
  * NOT_FOUND.
  */
 import { z } from 'zod';
@@ -150,6 +150,14 @@ export const verifyMethods = {
     progress: false,
   },
   /**
+   * The bytes (base64) of revision N, or of the whole file when `revision` is 0, for the page comparison in
+   * Verificar (pdf.js renders them in the renderer). At most 50 MB (VERIFY_PREVIEW_TOO_LARGE).
+   */
+  'verify.revisionData': {
+    input: z.object({ file: filePath, revision: z.number().int().min(0).max(100_000) }).strict(),
+    progress: false,
+  },
+  /**
    * Verifies `files` and writes the report as a PDF (the same Spanish text as `casilla verify --report`).
    * Without `output` it goes to `<data folder>/reports/informe-verificacion-<time>.pdf`; the path is returned.
    */
@@ -172,6 +180,7 @@ export const verifyMethods = {
 export interface VerifyOutputs {
   'verify.files': { outcomes: FileOutcome[] };
   'verify.extractRevision': { output: string; bytes: number };
+  'verify.revisionData': { data: string; bytes: number; revisions: number };
   'verify.reportPdf': { output: string; bytes: number };
   'verify.trust.list': TrustAnchorInfo[];
   'verify.trust.add': { added: string[] };

@@ -1,6 +1,6 @@
 import type { verifyMethods } from '../api/verify';
 import { defaultReportPath, saveReportPdf } from '../core/verify/report-pdf';
-import { extractRevision } from '../core/verify/signed-revision';
+import { extractRevision, revisionData } from '../core/verify/signed-revision';
 import { addUserAnchors, removeUserAnchor } from '../core/verify/trust';
 import { listTrustAnchors, verifyFiles } from '../core/verify/verify-service';
 import type { HandlersFor } from './types';
@@ -33,6 +33,7 @@ export const verifyHandlers: HandlersFor<keyof typeof verifyMethods> = {
     return saved;
   },
   'verify.extractRevision': (input) => extractRevision(input.file, input.revision, input.output),
+  'verify.revisionData': (input) => revisionData(input.file, input.revision),
   'verify.trust.list': (_input, { core }) => listTrustAnchors(core),
   'verify.trust.add': (input, { core }) => {
     const added = addUserAnchors(core.settings, input.pem);

@@ -54,11 +54,13 @@ describe('file access from the renderer (web host with a valid token)', () => {
     outside.cleanup();
   });
 
-  it('refuses to read /etc/passwd through compose.importCsv, verify.files, sign.inspectPdf and sign.start', async () => {
+  it('refuses to read /etc/passwd through compose.importCsv, verify.files, verify.revisionData, sign.inspectPdf and sign.start', async () => {
     for (const [method, input] of [
       ['compose.importCsv', { path: '/etc/passwd' }],
       ['compose.checkAttachment', { path: '/etc/passwd', name: 'passwd.pdf' }],
       ['verify.files', { files: ['/etc/passwd'] }],
+      ['verify.revisionData', { file: '/etc/passwd', revision: 0 }],
+      ['verify.revisionData', { file: '/etc/passwd', revision: 1 }],
       ['verify.files', { files: [path.join(env.home, 'x.pdf')], trust: ['/etc/passwd'] }],
       ['sign.inspectPdf', { path: '/etc/passwd' }],
       ['sign.inspectCertificate', { p12Path: '/etc/passwd', password: 'x' }],

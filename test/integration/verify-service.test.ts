@@ -150,6 +150,25 @@ describe('verify through the handler table', () => {
     });
   });
 
+  it('hands the renderer the bytes of a revision and of the file as it is now, only for a PDF', async () => {
+    const signed = await call<{ data: string; bytes: number }>('verify.revisionData', { file: at('good-dss.pdf'), revision: 2 });
+    expect(Buffer.from(signed.data, 'base64').equals(fs.readFileSync(at('good.pdf')))).toBe(true);
+    const now = await call<{ data: string; bytes: number; revisions: number }>('verify.revisionData', {
+      file: at('good-dss.pdf'),
+      revision: 0,
+    });
+    expect(Buffer.from(now.data, 'base64').equals(fs.readFileSync(at('good-dss.pdf')))).toBe(true);
+    expect(now.revisions).toBe(3);
+    fs.writeFileSync(at('not-a-pdf.txt'), 'hola');
+    const bad = await dispatch(table, core, 'verify.revisionData', { file: at('not-a-pdf.txt'), revision: 0 });
+    expect(bad).toMatchObject({ ok: false });
+    expect(JSON.stringify(bad)).not.toContain('aG9sYQ');
+    expect(await dispatch(table, core, 'verify.revisionData', { file: at('good.pdf'), revision: 9 })).toMatchObject({
+      ok: false,
+      error: { code: 'VERIFY_NO_SUCH_REVISION' },
+    });
+  });
+
   it('writes the PDF report that qpdf accepts, with the Spanish verdicts, by default under <home>/reports', async () => {
     const out = at('informe.pdf');
     const events: ProgressEvent[] = [];

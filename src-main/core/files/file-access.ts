@@ -153,6 +153,9 @@ export function confineCall(policy: FileAccessPolicy, method: MethodName, input:
       i.trust = ((i.trust as string[] | undefined) ?? []).map(r);
       if (typeof i.output === 'string') i.output = w(i.output);
       return i;
+    case 'verify.revisionData':
+      i.file = r(i.file as string);
+      return i;
     case 'verify.extractRevision':
       i.file = r(i.file as string);
       i.output = w(i.output as string);

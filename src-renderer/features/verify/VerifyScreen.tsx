@@ -6,6 +6,8 @@ import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, reasonText, useI18n } from '../../i18n';
 import { Icon } from '../../components/Icon';
+import { groupChanges, pagesToCompare } from './change-words';
+import { PageCompare } from './PageCompare';
 
 /**
  * Verificar: every signature of each PDF with its verdict (VÁLIDO / NO VÁLIDO / INDETERMINADO), the reasons in the
@@ -129,7 +131,13 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
             </p>
           ))}
           {o.report?.signatures.map((s, i) => (
-            <SignatureCard key={`${s.field}-${i}`} s={s} onSignedVersion={() => void signedVersion(o.file, s.revision)} />
+            <SignatureCard
+              key={`${s.field}-${i}`}
+              s={s}
+              file={o.file}
+              all={o.report!.signatures}
+              onSignedVersion={() => void signedVersion(o.file, s.revision)}
+            />
           ))}
         </article>
       ))}
@@ -146,8 +154,19 @@ function VerdictBadge({ verdict }: { verdict: Verdict }) {
   );
 }
 
-function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVersion: () => void }) {
+function SignatureCard({
+  s,
+  file,
+  all,
+  onSignedVersion,
+}: {
+  s: SignatureReport;
+  file: string;
+  all: SignatureReport[];
+  onSignedVersion: () => void;
+}) {
   const { t, fmt, locale } = useI18n();
+  const groups = groupChanges(t, s.changes, all);
   const yes = (b: boolean) => (b ? t('verify.yes') : t('verify.no'));
   return (
     <section className="signature-card" data-testid="signature-card">
@@ -215,17 +234,29 @@ function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVer
         </ul>
       )}
       {s.changes.length > 0 && (
-        <details>
-          <summary>{t('verify.changesAfter', { count: s.changes.length })}</summary>
-          <ul className="changes">
-            {s.changes.map((c, i) => (
-              <li key={i} className={c.allowed ? 'allowed' : 'disallowed'}>
-                <Icon name={c.allowed ? 'allowed' : 'disallowed'} label={t(c.allowed ? 'icons.allowed' : 'icons.disallowed')} />{' '}
-                {t('verify.revisionN', { revision: c.revision })} · {c.object}: {c.message}
+        <>
+          <h5>{t('verify.changesAfter', { count: groups.length })}</h5>
+          <ul className="changes" data-testid="change-list">
+            {groups.map((g, i) => (
+              <li key={i} className={g.allowed ? 'allowed' : 'disallowed'}>
+                <Icon name={g.allowed ? 'allowed' : 'disallowed'} label={t(g.allowed ? 'icons.allowed' : 'icons.disallowed')} />{' '}
+                {t('verify.revisionN', { revision: g.revision })} · {g.text}
               </li>
             ))}
           </ul>
-        </details>
+          <details>
+            <summary>{t('verify.changeDetails')}</summary>
+            <ul className="changes">
+              {groups.map((g, i) => (
+                <li key={i} className={g.allowed ? 'allowed' : 'disallowed'}>
+                  {t('verify.revisionN', { revision: g.revision })} · {g.text} ·{' '}
+                  {t('verify.changeObjects', { objects: g.objects.join(', ') })}
+                </li>
+              ))}
+            </ul>
+          </details>
+          <PageCompare file={file} revision={s.revision} pages={pagesToCompare(s.changes)} />
+        </>
       )}
       <button type="button" className="link" onClick={onSignedVersion}>
         {t('verify.signedVersion')}
