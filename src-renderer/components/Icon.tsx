@@ -3,7 +3,7 @@
  * meaning gets a `label` (read by screen readers, shown as a tooltip); without one it is decorative and hidden
  * from assistive technology.
  */
-import { Check, CircleCheck, CircleX, Link, List, Paperclip, X, type LucideIcon } from 'lucide-react';
+import { Check, CircleCheck, CircleX, Link, List, ListOrdered, Paperclip, X, type LucideIcon } from 'lucide-react';
 
 const icons = {
   ok: CircleCheck,
@@ -12,6 +12,7 @@ const icons = {
   disallowed: X,
   link: Link,
   list: List,
+  orderedList: ListOrdered,
   attachment: Paperclip,
 } satisfies Record<string, LucideIcon>;
 

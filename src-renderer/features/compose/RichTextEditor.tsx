@@ -73,7 +73,7 @@ export function RichTextEditor({ value, onChange, labelledBy }: { value: string;
           <Icon name="list" />
         </button>
         <button type="button" onClick={() => exec('insertOrderedList')} aria-label={t('compose.orderedList')}>
-          1.
+          <Icon name="orderedList" />
         </button>
         <button type="button" onClick={link} aria-label={t('compose.link')}>
           <Icon name="link" />
