@@ -44,11 +44,11 @@ export function CertificatePicker({
       {list === null && <p className="hint">{t('keys.loading')}</p>}
       {list !== null && list.length === 0 && <p className="hint">{t('keys.none')}</p>}
       {list !== null && list.length > 0 && (
-        <ul className="cert-choices" role="radiogroup" aria-label={t('keys.choose')}>
+        <div className="cert-choices" role="radiogroup" aria-label={t('keys.choose')}>
           {list.map((c) => {
             const blocked = c.blockers.length > 0;
             return (
-              <li key={c.key} data-testid="cert-choice" data-blocked={blocked ? 'true' : 'false'}>
+              <div key={c.key} className="cert-choice" data-testid="cert-choice" data-blocked={blocked ? 'true' : 'false'}>
                 <label className="radio">
                   <input
                     type="radio"
@@ -75,10 +75,10 @@ export function CertificatePicker({
                     ⚠ {errorText(t, w)}
                   </p>
                 ))}
-              </li>
+              </div>
             );
           })}
-        </ul>
+        </div>
       )}
       {selected !== null && (
         <p className="hint">

@@ -82,7 +82,8 @@ export function formatters(locale: Locale, timeZone?: string): Formatters {
 }
 
 /**
- * The text for an error code (`errors.<CODE>`) in the user's language, with the error's details as variables;
+ * The text for an error code (`errors.<CODE>`) in the user's language, with the error's details as variables
+ * (and the file's name first when the error is about one named file and the text does not say it);
  * the core's own Spanish message only for a code the dictionaries do not know yet (the unit test lists every
  * code the core can return, so that happens only for a code added without its texts).
  */
@@ -91,7 +92,10 @@ export function errorText(t: T, error: { code: string; message: string; details?
   const vars: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(error.details ?? {})) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
   const text = t(key, vars);
-  return text === key ? error.message || t('errors.unknown', { message: error.code }) : text;
+  if (text === key) return error.message || t('errors.unknown', { message: error.code });
+  // A refusal about one file (an attachment) names it even when the code's text is the platform's generic one.
+  const name = error.details?.['name'];
+  return typeof name === 'string' && name && !text.includes(name) ? `«${name}»: ${text}` : text;
 }
 
 /**
