@@ -21,6 +21,8 @@ export const composeRequestSchema = z
           .object({
             recipients: z.array(recipientInput).max(100_000),
             attachments: z.array(z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() }).strict()).max(50),
+            /** The group's name, shown on its messages in the outbox ("Grupo 2" when not given). */
+            label: z.string().max(120).optional(),
           })
           .strict(),
       )

@@ -162,6 +162,7 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
       return {
         recipients: parsed.recipients,
         attachments: g.attachments.map((a, i) => ({ path: a.path, name: checked[gi]![i]!.name })),
+        label: g.label,
       };
     });
     const cache = core.settings.get<InstitutionCache>(`casilla.institution.${target.profileId}`);

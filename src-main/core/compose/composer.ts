@@ -12,7 +12,12 @@ import type { Recipient } from './recipients';
 import { sanitizeHtml } from './sanitize-html';
 
 /** One group of recipients with its own attachments; a simple message has one group. */
-export type ComposeGroup = { recipients: Recipient[]; attachments: { name?: string; path: string }[] };
+export type ComposeGroup = {
+  recipients: Recipient[];
+  attachments: { name?: string; path: string }[];
+  /** The group's name as the official gave it; "Grupo N" when the envío has several groups and none was given. */
+  label?: string | undefined;
+};
 
 export type ComposeRequest = {
   messageType: MessageType;
@@ -70,8 +75,11 @@ export async function queueNotification(
     signatureUids: institution.signatureUids ?? (request.signatureUid ? [request.signatureUid] : []),
   };
 
-  for (const group of request.groups) {
+  const nonEmpty = request.groups.filter((g) => g.recipients.length > 0).length;
+  for (const [gi, group] of request.groups.entries()) {
     if (group.recipients.length === 0) continue;
+    const chunks = Math.ceil(group.recipients.length / LIMITS.maxRecipients);
+    const given = group.label?.trim().slice(0, 120) || null;
     const files = group.attachments.map((a) => readForRules(a.path, a.name));
     const groupMessages: NewOutboxMessage[] = [];
     for (let start = 0; start < group.recipients.length; start += LIMITS.maxRecipients) {
@@ -106,6 +114,7 @@ export async function queueNotification(
         recipients: chunk.map((r) => ({ rolUnico: r.rolUnico, label: r.label })),
         attachments: [],
         state: options.draft ? 'draft' : 'queued',
+        groupLabel: groupLabel(given, gi, nonEmpty, start / LIMITS.maxRecipients, chunks),
       });
     }
     // Snapshots after the rules passed: nothing is copied for a message that would be refused.
@@ -126,6 +135,16 @@ export async function queueNotification(
   }
   deps.repo.insert(messages);
   return { envioId, messageIds: messages.map((m) => m.id) };
+}
+
+/**
+ * The name a message of the envío shows for its group: the official's own, or "Grupo N" when there are several
+ * groups; a group split above 250 recipients adds "parte i de n". Null for an envío of one message.
+ */
+export function groupLabel(given: string | null, index: number, groups: number, part: number, parts: number): string | null {
+  const name = given ?? (groups > 1 ? `Grupo ${index + 1}` : null);
+  if (parts <= 1) return name;
+  return `${name ? `${name}, ` : ''}parte ${part + 1} de ${parts}`;
 }
 
 function readForRules(file: string, name?: string): AttachmentInput {
