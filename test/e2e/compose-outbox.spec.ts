@@ -205,6 +205,9 @@ test('one content to two groups, the second with a PDF signed through "Firmar y 
   await expect(rows).toHaveCount(2, { timeout: 15_000 });
   await expect(rows.nth(0)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
   await expect(rows.nth(1)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+  // Two groups of one envío are told apart by their group's name.
+  expect((await rows.getByTestId('row-group').allTextContents()).map((x) => x.trim()).sort()).toEqual(['· Grupo 1', '· Grupo 2']);
+  await expect(rows.getByTestId('row-state')).toHaveText(['Entregado', 'Entregado']);
 });
 
 test('two typed paragraphs arrive as two, attachments are judged when picked, one failed recipient reads "Entregado con errores"', async ({
@@ -252,6 +255,9 @@ test('two typed paragraphs arrive as two, attachments are judged when picked, on
 
   const row = page.getByTestId('outbox-row').filter({ hasText: 'Dos párrafos y un error' });
   await expect(row).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  // The list row reads like the detail, not a green "Terminado".
+  await expect(row.getByTestId('row-state')).toHaveText('Entregado con errores');
+  await expect(row).toHaveAttribute('data-delivery', 'delivered_with_errors');
   await row.click();
   await expect(page.getByTestId('detail-state')).toHaveText('Entregado con errores');
   const failed = page.getByTestId('outbox-detail').getByRole('row').filter({ hasText: 'RUN 12.345.679' });
