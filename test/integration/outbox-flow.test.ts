@@ -102,6 +102,33 @@ describe('the outbox against the sandbox over HTTP', () => {
     expect(listed.map((m) => m.groupLabel).sort()).toEqual(['Fiscalizados', 'Grupo 1', 'Grupo 2', 'Grupo 3']);
   });
 
+  it('{{nombre}} makes one message per recipient, each with its own name; a recipient without a name is refused', async () => {
+    const e = await env();
+    const named = [parseRecipient('33.333.333-3', 1, 'Ana <Pérez>'), parseRecipient('12345678-5', 2, 'Luis Soto')] as Recipient[];
+    const tpl = { subject: 'Citación a {{nombre}}', content: '<p>Estimado/a {{ nombre }} ({{identificador}}): {{expediente}}</p>' };
+    const { messageIds } = await queueNotification(e, e.target, { ...request('x', named), ...tpl });
+    expect(messageIds).toHaveLength(2);
+    const rows = messageIds.map((id) => e.repo.row(id));
+    expect(rows.map((r) => r.subject)).toEqual(['Citación a Ana <Pérez>', 'Citación a Luis Soto']);
+    expect(rows.map((r) => r.recipient_count)).toEqual([1, 1]);
+    expect(rows.map((r) => (JSON.parse(r.data_json) as { content: string }).content)).toEqual([
+      '<p>Estimado/a Ana &lt;Pérez&gt; (RUN 33.333.333-3): {{expediente}}</p>',
+      '<p>Estimado/a Luis Soto (RUN 12.345.678-5): {{expediente}}</p>',
+    ]);
+    expect(rows.map((r) => r.group_label)).toEqual(['RUN 33.333.333-3', 'RUN 12.345.678-5']);
+    await e.runUntilQuiet();
+    const sent = await e.sandboxMessages();
+    expect(sent.map((m) => m.subject).sort()).toEqual(['Citación a Ana <Pérez>', 'Citación a Luis Soto']);
+
+    const before = e.repo.list({}).length;
+    const mixed = [...named, parseRecipient('11.111.111-1') as Recipient];
+    await expect(queueNotification(e, e.target, { ...request('x', mixed), ...tpl })).rejects.toMatchObject({
+      code: 'PLACEHOLDER_NO_VALUE',
+      message: expect.stringContaining('RUN 11.111.111-1'),
+    });
+    expect(e.repo.list({})).toHaveLength(before);
+  });
+
   it('the list reads the delivery like the detail: one failed recipient is "delivered with errors"', async () => {
     const e = await env();
     // A RUN ending in 9 is an email recipient whose delivery the sandbox fails (src-main/sandbox/delivery.ts).
