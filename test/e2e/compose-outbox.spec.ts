@@ -292,3 +292,42 @@ test('two typed paragraphs arrive as two, attachments are judged when picked, on
     db.close();
   }
 });
+
+test('several saved drafts keep their attachments; {{nombre}} is announced as one message per recipient', async ({ page }) => {
+  const pdf = path.join(files, 'acta borrador.pdf');
+  fs.copyFileSync(path.join(root, 'resources/demo/ejemplo.pdf'), pdf);
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  await page.getByLabel('Asunto').fill('Citación para {{nombre}}');
+  await page.getByTestId('recipients').fill('33.333.333-3\n12.345.678-5');
+  await expect(page.getByTestId('recipients-status')).toContainText('2 válidos · 0 con errores');
+  await expect(page.getByTestId('per-recipient-note')).toHaveText(
+    'El mensaje usa {{nombre}}: se enviará un mensaje por destinatario, 2 mensaje(s) en total.',
+  );
+  await page.getByTestId('attachments-input').setInputFiles(pdf);
+  await expect(page.getByTestId('attachments-list')).toContainText('acta borrador.pdf');
+
+  await page.getByTestId('drafts').locator('summary').click();
+  await page.getByTestId('draft-name').fill('Citaciones de mayo');
+  await page.getByTestId('draft-save').click();
+  await expect(page.getByTestId('drafts')).toContainText('Borrador «Citaciones de mayo» guardado con 1 adjunto(s).');
+  // The original goes away; a second draft is saved from an empty message.
+  fs.rmSync(pdf);
+  await page.getByLabel('Asunto').fill('Otro asunto');
+  await expect(page.getByTestId('per-recipient-note')).toHaveCount(0);
+  await page.getByTestId('attachments-list').getByRole('button').first().click();
+  await expect(page.getByTestId('attachments-list')).not.toContainText('acta borrador.pdf');
+  await page.getByTestId('draft-name').fill('Segundo');
+  await page.getByTestId('draft-save').click();
+  await expect(page.getByTestId('draft-item')).toHaveCount(2);
+
+  // Open the first: subject, recipients and the attachment (from its snapshot) come back.
+  await page.getByTestId('draft-item').filter({ hasText: 'Citaciones de mayo' }).getByTestId('draft-open').click();
+  await expect(page.getByLabel('Asunto')).toHaveValue('Citación para {{nombre}}');
+  await expect(page.getByTestId('recipients')).toHaveValue('33.333.333-3\n12.345.678-5');
+  await expect(page.getByTestId('attachments-list')).toContainText('acta borrador.pdf');
+  await expect(page.getByTestId('per-recipient-note')).toContainText('2 mensaje(s)');
+
+  await page.getByTestId('draft-item').filter({ hasText: 'Segundo' }).getByTestId('draft-remove').click();
+  await expect(page.getByTestId('draft-item')).toHaveCount(1);
+});
