@@ -54,7 +54,11 @@ describe('saved drafts (real SQLite, real attachment store)', () => {
     expect(opened.fields.groups).toEqual(['33.333.333-3', '12345678-5']);
 
     // Saved again from its snapshot (reopened and edited): same id, updated, listed first.
-    const again = await drafts.save({ id: a.id, fields: { ...opened.fields, subject: 'Citación (editada)' }, attachments: opened.attachments });
+    const again = await drafts.save({
+      id: a.id,
+      fields: { ...opened.fields, subject: 'Citación (editada)' },
+      attachments: opened.attachments,
+    });
     expect(again.id).toBe(a.id);
     expect(drafts.list().map((d) => d.name)).toEqual(['Citación (editada)', 'Multa borrador']);
     expect(drafts.open(a.id).attachments.map((x) => x.sha256)).toEqual([original]);
@@ -69,7 +73,11 @@ describe('saved drafts (real SQLite, real attachment store)', () => {
     const { drafts, files } = setup();
     const first = await drafts.save({ fields: { subject: 'A' }, attachments: [] });
     await expect(
-      drafts.save({ id: first.id, fields: { subject: 'B' }, attachments: [{ group: 0, path: path.join(files, 'no-existe.pdf'), name: 'x.pdf' }] }),
+      drafts.save({
+        id: first.id,
+        fields: { subject: 'B' },
+        attachments: [{ group: 0, path: path.join(files, 'no-existe.pdf'), name: 'x.pdf' }],
+      }),
     ).rejects.toMatchObject({ code: 'ATTACHMENT_UNREADABLE', message: expect.stringContaining('no-existe.pdf') });
     expect(drafts.list().map((d) => d.subject)).toEqual(['A']);
   });
@@ -101,9 +109,20 @@ describe('saved drafts (real SQLite, real attachment store)', () => {
       d.id,
     );
     const f = drafts.open(d.id).fields;
-    expect(f).toEqual({ type: 'CP', procedure: '', stage: '1', subject: '', body: '<p>Hola</p>', signatureUid: '', groups: ['33.333.333-3'] });
+    expect(f).toEqual({
+      type: 'CP',
+      procedure: '',
+      stage: '1',
+      subject: '',
+      body: '<p>Hola</p>',
+      signatureUid: '',
+      groups: ['33.333.333-3'],
+    });
     expect(sanitizeFields('not json').body).toBe('');
-    db.prepare(`UPDATE compose_drafts SET attachments_json = ? WHERE id = ?`).run('[{"group":0,"name":"a.pdf","sha256":"../../etc/passwd","size":1}]', d.id);
+    db.prepare(`UPDATE compose_drafts SET attachments_json = ? WHERE id = ?`).run(
+      '[{"group":0,"name":"a.pdf","sha256":"../../etc/passwd","size":1}]',
+      d.id,
+    );
     expect(drafts.open(d.id).attachments).toEqual([]);
   });
 });

@@ -87,8 +87,7 @@ export class DraftStore {
 
   open(id: string): OpenedDraft {
     const row = this.db.prepare(`SELECT * FROM compose_drafts WHERE id = ?`).get(id) as
-      | { id: string; name: string; updated_at: string; fields_json: string; attachments_json: string }
-      | undefined;
+      { id: string; name: string; updated_at: string; fields_json: string; attachments_json: string } | undefined;
     if (!row) throw new AppError('NOT_FOUND', 'Ese borrador ya no existe.', { id });
     const attachments: OpenedDraft['attachments'] = [];
     const lost: string[] = [];

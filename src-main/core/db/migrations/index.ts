@@ -10,6 +10,12 @@ import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const migrations: readonly Migration[] = [m0010Settings, m0020Audit, m0030Outbox, m0040OutboxUncertainty, m0050AuditSeal, m0060OutboxGroups,
+export const migrations: readonly Migration[] = [
+  m0010Settings,
+  m0020Audit,
+  m0030Outbox,
+  m0040OutboxUncertainty,
+  m0050AuditSeal,
+  m0060OutboxGroups,
   m0061ComposeDrafts,
 ];
