@@ -1,7 +1,7 @@
 // Builds the Node bundles (CLI and local web host, Electron main, preload) with esbuild and the renderer with
 // Vite. `--node` or `--renderer` builds one part; no flag builds both. `--if-missing` skips parts already built.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ const wantNode = args.has('--node') || !args.has('--renderer');
 const wantRenderer = args.has('--renderer') || !args.has('--node');
 
 // Native modules and Electron stay outside the bundle (electron-builder unpacks natives from the asar).
-const external = ['electron', 'better-sqlite3', 'keytar'];
+const external = ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'];
 
 async function buildNode() {
   const common = {
@@ -28,12 +28,8 @@ async function buildNode() {
   };
   // `pdf-worker` is the worker thread that reads untrusted PDFs (core/isolate); each bundle ships its own copy.
   const worker = { 'pdf-worker': 'src-main/core/isolate/pdf-worker.ts' };
-  await build({
-    ...common,
-    entryPoints: { cli: 'src-main/cli/index.ts', ...worker },
-    outdir: 'dist/node',
-    outExtension: { '.js': '.cjs' },
-  });
+  await buildCli(common);
+  await build({ ...common, entryPoints: worker, outdir: 'dist/node', outExtension: { '.js': '.cjs' } });
   await build({ ...common, entryPoints: { app: 'src-main/app/main.ts', ...worker }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
   // The preload runs in Electron's sandbox: one file, only `electron` may be required.
   await build({
@@ -43,6 +39,83 @@ async function buildNode() {
     outExtension: { '.js': '.cjs' },
   });
 }
+
+/**
+ * The CLI: a small launcher (dist/node/cli.cjs, node builtins only) that loads one bundle per command
+ * (cli-<name>.cjs, from each module of src-main/cli/commands/ exporting `<name>Command`) or cli-main.cjs for
+ * --version, --help and errors. Each bundle is a whole program linking only its command, so nothing is shared
+ * across bundles at run time.
+ */
+async function buildCli(common) {
+  const outdir = path.join(root, 'dist/node');
+  rmSync(outdir, { recursive: true, force: true });
+  const commandsDir = path.join(root, 'src-main/cli/commands');
+  const commands = readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ name: f.slice(0, -3), source: readFileSync(path.join(commandsDir, f), 'utf8') }))
+    .filter(({ name, source }) => new RegExp(`export const ${name}Command\\b`).test(source))
+    .map(({ name }) => name);
+  // zod's locale is set only in bundles whose command uses zod (a metafile pass tells), so `sign` does not
+  // load 700 kB of zod to configure it.
+  const entry = (name, withZod) =>
+    name === 'main'
+      ? `import { main } from './src-main/cli/main';\nexport const run = (argv: string[]) => main(argv, { commands: {} });\n`
+      : [
+          `import { main } from './src-main/cli/main';`,
+          `import { openCore } from './src-main/core/context';`,
+          withZod ? `import { useZodLocale } from './src-main/cli/zod-locale';` : '',
+          `import { ${name}Command } from './src-main/cli/commands/${name}';`,
+          `export const run = (argv: string[]) => main(argv, { commands: { ${JSON.stringify(name)}: ${name}Command }, openCore${withZod ? ', useZodLocale' : ''} });`,
+        ].join('\n');
+  const cliBuild = (name, withZod) =>
+    build({
+      ...common,
+      plugins: [lazyBuiltins],
+      // The launcher compiles bundles with vm.Script, which has no import(): lazy natives load through require.
+      supported: { 'dynamic-import': false },
+      // Less to read and hash at every start; names kept readable in stack traces through the source map.
+      minify: true,
+      metafile: true,
+      stdin: { contents: entry(name, withZod), loader: 'ts', resolveDir: root, sourcefile: `cli-${name}.ts` },
+      outfile: path.join(outdir, `cli-${name}.cjs`),
+    });
+  await Promise.all([
+    build({ ...common, entryPoints: { cli: 'src-main/cli/launcher.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
+    ...['main', ...commands].map(async (name) => {
+      const first = await cliBuild(name, false);
+      if (name !== 'main' && Object.keys(first.metafile.inputs).some((i) => i.includes('node_modules/zod/'))) await cliBuild(name, true);
+    }),
+  ]);
+}
+
+/**
+ * Node builtins that cost milliseconds to load and that most runs never use (child_process for commander's
+ * external subcommands, http/https for a TSA or a server) become objects whose properties load the real module
+ * on first use.
+ */
+const LAZY_BUILTINS = ['child_process', 'http', 'https'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'lazy-builtin'
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
+      const names = Object.keys(await import(`node:${args.path}`)).filter((k) => k !== 'default');
+      return {
+        contents: [
+          `let real;`,
+          `const load = () => (real ??= require('node:${args.path}'));`,
+          `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
 
 function buildRenderer() {
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {

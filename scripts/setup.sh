@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 app_pkgs=(build-essential python3 libsecret-1-dev libsecret-1-0)
-test_pkgs=(chromium poppler-utils qpdf mupdf-tools openssl gnome-keyring dbus libnss3-tools libreoffice-writer-nogui softhsm2 opensc faketime)
+test_pkgs=(chromium poppler-utils qpdf mupdf-tools openssl gnome-keyring dbus libnss3-tools libreoffice-writer-nogui softhsm2 opensc faketime unzip)
 pkgs=("${app_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")
 

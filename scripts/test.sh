@@ -7,4 +7,4 @@ echo "== build"; node scripts/build.mjs
 echo "== typecheck"; npm run -s typecheck
 echo "== lint"; npm run -s lint
 echo "== unit + integration"; bash scripts/with-keyring.sh npx vitest run
-echo "== e2e"; npx playwright test
+echo "== e2e"; bash scripts/with-keyring.sh npx playwright test

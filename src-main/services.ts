@@ -17,6 +17,8 @@ import { signHandlers } from './services/sign';
 import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
 import { verifyHandlers } from './services/verify';
+import { trustHandlers } from './services/trust';
+import { keysHandlers } from './services/keys';
 import { lockHandlers } from './services/lock';
 import { CALLS_WHILE_LOCKED, isLocked } from './core/lock/app-lock';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
@@ -32,6 +34,8 @@ export function createHandlers(): HandlerTable {
     ...composeHandlers,
     ...outboxHandlers,
     ...verifyHandlers,
+    ...trustHandlers,
+    ...keysHandlers,
     ...lockHandlers,
   };
 }

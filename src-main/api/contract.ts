@@ -13,6 +13,8 @@ import { signMethods, type SignOutputs } from './sign';
 import { composeMethods, type ComposeOutputs } from './compose';
 import { outboxMethods, type OutboxOutputs } from './outbox';
 import { verifyMethods, type VerifyOutputs } from './verify';
+import { trustMethods, type TrustOutputs } from './trust';
+import { keysMethods, type KeysOutputs } from './keys';
 import { lockMethods, type LockOutputs } from './lock';
 
 export const methods = {
@@ -23,11 +25,23 @@ export const methods = {
   ...composeMethods,
   ...outboxMethods,
   ...verifyMethods,
+  ...trustMethods,
+  ...keysMethods,
   ...lockMethods,
 } as const;
 
 export interface Outputs
-  extends AppOutputs, SettingsOutputs, AuditOutputs, SignOutputs, ComposeOutputs, OutboxOutputs, VerifyOutputs, LockOutputs {}
+  extends
+    AppOutputs,
+    SettingsOutputs,
+    AuditOutputs,
+    SignOutputs,
+    ComposeOutputs,
+    OutboxOutputs,
+    VerifyOutputs,
+    LockOutputs,
+    TrustOutputs,
+    KeysOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;

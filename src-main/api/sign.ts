@@ -20,11 +20,23 @@ const certificateRef = z
   .object({
     certificateId: z.string().min(1).max(64).optional(),
     p12Path: filePath.optional(),
+    /** A certificate on a PKCS#11 token or in the NSS store (api/keys `CertificateChoice.ref`); `password` is its PIN. */
+    pkcs11: z
+      .object({
+        module: filePath,
+        slot: z.number().int().min(0).optional(),
+        certId: z.string().regex(/^[0-9a-f]{0,128}$/),
+        nssDb: filePath.optional(),
+      })
+      .strict()
+      .optional(),
     /** Omitted: the password remembered in the keychain for this certificate is used. */
     password: z.string().max(1024).optional(),
   })
   .strict()
-  .refine((c) => Boolean(c.certificateId) !== Boolean(c.p12Path), { message: 'Indique un certificado guardado o un archivo .p12/.pfx' });
+  .refine((c) => [c.certificateId, c.p12Path, c.pkcs11].filter(Boolean).length === 1, {
+    message: 'Indique un certificado guardado, un archivo .p12/.pfx o un certificado de token',
+  });
 
 export const signRoleSchema = z.enum(['firma', 'visto-bueno']);
 
@@ -45,6 +57,8 @@ export const stampSchema = z
     everyPage: z.boolean().default(false),
     template: z.string().max(1000).optional(),
     timeZone: z.string().max(64).optional(),
+    /** Firma Perú's styles: 1 image beside text, 2 image above text, 3 image only, 4 text only. */
+    style: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
   })
   .strict();
 
@@ -58,7 +72,7 @@ export const signOptionsSchema = z
     roleTitle: z.string().max(200).optional(),
     digest: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
     pss: z.boolean().default(false),
-    level: z.enum(['B-B', 'B-T']).default('B-B'),
+    level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).default('B-B'),
     tsa: z
       .object({
         url: z.url({ protocol: /^https?$/ }).refine(isSecureServiceUrl, { message: INSECURE_URL_MESSAGE }),
@@ -128,6 +142,23 @@ export const signMethods = {
     progress: false,
   },
   'sign.certificates.remove': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
+  /** FirmaGob (Chile): the institution's entity, API key and address and the official's RUN; never the secret. */
+  'sign.firmagob.get': { input: z.object({}).strict(), progress: false },
+  /** Saves the settings; `secret`, when given, goes to the OS keychain only. */
+  'sign.firmagob.save': {
+    input: z
+      .object({
+        baseUrl: z.url({ protocol: /^https?$/ }),
+        entity: z.string().trim().min(1).max(200),
+        apiKey: z.string().trim().min(1).max(200),
+        run: z.string().regex(/^\d{6,9}$/),
+        officialName: z.string().trim().max(200).optional(),
+        purpose: z.enum(['Desatendido', 'Propósito General']),
+        secret: z.string().min(1).max(500).optional(),
+      })
+      .strict(),
+    progress: false,
+  },
   /**
    * Signs one file or a batch. Progress events: stage `sign.file`, fraction over the whole batch, values
    * { index (1-based), total, file }. Cancelling (abort) stops between files or inside a file, leaving no
@@ -164,5 +195,17 @@ export interface SignOutputs {
   'sign.certificates.list': SavedCertificate[];
   'sign.certificates.add': SavedCertificate;
   'sign.certificates.remove': { removed: true };
+  'sign.firmagob.get': {
+    settings: {
+      baseUrl: string;
+      entity: string;
+      apiKey: string;
+      run: string;
+      officialName?: string;
+      purpose: 'Desatendido' | 'Propósito General';
+    } | null;
+    hasSecret: boolean;
+  };
+  'sign.firmagob.save': { saved: true };
   'sign.start': { batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number };
 }

@@ -1,18 +1,43 @@
 import type { Command } from 'commander';
 import { AppError } from '../api/result';
-import { openCore, type CoreContext, type Shell } from '../core/context';
+import type { CoreContext, Shell, openCore } from '../core/context';
+import type { CliLocale } from './locale';
 
-/** Exit codes of every command: 0 success, 1 negative result or failed operation, 2 bad usage or unreadable input. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes of every command: 0 success, 1 negative result or failed operation, 2 bad usage or unreadable input,
+ * 130 interrupted by Ctrl+C (the conventional 128 + SIGINT).
+ */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-/** Thrown by a command to end with a code and a message (Spanish, on stderr). */
+/**
+ * Thrown by a command to end with a code and a message (Spanish, on stderr; with `--json`, an object on stdout).
+ * `code` is the stable error code for scripts; without one it is read from a trailing `[CODE]` or a leading
+ * `CODE:` in the message, else `BAD_USAGE` (exit 2) or `FAILED`.
+ */
 export class CliExit extends Error {
+  readonly code: string;
   constructor(
     readonly exitCode: number,
     message: string,
+    code?: string,
   ) {
     super(message);
+    this.code = code ?? codeIn(message) ?? defaultCode(exitCode);
   }
+  /** A domain error as a CLI exit: its message and code kept. */
+  static from(err: AppError, exitCode: number): CliExit {
+    return new CliExit(exitCode, `${err.message} [${err.code}]`, err.code);
+  }
+}
+
+function codeIn(message: string): string | undefined {
+  return /\[([A-Z][A-Z0-9_]{2,})\]\s*$/.exec(message)?.[1] ?? /^([A-Z][A-Z0-9_]{2,}):\s/.exec(message)?.[1];
+}
+
+function defaultCode(exitCode: number): string {
+  if (exitCode === ExitCode.usage) return 'BAD_USAGE';
+  if (exitCode === ExitCode.interrupted) return 'CANCELLED';
+  return 'FAILED';
 }
 
 export type GlobalOptions = { home?: string; json?: boolean };
@@ -20,6 +45,9 @@ export type GlobalOptions = { home?: string; json?: boolean };
 /** What every command gets: the global options, the core opened on demand, and output helpers. */
 export class CliRuntime {
   private opened: CoreContext | null = null;
+  private opener: typeof openCore | null = null;
+  /** The user's language for the CLI's own texts (commander, zod); set by `main` before parsing. */
+  locale: CliLocale = 'es';
   stdout: (s: string) => void = (s) => process.stdout.write(s);
   stderr: (s: string) => void = (s) => process.stderr.write(s);
   constructor(private readonly program: Command) {}
@@ -32,13 +60,19 @@ export class CliRuntime {
     return Boolean(this.options.json);
   }
 
+  /** Given by `main` once a command is about to run, so `--version` and `--help` never load the database. */
+  useCore(opener: typeof openCore): void {
+    this.opener = opener;
+  }
+
   /** Opens the data folder and database the first time a command needs them. */
   core(shell: Shell = 'cli'): CoreContext {
     if (!this.opened) {
+      if (!this.opener) throw new Error('El núcleo no está cargado');
       try {
-        this.opened = openCore({ home: this.options.home, shell });
+        this.opened = this.opener({ home: this.options.home, shell });
       } catch (err) {
-        if (err instanceof AppError) throw new CliExit(ExitCode.usage, err.message);
+        if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage);
         throw err;
       }
     }

@@ -16,6 +16,7 @@ import { DEFAULT_WEBHOOK_OPTIONS, WebhookDispatcher, type WebhookOptions } from 
 export type { AttachmentVerifier, AttachmentVerdict, ReceiptSigner } from './ports';
 export { parseFaultSpec, formatFaultSpec, FaultSpecError, type FaultSpec } from './faults';
 export { verifyWebhookSignature, signWebhook } from './webhooks';
+export { startFirmaGobSimulator, SANDBOX_ENTITY, type RunningFirmaGob } from './firmagob/server';
 
 export const DEFAULT_RATE_PER_SECOND = 6;
 export const DEFAULT_EMAIL_DELAY_MS = 4000;

@@ -3,6 +3,7 @@ import { addCertificate, inspectCertificate, listCertificates, removeCertificate
 import { AppError } from '../api/result';
 import { consentGiven, rememberedPasswordAllowed } from '../core/lock/app-lock';
 import { inspectPdfIsolated } from '../core/isolate/isolated';
+import { firmaGobSecretAccount, loadFirmaGobSettings, saveFirmaGobSettings } from '../core/signing/firmagob/settings';
 import type { HandlersFor } from './types';
 
 export const signHandlers: HandlersFor<keyof typeof signMethods> = {
@@ -18,6 +19,16 @@ export const signHandlers: HandlersFor<keyof typeof signMethods> = {
     await removeCertificate(core, input.id);
     core.events.emit({ type: 'changed', topic: 'certificates' });
     return { removed: true };
+  },
+  'sign.firmagob.get': async (_input, { core }) => {
+    const settings = loadFirmaGobSettings(core);
+    const hasSecret = settings ? (await core.secrets.get(firmaGobSecretAccount(settings.apiKey))) !== null : false;
+    return { settings, hasSecret };
+  },
+  'sign.firmagob.save': async (input, { core }) => {
+    const { secret, officialName, ...rest } = input;
+    await saveFirmaGobSettings(core, { ...rest, ...(officialName ? { officialName } : {}) }, secret);
+    return { saved: true };
   },
   'sign.start': async (input, { core, signal, progress }) => {
     // After a lock, a remembered certificate password needs the user's consent again: typing it once.

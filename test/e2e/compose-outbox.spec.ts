@@ -66,7 +66,7 @@ test('compose with a CSV of recipients and a signed attachment, send to the embe
   await page.getByTestId('nav-compose').click();
   await page.getByLabel('Tipo de mensaje').selectOption('CP');
   await page.getByTestId('csv-input').setInputFiles(csvPath);
-  await expect(page.getByTestId('csv-result')).toContainText('2 válidos, 1 con errores, 1 repetidos');
+  await expect(page.getByTestId('csv-result')).toContainText('2 válidos, 1 con error, 1 repetido unido');
   await expect(page.getByTestId('csv-result')).toContainText('Línea 4');
   await expect(page.getByTestId('recipients-status')).toContainText('2 válidos · 0 con errores');
   await page.getByLabel('Asunto').fill('Resolución exenta N° 42');
@@ -109,7 +109,7 @@ test('a broken recipient list blocks sending and says which line is wrong', asyn
   await page.goto(host.url);
   await page.getByTestId('nav-compose').click();
   await page.getByTestId('recipients').fill('33.333.333-3\n11.111.111-2');
-  await expect(page.getByTestId('recipients-status')).toContainText('1 válidos · 1 con errores');
+  await expect(page.getByTestId('recipients-status')).toContainText('1 válido · 1 con error');
   await expect(page.getByRole('alert')).toContainText('Línea 2');
   await page.getByLabel('Asunto').fill('No debe salir');
   await page.getByTestId('body-editor').click();
@@ -149,20 +149,20 @@ test('one content to two groups, the second with a PDF signed through "Firmar y 
   await page.getByTestId('body-editor').click();
   await page.keyboard.type('Se notifica la resolución a cada grupo.');
   await page.getByTestId('recipients').fill('33.333.333-3');
-  await expect(page.getByTestId('recipients-status')).toContainText('1 válidos · 0 con errores');
+  await expect(page.getByTestId('recipients-status')).toContainText('1 válido · 0 con errores');
 
   // A second group starts empty and blocks sending until it has a valid recipient.
   await page.getByRole('button', { name: 'Agregar grupo de destinatarios' }).click();
   await expect(page.getByTestId('recipient-group-1')).toBeVisible();
   await expect(page.getByTestId('queue-button')).toBeDisabled();
   await page.getByTestId('recipients-1').fill('33333351-1\n11.111.111-2');
-  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válidos · 1 con errores');
+  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válido · 1 con error');
   await expect(page.getByTestId('queue-button')).toBeDisabled();
   const draftSaved = page.waitForResponse(
     (r) => r.url().endsWith('/api/call') && (r.request().postData() ?? '').includes('"groups":["33.333.333-3","33333351-1"]'),
   );
   await page.getByTestId('recipients-1').fill('33333351-1');
-  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válidos · 0 con errores');
+  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válido · 0 con errores');
 
   // The autosaved draft keeps both groups' recipients across a reload (once the debounced save has gone out).
   await draftSaved;
@@ -170,7 +170,7 @@ test('one content to two groups, the second with a PDF signed through "Firmar y 
   await page.getByTestId('nav-compose').click();
   await expect(page.getByTestId('recipients-1')).toHaveValue('33333351-1');
   await expect(page.getByTestId('recipients')).toHaveValue('33.333.333-3');
-  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válidos · 0 con errores');
+  await expect(page.getByTestId('recipients-status-1')).toContainText('1 válido · 0 con errores');
 
   // A third group can be removed again.
   await page.getByRole('button', { name: 'Agregar grupo de destinatarios' }).click();

@@ -16,9 +16,15 @@ test('a root added in Configuración is listed as a trust anchor and can be remo
   await page.goto(host.url);
   await page.getByTestId('nav-settings').click();
   const panel = page.getByTestId('trust-panel');
+  // The national lists are read once per data folder (seconds on a busy machine): wait until they are shown.
+  const ecernep = panel.locator('tr', { hasText: 'ECERNEP PERU CA ROOT 3' });
+  await expect(ecernep).toContainText('TSL INDECOPI (IOFE)', { timeout: 30_000 });
+  await expect(ecernep).toContainText('96508217c36f3bbc');
+  await expect(panel.locator('tr', { hasText: 'Autoridad Certificadora del Estado de Chile G2' }).first()).toContainText('CL');
+  await expect(page.getByTestId('trust-tsl')).toContainText('número 25');
   await expect(panel).not.toContainText('Casilla Demo Raiz');
   await page.getByTestId('trust-add').setInputFiles(demoRoot);
-  await expect(page.getByTestId('trust-message')).toContainText('Se agregaron 1 certificado(s) de confianza.');
+  await expect(page.getByTestId('trust-message')).toContainText('Se agregó 1 certificado de confianza.');
   const row = panel.locator('tr', { hasText: 'Casilla Demo Raiz' });
   await expect(row).toContainText('Agregada por usted');
   await expect(page.getByTestId('certificates-panel')).toContainText('No hay certificados guardados.');

@@ -3,7 +3,11 @@
  * id-aa-signatureTimeStampToken, the way a PAdES B-T signer does after signing.
  */
 import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { openPdf } from '../../src-main/core/pdf/pdf-document';
@@ -78,4 +82,38 @@ export function appendDocumentTimestamp(input: string, output: string, token: (d
   buf.write(tok, holeStart + 1, 'latin1');
   fs.writeFileSync(output, buf);
   return output;
+}
+
+/**
+ * Test-only: an RFC 3161 TSA over HTTP on 127.0.0.1 whose tokens come from the verifier PKI's TSA certificate
+ * (`openssl ts -reply` with that PKI's config), so its revocation can be served by the same OCSP responder.
+ */
+export async function startPkiTsa(pki: { dir: string }): Promise<{ url: string; close: () => Promise<void> }> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-pki-tsa-'));
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const i = ++n;
+      const q = path.join(work, `q${i}.tsq`);
+      const r = path.join(work, `r${i}.tsr`);
+      fs.writeFileSync(q, Buffer.concat(chunks));
+      execFile('openssl', ['ts', '-reply', '-config', path.join(pki.dir, 'pki.cnf'), '-queryfile', q, '-out', r], (err) => {
+        if (err) res.writeHead(500).end(String(err));
+        else res.writeHead(200, { 'Content-Type': 'application/timestamp-reply' }).end(fs.readFileSync(r));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/tsa`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        fs.rmSync(work, { recursive: true, force: true });
+      }),
+  };
 }

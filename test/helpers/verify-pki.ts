@@ -20,7 +20,13 @@ export type Pki = {
 
 export type LeafName = 'signer' | 'ec' | 'pss' | 'revoked' | 'tsa' | 'ocsp' | 'nosign';
 
-export type PkiOptions = { ocspUrl?: string; crlUrl?: string; caIssuersUrl?: string };
+export type PkiOptions = {
+  ocspUrl?: string;
+  crlUrl?: string;
+  caIssuersUrl?: string;
+  /** Give the TSA certificate the same OCSP/CRL URLs as the signers (for B-LTA tests). */
+  tsaRevocation?: boolean;
+};
 
 function ossl(cwd: string, args: string[], input?: string): string {
   return execFileSync('openssl', args, { cwd, input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
@@ -88,6 +94,7 @@ basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature
 extendedKeyUsage = critical,timeStamping
 subjectKeyIdentifier = hash
+${options.tsaRevocation ? aia.join('\n') : ''}
 [v3_ocsp]
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json';
+import { commandTable } from '../../src-main/cli/commands/index';
 import { tempDir } from '../helpers/temp-home';
 
 const cli = path.resolve(__dirname, '..', '..', 'bin', 'casilla.cjs');
@@ -13,14 +14,64 @@ describe('the casilla CLI', () => {
   it('prints help in Spanish and exits 0', () => {
     const r = run('--help');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Usage: casilla');
+    expect(r.stdout).toContain('Uso: casilla [opciones] [comando]');
+    expect(r.stdout).toContain('Comandos:');
+    expect(r.stdout).not.toMatch(/Usage:|Options:|display help/);
     expect(r.stdout).toContain('doctor');
     expect(r.stdout).toContain('audit');
+  });
+  it('has a bundle for every listed command, which runs that command', () => {
+    for (const c of commandTable) {
+      const r = run(c.name, '--help');
+      expect(r.status, c.name).toBe(0);
+      expect(r.stdout).toContain(`Uso: casilla ${c.name}`);
+    }
   });
   it('prints its version', () => {
     const r = run('--version');
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
+  });
+  it("speaks commander's errors in Spanish, or English when LANG says en", () => {
+    const es = run('verify');
+    expect(es.status).toBe(2);
+    expect(es.stderr).toContain("error: falta el argumento obligatorio 'file'");
+    expect(es.stderr).toContain('(use --help para ver las opciones)');
+    const en = spawnSync(process.execPath, [cli, '--home', home.dir, 'verify'], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+    });
+    expect(en.status).toBe(2);
+    expect(en.stderr).toContain("error: missing required argument 'file'");
+    const unknown = run('firmar');
+    expect(unknown.stderr).toContain("comando desconocido 'firmar'");
+    const help = spawnSync(process.execPath, [cli, '--home', home.dir, 'sign', '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+    });
+    expect(help.stdout).toContain('Usage: casilla sign [options]');
+  });
+  it("gives zod's validation messages in Spanish, or English when LANG says en", () => {
+    const long = 'a'.repeat(300);
+    const es = run('outbox', 'show', long);
+    expect(es.status).toBe(2);
+    expect(es.stderr).toContain('Demasiado grande');
+    expect(es.stderr).not.toContain('Too big');
+    const en = spawnSync(process.execPath, [cli, '--home', home.dir, 'outbox', 'show', long], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+    });
+    expect(en.stderr).toContain('Too big');
+  });
+  it('with --json, errors are one JSON object on stdout with the code, and the exit code is unchanged', () => {
+    const r = run('--json', 'sign', 'x.pdf');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'BAD_USAGE' } });
+    const missing = run('--json', 'verify', path.join(home.dir, 'no-existe.pdf'));
+    expect(missing.status).toBe(2);
+    const parsed = JSON.parse(missing.stdout) as { error?: { code: string } };
+    expect(parsed.error?.code).toMatch(/^[A-Z_]+$/);
   });
   it('exits 2 on bad usage', () => {
     expect(run('--no-such-flag').status).toBe(2);

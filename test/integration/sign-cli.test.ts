@@ -26,7 +26,7 @@ beforeAll(async () => {
     target: 'node20',
     format: 'cjs',
     outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar'],
+    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
     logLevel: 'error',
   });
 });
@@ -157,7 +157,7 @@ describe('casilla sign (CLI)', () => {
     child.stderr.on('data', onOutput);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(0);
-    expect(screen).toContain('1 firmado(s)');
+    expect(screen).toContain('1 archivo firmado,');
     expect(screen).not.toContain(secret);
     judge(at('tty-firmado.pdf'), pki.nssDir, 1);
   });
@@ -257,5 +257,86 @@ describe('casilla sign (CLI)', () => {
     expect(fs.existsSync(partPath)).toBe(false);
     expect(sha(big)).toBe(before);
     judge(output, pki.nssDir, 1);
+  });
+  it('refuses to overwrite an existing output without --force (exit 2, file untouched), and overwrites with it', () => {
+    const input = writePlainPdf(at('force.pdf'));
+    const output = at('force-firmado.pdf');
+    fs.writeFileSync(output, 'no me borres');
+    const refused = cli(['sign', input, '-o', output, '--p12', pki.p12.ec, '--password-env', 'P12PW']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--force');
+    expect(fs.readFileSync(output, 'utf8')).toBe('no me borres');
+    // The default name next to the input counts too, and --json gives the code on stdout.
+    fs.writeFileSync(at('force2-firmado.pdf'), 'tampoco');
+    const json = cli(['--json', 'sign', writePlainPdf(at('force2.pdf')), '--p12', pki.p12.ec, '--password-env', 'P12PW']);
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'SIGN_OUTPUT_EXISTS' } });
+    expect(json.stderr).toBe('');
+    const forced = cli(['sign', input, '-o', output, '--p12', pki.p12.ec, '--password-env', 'P12PW', '--force']);
+    expect(forced.status).toBe(0);
+    judge(output, pki.nssDir, 1);
+  });
+
+  it('Ctrl+C during a batch stops it, prints the batch id, and --batch-id resumes skipping the file already signed', async () => {
+    const files = [writePlainPdf(at('lote-1.pdf')), writePlainPdf(at('lote-2.pdf')), writePlainPdf(at('lote-3.pdf'))];
+    const tsa = await startTestTsa();
+    // A TSA in front of the real one: the first request passes, the second never gets an answer, so the batch is
+    // held inside its second file when Ctrl+C arrives (no race with a fast machine).
+    let held = (): void => undefined;
+    const reached = new Promise<void>((resolve) => (held = resolve));
+    let requests = 0;
+    const front = http.createServer((req, res) => {
+      requests++;
+      if (requests > 1) return held();
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void fetch(tsa.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: Buffer.concat(chunks) })
+          .then(async (r) => {
+            res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/timestamp-reply' });
+            res.end(Buffer.from(await r.arrayBuffer()));
+          })
+          .catch(() => res.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const port = (front.address() as { port: number }).port;
+    const args = ['sign', ...files, '--out-dir', tmp.dir, '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--invisible'];
+    try {
+      const child = spawn(process.execPath, [cliBundle, '--home', at('home'), ...args, '--tsa', `http://127.0.0.1:${port}/tsa`], {
+        env: { ...process.env, P12PW: P12_PASSWORD },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await reached;
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      const id = /--batch-id ([0-9a-f-]{36})/.exec(stderr)?.[1];
+      expect(id, stderr).toBeDefined();
+      expect(fs.existsSync(at('lote-1-firmado.pdf'))).toBe(true);
+      expect(fs.existsSync(at('lote-2-firmado.pdf'))).toBe(false);
+      // Resumed against the real TSA: the first file is skipped, the other two signed.
+      // Asynchronously: the test TSA answers from this process's event loop.
+      const resumed = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const c = spawn(process.execPath, [cliBundle, '--home', at('home'), '--json', ...args, '--tsa', tsa.url, '--batch-id', id ?? ''], {
+          env: { ...process.env, P12PW: P12_PASSWORD },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        let stdout = '';
+        c.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+        c.on('exit', (status) => resolve({ status, stdout }));
+      });
+      expect(resumed.status, resumed.stdout).toBe(0);
+      const out = JSON.parse(resumed.stdout) as { batchId: string; results: Array<{ ok: boolean; resumed?: boolean }> };
+      expect(out.batchId).toBe(id);
+      expect(out.results.map((r) => r.resumed)).toEqual([true, false, false]);
+      for (const n of [1, 2, 3]) judge(at(`lote-${n}-firmado.pdf`), pki.nssDir, 1);
+    } finally {
+      front.closeAllConnections();
+      front.close();
+      await tsa.close();
+    }
   });
 });

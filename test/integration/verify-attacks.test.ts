@@ -116,7 +116,10 @@ describe('attacks are reported as disallowed', () => {
         body: page.includes('/Annots') ? page.replace(/\/Annots\s*\[/, '/Annots [43 0 R ') : page.replace(/>>\s*$/, ' /Annots [43 0 R] >>'),
       },
     ]);
-    expectDisallowed((await first(f)).sig, /Se agregó una anotación \(FreeText\) en la página 1\. No permitido: la certificación del documento permite solo llenar formularios y firmar/);
+    expectDisallowed(
+      (await first(f)).sig,
+      /Se agregó una anotación \(FreeText\) en la página 1\. No permitido: la certificación del documento permite solo llenar formularios y firmar/,
+    );
   });
 
   it('a different /AcroForm', async () => {
@@ -204,7 +207,15 @@ describe('legitimate changes stay allowed', () => {
     const { sig } = await first(f);
     expect(sig.modificationsAfter, JSON.stringify(sig.changes)).toBe('allowed');
     expect(sig.changes).toEqual([
-      { revision: 4, object: '30 0 R', allowed: true, message: 'Se llenó el campo «Nombre».', kind: 'field-filled', params: { field: 'Nombre' }, level: 'form' },
+      {
+        revision: 4,
+        object: '30 0 R',
+        allowed: true,
+        message: 'Se llenó el campo «Nombre».',
+        kind: 'field-filled',
+        params: { field: 'Nombre' },
+        level: 'form',
+      },
     ]);
   });
 

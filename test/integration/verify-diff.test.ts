@@ -127,7 +127,8 @@ describe('forgeries judged by where the signed revision used the object', () => 
       },
       stream(33, '/Type /XObject /Subtype /Form /BBox [0 0 200 20]', 'BT /F1 10 Tf 2 5 Td (PAGADO) Tj ET'),
     ]);
-    expectRefused(await firstSig(f), /apariencia compartida por varios campos/);
+    // The stream is also field B's, whose value did not change: that path is refused.
+    expectRefused(await firstSig(f), /Se cambió la apariencia del campo «B» \(sin cambiar su valor\)/);
   });
 
   it('an object number the signed revision already referred to (dangling) defined later', async () => {

@@ -128,7 +128,11 @@ describe('the browser-mode host while a hostile file is verified', () => {
     });
 
   it('answers other requests before the hostile verification ends, then reports its clear error', async () => {
-    const hostile = call('verify.files', { files: [at('bombs.pdf')], offline: true });
+    // The renderer may name only files inside the data folder (browser uploads land there) or picked ones.
+    const inHome = path.join(env.home, 'uploads', 'bombs.pdf');
+    fs.mkdirSync(path.dirname(inHome), { recursive: true });
+    fs.copyFileSync(at('bombs.pdf'), inHome);
+    const hostile = call('verify.files', { files: [inHome], offline: true });
     // Pings sent while the worker inflates the bombs: each must come back before the verification does.
     const pings: Array<{ status: number; at: number }> = [];
     for (let i = 0; i < 3; i++) pings.push(await call('app.ping', { echo: `p${i}` }));

@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CommonErrorCodes } from '../../src-main/api/result';
+import { CASILLA_ERROR_TABLE } from '../../src-main/core/casilla/errors';
+import { PdfErrorCodes } from '../../src-main/core/pdf/pdf-error';
+import { SignErrorCodes } from '../../src-main/core/signing/sign-errors';
 import en from '../../src-renderer/i18n/en.json';
 import es from '../../src-renderer/i18n/es.json';
+import { errorText, formatters, reasonText, translate } from '../../src-renderer/i18n/core';
 
 type Dict = { [k: string]: string | Dict };
 function keys(d: Dict, prefix = ''): string[] {
@@ -25,6 +30,100 @@ describe('translations', () => {
       for (const m of fs.readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) used.add(m[1]!);
     }
     expect(used.size).toBeGreaterThan(20);
-    expect([...used].filter((k) => !all.has(k))).toEqual([]);
+    expect([...used].filter((k) => !all.has(k) && !all.has(`${k}_other`))).toEqual([]);
+  });
+});
+
+/**
+ * Every error code the core can return: the code tables (common, signing, PDF, the casilla platform's ERR0xx)
+ * and every literal code thrown or returned anywhere under src-main (`new AppError('X'`, `fail('X'`, a
+ * classified `kind: 'permanent', code: 'X'`, the web host's `error: { code: 'X'`). A code added without its texts
+ * fails here.
+ */
+function coreErrorCodes(): string[] {
+  const codes = new Set<string>([
+    ...Object.values(CommonErrorCodes),
+    ...Object.values(SignErrorCodes),
+    ...Object.values(PdfErrorCodes),
+    ...CASILLA_ERROR_TABLE.map(([code]) => code),
+  ]);
+  const patterns = [
+    /new AppError\(\s*'([A-Z][A-Z0-9_]+)'/g,
+    /\bfail\(\s*'([A-Z][A-Z0-9_]+)'/g,
+    /kind: 'permanent',\s*code: '([A-Z][A-Z0-9_]+)'/g,
+    /new CliExit\([^)]*?'([A-Z][A-Z0-9_]+)'\s*\)/g,
+  ];
+  const srcMain = path.resolve(__dirname, '../../src-main');
+  for (const f of walk(srcMain).filter((f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(f, 'utf8');
+    for (const re of patterns) for (const m of text.matchAll(re)) codes.add(m[1]!);
+    if (f.includes(`${path.sep}host${path.sep}`)) for (const m of text.matchAll(/code: '([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1]!);
+  }
+  return [...codes].sort();
+}
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('error codes', () => {
+  const codes = coreErrorCodes();
+  it('are collected from the core (the collector itself works)', () => {
+    expect(codes).toContain('ERR031');
+    expect(codes).toContain('SIGN_PASSWORD_REQUIRED');
+    expect(codes).toContain('VERIFY_TRUST_UNREADABLE');
+    expect(codes.length).toBeGreaterThan(60);
+  });
+  it('every code has a Spanish and an English text, with the same placeholders', () => {
+    const esErrors = (es as { errors: Record<string, string> }).errors;
+    const enErrors = (en as { errors: Record<string, string> }).errors;
+    expect(codes.filter((c) => !esErrors[c])).toEqual([]);
+    expect(codes.filter((c) => !enErrors[c])).toEqual([]);
+    expect(codes.filter((c) => placeholders(esErrors[c] ?? '').join() !== placeholders(enErrors[c] ?? '').join())).toEqual([]);
+  });
+  it('English error texts are not the Spanish ones left untranslated', () => {
+    const enErrors = (en as { errors: Record<string, string> }).errors;
+    const spanish = /\b(el|la|los|las|del|una?|no se|archivo|contraseña|firma|destinatarios?|válid[oa]s?)\b|[áéíóúñ¿¡]/i;
+    expect(codes.filter((c) => spanish.test(enErrors[c] ?? ''))).toEqual([]);
+  });
+  it('renders a code in the chosen language with its details, and the core message only for an unknown code', () => {
+    const tEn = (k: string, v?: Record<string, string | number>) => translate('en', k, v);
+    const tEs = (k: string, v?: Record<string, string | number>) => translate('es', k, v);
+    expect(errorText(tEn, { code: 'ERR031', message: 'Envío duplicado' })).not.toMatch(/Envío/);
+    expect(errorText(tEs, { code: 'ERR031', message: 'x' })).toMatch(/duplicado/i);
+    expect(errorText(tEn, { code: 'NO_SUCH_CODE_YET', message: 'Mensaje del núcleo' })).toBe('Mensaje del núcleo');
+  });
+});
+
+describe('verification reason codes', () => {
+  it('every reason code of the verifier has a Spanish and an English text', () => {
+    const source = fs.readFileSync(path.resolve(__dirname, '../../src-main/core/verify/report.ts'), 'utf8');
+    const block = source.slice(source.indexOf('const msg = {'), source.indexOf('} as const;', source.indexOf('const msg = {')));
+    const codes = [...block.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(15);
+    const esCodes = (es as { verify: { reasonCodes: Record<string, string> } }).verify.reasonCodes;
+    const enCodes = (en as { verify: { reasonCodes: Record<string, string> } }).verify.reasonCodes;
+    expect(codes.filter((c) => !esCodes[c] || !enCodes[c])).toEqual([]);
+    const tEn = (k: string, v?: Record<string, string | number>) => translate('en', k, v);
+    expect(reasonText(tEn, 'en', { code: 'UNTRUSTED', message: 'No se pudo construir…' })).toBe(enCodes.UNTRUSTED);
+    expect(reasonText(tEn, 'es', { code: 'UNTRUSTED', message: 'Mensaje del núcleo con detalle' })).toBe('Mensaje del núcleo con detalle');
+  });
+});
+
+describe('plurals and dates', () => {
+  it('picks the plural form by count in each language', () => {
+    expect(translate('es', 'compose.queued', { count: 1 })).toMatch(/^En la bandeja de salida: 1 mensaje\./);
+    expect(translate('es', 'compose.queued', { count: 3 })).toMatch(/3 mensajes\./);
+    expect(translate('en', 'compose.queued', { count: 1 })).toMatch(/1 message\./);
+    expect(translate('es', 'settings.trustAdded', { count: 1 })).toBe('Se agregó 1 certificado de confianza.');
+    expect(translate('es', 'compose.recipientsValid', { count: 1 })).toBe('1 válido');
+    expect(translate('es', 'compose.recipientsValid', { count: 0 })).toBe('0 válidos');
+    for (const d of [es, en] as Dict[]) expect(JSON.stringify(d)).not.toMatch(/\(s\)|\(es\)/);
+  });
+  it('shows dates in the given time zone with its offset (Lima all year, Santiago with summer time)', () => {
+    const at = '2026-01-15T12:00:00Z';
+    expect(formatters('es', 'America/Lima').dateTime(at)).toBe('15/01/2026, 07:00:00 UTC−05:00');
+    expect(formatters('es', 'America/Santiago').dateTime(at)).toBe('15/01/2026, 09:00:00 UTC−03:00');
+    expect(formatters('en', 'America/Santiago').dateTime('2026-07-15T12:00:00Z')).toBe('15/07/2026, 08:00:00 UTC−04:00');
+    expect(formatters('en', 'UTC').dateTime(at)).toBe('15/01/2026, 12:00:00 UTC+00:00');
+    expect(formatters('es', 'America/Lima').dateTime('no es fecha')).toBe('—');
   });
 });

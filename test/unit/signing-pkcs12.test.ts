@@ -4,8 +4,8 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/api/result';
 import { assertUsableForSigning, nationalIdFrom, summarizeCertificate } from '../../src-main/core/signing/certificate-summary';
-import { openPkcs12 } from '../../src-main/core/signing/pkcs12/open-pkcs12';
-import { rc2CbcDecrypt } from '../../src-main/core/signing/pkcs12/rc2';
+import { openPkcs12 } from '../../src-main/core/signing/keys/pkcs12/open-pkcs12';
+import { rc2CbcDecrypt } from '../../src-main/core/signing/keys/pkcs12/rc2';
 import { P12_PASSWORD, testPki, type SignerName } from '../helpers/pki';
 
 function codeOf(fn: () => unknown): string {

@@ -1,21 +1,20 @@
-/** Every CLI command, one module each. A new command adds one line here. */
-import type { CommandModule } from '../runtime';
-import { auditCommand } from './audit';
-import { doctorCommand } from './doctor';
-import { sandboxCommand } from './sandbox';
-import { serveCommand } from './serve';
-import { signCommand } from './sign';
-import { sendCommand } from './send';
-import { outboxCommand } from './outbox';
-import { verifyCommand } from './verify';
+/**
+ * Every CLI command as the help lists it. The code of a command is loaded only when it runs: the build makes
+ * one bundle per module of this folder (`dist/node/cli-<name>.cjs`) and a small launcher picks it, so
+ * `casilla --version` and `casilla --help` read this table and nothing else. A new command adds one line here,
+ * its module (exporting `<name>Command`) and one line in `all.ts`.
+ */
+export type CommandListing = { name: string; args?: string; summary: string };
 
-export const commandModules: CommandModule[] = [
-  auditCommand,
-  doctorCommand,
-  serveCommand,
-  sandboxCommand,
-  sendCommand,
-  outboxCommand,
-  signCommand,
-  verifyCommand,
+export const commandTable: CommandListing[] = [
+  { name: 'audit', summary: 'Registro de auditoría encadenado por hashes' },
+  { name: 'certs', summary: 'Certificados para firmar: archivos, tokens PKCS#11, almacén NSS' },
+  { name: 'doctor', summary: 'Versiones, carpeta de datos, llavero y herramientas instaladas' },
+  { name: 'serve', summary: 'Inicia el modo navegador (interfaz y núcleo en 127.0.0.1)' },
+  { name: 'sandbox', summary: 'Inicia el servidor de pruebas de la casilla en 127.0.0.1' },
+  { name: 'send', summary: 'Pone una notificación en la bandeja de salida' },
+  { name: 'outbox', summary: 'Bandeja de salida: revisar, enviar, reintentar, cancelar, exportar' },
+  { name: 'sign', args: '<input...>', summary: 'Firma o da V°B° a uno o varios PDF (PAdES)' },
+  { name: 'trust', summary: 'Anclas de confianza: listas nacionales (Perú, Chile) y propias' },
+  { name: 'verify', args: '<file...>', summary: 'Verifica las firmas de uno o varios PDF' },
 ];

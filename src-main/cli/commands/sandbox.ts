@@ -1,8 +1,17 @@
 import { resolveHome } from '../../core/home';
-import { embeddedSandboxDir, FaultSpecError, formatFaultSpec, startSandbox } from '../../sandbox';
+import { embeddedSandboxDir, FaultSpecError, formatFaultSpec, startFirmaGobSimulator, startSandbox } from '../../sandbox';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 
-type SandboxOptions = { port: string; data?: string; faults?: string; rate: string; emailDelay: string; ignoreIdempotencyKey?: boolean };
+type SandboxOptions = {
+  port: string;
+  data?: string;
+  faults?: string;
+  rate: string;
+  emailDelay: string;
+  ignoreIdempotencyKey?: boolean;
+  firmagob?: boolean;
+  firmagobPort: string;
+};
 
 /** `casilla sandbox`: the casilla backend simulator in the foreground, until Ctrl+C / SIGTERM. */
 export const sandboxCommand: CommandModule = {
@@ -16,6 +25,8 @@ export const sandboxCommand: CommandModule = {
       .option('--rate <n>', 'solicitudes por segundo por institución antes de responder 429', '6')
       .option('--ignore-idempotency-key', 'ignora Idempotency-Key como la plataforma real (solo ERR031 evita duplicados)')
       .option('--email-delay <ms>', 'cuánto tiempo quedan pendientes los destinatarios por correo', '4000')
+      .option('--firmagob', 'inicia también el simulador de FirmaGob (Chile) con su CA del Estado de prueba')
+      .option('--firmagob-port <n>', 'puerto del simulador de FirmaGob (0 = uno libre)', '0')
       .action(async (opts: SandboxOptions) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
@@ -42,7 +53,9 @@ export const sandboxCommand: CommandModule = {
             throw new CliExit(ExitCode.failed, `El puerto ${port} ya está en uso.`);
           throw err;
         }
+        const firmagob = opts.firmagob ? await startFirmaGobSimulator({ dataDir, port: Number(opts.firmagobPort) || 0 }) : null;
         const faults = formatFaultSpec(sandbox.faults.spec);
+        const fg = firmagob?.entities[0];
         rt.print(
           [
             `Sandbox de la casilla listo: ${sandbox.baseUrl}`,
@@ -53,6 +66,17 @@ export const sandboxCommand: CommandModule = {
             `Token de /sandbox/* (Authorization: Bearer): ${sandbox.trainerToken}`,
             `Datos: ${dataDir}`,
             `Fallos: ${faults}   Límite: ${rate}/s`,
+            ...(firmagob && fg
+              ? [
+                  `Simulador de FirmaGob: ${firmagob.baseUrl}`,
+                  `  entidad:        ${fg.entity}`,
+                  `  api_token_key:  ${fg.apiKey}`,
+                  `  clave secreta:  ${fg.secret}`,
+                  `  RUN de prueba:  ${Object.keys(fg.officials).join(', ')}`,
+                  `  OTP (atendido): GET ${firmagob.baseUrl}/sandbox/firmagob/otp?run=<RUN>`,
+                  `  CA del Estado (simulador): ${firmagob.rootPemFile}`,
+                ]
+              : []),
             'Ctrl+C para detener.',
           ].join('\n'),
           {
@@ -64,12 +88,25 @@ export const sandboxCommand: CommandModule = {
             dataDir,
             faults,
             rate,
+            ...(firmagob && fg
+              ? {
+                  firmagob: {
+                    baseUrl: firmagob.baseUrl,
+                    entity: fg.entity,
+                    apiKey: fg.apiKey,
+                    secret: fg.secret,
+                    runs: Object.keys(fg.officials),
+                    stateCaPem: firmagob.rootPemFile,
+                  },
+                }
+              : {}),
           },
         );
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        await firmagob?.close();
         await sandbox.close();
       });
   },

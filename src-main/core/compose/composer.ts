@@ -71,15 +71,17 @@ export async function queueNotification(
   const perRecipient = perRecipientFields(request.subject, content);
   if (perRecipient.includes('nombre')) {
     const unnamed = request.groups.flatMap((g) => g.recipients).filter((r) => !r.name);
-    if (unnamed.length)
+    if (unnamed.length) {
+      const names = `${unnamed
+        .slice(0, 3)
+        .map((r) => r.label)
+        .join(', ')}${unnamed.length > 3 ? '…' : ''}`;
       throw new AppError(
         'PLACEHOLDER_NO_VALUE',
-        `El mensaje usa {{nombre}} y ${unnamed.length} destinatario(s) no tienen nombre (${unnamed
-          .slice(0, 3)
-          .map((r) => r.label)
-          .join(', ')}${unnamed.length > 3 ? '…' : ''}); impórtelos desde un CSV con nombres o quite {{nombre}}.`,
-        { labels: unnamed.slice(0, 20).map((r) => r.label) },
+        `El mensaje usa {{nombre}} y ${unnamed.length} destinatario(s) no tienen nombre (${names}); impórtelos desde un CSV con nombres o quite {{nombre}}.`,
+        { count: unnamed.length, names },
       );
+    }
   }
   const chunkSize = perRecipient.length ? 1 : LIMITS.maxRecipients;
   const envioId = crypto.randomUUID();

@@ -65,7 +65,7 @@ export class DraftStore {
     const exists = input.id ? Boolean(this.db.prepare(`SELECT 1 FROM compose_drafts WHERE id = ?`).get(input.id)) : false;
     if (input.id && !exists) throw new AppError('NOT_FOUND', 'Ese borrador ya no existe.', { id: input.id });
     if (!exists && (this.db.prepare(`SELECT count(*) AS c FROM compose_drafts`).get() as { c: number }).c >= MAX_DRAFTS)
-      throw new AppError('DRAFT_LIMIT', `Se admiten hasta ${MAX_DRAFTS} borradores; elimine alguno.`);
+      throw new AppError('DRAFT_LIMIT', `Se admiten hasta ${MAX_DRAFTS} borradores; elimine alguno.`, { max: MAX_DRAFTS });
     // Snapshots first: a file that cannot be copied fails the save, naming it, and the old draft stays as it was.
     const attachments: DraftAttachment[] = [];
     for (const a of input.attachments) {

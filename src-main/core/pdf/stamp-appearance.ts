@@ -12,8 +12,14 @@ export type StampLayout = {
   /** First line, drawn in bold ("Firmado digitalmente por", "V°B°"). */
   title: string;
   lines: string[];
-  /** An image XObject to draw on the left part of the box. */
+  /** An image XObject to draw on the left part of the box (above the text when `arrangement` is vertical). */
   image?: { ref: PdfRef; width: number; height: number };
+  /** Image beside the text (default) or above it (Firma Perú's style 2). */
+  arrangement?: 'horizontal' | 'vertical';
+  /** Largest font size to try (the text shrinks from it until it fits); default 9. */
+  maxFontSize?: number;
+  /** Wrap lines at this many characters as well as at the box width (Firma Perú's stampWordWrap). */
+  wordWrap?: number;
 };
 
 const WIN_ANSI_EXTRA: Record<string, number> = {
@@ -62,13 +68,13 @@ export function textWidth(bytes: Buffer, size: number, bold = false): number {
   return (w * size) / 1000;
 }
 
-function wrap(text: string, maxWidth: number, size: number, bold: boolean): Buffer[] {
+function wrap(text: string, maxWidth: number, size: number, bold: boolean, maxChars = Infinity): Buffer[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: Buffer[] = [];
   let cur = '';
   for (const word of words) {
     const next = cur ? cur + ' ' + word : word;
-    if (textWidth(winAnsi(next), size, bold) <= maxWidth || !cur) cur = next;
+    if ((textWidth(winAnsi(next), size, bold) <= maxWidth && next.length <= maxChars) || !cur) cur = next;
     else {
       lines.push(winAnsi(cur));
       cur = word;
@@ -89,28 +95,35 @@ const PAD = 2;
 export function stampAppearance(layout: StampLayout): { content: Buffer; resources: PdfDict } {
   const { width, height } = layout;
   let textX = PAD;
+  // The text area's height (below the image when vertical).
+  let textH = height;
   const ops: string[] = [];
   const xobjects = new PdfDict();
+  const hasText = layout.lines.length > 0 || layout.title !== '';
   if (layout.image && layout.image.width > 0 && layout.image.height > 0) {
-    const boxW = layout.lines.length || layout.title ? width * 0.35 : width;
-    const scale = Math.min((boxW - PAD * 2) / layout.image.width, (height - PAD * 2) / layout.image.height);
+    const vertical = layout.arrangement === 'vertical' && hasText;
+    const boxW = hasText && !vertical ? width * 0.35 : width;
+    const boxH = vertical ? height * 0.45 : height;
+    const scale = Math.min((boxW - PAD * 2) / layout.image.width, (boxH - PAD * 2) / layout.image.height);
     const w = layout.image.width * scale;
     const h = layout.image.height * scale;
-    ops.push(`q ${f(w)} 0 0 ${f(h)} ${f(PAD + (boxW - PAD * 2 - w) / 2)} ${f((height - h) / 2)} cm /Im1 Do Q`);
+    const y0 = vertical ? height - boxH + (boxH - h) / 2 : (height - h) / 2;
+    ops.push(`q ${f(w)} 0 0 ${f(h)} ${f(PAD + (boxW - PAD * 2 - w) / 2)} ${f(y0)} cm /Im1 Do Q`);
     xobjects.set('Im1', layout.image.ref);
-    textX = boxW + PAD;
+    if (vertical) textH = height - boxH;
+    else textX = boxW + PAD;
   }
   const textW = Math.max(1, width - textX - PAD);
-  let size = 9;
+  let size = layout.maxFontSize ?? 9;
   let title: Buffer[] = [];
   let body: Buffer[] = [];
   for (; size >= 3; size -= 0.5) {
-    title = layout.title ? wrap(layout.title, textW, size, true) : [];
-    body = layout.lines.flatMap((l) => wrap(l, textW, size, false));
-    if ((title.length + body.length) * size * 1.15 <= height - PAD * 2) break;
+    title = layout.title ? wrap(layout.title, textW, size, true, layout.wordWrap) : [];
+    body = layout.lines.flatMap((l) => wrap(l, textW, size, false, layout.wordWrap));
+    if ((title.length + body.length) * size * 1.15 <= textH - PAD * 2) break;
   }
   const leading = size * 1.15;
-  let y = height - PAD - size;
+  let y = textH - PAD - size;
   if (title.length + body.length > 0) {
     ops.push('BT 0 g');
     for (const [font, lines] of [

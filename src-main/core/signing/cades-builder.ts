@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { child, children, parseDer, type Node } from './der';
 import { ctx, integer, octetString, oid, seq, setOf } from './der-writer';
+import type { SignFunction } from './keys/key-source';
 import { digestAlgorithmId, signatureAlgorithmId, signBytes, type DigestName, type SignatureScheme } from './signature-algorithms';
 
 const OIDS = {
@@ -23,7 +24,9 @@ export type CadesInput = {
   documentDigest: Buffer;
   digest: DigestName;
   scheme: SignatureScheme;
-  privateKey: crypto.KeyObject;
+  /** The key in this process (PKCS#12), or `sign` from a key source (token, NSS, remote): one of the two. */
+  privateKey?: crypto.KeyObject | undefined;
+  sign?: SignFunction | undefined;
   certificate: Buffer;
   chain: Buffer[];
   /** Returns an RFC 3161 TimeStampToken (DER ContentInfo) over the signature value, for B-T. */
@@ -65,7 +68,10 @@ export async function buildCadesSignature(input: CadesInput): Promise<Buffer> {
     attribute(OIDS.signingCertificateV2, seq(seq(essCertId))),
   ];
   const signedAttrsSet = setOf(...signedAttrs);
-  const signature = signBytes(input.scheme, input.digest, input.privateKey, signedAttrsSet);
+  let signature: Buffer;
+  if (input.sign) signature = await input.sign(signedAttrsSet, input.digest, input.scheme);
+  else if (input.privateKey) signature = signBytes(input.scheme, input.digest, input.privateKey, signedAttrsSet);
+  else throw new Error('firma sin clave: falta privateKey o sign');
   // In SignerInfo the same SET is re-tagged [0] IMPLICIT; the bytes inside stay exactly what was signed.
   const signedAttrsImplicit = Buffer.concat([Buffer.from([0xa0]), signedAttrsSet.subarray(1)]);
   const unsigned: Buffer[] = [];

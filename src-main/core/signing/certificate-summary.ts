@@ -95,7 +95,7 @@ export function summarizeCertificate(der: Buffer): CertificateSummary {
 
 /**
  * Refuses a certificate that must not sign now: outside its validity, or whose key usage (when present)
- * has neither digitalSignature nor nonRepudiation.
+ * lacks nonRepudiation.
  */
 export function assertUsableForSigning(summary: CertificateSummary, now = new Date()): void {
   if (now < new Date(summary.validFrom)) {
@@ -110,10 +110,14 @@ export function assertUsableForSigning(summary: CertificateSummary, now = new Da
       validTo: summary.validTo,
     });
   }
-  if (summary.keyUsage.length > 0 && !summary.keyUsage.includes('digitalSignature') && !summary.keyUsage.includes('nonRepudiation')) {
+  // A document signature needs nonRepudiation (contentCommitment): a certificate with only digitalSignature is
+  // an authentication certificate (the DNIe carries one beside its signing certificate).
+  if (summary.keyUsage.length > 0 && !summary.keyUsage.includes('nonRepudiation')) {
     throw new AppError(
       SignErrorCodes.keyUsage,
-      `El certificado de ${summary.name} no permite firmar (uso de clave: ${summary.keyUsage.join(', ')}).`,
+      summary.keyUsage.includes('digitalSignature')
+        ? `El certificado de ${summary.name} es de autenticación: no tiene el uso «no repudio» que exige la firma de documentos.`
+        : `El certificado de ${summary.name} no permite firmar (uso de clave: ${summary.keyUsage.join(', ')}).`,
       { keyUsage: summary.keyUsage },
     );
   }

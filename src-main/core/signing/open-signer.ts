@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { AppError } from '../../api/result';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
 import type { Signer } from './pades-signer';
-import { openPkcs12 } from './pkcs12/open-pkcs12';
+import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { SignErrorCodes } from './sign-errors';
 
 const MAX_P12_BYTES = 512 * 1024;

@@ -24,17 +24,36 @@ import { buildCadesSignature } from './cades-builder';
 import type { CertificateSummary } from './certificate-summary';
 import { abandonTempOutput, commitTempOutput, createTempOutput, openForWrite } from './safe-output';
 import { SignErrorCodes } from './sign-errors';
+import type { KeyHandle } from './keys/key-source';
 import { schemeFor, type DigestName } from './signature-algorithms';
 import { loadStampImage } from './stamp-image';
 import { DEFAULT_TEMPLATES, fillTemplate, initialsOf, ROLE_TITLES, stampValues, type SignRole } from './stamp-text';
 import { requestTimestamp, type TsaConfig } from './tsa-client';
 
+/**
+ * Who signs: a certificate with its chain and either an in-process key (`privateKey`, PKCS#12) or a
+ * `KeyHandle` from a key source (`keys/`: a token, the NSS store, a remote service). The signer never
+ * learns where the key lives.
+ */
 export type Signer = {
-  privateKey: crypto.KeyObject;
   certificate: Buffer;
   chain: Buffer[];
   summary: CertificateSummary;
+} & ({ privateKey: crypto.KeyObject; key?: undefined } | { key: KeyHandle; privateKey?: undefined });
+
+/**
+ * A CMS made elsewhere (FirmaGob's hash mode, a TSA for a document timestamp): given the digest of the two byte
+ * ranges, `provide` returns the CMS to embed. A failure is thrown as is and nothing is written.
+ */
+export type ExternalCms = {
+  /** Bytes to reserve in /Contents. */
+  estimate: number;
+  subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | 'ETSI.RFC3161';
+  provide: (digest: Buffer, signal?: AbortSignal) => Promise<Buffer>;
 };
+
+/** A signer whose key is not in this process: only what the stamp shows is known beforehand. */
+export type ExternalSigner = { external: ExternalCms; summary: CertificateSummary | null };
 
 export type StampOptions = {
   invisible?: boolean;
@@ -47,12 +66,19 @@ export type StampOptions = {
   everyPage?: boolean;
   template?: string;
   timeZone?: string;
+  /** Firma Perú's signature styles: 1 image beside text, 2 image above text, 3 image only, 4 text only. */
+  style?: 1 | 2 | 3 | 4;
+  /** `rect`'s y is the distance from the page's top edge to the stamp's top (Firma Perú's positiony). */
+  fromTop?: boolean;
+  maxFontSize?: number;
+  wordWrap?: number;
+  dateStyle?: 'slash' | 'dot';
 };
 
 export type SignPdfOptions = {
   input: string;
   output: string;
-  signer: Signer;
+  signer: Signer | ExternalSigner;
   role: SignRole;
   /** DocMDP permission of a certification signature: 1 no changes, 2 forms and signatures, 3 also annotations. */
   certify?: 1 | 2 | 3;
@@ -112,8 +138,11 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   if (level === 'B-T' && !opts.tsa)
     throw new AppError('SIGN_TSA_MISSING', 'El nivel B-T necesita la dirección de un servidor de sellado de tiempo (TSA).');
   const digest = opts.digest ?? 'sha256';
-  const scheme = schemeFor(opts.signer.privateKey, Boolean(opts.pss));
   const now = opts.now ?? new Date();
+  if ('external' in opts.signer) {
+    return signWithHole(doc, opts, opts.signer.external.estimate, { level, digest, scheme: null, now });
+  }
+  const scheme = schemeFor(opts.signer.key ? opts.signer.key.keyType : opts.signer.privateKey, Boolean(opts.pss));
 
   // Room for the CMS: certificates plus signed attributes and signature, plus a timestamp token for B-T.
   const certBytes = opts.signer.certificate.length + opts.signer.chain.reduce((n, c) => n + c.length, 0);
@@ -128,7 +157,7 @@ async function signOpened(doc: PdfDocument, opts: SignPdfOptions): Promise<SignP
   }
 }
 
-type SignParams = { level: 'B-B' | 'B-T'; digest: DigestName; scheme: ReturnType<typeof schemeFor>; now: Date };
+type SignParams = { level: 'B-B' | 'B-T'; digest: DigestName; scheme: ReturnType<typeof schemeFor> | null; now: Date };
 
 async function signWithHole(
   doc: PdfDocument,
@@ -167,17 +196,21 @@ async function signWithHole(
     hash.update(bytes.subarray(contentsEnd));
     const fd = openForWrite(out);
     writeAll(fd, bytes, base);
-    const cms = await buildCadesSignature({
-      documentDigest: hash.digest(),
-      digest,
-      scheme,
-      privateKey: opts.signer.privateKey,
-      certificate: opts.signer.certificate,
-      chain: opts.signer.chain,
-      ...(level === 'B-T' && opts.tsa
-        ? { timestamp: (sig: Buffer) => requestTimestamp(opts.tsa as TsaConfig, sig, digest, opts.signal) }
-        : {}),
-    });
+    const signer = opts.signer;
+    const cms =
+      'external' in signer || !scheme
+        ? await (signer as ExternalSigner).external.provide(hash.digest(), opts.signal)
+        : await buildCadesSignature({
+            documentDigest: hash.digest(),
+            digest,
+            scheme,
+            ...(signer.key ? { sign: signer.key.sign } : { privateKey: signer.privateKey }),
+            certificate: signer.certificate,
+            chain: signer.chain,
+            ...(level === 'B-T' && opts.tsa
+              ? { timestamp: (sig: Buffer) => requestTimestamp(opts.tsa as TsaConfig, sig, digest, opts.signal) }
+              : {}),
+          });
     if (cms.length > holeBytes)
       throw new AppError(SignErrorCodes.signatureTooLarge, 'La firma no cabe en el espacio reservado.', {
         needed: cms.length,
@@ -295,13 +328,16 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
   // The signature dictionary with its placeholders.
   const sigNum = numbers.allocate();
   const sigRef = pdf.ref(sigNum);
+  const subFilter = 'external' in opts.signer ? opts.signer.external.subFilter : 'ETSI.CAdES.detached';
+  const docTimestamp = subFilter === 'ETSI.RFC3161';
   const sig = pdf.dict({
-    Type: pdf.name('Sig'),
+    Type: pdf.name(docTimestamp ? 'DocTimeStamp' : 'Sig'),
     Filter: pdf.name('Adobe.PPKLite'),
-    SubFilter: pdf.name('ETSI.CAdES.detached'),
+    SubFilter: pdf.name(subFilter),
     ByteRange: new PdfRaw(Buffer.from(BYTE_RANGE_PLACEHOLDER, 'latin1')),
-    M: pdf.text(pdfDate(now)),
   });
+  // A document timestamp's time is in its token; it carries no claimed time.
+  if (!docTimestamp) sig.set('M', pdf.text(pdfDate(now)));
   if (opts.reason) sig.set('Reason', pdf.text(opts.reason));
   if (opts.location) sig.set('Location', pdf.text(opts.location));
   if (opts.certify) {
@@ -355,7 +391,7 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
     }
     ensureSigFlags(doc, changes, rootRef, numbers, null);
   } else {
-    fieldName = uniqueFieldName(fields, opts.role);
+    fieldName = uniqueFieldName(fields, docTimestamp ? 'SelloTiempo' : opts.role === 'firma' ? 'Firma' : 'VoBo');
     pageIndex = stamp.page === undefined || stamp.page === 'last' ? pageCount - 1 : stamp.page - 1;
     if (pageIndex < 0 || pageIndex >= pageCount) {
       throw new AppError(SignErrorCodes.pageOutOfRange, `El PDF tiene ${pageCount} páginas; no existe la página ${pageIndex + 1}.`, {
@@ -377,7 +413,8 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       widget.set('Rect', pdf.array(0, 0, 0, 0));
       pageIndex = null;
     } else {
-      const visual = stamp.rect ?? defaultRect(visualSize(page.mediaBox, page.rotate), opts.role, alreadySigned.length);
+      const size = visualSize(page.mediaBox, page.rotate);
+      const visual = placedRect(stamp, size) ?? defaultRect(size, opts.role, alreadySigned.length, stamp.style);
       const [x, y, w, h] = visualRectToUser(visual, page.mediaBox, page.rotate);
       widget.set('Rect', pdf.array(x, y, x + w, y + h));
       const apNum = addAppearance(changes, numbers, opts, now, w, h, page.rotate);
@@ -418,8 +455,7 @@ function findPageIndex(doc: PdfDocument, ref: PdfRef, pageCount: number): number
   return null;
 }
 
-function uniqueFieldName(fields: FormField[], role: SignRole): string {
-  const prefix = role === 'firma' ? 'Firma' : 'VoBo';
+function uniqueFieldName(fields: FormField[], prefix: string): string {
   const names = new Set(fields.map((f) => f.fullName));
   for (let i = 1; ; i++) if (!names.has(`${prefix}${i}`)) return `${prefix}${i}`;
 }
@@ -428,14 +464,31 @@ function uniqueFieldName(fields: FormField[], role: SignRole): string {
  * Default stamp place on the displayed page: firma at the bottom right; visas above it, left to right and then
  * upward, so they never overlap.
  */
-function defaultRect([pageW]: [number, number], role: SignRole, existing: number): [number, number, number, number] {
-  const w = 170;
-  const h = 60;
+function defaultRect(
+  [pageW]: [number, number],
+  role: SignRole,
+  existing: number,
+  style?: StampOptions['style'],
+): [number, number, number, number] {
+  const [w, h] = styleSize(style);
   if (role === 'firma') return [pageW - w - 36, 36, w, h];
   const perRow = Math.max(1, Math.floor((pageW - 72) / (w + 6)));
   const col = existing % perRow;
   const row = Math.floor(existing / perRow);
   return [36 + col * (w + 6), 36 + h + 8 + row * (h + 6), w, h];
+}
+
+/** Stamp size per Firma Perú style: horizontal, vertical, image only, text only (the default is horizontal). */
+function styleSize(style?: StampOptions['style']): [number, number] {
+  if (style === 2) return [120, 130];
+  if (style === 3) return [90, 90];
+  return [170, 60];
+}
+
+function placedRect(stamp: StampOptions, [, pageH]: [number, number]): [number, number, number, number] | null {
+  if (!stamp.rect) return null;
+  const [x, y, w, h] = stamp.rect;
+  return stamp.fromTop ? [x, pageH - y - h, w, h] : stamp.rect;
 }
 
 function addAppearance(
@@ -449,16 +502,23 @@ function addAppearance(
   rotate: number,
 ): number {
   const stamp = opts.stamp ?? {};
-  const values = stampValues(opts.signer.summary, {
+  const summary = opts.signer.summary;
+  if (!summary) throw new AppError('SIGN_INTERNAL', 'Un sello visible necesita los datos del firmante.');
+  const values = stampValues(summary, {
     ...(opts.roleTitle ? { role: opts.roleTitle } : {}),
     ...(opts.reason ? { reason: opts.reason } : {}),
     ...(opts.location ? { place: opts.location } : {}),
     date: now,
     ...(stamp.timeZone ? { timeZone: stamp.timeZone } : {}),
+    ...(stamp.dateStyle ? { dateStyle: stamp.dateStyle } : {}),
   });
-  const lines = fillTemplate(stamp.template ?? DEFAULT_TEMPLATES[opts.role], values);
+  const textOnly = stamp.style === 4;
+  const imageOnly = stamp.style === 3;
+  if (imageOnly && !stamp.image)
+    throw new AppError(SignErrorCodes.badImage, 'El estilo 3 (solo imagen) necesita una imagen para el sello.');
+  const lines = imageOnly ? [] : fillTemplate(stamp.template ?? DEFAULT_TEMPLATES[opts.role], values);
   let image: { ref: PdfRef; width: number; height: number } | undefined;
-  if (stamp.image) {
+  if (stamp.image && !textOnly) {
     const img = loadStampImage(stamp.image);
     const imgNum = numbers.allocate();
     if (img.smask) {
@@ -470,7 +530,16 @@ function addAppearance(
     image = { ref: pdf.ref(imgNum), width: img.width, height: img.height };
   }
   return putAppearance(changes, numbers, width, height, rotate, (w, h) =>
-    stampAppearance({ width: w, height: h, title: ROLE_TITLES[opts.role], lines, ...(image ? { image } : {}) }),
+    stampAppearance({
+      width: w,
+      height: h,
+      title: imageOnly ? '' : ROLE_TITLES[opts.role],
+      lines,
+      ...(image ? { image } : {}),
+      ...(stamp.style === 2 ? { arrangement: 'vertical' as const } : {}),
+      ...(stamp.maxFontSize ? { maxFontSize: stamp.maxFontSize } : {}),
+      ...(stamp.wordWrap ? { wordWrap: stamp.wordWrap } : {}),
+    }),
   );
 }
 
@@ -550,7 +619,7 @@ function addInitials(
   pageCount: number,
   skip: number,
 ): void {
-  const text = `V°B° ${initialsOf(opts.signer.summary.name)}`;
+  const text = `V°B° ${initialsOf(opts.signer.summary?.name ?? '')}`;
   const w = 60;
   const h = 16;
   // One shared appearance per page rotation.

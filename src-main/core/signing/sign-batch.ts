@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { ApiErrorData } from '../../api/result';
 import { AppError, CommonErrorCodes } from '../../api/result';
 import { inspectPdfIsolated } from '../isolate/isolated';
-import { signPdf, type SignPdfOptions } from './pades-signer';
+import { signPdfAtLevel, type PadesLevel } from './ltv';
+import type { SignPdfOptions } from './pades-signer';
 
 export type BatchItemResult =
   | { input: string; ok: true; output: string; fieldName: string; page: number | null; resumed: boolean }
@@ -23,7 +24,7 @@ export type BatchOptions = {
   files: string[];
   /** Output for one input: `-o` for a single file, or `<out-dir>/<name>-firmado.pdf`. */
   outputs: string[];
-  sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress'>;
+  sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress' | 'level'> & { level?: PadesLevel };
   store: BatchStateStore;
   signal?: AbortSignal;
   onProgress?: (p: { index: number; total: number; file: string; fraction: number }) => void;
@@ -66,7 +67,7 @@ export async function signBatch(opts: BatchOptions): Promise<{ results: BatchIte
       try {
         // The file may come from anyone: its structure is first read in a bounded worker (core/isolate).
         await inspectPdfIsolated(input, 1, opts.signal ? { signal: opts.signal } : {});
-        const r = await signPdf({
+        const r = await signPdfAtLevel({
           ...opts.sign,
           input,
           output,

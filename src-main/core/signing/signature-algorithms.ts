@@ -23,8 +23,8 @@ export function digestAlgorithmId(d: DigestName): Buffer {
 }
 
 /** The scheme a key can sign with: EC keys → ECDSA; RSA keys → PKCS#1 v1.5 unless PSS is asked for. */
-export function schemeFor(key: crypto.KeyObject, preferPss: boolean): SignatureScheme {
-  const t = key.asymmetricKeyType;
+export function schemeFor(key: crypto.KeyObject | 'rsa' | 'rsa-pss' | 'ec', preferPss: boolean): SignatureScheme {
+  const t = typeof key === 'string' ? key : key.asymmetricKeyType;
   if (t === 'ec') return 'ecdsa';
   if (t === 'rsa-pss') return 'rsa-pss';
   if (t === 'rsa') return preferPss ? 'rsa-pss' : 'rsa-pkcs1';

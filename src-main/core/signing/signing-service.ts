@@ -11,8 +11,13 @@ import type { CoreContext } from '../context';
 import { secretAccounts } from '../secrets/secret-store';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
 import { openSigner, readPkcs12File } from './open-signer';
-import type { SignPdfOptions, StampOptions } from './pades-signer';
-import { openPkcs12 } from './pkcs12/open-pkcs12';
+import { assertNotRevoked } from './keys/certificate-catalog';
+import type { PadesLevel } from './ltv';
+import { openTokenSigner, type TokenCertificateRef } from './keys/pkcs11/open-token-signer';
+import type { ExternalSigner, Signer, SignPdfOptions, StampOptions } from './pades-signer';
+import type { CertificateSummary } from './certificate-summary';
+import { firmaGobSigner, type FirmaGobConfig } from './firmagob/client';
+import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
 import { SignErrorCodes } from './sign-errors';
 import type { SignRole } from './stamp-text';
@@ -80,7 +85,15 @@ export type StartSigningInput = {
   files: string[];
   output?: string | undefined;
   outDir?: string | undefined;
-  certificate: { certificateId?: string | undefined; p12Path?: string | undefined; password?: string | undefined };
+  certificate: {
+    certificateId?: string | undefined;
+    p12Path?: string | undefined;
+    /** A PKCS#11 token certificate (the CLI's --pkcs11-module …); `password` is then the PIN. */
+    pkcs11?: TokenCertificateRef | undefined;
+    /** FirmaGob (Chile): the CMS comes from the service in hash mode; `password` is unused. */
+    firmagob?: FirmaGobConfig | undefined;
+    password?: string | undefined;
+  };
   options: {
     role: SignRole;
     certify?: 1 | 2 | 3 | undefined;
@@ -89,7 +102,7 @@ export type StartSigningInput = {
     roleTitle?: string | undefined;
     digest: 'sha256' | 'sha384' | 'sha512';
     pss: boolean;
-    level: 'B-B' | 'B-T';
+    level: PadesLevel;
     tsa?: { url: string; username?: string | undefined; password?: string | undefined } | undefined;
     field?: string | undefined;
     stamp: {
@@ -100,7 +113,14 @@ export type StartSigningInput = {
       everyPage: boolean;
       template?: string | undefined;
       timeZone?: string | undefined;
+      style?: 1 | 2 | 3 | 4 | undefined;
+      fromTop?: boolean | undefined;
+      maxFontSize?: number | undefined;
+      wordWrap?: number | undefined;
+      dateStyle?: 'slash' | 'dot' | undefined;
     };
+    /** Only certificates whose subject or issuer contains this text may sign (a Firma Perú profile's filter). */
+    certificateFilter?: string | undefined;
   };
   batchId?: string | undefined;
 };
@@ -112,20 +132,64 @@ export async function startSigning(
   input: StartSigningInput,
   hooks: { signal?: AbortSignal; onProgress?: (p: SigningProgress) => void; onResult?: (r: SignFileResult) => void } = {},
 ): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
-  const { path: p12Path, password } = await resolveCertificate(core, input.certificate);
-  const signer = openSigner(p12Path, password);
+  const signer = await openCertificate(core, input.certificate);
+  try {
+    // A revoked certificate must not sign; an OCSP/CRL server that does not answer is not a refusal. FirmaGob
+    // issues its certificate per signature, so there is nothing to check before it signs.
+    if (!('external' in signer)) await assertNotRevoked(signer.certificate, signer.chain);
+    return await signWith(core, input, signer, hooks);
+  } finally {
+    if (!('external' in signer)) await signer.key?.close();
+  }
+}
+
+type AnySigner = Signer | (ExternalSigner & { summary: CertificateSummary });
+
+async function openCertificate(core: CoreContext, c: StartSigningInput['certificate']): Promise<AnySigner> {
+  if (c.firmagob) {
+    const s = firmaGobSigner(c.firmagob);
+    return { ...s, summary: s.summary as CertificateSummary };
+  }
+  if (c.pkcs11) {
+    if (c.password === undefined) throw new AppError('SIGN_PASSWORD_REQUIRED', 'Escriba el PIN del token.');
+    return openTokenSigner(c.pkcs11, c.password);
+  }
+  const { path: p12Path, password } = await resolveCertificate(core, c);
+  return openSigner(p12Path, password);
+}
+
+async function signWith(
+  core: CoreContext,
+  input: StartSigningInput,
+  signer: AnySigner,
+  hooks: { signal?: AbortSignal; onProgress?: (p: SigningProgress) => void; onResult?: (r: SignFileResult) => void },
+): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
   const o = input.options;
+  if (o.certificateFilter) {
+    const needle = o.certificateFilter.toLowerCase();
+    const hay = `${signer.summary.name} ${signer.summary.issuer}`.toLowerCase();
+    if (!hay.includes(needle))
+      throw new AppError(
+        'SIGN_CERT_FILTERED',
+        `El certificado de ${signer.summary.name} no cumple el filtro del perfil («${o.certificateFilter}»).`,
+      );
+  }
   const stamp: StampOptions = { invisible: o.stamp.invisible, page: o.stamp.page, everyPage: o.stamp.everyPage };
   if (o.stamp.rect) stamp.rect = o.stamp.rect;
   if (o.stamp.template) stamp.template = o.stamp.template;
   if (o.stamp.timeZone) stamp.timeZone = o.stamp.timeZone;
+  if (o.stamp.style) stamp.style = o.stamp.style;
+  if (o.stamp.fromTop) stamp.fromTop = true;
+  if (o.stamp.maxFontSize) stamp.maxFontSize = o.stamp.maxFontSize;
+  if (o.stamp.wordWrap) stamp.wordWrap = o.stamp.wordWrap;
+  if (o.stamp.dateStyle) stamp.dateStyle = o.stamp.dateStyle;
   if (o.stamp.imagePath) {
     const st = fs.statSync(o.stamp.imagePath, { throwIfNoEntry: false });
     if (!st?.isFile() || st.size > MAX_IMAGE_BYTES)
       throw new AppError(SignErrorCodes.badImage, 'No se pudo leer la imagen del sello (¿existe y pesa menos de 8 MB?).');
     stamp.image = fs.readFileSync(o.stamp.imagePath);
   }
-  const sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress'> = {
+  const sign: Omit<SignPdfOptions, 'input' | 'output' | 'signal' | 'onProgress' | 'level'> & { level: PadesLevel } = {
     signer,
     role: o.role,
     digest: o.digest,

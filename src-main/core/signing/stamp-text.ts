@@ -13,13 +13,34 @@ export const ROLE_TITLES: Record<SignRole, string> = {
 
 export const DEFAULT_TEMPLATES: Record<SignRole, string> = {
   firma: '{name}\n{id}\n{role}\nMotivo: {reason}\n{place}\nFecha: {date}',
-  'visto-bueno': '{name}\n{id}\n{role}\nFecha: {date}',
+  'visto-bueno': '{name}\n{id}\n{role}\nMotivo: {reason}\nFecha: {date}',
 };
 
-export type StampValues = { name: string; id: string; role: string; reason: string; place: string; date: string };
+/**
+ * The stamp Peruvian officials expect (Firma Perú): the name, `FAU <RUC>` or `FIR <DNI>` when the certificate
+ * carries it, reason, role and "Fecha: dd.mm.aaaa hh:mm:ss -05:00".
+ */
+export const PERU_TEMPLATE = '{name}\n{fau}\nMotivo: {reason}\n{role}\nFecha: {date}';
 
-/** "dd/mm/aaaa hh:mm:ss -05:00" in the given IANA zone (the machine's zone when omitted). */
-export function formatSigningDate(d: Date, timeZone?: string): string {
+export type StampValues = { name: string; id: string; role: string; reason: string; place: string; date: string; fau: string };
+
+export type DateStyle = 'slash' | 'dot';
+
+/**
+ * `FAU 20123456789` for a certificate issued to someone on behalf of an organisation (its RUC), `FIR 12345678`
+ * for a person's own certificate (the DNI). Peruvian certificates often write it in the CN already
+ * ("… FAU 20123456789 soft"): that text wins.
+ */
+export function peruvianSignerId(summary: CertificateSummary): string {
+  const inName = /\b(FAU|FIR)\s+(\d{8,11})\b/.exec(summary.name);
+  if (inName) return `${inName[1]} ${inName[2]}`;
+  if (summary.nationalId?.kind === 'RUC') return `FAU ${summary.nationalId.number}`;
+  if (summary.nationalId?.kind === 'DNI') return `FIR ${summary.nationalId.number}`;
+  return '';
+}
+
+/** "dd/mm/aaaa hh:mm:ss -05:00" (or dd.mm.aaaa with `dot`) in the given IANA zone (the machine's when omitted). */
+export function formatSigningDate(d: Date, timeZone?: string, style: DateStyle = 'slash'): string {
   const opts: Intl.DateTimeFormatOptions = {
     year: 'numeric',
     month: '2-digit',
@@ -33,12 +54,13 @@ export function formatSigningDate(d: Date, timeZone?: string): string {
   if (timeZone) opts.timeZone = timeZone;
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', opts).formatToParts(d).map((p) => [p.type, p.value]));
   const zone = String(parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second} ${zone}`;
+  const sep = style === 'dot' ? '.' : '/';
+  return `${parts.day}${sep}${parts.month}${sep}${parts.year} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second} ${zone}`;
 }
 
 export function stampValues(
   summary: CertificateSummary,
-  opts: { role?: string; reason?: string; place?: string; date: Date; timeZone?: string },
+  opts: { role?: string; reason?: string; place?: string; date: Date; timeZone?: string; dateStyle?: DateStyle },
 ): StampValues {
   const id = summary.nationalId
     ? `${summary.nationalId.kind === 'OTRO' ? 'ID' : summary.nationalId.kind}: ${summary.nationalId.number}`
@@ -49,7 +71,8 @@ export function stampValues(
     role: opts.role ?? '',
     reason: opts.reason ?? '',
     place: opts.place ?? '',
-    date: formatSigningDate(opts.date, opts.timeZone),
+    date: formatSigningDate(opts.date, opts.timeZone, opts.dateStyle),
+    fau: peruvianSignerId(summary),
   };
 }
 

@@ -21,7 +21,16 @@ function tsaError(reason: string, cause?: unknown): AppError {
 }
 
 export async function requestTimestamp(tsa: TsaConfig, signatureValue: Buffer, digest: DigestName, signal?: AbortSignal): Promise<Buffer> {
-  const imprint = crypto.createHash(digest).update(signatureValue).digest();
+  return requestTimestampForImprint(tsa, crypto.createHash(digest).update(signatureValue).digest(), digest, signal);
+}
+
+/** A token over an imprint already computed (a document timestamp: the digest of the PDF's byte ranges). */
+export async function requestTimestampForImprint(
+  tsa: TsaConfig,
+  imprint: Buffer,
+  digest: DigestName,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const nonce = crypto.randomBytes(8);
   const request = seq(integer(1), seq(digestAlgorithmId(digest), octetString(imprint)), integer(nonce), bool(true));
   const body = await post(tsa, request, signal);

@@ -115,7 +115,8 @@ export function verifySignature(
   try {
     if (spec.scheme === 'eddsa') {
       const name = alg.algorithmId === '1.3.101.112' ? 'Ed25519' : 'Ed448';
-      if (key.asymmetricKeyType !== name.toLowerCase()) return { ok: false, algorithm: name, hash: null, problem: `la clave no es ${name}` };
+      if (key.asymmetricKeyType !== name.toLowerCase())
+        return { ok: false, algorithm: name, hash: null, problem: `la clave no es ${name}` };
       return { ok: crypto.verify(null, data, key, signature), algorithm: name, hash: null };
     }
     if (spec.scheme === 'rsa-pss') {
@@ -127,14 +128,33 @@ export function verifySignature(
       const mgf = params.maskGenAlgorithm;
       const mgfHash = mgf.algorithmParams ? hashNameOf(new pkijs.AlgorithmIdentifier({ schema: mgf.algorithmParams }).algorithmId) : 'sha1';
       if (mgf.algorithmId !== MGF1 || mgfHash !== hash)
-        return { ok: false, algorithm: `RSA-PSS ${hash.toUpperCase()}`, hash, problem: 'algoritmo no soportado (MGF de RSA-PSS)', unsupported: true };
+        return {
+          ok: false,
+          algorithm: `RSA-PSS ${hash.toUpperCase()}`,
+          hash,
+          problem: 'algoritmo no soportado (MGF de RSA-PSS)',
+          unsupported: true,
+        };
       if (params.trailerField !== 1) return { ok: false, algorithm: 'RSA-PSS', hash, problem: 'campo final de RSA-PSS inválido' };
-      const ok = crypto.verify(hash, data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength }, signature);
+      const ok = crypto.verify(
+        hash,
+        data,
+        { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength },
+        signature,
+      );
       return { ok, algorithm: `RSA-PSS ${hash.toUpperCase()}`, hash };
     }
     const hash = spec.hash ?? fallbackHash;
-    if (!hash) return { ok: false, algorithm: spec.scheme, hash: null, problem: 'algoritmo no soportado (sin algoritmo de resumen)', unsupported: true };
-    if (hash === 'shake256') return { ok: false, algorithm: spec.scheme, hash, problem: 'algoritmo no soportado (SHAKE256)', unsupported: true };
+    if (!hash)
+      return {
+        ok: false,
+        algorithm: spec.scheme,
+        hash: null,
+        problem: 'algoritmo no soportado (sin algoritmo de resumen)',
+        unsupported: true,
+      };
+    if (hash === 'shake256')
+      return { ok: false, algorithm: spec.scheme, hash, problem: 'algoritmo no soportado (SHAKE256)', unsupported: true };
     if (spec.scheme === 'ecdsa' || spec.scheme === 'ecdsa-plain') {
       const ok = crypto.verify(hash, data, { key, dsaEncoding: spec.scheme === 'ecdsa' ? 'der' : 'ieee-p1363' }, signature);
       return { ok, algorithm: `ECDSA${spec.scheme === 'ecdsa-plain' ? ' (plain)' : ''} ${hash.toUpperCase()}`, hash };

@@ -51,12 +51,13 @@ export function buildChain(end: Cert, pool: readonly Cert[], trust: TrustStore, 
   let current = end;
   const candidates = [...trust.anchors.map((a) => a.cert), ...pool];
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    if (trust.anchorFor(current)) {
+    if (trust.anchorFor(current, { at, purpose })) {
       anchor = current;
       break;
     }
     const issuers = candidates.filter((c) => c.fingerprint !== current.fingerprint && issuedBy(current, c));
-    const good = issuers.find((c) => trust.anchorFor(c) && signedBy(current, c)) ?? issuers.find((c) => signedBy(current, c));
+    const good =
+      issuers.find((c) => trust.anchorFor(c, { at, purpose }) && signedBy(current, c)) ?? issuers.find((c) => signedBy(current, c));
     if (!good) {
       if (issuers.length) {
         chainBroken = true;

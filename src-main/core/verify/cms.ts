@@ -26,6 +26,9 @@ export const CmsOid = {
 
 /** Larger CMS blobs exist only in hostile files; real ones with full LTV data stay well under this. */
 export const MAX_CMS_BYTES = 16 * 1024 * 1024;
+const MAX_CMS_NODES = 2_000_000;
+/** Key-only signature OIDs, whose hash comes from the CMS digest algorithm. */
+const KEY_OIDS: Record<string, string> = { rsa: '1.2.840.113549.1.1.1', ec: '1.2.840.10045.2.1' };
 
 export type CmsSignature = {
   signerInfo: pkijs.SignerInfo;
@@ -56,7 +59,8 @@ export function parseCms(der: Uint8Array): CmsSignature {
   try {
     const fast = parseDefiniteCms(der);
     if (fast) return fast;
-    const asn = asn1js.fromBER(der);
+    // asn1js stops at 10 000 nodes by default; a CMS carrying a large CRL has more. The size is already capped.
+    const asn = asn1js.fromBER(der, { maxNodes: MAX_CMS_NODES });
     if (asn.offset === -1) throw new Error(asn.result.error || 'ASN.1 ilegible');
     const ci = asn.result;
     if (!(ci instanceof asn1js.Sequence)) throw new Error('ContentInfo no es una secuencia');
@@ -255,14 +259,23 @@ export function checkCms(cms: CmsSignature, contentDigest: Buffer): CmsCheck {
     // The signature covers the attributes DER-encoded as a SET (tag 0x31), not as the [0] implicit field.
     const attrs = Buffer.from(si.signedAttrs.encodedValue);
     attrs[0] = 0x31;
-    const check = verifySignature(si.signatureAlgorithm, cms.digestHash, attrs, sig, cms.signer.x509.publicKey);
+    let check = verifySignature(si.signatureAlgorithm, cms.digestHash, attrs, sig, cms.signer.x509.publicKey);
+    const named = signatureHashOf(si.signatureAlgorithm.algorithmId);
+    if (!check.ok && named && cms.digestHash && named !== cms.digestHash) {
+      // RFC 5652 §5.4: the signed attributes are digested with digestAlgorithm. A signature algorithm naming
+      // another hash is checked with the digest algorithm too, as the standard defines the computation.
+      const bare = new pkijs.AlgorithmIdentifier({
+        algorithmId: KEY_OIDS[cms.signer.x509.publicKey.asymmetricKeyType ?? ''] ?? si.signatureAlgorithm.algorithmId,
+      });
+      const retry = verifySignature(bare, cms.digestHash, attrs, sig, cms.signer.x509.publicKey);
+      if (retry.ok) check = retry;
+    }
     out.signatureVerifies = check.ok;
     out.signatureUnchecked = Boolean(check.unsupported);
     out.algorithm = check.algorithm;
     if (check.problem) problems.push(check.problem);
     // RFC 5652 §5.4 digests the signed attributes with digestAlgorithm; a signature algorithm naming another
     // hash is inconsistent. The signature was verified with the hash it names; the disagreement is reported.
-    const named = signatureHashOf(si.signatureAlgorithm.algorithmId);
     if (check.ok && named && cms.digestHash && named !== cms.digestHash)
       problems.push(`los algoritmos de resumen (${cms.digestHash}) y de firma (${named}) no concuerdan`);
     if (isWeakHash(check.hash)) out.weakAlgorithm = true;

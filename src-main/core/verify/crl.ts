@@ -8,7 +8,7 @@ import type { CertStatusAnswer } from './ocsp';
 /** Reads a DER CRL about `cert`. Never throws: a CRL that cannot be trusted gives `unknown` with a problem. */
 export function readCrl(der: Uint8Array, cert: Cert, issuer: Cert): CertStatusAnswer {
   try {
-    const asn = asn1js.fromBER(der);
+    const asn = asn1js.fromBER(der, { maxNodes: 2_000_000 }); // a large CRL has more than the 10 000 nodes asn1js allows by default
     if (asn.offset === -1) throw new Error('ASN.1 ilegible');
     const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
     if (!sameName(crl.issuer, issuer.parsed.subject)) return { status: 'unknown', problems: ['La CRL es de otro emisor.'] };

@@ -75,7 +75,8 @@ export function deriveSignatureVerdict(f: SignatureFacts): { verdict: Verdict; i
     // A check we could not run (unsupported algorithm) proves nothing either way.
     if (!f.digestMatches && !f.digestUnchecked) invalid.push(reason('DIGEST_MISMATCH'));
     if (!f.signatureVerifies && !f.signatureUnchecked && !f.digestUnchecked) invalid.push(reason('SIGNATURE_INVALID'));
-    if ((f.digestUnchecked && !f.digestMatches) || (f.signatureUnchecked && !f.signatureVerifies)) indeterminate.push(reason('ALGORITHM_UNSUPPORTED'));
+    if ((f.digestUnchecked && !f.digestMatches) || (f.signatureUnchecked && !f.signatureVerifies))
+      indeterminate.push(reason('ALGORITHM_UNSUPPORTED'));
   }
   if (f.encapsulatedContent) invalid.push(reason('ENCAPSULATED_CONTENT'));
   if (f.essMatches === false) invalid.push(reason('ESS_MISMATCH'));

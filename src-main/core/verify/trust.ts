@@ -1,14 +1,21 @@
 /**
- * The trust anchors a chain may end at: certificates shipped in `resources/trust/*.pem`, those the user
- * added in Configuración (stored as PEM in the settings table), and `--trust <pem>` files given for one run.
+ * The trust anchors a chain may end at, from `core/trust`: the national lists shipped in `resources/trust/`
+ * (Peru's TSL, Chile's bundles; each anchor only for the use and the periods its list grants), loose `*.pem`
+ * files there, those the user added in Configuración (stored as PEM in the settings table), and `--trust <pem>`
+ * files given for one run. The chain builder asks `anchorFor(cert, { at, purpose })`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/result';
+import { anchorAllows, buildTrustCatalog, ownAnchor, type TrustAnchorRecord } from '../trust/trust-anchors';
 import { certsFromPem, commonName, type Cert } from './certificate';
+import type { ChainPurpose } from './chain';
 
-export type AnchorSource = 'bundled' | 'user' | 'cli';
-export type TrustAnchor = { cert: Cert; source: AnchorSource };
+export type AnchorSource = 'bundled' | 'refreshed' | 'user' | 'cli';
+/** `record`: the anchor's provenance and what its list allows; absent means "any use, any time". */
+export type TrustAnchor = { cert: Cert; source: AnchorSource; record?: TrustAnchorRecord };
+/** The question the verifier asks: an anchor for this purpose at this time. */
+export type AnchorUse = { at: Date; purpose: ChainPurpose };
 
 /** The settings key (via `core.settings.get/set`) holding the user's anchors as PEM strings. */
 export const USER_ANCHORS_KEY = 'verify.trustAnchors';
@@ -16,20 +23,44 @@ export const USER_ANCHORS_KEY = 'verify.trustAnchors';
 export type AnchorSettings = { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
 
 export class TrustStore {
-  private readonly byFingerprint = new Map<string, TrustAnchor>();
+  private readonly byFingerprint = new Map<string, TrustAnchor[]>();
   constructor(anchors: TrustAnchor[]) {
-    for (const a of anchors) if (!this.byFingerprint.has(a.cert.fingerprint)) this.byFingerprint.set(a.cert.fingerprint, a);
+    for (const a of anchors) {
+      const list = this.byFingerprint.get(a.cert.fingerprint);
+      if (list) list.push(a);
+      else this.byFingerprint.set(a.cert.fingerprint, [a]);
+    }
   }
+  /** One entry per certificate (the first listed), for chain building candidates and display. */
   get anchors(): TrustAnchor[] {
-    return [...this.byFingerprint.values()];
+    return [...this.byFingerprint.values()].map((l) => l[0] as TrustAnchor);
   }
-  anchorFor(cert: Cert): TrustAnchor | undefined {
-    return this.byFingerprint.get(cert.fingerprint);
+  /**
+   * Is `cert` a trusted anchor for `use` (signatures, or timestamps for `purpose: 'timestamping'`) at `use.at`?
+   * Without `use`, any listed entry that its list grants at some time answers (display, not verification).
+   */
+  anchorFor(cert: Cert, use?: AnchorUse): TrustAnchor | undefined {
+    const entries = this.byFingerprint.get(cert.fingerprint);
+    if (!entries) return undefined;
+    return entries.find((a) => {
+      if (!a.record) return true;
+      if (!use) return a.record.periods.length > 0;
+      return anchorAllows(a.record, use.purpose === 'timestamping' ? 'timestamps' : 'signatures', use.at);
+    });
   }
 }
 
+/**
+ * The anchors of the bundled folder (national lists per `manifest.json`, and loose PEM files), as certificates.
+ * `home` lets a verified TSL be cached and a refreshed one be used.
+ */
+export function anchorsFromFolder(dir: string, home?: string): { anchors: Cert[]; skipped: string[] } {
+  const catalog = buildTrustCatalog({ bundledDir: dir, home });
+  return { anchors: catalog.anchors.filter((a) => a.periods.length > 0).map((a) => a.cert), skipped: catalog.problems };
+}
+
 /** PEM files of a folder; a missing or empty folder is simply no anchors. Unreadable files are skipped with a warning in `skipped`. */
-export function anchorsFromFolder(dir: string): { anchors: Cert[]; skipped: string[] } {
+export function pemAnchorsFromFolder(dir: string): { anchors: Cert[]; skipped: string[] } {
   const anchors: Cert[] = [];
   const skipped: string[] = [];
   let names: string[] = [];
@@ -107,12 +138,18 @@ export function removeUserAnchor(settings: AnchorSettings, fingerprint: string):
   return keep.length !== current.length;
 }
 
-export function buildTrustStore(options: { bundledDir?: string; settings?: AnchorSettings; cliFiles?: string[] }): TrustStore {
-  const anchors: TrustAnchor[] = [];
-  if (options.bundledDir) for (const cert of anchorsFromFolder(options.bundledDir).anchors) anchors.push({ cert, source: 'bundled' });
-  if (options.settings) for (const cert of userAnchors(options.settings)) anchors.push({ cert, source: 'user' });
-  for (const f of options.cliFiles ?? []) for (const cert of anchorsFromFile(f)) anchors.push({ cert, source: 'cli' });
-  return new TrustStore(anchors);
+export function buildTrustStore(options: {
+  bundledDir?: string;
+  settings?: AnchorSettings;
+  cliFiles?: string[];
+  home?: string;
+}): TrustStore {
+  const own = [
+    ...(options.settings ? userAnchors(options.settings).map((c) => ownAnchor(c, 'user', null)) : []),
+    ...(options.cliFiles ?? []).flatMap((f) => anchorsFromFile(f).map((c) => ownAnchor(c, 'cli', f))),
+  ];
+  const catalog = buildTrustCatalog({ bundledDir: options.bundledDir, home: options.home, own });
+  return new TrustStore(catalog.anchors.map(({ cert, ...record }) => ({ cert, source: record.origin, record })));
 }
 
 /** Where `resources/trust` is: next to the Electron resources, or found walking up from the bundle or the working folder. */

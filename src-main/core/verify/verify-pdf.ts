@@ -224,7 +224,8 @@ async function verifyOne(
     if (sig.subFilter === 'adbe.pkcs7.sha1') {
       const sha1 = ranges ? hash(ranges, 'sha1') : Buffer.alloc(0);
       encapsulatedMatches = cms.eContent !== null && cms.eContent.equals(sha1);
-      if (!encapsulatedMatches) notes.push({ code: 'CMS_DETAIL', message: 'El contenido encapsulado no es el SHA-1 de los bytes firmados.' });
+      if (!encapsulatedMatches)
+        notes.push({ code: 'CMS_DETAIL', message: 'El contenido encapsulado no es el SHA-1 de los bytes firmados.' });
       digest = cms.digestHash && cms.eContent ? digestOf(cms.digestHash, cms.eContent) : Buffer.alloc(0);
     } else if (cms.eContent !== null && sig.kind === 'signature' && cms.digestHash) {
       // An enveloping CMS is acceptable only when what it envelops is exactly the signed bytes.

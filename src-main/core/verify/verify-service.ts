@@ -12,12 +12,17 @@ import { verifyPdfIsolated } from '../isolate/isolated';
 export type VerifyFilesInput = { files: string[]; trust: string[]; offline: boolean };
 
 export async function verifyFiles(
-  core: Pick<CoreContext, 'settings'>,
+  core: Pick<CoreContext, 'settings'> & { home?: string },
   input: VerifyFilesInput,
   hooks: { signal?: AbortSignal; onFile?: (index: number, total: number, file: string) => void } = {},
 ): Promise<FileOutcome[]> {
   const bundledDir = bundledTrustDir();
-  const trust = buildTrustStore({ ...(bundledDir ? { bundledDir } : {}), settings: core.settings, cliFiles: input.trust });
+  const trust = buildTrustStore({
+    ...(bundledDir ? { bundledDir } : {}),
+    ...(core.home ? { home: core.home } : {}),
+    settings: core.settings,
+    cliFiles: input.trust,
+  });
   const outcomes: FileOutcome[] = [];
   for (const [i, file] of input.files.entries()) {
     hooks.signal?.throwIfAborted();
@@ -41,7 +46,7 @@ export async function verifyFiles(
   return outcomes;
 }
 
-export function listTrustAnchors(core: Pick<CoreContext, 'settings'>): TrustAnchorInfo[] {
+export function listTrustAnchors(core: Pick<CoreContext, 'settings'> & { home?: string }): TrustAnchorInfo[] {
   const out: TrustAnchorInfo[] = [];
   const dir = bundledTrustDir();
   const info = (source: 'bundled' | 'user') => (c: ReturnType<typeof userAnchors>[number]) =>
@@ -52,7 +57,7 @@ export function listTrustAnchors(core: Pick<CoreContext, 'settings'>): TrustAnch
       validTo: new Date(c.x509.validTo).toISOString(),
       source,
     });
-  if (dir) anchorsFromFolder(dir).anchors.forEach(info('bundled'));
+  if (dir) anchorsFromFolder(dir, core.home).anchors.forEach(info('bundled'));
   userAnchors(core.settings).forEach(info('user'));
   return out;
 }

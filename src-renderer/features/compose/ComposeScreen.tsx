@@ -7,6 +7,7 @@ import { DraftsPanel } from './DraftsPanel';
 import { emptyGroup, RecipientGroup, type GroupState } from './RecipientGroup';
 import { RichTextEditor } from './RichTextEditor';
 import { TemplatesPanel } from './TemplatesPanel';
+import { Icon } from '../../components/Icon';
 
 /** The backend's limits (casilla-api.md): subject length, groups of one envío. */
 const SUBJECT_MAX = 150;
@@ -33,7 +34,7 @@ function draftGroupTexts(saved: Record<string, unknown>): string[] {
 }
 
 export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [loaded, setLoaded] = useState(false);
   const [savedAt, setSavedAt] = useState<string | null>(null);
@@ -272,7 +273,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
               <button type="button" className="primary" disabled={!canSend} onClick={() => void send()} data-testid="queue-button">
                 {t('compose.send')}
               </button>
-              {savedAt && <span className="hint">{t('compose.draftSaved', { time: new Date(savedAt).toLocaleTimeString() })}</span>}
+              {savedAt && <span className="hint">{t('compose.draftSaved', { time: fmt.time(savedAt) })}</span>}
             </div>
             {message && (
               <p
@@ -302,7 +303,9 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
                   g.attachments.length > 0 && (
                     <ul key={g.key} aria-label={t('compose.groupTitle', { n: i + 1 })}>
                       {g.attachments.map((a) => (
-                        <li key={a.name}>📎 {a.name}</li>
+                        <li key={a.name}>
+                          <Icon name="attachment" label={t('icons.attachment')} /> {a.name}
+                        </li>
                       ))}
                     </ul>
                   ),

@@ -21,7 +21,7 @@ export function DraftsPanel({
   openId: string | null;
   onOpen: (opened: ComposeOutputs['compose.drafts.open']) => void;
 }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const nameId = useId();
   const [drafts, setDrafts] = useState<DraftSummaryView[]>([]);
   const [name, setName] = useState('');
@@ -85,7 +85,7 @@ export function DraftsPanel({
             <li key={d.id} data-testid="draft-item">
               <span className="subject">{d.name}</span>{' '}
               <span className="hint">
-                {new Date(d.updatedAt).toLocaleString()} · {t('compose.drafts.attachments', { count: d.attachments })}
+                {fmt.dateTime(d.updatedAt)} · {t('compose.drafts.attachments', { count: d.attachments })}
               </span>{' '}
               <button type="button" onClick={() => void open(d.id)} data-testid="draft-open">
                 {t('compose.drafts.open')}

@@ -1,7 +1,7 @@
 import { useEffect, useId } from 'react';
 import type { RecipientParseView } from '../../../src-main/api/compose';
 import { call, pathForFile } from '../../api';
-import { errorText, useI18n } from '../../i18n';
+import { errorText, useI18n, type T } from '../../i18n';
 import { SignAndAttach } from './SignAndAttach';
 
 export type Attachment = {
@@ -71,7 +71,7 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
     for (const x of r.value.recipients) if (x.name) named[x.rolUnico] = x.name;
     const lines = r.value.recipients.map((x) => x.label.replace(/^.*\((RUN|DNI|RUC|CE) (.*)\)$|^(RUN|DNI|RUC|CE) (.*)$/, '$2$4'));
     const csvInfo =
-      t('compose.csvResult', { valid: r.value.recipients.length, invalid: r.value.problemCount, duplicates: r.value.duplicates }) +
+      t('compose.csvResult', counts(t, r.value.recipients.length, r.value.problemCount, r.value.duplicates)) +
       (r.value.problems.length
         ? ' — ' +
           r.value.problems
@@ -154,7 +154,7 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
         />
         <span id={`${ids.rcpt}-status`} className="hint" aria-live="polite" data-testid={tid('recipients-status')}>
           {parsed
-            ? t('compose.recipientsStatus', { valid: parsed.recipients.length, invalid: problems.length, duplicates: parsed.duplicates })
+            ? t('compose.recipientsStatus', counts(t, parsed.recipients.length, problems.length, parsed.duplicates))
             : t('compose.recipientsHelp')}
         </span>
         {parsed && parsed.recipients.length > 0 && (
@@ -230,4 +230,13 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
       </div>
     </fieldset>
   );
+}
+
+/** "1 válido", "2 con errores", "1 repetido unido": each count with its own plural form. */
+function counts(t: T, valid: number, invalid: number, duplicates: number): Record<string, string> {
+  return {
+    valid: t('compose.recipientsValid', { count: valid }),
+    invalid: t('compose.recipientsInvalid', { count: invalid }),
+    duplicates: t('compose.recipientsDuplicates', { count: duplicates }),
+  };
 }

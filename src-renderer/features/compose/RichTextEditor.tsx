@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { call } from '../../api';
 import { useI18n } from '../../i18n';
+import { Icon } from '../../components/Icon';
 
 /** Plain text as paragraphs (blank lines) and line breaks; the core's sanitizer rebuilds it anyway. */
 function textAsHtml(text: string): string {
@@ -69,13 +70,13 @@ export function RichTextEditor({ value, onChange, labelledBy }: { value: string;
           <u>U</u>
         </button>
         <button type="button" onClick={() => exec('insertUnorderedList')} aria-label={t('compose.list')}>
-          •
+          <Icon name="list" />
         </button>
         <button type="button" onClick={() => exec('insertOrderedList')} aria-label={t('compose.orderedList')}>
           1.
         </button>
         <button type="button" onClick={link} aria-label={t('compose.link')}>
-          🔗
+          <Icon name="link" />
         </button>
       </div>
       <div

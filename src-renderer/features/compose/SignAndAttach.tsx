@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
 import { baseName } from '../../paths';
+import type { CertificateChoice } from '../../../src-main/api/keys';
 import { call, newOpId, pathForFile } from '../../api';
+import { CertificatePicker } from '../../components/CertificatePicker';
 import { errorText, useI18n } from '../../i18n';
 
 type Picked = { path: string; name: string };
@@ -17,6 +19,7 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
   const [demo, setDemo] = useState<{ path: string; password: string } | null>(null);
   const [pdf, setPdf] = useState<Picked | null>(null);
   const [p12, setP12] = useState<Picked | null>(null);
+  const [choice, setChoice] = useState<CertificateChoice | null>(null);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -38,14 +41,14 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
   };
 
   const signAndAttach = async () => {
-    if (!pdf || !p12) return;
+    if (!pdf || (!p12 && !choice)) return;
     setBusy(true);
     setError(null);
     const r = await call(
       'sign.start',
       {
         files: [pdf.path],
-        certificate: { p12Path: p12.path, password },
+        certificate: choice ? { ...choice.ref, password } : { p12Path: p12?.path ?? '', password },
         options: { role: 'firma', stamp: { invisible: true, page: 'last', everyPage: false } },
       },
       newOpId(),
@@ -83,6 +86,13 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
           onChange={(e) => void pick(e.target.files?.[0], setPdf)}
         />
       </div>
+      <CertificatePicker
+        selected={choice?.key ?? null}
+        onSelect={(c) => {
+          setChoice(c);
+          setPassword('');
+        }}
+      />
       {demo && (
         <p className="hint">
           <button
@@ -91,6 +101,7 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
             data-testid={tid('sign-attach-demo')}
             onClick={() => {
               setP12({ path: demo.path, name: 'demo-firmante.p12' });
+              setChoice(null);
               setPassword(demo.password);
             }}
           >
@@ -111,7 +122,7 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
           />
         </div>
         <div className="field">
-          <label htmlFor={ids.pw}>{t('sign.password')}</label>
+          <label htmlFor={ids.pw}>{choice?.secretKind === 'pin' ? t('keys.secretPin') : t('sign.password')}</label>
           <input
             id={ids.pw}
             type="password"
@@ -126,7 +137,7 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
         <button
           type="button"
           className="primary"
-          disabled={busy || !pdf || !p12 || password === ''}
+          disabled={busy || !pdf || (!p12 && !choice) || password === ''}
           onClick={() => void signAndAttach()}
           data-testid={tid('sign-attach-button')}
         >

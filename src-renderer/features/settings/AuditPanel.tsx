@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntry, AuditVerification } from '../../../src-main/api/audit';
 import { call } from '../../api';
-import { errorText, useI18n } from '../../i18n';
+import { errorText, useI18n, type T } from '../../i18n';
 
 export function AuditPanel() {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [check, setCheck] = useState<AuditVerification | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +26,6 @@ export function AuditPanel() {
     await load();
   };
 
-  const fmt = new Intl.DateTimeFormat(locale === 'es' ? 'es-PE' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
   return (
     <section className="panel" aria-labelledby="audit-title">
       <h3 id="audit-title">{t('settings.audit')}</h3>
@@ -60,10 +59,10 @@ export function AuditPanel() {
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>{e.id}</td>
-                <td>{fmt.format(new Date(e.at))}</td>
+                <td>{fmt.dateTime(e.at)}</td>
                 <td>{e.actor}</td>
                 <td>
-                  <code>{e.action}</code>
+                  {actionText(t, e.action)} <code className="hint">{e.action}</code>
                 </td>
                 <td>{e.subject ?? ''}</td>
               </tr>
@@ -73,4 +72,11 @@ export function AuditPanel() {
       )}
     </section>
   );
+}
+
+/** The audit action in the user's language ("sign" → "Firma de un documento"); the code itself when unknown. */
+function actionText(t: T, action: string): string {
+  const key = `settings.auditActions.${action.replace(/\./g, '_')}`;
+  const text = t(key);
+  return text === key ? action : text;
 }

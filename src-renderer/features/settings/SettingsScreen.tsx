@@ -6,6 +6,7 @@ import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { AuditPanel } from './AuditPanel';
 import { CertificatesPanel, TrustAnchorsPanel } from './CertificatesPanel';
+import { FirmaGobPanel } from './FirmaGobPanel';
 import { ProfilesPanel } from './ProfilesPanel';
 
 export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; info: AppInfo | null; onSaved: (p: Preferences) => void }) {
@@ -16,6 +17,7 @@ export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; i
       <GeneralPanel prefs={prefs} onSaved={onSaved} />
       <ProfilesPanel />
       <CertificatesPanel />
+      <FirmaGobPanel />
       <TrustAnchorsPanel />
       <AuditPanel />
       {info && (

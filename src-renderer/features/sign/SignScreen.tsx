@@ -1,11 +1,15 @@
-import { lazy, Suspense, useCallback, useEffect, useId, useState } from 'react';
+import { lazy, Suspense, useCallback, useId, useState } from 'react';
 import { baseName } from '../../paths';
-import type { CertificateInfo, SavedCertificate, SignFileResult } from '../../../src-main/api/sign';
+import type { CertificateChoice } from '../../../src-main/api/keys';
+import type { CertificateInfo, SignFileResult } from '../../../src-main/api/sign';
 import { call, cancel, downloadFile, newOpId, pathForFile, shell, subscribe } from '../../api';
+import { CertificatePicker } from '../../components/CertificatePicker';
 import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
+import { LongTermSection, tsaUrlProblem, type SignLevel, type StampStyle } from './LongTermSection';
 import type { StampRect } from './PagePreview';
+import { Icon } from '../../components/Icon';
 
 // pdf.js is large: it loads only when a PDF is shown.
 const PagePreview = lazy(() => import('./PagePreview').then((m) => ({ default: m.PagePreview })));
@@ -18,7 +22,7 @@ type Picked = { file: File; path: string };
  * call and is not kept here after it.
  */
 export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) => void; demo: { path: string; password: string } | null }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const ids = {
     p12: useId(),
     pw: useId(),
@@ -30,14 +34,19 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     remember: useId(),
   };
   const [files, setFiles] = useState<Picked[]>([]);
-  const [saved, setSaved] = useState<SavedCertificate[]>([]);
+  // Bumped when a certificate is remembered, so the picker lists it.
+  const [savedVersion, setSavedVersion] = useState(0);
   const [certId, setCertId] = useState('');
+  const [choice, setChoice] = useState<CertificateChoice | null>(null);
   const [p12, setP12] = useState<{ path: string; name: string } | null>(null);
   const [password, setPassword] = useState('');
   const [info, setInfo] = useState<CertificateInfo | null>(null);
   const [remember, setRemember] = useState(false);
   const [role, setRole] = useState<'firma' | 'visto-bueno'>('firma');
   const [reason, setReason] = useState('');
+  const [level, setLevel] = useState<SignLevel>('B-B');
+  const [tsaUrl, setTsaUrl] = useState('');
+  const [stampStyle, setStampStyle] = useState<StampStyle>(1);
   const [cargo, setCargo] = useState('');
   const [place, setPlace] = useState('');
   const [invisible, setInvisible] = useState(false);
@@ -52,13 +61,10 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
   const [cancelledBatch, setCancelledBatch] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const loadSaved = useCallback(async () => {
-    const r = await call('sign.certificates.list', {});
-    if (r.ok) setSaved(r.value);
+  const loadSaved = useCallback(() => {
+    setSavedVersion((v) => v + 1);
+    return Promise.resolve();
   }, []);
-  useEffect(() => {
-    void loadSaved();
-  }, [loadSaved]);
 
   const addFiles = async (list: File[]) => {
     const added: Picked[] = [];
@@ -98,6 +104,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     }
   };
 
+  const levelReady = level === 'B-B' || (tsaUrl !== '' && tsaUrlProblem(tsaUrl) === null);
   const onPages = useCallback((n: number) => setPages(n), []);
 
   const sign = async (resumeBatch?: string) => {
@@ -112,7 +119,12 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
         setProgress({ done: Math.round((e.progress.fraction ?? 0) * total * 100) / 100, total });
       }
     });
-    const certificate = certId ? { certificateId: certId, ...(password ? { password } : {}) } : { p12Path: p12?.path ?? '', password };
+    const certificate =
+      choice && 'pkcs11' in choice.ref
+        ? { pkcs11: choice.ref.pkcs11, password }
+        : certId
+          ? { certificateId: certId, password }
+          : { p12Path: p12?.path ?? '', password };
     const r = await call(
       'sign.start',
       {
@@ -123,7 +135,15 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
           ...(reason ? { reason } : {}),
           ...(cargo ? { roleTitle: cargo } : {}),
           ...(place ? { location: place } : {}),
-          stamp: { invisible, page, everyPage: role === 'visto-bueno' && everyPage, ...(rect && !invisible ? { rect } : {}) },
+          stamp: {
+            invisible,
+            page,
+            everyPage: role === 'visto-bueno' && everyPage,
+            ...(rect && !invisible ? { rect } : {}),
+            ...(stampStyle !== 1 ? { style: stampStyle } : {}),
+          },
+          level,
+          ...(level !== 'B-B' ? { tsa: { url: tsaUrl } } : {}),
         },
         ...(resumeBatch ? { batchId: resumeBatch } : {}),
       },
@@ -142,7 +162,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
     if (!r.value.cancelled) setPassword('');
   };
 
-  const canSign = files.length > 0 && (certId !== '' || (p12 !== null && password !== '')) && progress === null;
+  const canSign = files.length > 0 && (choice !== null || p12 !== null) && password !== '' && progress === null;
   const firstPdf = files[0]?.file ?? null;
   const signedPaths = results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
 
@@ -187,19 +207,17 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
           </fieldset>
           <section className="panel" aria-labelledby="cert-title">
             <h3 id="cert-title">{t('sign.certificate')}</h3>
-            {saved.length > 0 && (
-              <div className="field">
-                <label htmlFor={ids.saved}>{t('sign.savedCertificates')}</label>
-                <select id={ids.saved} value={certId} onChange={(e) => setCertId(e.target.value)}>
-                  <option value="">{t('sign.otherFile')}</option>
-                  {saved.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            )}
+            <CertificatePicker
+              key={savedVersion}
+              selected={choice?.key ?? null}
+              onSelect={(c) => {
+                setChoice(c);
+                setCertId(c?.ref && 'certificateId' in c.ref ? c.ref.certificateId : '');
+                // Remembering is for convenience: the password or PIN is asked again for every signature.
+                setPassword('');
+                setInfo(null);
+              }}
+            />
             {certId === '' && demo && (
               <p className="hint">
                 <button
@@ -231,7 +249,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
             )}
             <div className="inline-form">
               <div className="field">
-                <label htmlFor={ids.pw}>{t('sign.password')}</label>
+                <label htmlFor={ids.pw}>{choice?.secretKind === 'pin' ? t('keys.secretPin') : t('sign.password')}</label>
                 <input
                   id={ids.pw}
                   type="password"
@@ -267,7 +285,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
                 <dd>{info.issuer}</dd>
                 <dt>{t('sign.validity')}</dt>
                 <dd>
-                  {new Date(info.validFrom).toLocaleDateString()} – {new Date(info.validTo).toLocaleDateString()}
+                  {fmt.date(info.validFrom)} – {fmt.date(info.validTo)}
                 </dd>
                 <dt>{t('sign.keyUsage')}</dt>
                 <dd>{info.keyUsage.join(', ')}</dd>
@@ -325,8 +343,22 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
               </select>
             </div>
           </div>
+          <LongTermSection
+            level={level}
+            onLevel={setLevel}
+            tsaUrl={tsaUrl}
+            onTsaUrl={setTsaUrl}
+            style={stampStyle}
+            onStyle={setStampStyle}
+          />
           <div className="actions-row">
-            <button type="button" className="primary" disabled={!canSign} onClick={() => void sign()} data-testid="sign-button">
+            <button
+              type="button"
+              className="primary"
+              disabled={!canSign || !levelReady}
+              onClick={() => void sign()}
+              data-testid="sign-button"
+            >
               {files.length > 1 ? t('sign.signBatch', { count: files.length }) : t('sign.sign')}
             </button>
             {running && (
@@ -362,7 +394,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
                   <li key={r.input}>
                     {r.ok ? (
                       <>
-                        ✅ {baseName(r.output)}{' '}
+                        <Icon name="ok" label={t('icons.ok')} /> {baseName(r.output)}{' '}
                         {shell === 'browser' && (
                           <button type="button" className="link" onClick={() => void downloadFile(r.output, baseName(r.output))}>
                             {t('sign.download')}
@@ -371,7 +403,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
                       </>
                     ) : (
                       <span className="alert-error">
-                        ❌ {baseName(r.input)}: {errorText(t, r.error)}
+                        <Icon name="failed" label={t('icons.failed')} /> {baseName(r.input)}: {errorText(t, r.error)}
                       </span>
                     )}
                   </li>

@@ -4,14 +4,15 @@ import type { FileOutcome, SignatureReport, Verdict } from '../../../src-main/ap
 import { call, downloadFile, newOpId, pathForFile, saveBlob, shell, subscribe } from '../../api';
 import { FileDrop } from '../../components/FileDrop';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { errorText, useI18n } from '../../i18n';
+import { errorText, reasonText, useI18n } from '../../i18n';
+import { Icon } from '../../components/Icon';
 
 /**
- * Verificar: every signature of each PDF with its verdict (VÁLIDO / NO VÁLIDO / INDETERMINADO), the reasons in
- * Spanish as the core states them, what changed after it, the signed revision on its own, and the report as JSON.
+ * Verificar: every signature of each PDF with its verdict (VÁLIDO / NO VÁLIDO / INDETERMINADO), the reasons in the
+ * user's language (by code in English), what changed after it, the signed revision on its own, and the report as JSON.
  */
 export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [outcomes, setOutcomes] = useState<FileOutcome[]>([]);
   const [busy, setBusy] = useState<{ index: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -124,7 +125,7 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
           {o.report && o.report.signatures.length === 0 && <p className="hint">{t('verify.noSignatures')}</p>}
           {o.report?.reasons.map((r) => (
             <p key={r.code} className="hint">
-              {r.message}
+              {reasonText(t, locale, r)}
             </p>
           ))}
           {o.report?.signatures.map((s, i) => (
@@ -146,7 +147,7 @@ function VerdictBadge({ verdict }: { verdict: Verdict }) {
 }
 
 function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVersion: () => void }) {
-  const { t } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const yes = (b: boolean) => (b ? t('verify.yes') : t('verify.no'));
   return (
     <section className="signature-card" data-testid="signature-card">
@@ -173,11 +174,22 @@ function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVer
         )}
         <dt>{t('verify.time')}</dt>
         <dd>
-          {s.timestamp
-            ? `${new Date(s.timestamp.time).toLocaleString()} (${t('verify.timestamped')}${s.timestamp.valid ? '' : ' ✗'})`
-            : s.claimedTime
-              ? `${new Date(s.claimedTime).toLocaleString()} (${t('verify.claimed')})`
-              : '—'}
+          {s.timestamp ? (
+            <>
+              {fmt.dateTime(s.timestamp.time)} ({t('verify.timestamped')}
+              {!s.timestamp.valid && (
+                <>
+                  {' '}
+                  <Icon name="disallowed" label={t('icons.timestampInvalid')} />
+                </>
+              )}
+              )
+            </>
+          ) : s.claimedTime ? (
+            `${fmt.dateTime(s.claimedTime)} (${t('verify.claimed')})`
+          ) : (
+            '—'
+          )}
         </dd>
         <dt>{t('verify.intact')}</dt>
         <dd>{yes(s.intact)}</dd>
@@ -188,7 +200,7 @@ function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVer
         <dt>{t('verify.revocation')}</dt>
         <dd>
           {t(`verify.revocationKinds.${s.revocation.status}`)}
-          {s.revocation.revokedAt ? ` (${new Date(s.revocation.revokedAt).toLocaleString()})` : ''}
+          {s.revocation.revokedAt ? ` (${fmt.dateTime(s.revocation.revokedAt)})` : ''}
         </dd>
         <dt>{t('verify.level')}</dt>
         <dd>{s.level}</dd>
@@ -198,7 +210,7 @@ function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVer
       {s.reasons.length > 0 && (
         <ul className="reasons">
           {s.reasons.map((r, i) => (
-            <li key={`${r.code}-${i}`}>{r.message}</li>
+            <li key={`${r.code}-${i}`}>{reasonText(t, locale, r)}</li>
           ))}
         </ul>
       )}
@@ -208,7 +220,8 @@ function SignatureCard({ s, onSignedVersion }: { s: SignatureReport; onSignedVer
           <ul className="changes">
             {s.changes.map((c, i) => (
               <li key={i} className={c.allowed ? 'allowed' : 'disallowed'}>
-                {c.allowed ? '✓' : '✗'} {t('verify.revisionN', { revision: c.revision })} · {c.object}: {c.message}
+                <Icon name={c.allowed ? 'allowed' : 'disallowed'} label={t(c.allowed ? 'icons.allowed' : 'icons.disallowed')} />{' '}
+                {t('verify.revisionN', { revision: c.revision })} · {c.object}: {c.message}
               </li>
             ))}
           </ul>

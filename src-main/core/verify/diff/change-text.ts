@@ -14,7 +14,10 @@ const onPage = (p: ChangeParams, lang: Lang): string =>
 
 const texts: Record<ChangeKind, Record<Lang, (p: ChangeParams) => string>> = {
   structure: { es: () => 'Se actualizó la tabla de referencias.', en: () => 'The cross-reference table was updated.' },
-  info: { es: () => 'Se actualizó el diccionario de información (metadatos).', en: () => 'The document information dictionary (metadata) was updated.' },
+  info: {
+    es: () => 'Se actualizó el diccionario de información (metadatos).',
+    en: () => 'The document information dictionary (metadata) was updated.',
+  },
   metadata: { es: () => 'Se actualizaron los metadatos XMP del documento.', en: () => 'The document XMP metadata was updated.' },
   dss: { es: () => 'Se agregaron datos de validación (DSS).', en: () => 'Validation data (DSS) was added.' },
   extensions: { es: () => 'Se declaró la versión o las extensiones del PDF.', en: () => 'The PDF version or extensions were declared.' },

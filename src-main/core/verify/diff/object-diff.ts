@@ -86,7 +86,9 @@ export function sameValue(reader: RevisionReader, x: PdfValue | undefined, y: Pd
   if (x instanceof PdfString) return y instanceof PdfString && x.bytes.equals(y.bytes);
   if (x instanceof PdfRaw) return y instanceof PdfRaw && x.bytes.equals(y.bytes);
   if (x instanceof PdfArray)
-    return y instanceof PdfArray && x.items.length === y.items.length && x.items.every((v, i) => sameValue(reader, v, y.items[i], depth + 1));
+    return (
+      y instanceof PdfArray && x.items.length === y.items.length && x.items.every((v, i) => sameValue(reader, v, y.items[i], depth + 1))
+    );
   if (x instanceof PdfStream) {
     if (!(y instanceof PdfStream) || !sameDict(reader, x.dict, y.dict, depth, ['Length'])) return false;
     if (x.dataOffset === y.dataOffset) return true;

@@ -61,7 +61,10 @@ export function readLocks(
       const arr = reader.resolveAt(d.get('Fields'), rev);
       const fields =
         arr instanceof PdfArray
-          ? arr.items.map((x) => reader.resolveAt(x, rev)).filter((x): x is PdfString => x instanceof PdfString).map((s) => s.text())
+          ? arr.items
+              .map((x) => reader.resolveAt(x, rev))
+              .filter((x): x is PdfString => x instanceof PdfString)
+              .map((s) => s.text())
           : [];
       locks.push({ action, fields });
     }

@@ -50,7 +50,8 @@ function newFields(ctx: RuleContext, oldItems: PdfValue[], newArr: PdfValue | un
   for (const item of added) {
     const d = ctx.dict(ctx.newRev, item);
     const f = ctx.field(ctx.newRev, d);
-    if (f.ft !== 'Sig' && !hasSigKids(ctx, d)) return { level: 'other', kind: 'field-definition', params: { field: f.name, detail: 'campo nuevo que no es de firma' } };
+    if (f.ft !== 'Sig' && !hasSigKids(ctx, d))
+      return { level: 'other', kind: 'field-definition', params: { field: f.name, detail: 'campo nuevo que no es de firma' } };
     names.push(f.name);
     if (!ctx.isDocTimestamp(ctx.newRev, f.v)) answer = { level: 'form', kind: 'signature-added' };
   }

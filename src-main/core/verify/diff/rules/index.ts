@@ -13,5 +13,13 @@ import { structTreeRule } from './struct-tree';
 import { trailerRule } from './trailer';
 
 export function judgeDiff(ctx: RuleContext, d: Diff): RuleAnswer {
-  return trailerRule(d) ?? privateDataRule(d) ?? namesRule(ctx, d) ?? structTreeRule(ctx, d) ?? catalogRule(d) ?? acroFormRule(ctx, d) ?? pagesRule(ctx, d);
+  return (
+    trailerRule(d) ??
+    privateDataRule(d) ??
+    namesRule(ctx, d) ??
+    structTreeRule(ctx, d) ??
+    catalogRule(d) ??
+    acroFormRule(ctx, d) ??
+    pagesRule(ctx, d)
+  );
 }

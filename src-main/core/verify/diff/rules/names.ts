@@ -10,7 +10,8 @@ export function namesRule(ctx: RuleContext, d: Diff): RuleAnswer {
   if (d.path[2] === 'AP') return { level: 'annotations', kind: 'annotation-added', params: { subtype: 'AP' } };
   if (d.path.length === 2 && d.old === undefined) {
     const names = ctx.dict(ctx.newRev, d.new);
-    if (names && [...names.entries.keys()].every((k) => k === 'AP')) return { level: 'annotations', kind: 'annotation-added', params: { subtype: 'AP' } };
+    if (names && [...names.entries.keys()].every((k) => k === 'AP'))
+      return { level: 'annotations', kind: 'annotation-added', params: { subtype: 'AP' } };
   }
   return { level: 'other', kind: 'catalog', params: { key: 'Names' } };
 }

@@ -62,7 +62,12 @@ function annotsList(ctx: RuleContext, path: Path, params: { page?: number }): Ru
     const d = ctx.dict(ctx.newRev, v);
     if (d?.nameOf('Subtype') === 'Widget') {
       const f = ctx.field(ctx.newRev, d);
-      if (f.ft !== 'Sig') return { level: 'other', kind: 'field-definition', params: { ...params, field: f.name, detail: 'widget nuevo que no es de firma' } };
+      if (f.ft !== 'Sig')
+        return {
+          level: 'other',
+          kind: 'field-definition',
+          params: { ...params, field: f.name, detail: 'widget nuevo que no es de firma' },
+        };
       raise(
         ctx.isDocTimestamp(ctx.newRev, f.v)
           ? { level: 'validation', kind: 'timestamp-added', params: { field: f.name } }

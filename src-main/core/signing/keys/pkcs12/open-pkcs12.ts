@@ -8,9 +8,9 @@
  * fails), CERT_UNSUPPORTED (an algorithm we do not implement, e.g. RC2), CERT_NO_KEY (no key matching a cert).
  */
 import crypto from 'node:crypto';
-import { AppError } from '../../../api/result';
-import { child, children, explicit, integer, octets, oid, parseDer, type Node } from '../der';
-import { SignErrorCodes } from '../sign-errors';
+import { AppError } from '../../../../api/result';
+import { child, children, explicit, integer, octets, oid, parseDer, type Node } from '../../der';
+import { SignErrorCodes } from '../../sign-errors';
 import { bmpPassword, KDF_PURPOSE, legacyDecrypt, LEGACY_PBE, pkcs12Kdf } from './pkcs12-kdf';
 
 /** A real PKCS#12 holding a certificate and its key is a few KB; anything huge is not one. */

@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import { call } from '../../api';
+import { errorText, useI18n } from '../../i18n';
+
+type Purpose = 'Desatendido' | 'Propósito General';
+
+/** FirmaGob (Chile): the institution's entity, API key and secret (to the OS keychain) and the official's RUN. */
+export function FirmaGobPanel() {
+  const { t } = useI18n();
+  const ids = { url: useId(), entity: useId(), apiKey: useId(), secret: useId(), run: useId(), name: useId(), purpose: useId() };
+  const [baseUrl, setBaseUrl] = useState('https://api.firma.cert.digital.gob.cl');
+  const [entity, setEntity] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [secret, setSecret] = useState('');
+  const [run, setRun] = useState('');
+  const [officialName, setOfficialName] = useState('');
+  const [purpose, setPurpose] = useState<Purpose>('Desatendido');
+  const [hasSecret, setHasSecret] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const load = useCallback(async () => {
+    const r = await call('sign.firmagob.get', {});
+    if (!r.ok) return setMessage({ ok: false, text: errorText(t, r.error) });
+    setHasSecret(r.value.hasSecret);
+    const s = r.value.settings;
+    if (!s) return;
+    setBaseUrl(s.baseUrl);
+    setEntity(s.entity);
+    setApiKey(s.apiKey);
+    setRun(s.run);
+    setOfficialName(s.officialName ?? '');
+    setPurpose(s.purpose);
+  }, [t]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const save = async () => {
+    const r = await call('sign.firmagob.save', {
+      baseUrl,
+      entity,
+      apiKey,
+      run,
+      purpose,
+      ...(officialName ? { officialName } : {}),
+      ...(secret ? { secret } : {}),
+    });
+    setSecret('');
+    if (!r.ok) return setMessage({ ok: false, text: errorText(t, r.error) });
+    setMessage({ ok: true, text: t('settings.firmagob.saved') });
+    await load();
+  };
+  return (
+    <section className="panel" aria-labelledby="firmagob-title" data-testid="firmagob-panel">
+      <h3 id="firmagob-title">{t('settings.firmagob.title')}</h3>
+      <p className="hint">{t('settings.firmagob.intro')}</p>
+      <div className="inline-form">
+        <div className="field">
+          <label htmlFor={ids.url}>{t('settings.firmagob.url')}</label>
+          <input id={ids.url} type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value.trim())} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.entity}>{t('settings.firmagob.entity')}</label>
+          <input id={ids.entity} value={entity} onChange={(e) => setEntity(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.apiKey}>{t('settings.firmagob.apiKey')}</label>
+          <input id={ids.apiKey} value={apiKey} onChange={(e) => setApiKey(e.target.value.trim())} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.secret}>{t('settings.firmagob.secret')}</label>
+          <input
+            id={ids.secret}
+            type="password"
+            autoComplete="off"
+            value={secret}
+            placeholder={hasSecret ? t('settings.firmagob.secretKept') : ''}
+            onChange={(e) => setSecret(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.run}>{t('settings.firmagob.run')}</label>
+          <input id={ids.run} inputMode="numeric" value={run} onChange={(e) => setRun(e.target.value.replace(/\D/g, ''))} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.name}>{t('settings.firmagob.officialName')}</label>
+          <input id={ids.name} value={officialName} onChange={(e) => setOfficialName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.purpose}>{t('settings.firmagob.purpose')}</label>
+          <select id={ids.purpose} value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
+            <option value="Desatendido">{t('settings.firmagob.unattended')}</option>
+            <option value="Propósito General">{t('settings.firmagob.attended')}</option>
+          </select>
+        </div>
+      </div>
+      <div className="actions-row">
+        <button type="button" onClick={() => void save()} disabled={!entity || !apiKey || !run} data-testid="firmagob-save">
+          {t('settings.firmagob.save')}
+        </button>
+      </div>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'hint' : 'error'}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
