@@ -302,7 +302,7 @@ test('several saved drafts keep their attachments; {{nombre}} is announced as on
   await page.getByTestId('recipients').fill('33.333.333-3\n12.345.678-5');
   await expect(page.getByTestId('recipients-status')).toContainText('2 válidos · 0 con errores');
   await expect(page.getByTestId('per-recipient-note')).toHaveText(
-    'El mensaje usa {{nombre}}: se enviará un mensaje por destinatario, 2 mensaje(s) en total.',
+    'El mensaje usa {{nombre}}: se enviará un mensaje por destinatario, 2 mensajes en total.',
   );
   await page.getByTestId('attachments-input').setInputFiles(pdf);
   await expect(page.getByTestId('attachments-list')).toContainText('acta borrador.pdf');
@@ -310,7 +310,7 @@ test('several saved drafts keep their attachments; {{nombre}} is announced as on
   await page.getByTestId('drafts').locator('summary').click();
   await page.getByTestId('draft-name').fill('Citaciones de mayo');
   await page.getByTestId('draft-save').click();
-  await expect(page.getByTestId('drafts')).toContainText('Borrador «Citaciones de mayo» guardado con 1 adjunto(s).');
+  await expect(page.getByTestId('drafts')).toContainText('Borrador «Citaciones de mayo» guardado con 1 adjunto.');
   // The original goes away; a second draft is saved from an empty message.
   fs.rmSync(pdf);
   await page.getByLabel('Asunto').fill('Otro asunto');
@@ -326,7 +326,7 @@ test('several saved drafts keep their attachments; {{nombre}} is announced as on
   await expect(page.getByLabel('Asunto')).toHaveValue('Citación para {{nombre}}');
   await expect(page.getByTestId('recipients')).toHaveValue('33.333.333-3\n12.345.678-5');
   await expect(page.getByTestId('attachments-list')).toContainText('acta borrador.pdf');
-  await expect(page.getByTestId('per-recipient-note')).toContainText('2 mensaje(s)');
+  await expect(page.getByTestId('per-recipient-note')).toContainText('2 mensajes en total');
 
   await page.getByTestId('draft-item').filter({ hasText: 'Segundo' }).getByTestId('draft-remove').click();
   await expect(page.getByTestId('draft-item')).toHaveCount(1);

@@ -78,7 +78,7 @@ export async function queueNotification(
         .join(', ')}${unnamed.length > 3 ? '…' : ''}`;
       throw new AppError(
         'PLACEHOLDER_NO_VALUE',
-        `El mensaje usa {{nombre}} y ${unnamed.length} destinatario(s) no tienen nombre (${names}); impórtelos desde un CSV con nombres o quite {{nombre}}.`,
+        `El mensaje usa {{nombre}} y hay destinatarios sin nombre (${unnamed.length}: ${names}); impórtelos desde un CSV con nombres o quite {{nombre}}.`,
         { count: unnamed.length, names },
       );
     }

@@ -278,7 +278,7 @@ export function OutboxScreen() {
             <h3>{selected.subject}</h3>
             {selected.groupLabel && (
               <p className="hint" data-testid="detail-group">
-                {t('outbox.group')}: {selected.groupLabel}
+                {t('outbox.groupName')}: {selected.groupLabel}
               </p>
             )}
             <p>
