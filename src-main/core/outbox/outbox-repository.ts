@@ -370,12 +370,16 @@ export class OutboxRepository {
       params.bc = filter.before.createdAt;
       params.bi = filter.before.id;
     }
-    // Each page row also counts its delivered and failed recipients (two lookups on the recipients' primary key,
-    // only for the rows of the page), so the list reads "Entregado con errores" like the detail.
+    // Each page row also counts its delivered and failed recipients (two lookups on the recipients' primary key),
+    // so the list reads "Entregado con errores" like the detail.
+    // The page is chosen first (by index, as before) and only its rows are counted: a sorter would otherwise
+    // evaluate the counts for every matching row before keeping 100.
     const sql = `SELECT m.*,
         (SELECT count(*) FROM outbox_recipients r WHERE r.message_id = m.id AND r.message_status = 'delivered') AS delivered_count,
-        (SELECT count(*) FROM outbox_recipients r WHERE r.message_id = m.id AND (r.message_status = 'error' OR r.message_status GLOB 'error_*')) AS failed_count
-      FROM outbox_messages m ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+        (SELECT count(*) FROM outbox_recipients r WHERE r.message_id = m.id
+           AND (r.message_status = 'error' OR r.message_status GLOB 'error_*')) AS failed_count
+      FROM (SELECT * FROM outbox_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT @limit) m
+      ORDER BY m.created_at DESC, m.id DESC`;
     return (this.db.prepare(sql).all(params) as (MessageRow & { delivered_count: number; failed_count: number })[]).map((r) =>
       toSummary(r, { delivered: r.delivered_count, failed: r.failed_count }),
     );
