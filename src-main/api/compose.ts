@@ -21,6 +21,8 @@ export const composeRequestSchema = z
           .object({
             recipients: z.array(recipientInput).max(100_000),
             attachments: z.array(z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() }).strict()).max(50),
+            /** The group's name, shown on its messages in the outbox ("Grupo 2" when not given). */
+            label: z.string().max(120).optional(),
           })
           .strict(),
       )
@@ -30,6 +32,21 @@ export const composeRequestSchema = z
   })
   .strict();
 export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
+
+/**
+ * Placeholders filled from each recipient: a template using one of them is sent as one message per recipient
+ * (`nombre` is the name from the CSV, `identificador` the recipient as written, e.g. "RUN 12.345.678-5").
+ */
+export const PER_RECIPIENT_FIELDS = ['nombre', 'identificador'] as const;
+
+/** The per-recipient placeholders a subject and body use (pure: shared by the composer and Redactar's note). */
+export function perRecipientFields(...texts: string[]): string[] {
+  const found = new Set<string>();
+  for (const t of texts)
+    for (const m of t.matchAll(/\{\{\s*([\p{L}\p{N}_]{1,40})\s*\}\}/gu))
+      if ((PER_RECIPIENT_FIELDS as readonly string[]).includes(m[1]!)) found.add(m[1]!);
+  return [...found];
+}
 
 export type ProcedureView = { code: string; name: string; stage: number; stageName: string };
 export type SignatureView = { uid: string; name: string; body: string };
@@ -43,6 +60,29 @@ export const composeMethods = {
   /** The draft being composed, saved as the user types (one per user; a crash loses nothing typed). */
   'compose.saveDraft': { input: z.object({ draft: z.record(z.string(), z.unknown()) }).strict(), progress: false },
   'compose.loadDraft': { input: z.object({}).strict(), progress: false },
+  /** Saved drafts (several, by name), each keeping its attachments as content-addressed snapshots. */
+  'compose.drafts.list': { input: z.object({}).strict(), progress: false },
+  'compose.drafts.save': {
+    input: z
+      .object({
+        id: z.string().min(1).max(64).optional(),
+        name: z.string().max(120).optional(),
+        draft: z.record(z.string(), z.unknown()),
+        attachments: z
+          .array(
+            z
+              .object({ group: z.number().int().min(0).max(99), path: z.string().min(1).max(4096), name: z.string().min(1).max(200) })
+              .strict(),
+          )
+          .max(5000)
+          .default([]),
+      })
+      .strict(),
+    progress: false,
+  },
+  /** A saved draft, sanitized (body through the sanitizer, known fields only), with its attachments' snapshots. */
+  'compose.drafts.open': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
+  'compose.drafts.remove': { input: z.object({ id: z.string().min(1).max(64) }).strict(), progress: false },
   /**
    * A picked file, judged at once by the platform's rules (type by content, size, total, count, name, duplicate)
    * and, for a signed PDF, its signatures (offline). Fails naming the file; on success gives the name it will be
@@ -107,6 +147,8 @@ export const composeMethods = {
   },
 } as const;
 
+export type DraftSummaryView = { id: string; name: string; subject: string; updatedAt: string; attachments: number };
+
 export type MessageTemplateView = { id: string; name: string; subject: string; body: string; updatedAt: string };
 
 export interface ComposeOutputs {
@@ -117,6 +159,17 @@ export interface ComposeOutputs {
   'compose.institution': { procedures: ProcedureView[]; signatures: SignatureView[]; cachedAt: string | null; offline: boolean };
   'compose.saveDraft': { savedAt: string };
   'compose.loadDraft': { draft: Record<string, unknown> | null; savedAt: string | null };
+  'compose.drafts.list': DraftSummaryView[];
+  'compose.drafts.save': DraftSummaryView;
+  'compose.drafts.open': {
+    id: string;
+    name: string;
+    updatedAt: string;
+    draft: Record<string, unknown>;
+    attachments: { group: number; name: string; sha256: string; size: number; path: string }[];
+    lost: string[];
+  };
+  'compose.drafts.remove': { removed: boolean };
   'compose.checkAttachment': {
     name: string;
     originalName: string;

@@ -19,12 +19,24 @@ export function isErrorRecipientStatus(status: string | null): boolean {
  * outbox state (queued, sending, tracking…) says more then.
  */
 export function messageDelivery(m: { state: string; recipients: readonly { status: string | null }[] }): MessageDelivery | null {
+  return deliveryFromCounts({
+    state: m.state,
+    recipientCount: m.recipients.length,
+    delivered: m.recipients.filter((r) => r.status === 'delivered').length,
+    failed: m.recipients.filter((r) => isErrorRecipientStatus(r.status)).length,
+  });
+}
+
+/** How many recipients of a message the platform delivered and how many failed (the outbox list keeps only this). */
+export type RecipientCounts = { delivered: number; failed: number };
+
+/** The same reading from counts alone, so the outbox list shows it without loading each message's recipients. */
+export function deliveryFromCounts(m: { state: string; recipientCount: number } & RecipientCounts): MessageDelivery | null {
   if (m.state === 'failed') return 'error';
   if (m.state !== 'done' && m.state !== 'tracking' && m.state !== 'accepted') return null;
-  if (m.recipients.length === 0 || !m.recipients.every((r) => isFinalRecipientStatus(r.status))) return null;
-  const delivered = m.recipients.filter((r) => r.status === 'delivered').length;
-  if (delivered === m.recipients.length) return 'delivered';
-  return delivered > 0 ? 'delivered_with_errors' : 'error';
+  if (m.recipientCount === 0 || m.delivered + m.failed < m.recipientCount) return null;
+  if (m.delivered === m.recipientCount) return 'delivered';
+  return m.delivered > 0 ? 'delivered_with_errors' : 'error';
 }
 
 /** The platform issues a delivery receipt (getReceipt) only for a delivered recipient; otherwise ERR025. */

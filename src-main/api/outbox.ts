@@ -33,6 +33,11 @@ export type OutboxSummary = {
   procedureCode: string | null;
   subject: string;
   recipientCount: number;
+  /** Recipients the platform reported delivered / failed (for the delivery state shown in the list). */
+  recipientsDelivered: number;
+  recipientsFailed: number;
+  /** The recipient group this message carries when its envío has several ("Grupo 2"), else null. */
+  groupLabel: string | null;
   messageDataId: string | null;
   errorCode: string | null;
   errorMessage: string | null;

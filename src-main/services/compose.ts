@@ -3,6 +3,7 @@ import { checkAttachment, checkAttachments, type AttachmentCheck } from '../core
 import type { composeMethods, ProcedureView, SignatureView } from '../api/compose';
 import { AppError } from '../api/result';
 import { queueNotification } from '../core/compose/composer';
+import { DraftStore } from '../core/compose/drafts';
 import { importRecipientsCsvFile } from '../core/compose/recipients-csv';
 import { collect, parseRecipient, parseRecipientList } from '../core/compose/recipients';
 import { htmlToText, sanitizeHtml } from '../core/compose/sanitize-html';
@@ -46,6 +47,10 @@ export async function institutionInfo(core: CoreContext, refresh: boolean): Prom
   }
 }
 
+function drafts(core: CoreContext): DraftStore {
+  return new DraftStore(core.db, outboxRuntime(core).store);
+}
+
 export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
   'compose.parseRecipients': async (input, { core }) => parseRecipientList(input.text, recipientRulesFor(await currentTarget(core))),
   'compose.importCsv': async (input, { core }) => importRecipientsCsvFile(input.path, recipientRulesFor(await currentTarget(core))),
@@ -70,6 +75,21 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     // A saved body is input like any other: it reaches the editor only after the sanitizer.
     const body = saved.draft.body;
     return { draft: { ...saved.draft, body: typeof body === 'string' ? sanitizeHtml(body) : '' }, savedAt: saved.savedAt };
+  },
+  'compose.drafts.list': (_input, { core }) => drafts(core).list(),
+  'compose.drafts.save': async (input, { core }) => {
+    const saved = await drafts(core).save({ id: input.id, name: input.name, fields: input.draft, attachments: input.attachments });
+    core.audit.append({ action: 'compose.draft.save', subject: saved.id, details: { attachments: saved.attachments } });
+    return saved;
+  },
+  'compose.drafts.open': (input, { core }) => {
+    const d = drafts(core).open(input.id);
+    return { id: d.id, name: d.name, updatedAt: d.updatedAt, draft: d.fields, attachments: d.attachments, lost: d.lost };
+  },
+  'compose.drafts.remove': (input, { core }) => {
+    const removed = drafts(core).remove(input.id);
+    if (removed) core.audit.append({ action: 'compose.draft.remove', subject: input.id });
+    return { removed };
   },
   'compose.servedDates': (input, { core }) => {
     const d = outboxRuntime(core).repo.detail(input.id);
@@ -162,6 +182,7 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
       return {
         recipients: parsed.recipients,
         attachments: g.attachments.map((a, i) => ({ path: a.path, name: checked[gi]![i]!.name })),
+        label: g.label,
       };
     });
     const cache = core.settings.get<InstitutionCache>(`casilla.institution.${target.profileId}`);

@@ -5,7 +5,7 @@ import { AppError } from '../api/result';
 import type { Outcome } from '../core/casilla/classify';
 import { clientFactory } from './backends';
 import { outboxCsvLines } from '../core/outbox/export-csv';
-import { DUE_NOW, toSummary } from '../core/outbox/outbox-repository';
+import { DUE_NOW } from '../core/outbox/outbox-repository';
 import { outboxRuntime } from './outbox-runtime';
 import type { HandlersFor } from './types';
 
@@ -25,7 +25,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
       throw new AppError('OUTBOX_NOT_CANCELLABLE', `El mensaje ya no se puede cancelar (estado: ${row.state}).`, { state: row.state });
     }
     core.events.emit({ type: 'changed', topic: 'outbox' });
-    return toSummary(repo.row(input.id));
+    return repo.summary(input.id);
   },
   'outbox.retry': (input, { core }) => {
     const { repo, sender } = outboxRuntime(core);
@@ -46,7 +46,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
     }
     sender.notify();
     core.events.emit({ type: 'changed', topic: 'outbox' });
-    return toSummary(repo.row(input.id));
+    return repo.summary(input.id);
   },
   'outbox.reconcile': (input, { core }) => {
     const { repo, sender } = outboxRuntime(core);
@@ -94,7 +94,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
     if (!ok) throw new AppError('OUTBOX_NOT_RECONCILABLE', 'El mensaje no está pendiente de conciliación.');
     sender.notify();
     core.events.emit({ type: 'changed', topic: 'outbox' });
-    return toSummary(repo.row(input.id));
+    return repo.summary(input.id);
   },
   'outbox.exportCsv': (_input, { core }) => {
     const lines = [...outboxCsvLines(outboxRuntime(core).repo)];

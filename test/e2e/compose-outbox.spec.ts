@@ -205,6 +205,9 @@ test('one content to two groups, the second with a PDF signed through "Firmar y 
   await expect(rows).toHaveCount(2, { timeout: 15_000 });
   await expect(rows.nth(0)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
   await expect(rows.nth(1)).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+  // Two groups of one envío are told apart by their group's name.
+  expect((await rows.getByTestId('row-group').allTextContents()).map((x) => x.trim()).sort()).toEqual(['· Grupo 1', '· Grupo 2']);
+  await expect(rows.getByTestId('row-state')).toHaveText(['Entregado', 'Entregado']);
 });
 
 test('two typed paragraphs arrive as two, attachments are judged when picked, one failed recipient reads "Entregado con errores"', async ({
@@ -252,6 +255,9 @@ test('two typed paragraphs arrive as two, attachments are judged when picked, on
 
   const row = page.getByTestId('outbox-row').filter({ hasText: 'Dos párrafos y un error' });
   await expect(row).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  // The list row reads like the detail, not a green "Terminado".
+  await expect(row.getByTestId('row-state')).toHaveText('Entregado con errores');
+  await expect(row).toHaveAttribute('data-delivery', 'delivered_with_errors');
   await row.click();
   await expect(page.getByTestId('detail-state')).toHaveText('Entregado con errores');
   const failed = page.getByTestId('outbox-detail').getByRole('row').filter({ hasText: 'RUN 12.345.679' });
@@ -285,4 +291,43 @@ test('two typed paragraphs arrive as two, attachments are judged when picked, on
   } finally {
     db.close();
   }
+});
+
+test('several saved drafts keep their attachments; {{nombre}} is announced as one message per recipient', async ({ page }) => {
+  const pdf = path.join(files, 'acta borrador.pdf');
+  fs.copyFileSync(path.join(root, 'resources/demo/ejemplo.pdf'), pdf);
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  await page.getByLabel('Asunto').fill('Citación para {{nombre}}');
+  await page.getByTestId('recipients').fill('33.333.333-3\n12.345.678-5');
+  await expect(page.getByTestId('recipients-status')).toContainText('2 válidos · 0 con errores');
+  await expect(page.getByTestId('per-recipient-note')).toHaveText(
+    'El mensaje usa {{nombre}}: se enviará un mensaje por destinatario, 2 mensajes en total.',
+  );
+  await page.getByTestId('attachments-input').setInputFiles(pdf);
+  await expect(page.getByTestId('attachments-list')).toContainText('acta borrador.pdf');
+
+  await page.getByTestId('drafts').locator('summary').click();
+  await page.getByTestId('draft-name').fill('Citaciones de mayo');
+  await page.getByTestId('draft-save').click();
+  await expect(page.getByTestId('drafts')).toContainText('Borrador «Citaciones de mayo» guardado con 1 adjunto.');
+  // The original goes away; a second draft is saved from an empty message.
+  fs.rmSync(pdf);
+  await page.getByLabel('Asunto').fill('Otro asunto');
+  await expect(page.getByTestId('per-recipient-note')).toHaveCount(0);
+  await page.getByTestId('attachments-list').getByRole('button').first().click();
+  await expect(page.getByTestId('attachments-list')).not.toContainText('acta borrador.pdf');
+  await page.getByTestId('draft-name').fill('Segundo');
+  await page.getByTestId('draft-save').click();
+  await expect(page.getByTestId('draft-item')).toHaveCount(2);
+
+  // Open the first: subject, recipients and the attachment (from its snapshot) come back.
+  await page.getByTestId('draft-item').filter({ hasText: 'Citaciones de mayo' }).getByTestId('draft-open').click();
+  await expect(page.getByLabel('Asunto')).toHaveValue('Citación para {{nombre}}');
+  await expect(page.getByTestId('recipients')).toHaveValue('33.333.333-3\n12.345.678-5');
+  await expect(page.getByTestId('attachments-list')).toContainText('acta borrador.pdf');
+  await expect(page.getByTestId('per-recipient-note')).toContainText('2 mensajes en total');
+
+  await page.getByTestId('draft-item').filter({ hasText: 'Segundo' }).getByTestId('draft-remove').click();
+  await expect(page.getByTestId('draft-item')).toHaveCount(1);
 });

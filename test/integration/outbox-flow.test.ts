@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deliveryFromCounts, messageDelivery } from '../../src-main/api/delivery';
 import { AppError } from '../../src-main/api/result';
 import { queueNotification, type ComposeRequest } from '../../src-main/core/compose/composer';
 import { parseRecipient, type Recipient } from '../../src-main/core/compose/recipients';
@@ -71,6 +72,84 @@ describe('the outbox against the sandbox over HTTP', () => {
     const rows = messageIds.map((id) => e.repo.row(id));
     expect(rows.map((r) => r.recipient_count)).toEqual([250, 10]);
     expect(rows.every((r) => r.envio_id === envioId)).toBe(true);
+    // The two parts are told apart in the list.
+    expect(rows.map((r) => r.group_label)).toEqual(['parte 1 de 2', 'parte 2 de 2']);
+  });
+
+  it('names the groups of one envío on their messages: "Grupo N", or the name the official gave', async () => {
+    const e = await env();
+    const two = await queueNotification(e, e.target, {
+      ...request('Dos grupos', []),
+      groups: [
+        { recipients: recipients('33.333.333-3'), attachments: [] },
+        { recipients: recipients('12345678-5'), attachments: [] },
+      ],
+    });
+    expect(two.messageIds.map((id) => e.repo.summary(id).groupLabel)).toEqual(['Grupo 1', 'Grupo 2']);
+    const named = await queueNotification(e, e.target, {
+      ...request('Grupos con nombre', []),
+      groups: [
+        { recipients: recipients('33.333.333-3'), attachments: [], label: '  Fiscalizados  ' },
+        { recipients: [], attachments: [] },
+        { recipients: recipients('12345678-5'), attachments: [] },
+      ],
+    });
+    expect(named.messageIds.map((id) => e.repo.detail(id).groupLabel)).toEqual(['Fiscalizados', 'Grupo 3']);
+    const single = await queueNotification(e, e.target, request('Un grupo', recipients('33.333.333-3')));
+    expect(e.repo.summary(single.messageIds[0]!).groupLabel).toBeNull();
+    // The list carries them: two groups of one envío are not two identical rows.
+    const listed = e.repo.list({ text: 'grupos' });
+    expect(listed.map((m) => m.groupLabel).sort()).toEqual(['Fiscalizados', 'Grupo 1', 'Grupo 2', 'Grupo 3']);
+  });
+
+  it('{{nombre}} makes one message per recipient, each with its own name; a recipient without a name is refused', async () => {
+    const e = await env();
+    const named = [parseRecipient('33.333.333-3', 1, 'Ana <Pérez>'), parseRecipient('12345678-5', 2, 'Luis Soto')] as Recipient[];
+    const tpl = { subject: 'Citación a {{nombre}}', content: '<p>Estimado/a {{ nombre }} ({{identificador}}): {{expediente}}</p>' };
+    const { messageIds } = await queueNotification(e, e.target, { ...request('x', named), ...tpl });
+    expect(messageIds).toHaveLength(2);
+    const rows = messageIds.map((id) => e.repo.row(id));
+    expect(rows.map((r) => r.subject)).toEqual(['Citación a Ana <Pérez>', 'Citación a Luis Soto']);
+    expect(rows.map((r) => r.recipient_count)).toEqual([1, 1]);
+    expect(rows.map((r) => (JSON.parse(r.data_json) as { content: string }).content)).toEqual([
+      '<p>Estimado/a Ana &lt;Pérez&gt; (RUN 33.333.333-3): {{expediente}}</p>',
+      '<p>Estimado/a Luis Soto (RUN 12.345.678-5): {{expediente}}</p>',
+    ]);
+    expect(rows.map((r) => r.group_label)).toEqual(['RUN 33.333.333-3', 'RUN 12.345.678-5']);
+    await e.runUntilQuiet();
+    const sent = await e.sandboxMessages();
+    expect(sent.map((m) => m.subject).sort()).toEqual(['Citación a Ana <Pérez>', 'Citación a Luis Soto']);
+
+    const before = e.repo.list({}).length;
+    const mixed = [...named, parseRecipient('11.111.111-1') as Recipient];
+    await expect(queueNotification(e, e.target, { ...request('x', mixed), ...tpl })).rejects.toMatchObject({
+      code: 'PLACEHOLDER_NO_VALUE',
+      message: expect.stringContaining('RUN 11.111.111-1'),
+    });
+    expect(e.repo.list({})).toHaveLength(before);
+  });
+
+  it('the list reads the delivery like the detail: one failed recipient is "delivered with errors"', async () => {
+    const e = await env();
+    // A RUN ending in 9 is an email recipient whose delivery the sandbox fails (src-main/sandbox/delivery.ts).
+    const mixed = await queueNotification(e, e.target, request('Con un error', recipients('33.333.333-3', `12345679-${runDv(12345679)}`)));
+    const clean = await queueNotification(e, e.target, request('Sin errores', recipients('33.333.333-3')));
+    expect(e.repo.list({}).map((m) => deliveryFromCounts({ ...m, delivered: m.recipientsDelivered, failed: m.recipientsFailed }))).toEqual([
+      null,
+      null,
+    ]);
+    await e.runUntilQuiet();
+    const byId = new Map(e.repo.list({}).map((m) => [m.id, m]));
+    const row = byId.get(mixed.messageIds[0]!)!;
+    expect(row.state).toBe('done');
+    expect([row.recipientsDelivered, row.recipientsFailed]).toEqual([1, 1]);
+    const fromList = deliveryFromCounts({ ...row, delivered: row.recipientsDelivered, failed: row.recipientsFailed });
+    expect(fromList).toBe('delivered_with_errors');
+    expect(messageDelivery(e.repo.detail(row.id))).toBe(fromList);
+    const ok = byId.get(clean.messageIds[0]!)!;
+    expect(deliveryFromCounts({ ...ok, delivered: ok.recipientsDelivered, failed: ok.recipientsFailed })).toBe('delivered');
+    // Filters still apply with the counts (state by index).
+    expect(e.repo.list({ states: ['done'], text: 'con un' }).map((m) => m.recipientsFailed)).toEqual([1]);
   });
 
   it('refuses locally what the platform would refuse, before storing anything', async () => {

@@ -20,7 +20,7 @@ const STATE_ES: Record<OutboxState, string> = {
 
 function line(m: OutboxSummary): string {
   const err = m.errorCode ? `  [${m.errorCode}] ${m.errorMessage ?? ''}` : '';
-  return `${m.id}  ${m.createdAt.slice(0, 19).replace('T', ' ')}  ${m.messageType}  ${STATE_ES[m.state].padEnd(22)} ${String(m.recipientCount).padStart(3)} dest.  ${m.subject}${err}`;
+  return `${m.id}  ${m.createdAt.slice(0, 19).replace('T', ' ')}  ${m.messageType}  ${STATE_ES[m.state].padEnd(22)} ${String(m.recipientCount).padStart(3)} dest.  ${m.subject}${m.groupLabel ? ` · ${m.groupLabel}` : ''}${err}`;
 }
 
 /** Runs one contract method and turns a failure into the CLI's exit codes. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { perRecipientFields } from '../../api/compose';
 import { AppError } from '../../api/result';
 import { backendForTarget, IDENTIFIER_NAMES } from '../casilla/backends';
 import { casillaErrorText } from '../casilla/errors';
@@ -10,9 +11,15 @@ import type { NewOutboxMessage, OutboxRepository } from '../outbox/outbox-reposi
 import type { BackendTarget } from '../outbox/transport';
 import type { Recipient } from './recipients';
 import { sanitizeHtml } from './sanitize-html';
+import { fillTemplate } from './templates';
 
 /** One group of recipients with its own attachments; a simple message has one group. */
-export type ComposeGroup = { recipients: Recipient[]; attachments: { name?: string; path: string }[] };
+export type ComposeGroup = {
+  recipients: Recipient[];
+  attachments: { name?: string; path: string }[];
+  /** The group's name as the official gave it; "Grupo N" when the envío has several groups and none was given. */
+  label?: string | undefined;
+};
 
 export type ComposeRequest = {
   messageType: MessageType;
@@ -59,6 +66,24 @@ export async function queueNotification(
           { label: r.label, kind: r.kind },
         );
   const content = sanitizeHtml(request.content);
+  // {{nombre}} / {{identificador}}: one message per recipient, each filled with its own values. A recipient
+  // without the value (a typed id has no name) is refused before anything is stored, naming it.
+  const perRecipient = perRecipientFields(request.subject, content);
+  if (perRecipient.includes('nombre')) {
+    const unnamed = request.groups.flatMap((g) => g.recipients).filter((r) => !r.name);
+    if (unnamed.length) {
+      const names = `${unnamed
+        .slice(0, 3)
+        .map((r) => r.label)
+        .join(', ')}${unnamed.length > 3 ? '…' : ''}`;
+      throw new AppError(
+        'PLACEHOLDER_NO_VALUE',
+        `El mensaje usa {{nombre}} y hay destinatarios sin nombre (${unnamed.length}: ${names}); impórtelos desde un CSV con nombres o quite {{nombre}}.`,
+        { count: unnamed.length, names },
+      );
+    }
+  }
+  const chunkSize = perRecipient.length ? 1 : LIMITS.maxRecipients;
   const envioId = crypto.randomUUID();
   const messages: NewOutboxMessage[] = [];
   const profile: InstitutionProfile = {
@@ -70,17 +95,23 @@ export async function queueNotification(
     signatureUids: institution.signatureUids ?? (request.signatureUid ? [request.signatureUid] : []),
   };
 
-  for (const group of request.groups) {
+  const nonEmpty = request.groups.filter((g) => g.recipients.length > 0).length;
+  for (const [gi, group] of request.groups.entries()) {
     if (group.recipients.length === 0) continue;
+    const chunks = Math.ceil(group.recipients.length / chunkSize);
+    const given = group.label?.trim().slice(0, 120) || null;
     const files = group.attachments.map((a) => readForRules(a.path, a.name));
     const groupMessages: NewOutboxMessage[] = [];
-    for (let start = 0; start < group.recipients.length; start += LIMITS.maxRecipients) {
-      const chunk = group.recipients.slice(start, start + LIMITS.maxRecipients);
+    for (let start = 0; start < group.recipients.length; start += chunkSize) {
+      const chunk = group.recipients.slice(start, start + chunkSize);
+      const own = perRecipient.length ? { nombre: chunk[0]!.name ?? '', identificador: idLabel(chunk[0]!) } : null;
+      const subject = own ? fillTemplate(request.subject, own, false) : request.subject;
+      const body = own ? sanitizeHtml(fillTemplate(content, own, true)) : content;
       const data: Record<string, unknown> = {
         recipients: chunk.map((r) => ({ rol_unico: r.rolUnico })),
         message_type: request.messageType,
-        subject: request.subject,
-        content,
+        subject,
+        content: body,
         content_type: 'text/html',
       };
       if (request.messageType === 'NT') {
@@ -100,12 +131,15 @@ export async function queueNotification(
         messageType: request.messageType,
         procedureCode: request.messageType === 'NT' ? (request.procedureCode ?? null) : null,
         procedureStage: request.messageType === 'NT' ? (request.procedureStage ?? null) : null,
-        subject: request.subject,
+        subject,
         dataJson: JSON.stringify(check.data),
         payloadSha256: '',
         recipients: chunk.map((r) => ({ rolUnico: r.rolUnico, label: r.label })),
         attachments: [],
         state: options.draft ? 'draft' : 'queued',
+        groupLabel: own
+          ? [groupLabel(given, gi, nonEmpty, 0, 1), idLabel(chunk[0]!)].filter(Boolean).join(' · ')
+          : groupLabel(given, gi, nonEmpty, start / chunkSize, chunks),
       });
     }
     // Snapshots after the rules passed: nothing is copied for a message that would be refused.
@@ -126,6 +160,22 @@ export async function queueNotification(
   }
   deps.repo.insert(messages);
   return { envioId, messageIds: messages.map((m) => m.id) };
+}
+
+/**
+ * The name a message of the envío shows for its group: the official's own, or "Grupo N" when there are several
+ * groups; a group split above 250 recipients adds "parte i de n". Null for an envío of one message.
+ */
+export function groupLabel(given: string | null, index: number, groups: number, part: number, parts: number): string | null {
+  const name = given ?? (groups > 1 ? `Grupo ${index + 1}` : null);
+  if (parts <= 1) return name;
+  return `${name ? `${name}, ` : ''}parte ${part + 1} de ${parts}`;
+}
+
+/** The recipient's identifier as written ("RUN 12.345.678-5"), without the name its label carries. */
+function idLabel(r: Recipient): string {
+  const prefix = r.name ? `${r.name} (` : '';
+  return prefix && r.label.startsWith(prefix) && r.label.endsWith(')') ? r.label.slice(prefix.length, -1) : r.label;
 }
 
 function readForRules(file: string, name?: string): AttachmentInput {

@@ -1,4 +1,5 @@
 import type { OutboxDetail, OutboxFilter, OutboxRecipient, OutboxState, OutboxStats, OutboxSummary } from '../../api/outbox';
+import { isErrorRecipientStatus, type RecipientCounts } from '../../api/delivery';
 import { AppError } from '../../api/result';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
@@ -36,6 +37,7 @@ type MessageRow = {
   unknown_platform_at: number | null;
   reconcile_passes: number;
   bad_polls: number;
+  group_label: string | null;
 };
 export type OutboxRow = MessageRow;
 
@@ -55,6 +57,8 @@ export type NewOutboxMessage = {
   recipients: { rolUnico: number; label: string }[];
   attachments: { name: string; sha256: string; size: number }[];
   state: 'draft' | 'queued';
+  /** The recipient group's name when the envío has several messages; null otherwise. */
+  groupLabel?: string | null;
 };
 
 /** The earliest possible due time: "send as soon as a sender is free", independent of any clock. */
@@ -83,9 +87,9 @@ export class OutboxRepository {
     const at = this.iso();
     const insertMsg = this.db.prepare(
       `INSERT INTO outbox_messages (id, envio_id, created_at, updated_at, state, profile_id, backend_url, client_id, message_type,
-         procedure_code, procedure_stage, subject, data_json, payload_sha256, recipient_count, due_at)
+         procedure_code, procedure_stage, subject, data_json, payload_sha256, recipient_count, due_at, group_label)
        VALUES (@id, @envioId, @at, @at, @state, @profileId, @backendUrl, @clientId, @messageType, @procedureCode, @procedureStage,
-         @subject, @dataJson, @payloadSha256, @recipientCount, @dueAt)`,
+         @subject, @dataJson, @payloadSha256, @recipientCount, @dueAt, @groupLabel)`,
     );
     const insertRecipient = this.db.prepare(`INSERT INTO outbox_recipients (message_id, rol_unico, label) VALUES (?, ?, ?)`);
     const insertAttachment = this.db.prepare(
@@ -112,6 +116,7 @@ export class OutboxRepository {
           recipientCount: m.recipients.length,
           // Due at once, whatever the clock said: a clock ahead at queueing (corrected later) must not delay it.
           dueAt: m.state === 'queued' ? DUE_NOW : null,
+          groupLabel: m.groupLabel ?? null,
         });
         for (const r of m.recipients) insertRecipient.run(m.id, r.rolUnico, r.label);
         m.attachments.forEach((a, i) => insertAttachment.run(m.id, i, a.name, a.sha256, a.size));
@@ -301,21 +306,28 @@ export class OutboxRepository {
     }[];
   }
 
+  /** One message as the list shows it (after cancel, retry or reconcile). */
+  summary(id: string): OutboxSummary {
+    const recipients = this.recipients(id);
+    return toSummary(this.row(id), countRecipients(recipients));
+  }
+
   detail(id: string): OutboxDetail {
     const row = this.row(id);
     const data = JSON.parse(row.data_json) as { content?: string };
     const events = this.db
       .prepare(`SELECT at, state, detail FROM outbox_events WHERE message_id = ? ORDER BY id`)
       .all(id) as OutboxDetail['events'];
+    const recipients = this.recipients(id);
     return {
-      ...toSummary(row),
+      ...toSummary(row, countRecipients(recipients)),
       profileId: row.profile_id,
       backendUrl: row.backend_url,
       procedureStage: row.procedure_stage,
       content: data.content ?? '',
       sentAt: row.sent_at,
       doneAt: row.done_at,
-      recipients: this.recipients(id),
+      recipients,
       attachments: this.attachments(id),
       events,
     };
@@ -358,8 +370,19 @@ export class OutboxRepository {
       params.bc = filter.before.createdAt;
       params.bi = filter.before.id;
     }
-    const sql = `SELECT * FROM outbox_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(params) as MessageRow[]).map(toSummary);
+    // Each page row also counts its delivered and failed recipients (two lookups on the recipients' primary key),
+    // so the list reads "Entregado con errores" like the detail.
+    // The page is chosen first (by index, as before) and only its rows are counted: a sorter would otherwise
+    // evaluate the counts for every matching row before keeping 100.
+    const sql = `SELECT m.*,
+        (SELECT count(*) FROM outbox_recipients r WHERE r.message_id = m.id AND r.message_status = 'delivered') AS delivered_count,
+        (SELECT count(*) FROM outbox_recipients r WHERE r.message_id = m.id
+           AND (r.message_status = 'error' OR r.message_status GLOB 'error_*')) AS failed_count
+      FROM (SELECT * FROM outbox_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT @limit) m
+      ORDER BY m.created_at DESC, m.id DESC`;
+    return (this.db.prepare(sql).all(params) as (MessageRow & { delivered_count: number; failed_count: number })[]).map((r) =>
+      toSummary(r, { delivered: r.delivered_count, failed: r.failed_count }),
+    );
   }
 
   stats(days: number): OutboxStats {
@@ -385,7 +408,15 @@ export class OutboxRepository {
   }
 }
 
-export function toSummary(row: MessageRow): OutboxSummary {
+function countRecipients(recipients: readonly { status: string | null }[]): RecipientCounts {
+  return {
+    delivered: recipients.filter((r) => r.status === 'delivered').length,
+    failed: recipients.filter((r) => isErrorRecipientStatus(r.status)).length,
+  };
+}
+
+/** A message row as the list shows it, with its delivered and failed recipients counted by the caller. */
+export function toSummary(row: MessageRow, counts: RecipientCounts): OutboxSummary {
   return {
     id: row.id,
     envioId: row.envio_id,
@@ -396,6 +427,9 @@ export function toSummary(row: MessageRow): OutboxSummary {
     procedureCode: row.procedure_code,
     subject: row.subject,
     recipientCount: row.recipient_count,
+    recipientsDelivered: counts.delivered,
+    recipientsFailed: counts.failed,
+    groupLabel: row.group_label ?? null,
     messageDataId: row.message_data_id,
     errorCode: row.error_code,
     errorMessage: row.error_message,

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { ComposeOutputs, ProcedureView, SignatureView } from '../../../src-main/api/compose';
+import { perRecipientFields, type ComposeOutputs, type ProcedureView, type SignatureView } from '../../../src-main/api/compose';
 import { call } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
+import { DraftsPanel } from './DraftsPanel';
 import { emptyGroup, RecipientGroup, type GroupState } from './RecipientGroup';
 import { RichTextEditor } from './RichTextEditor';
 import { TemplatesPanel } from './TemplatesPanel';
@@ -43,6 +44,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [openDraftId, setOpenDraftId] = useState<string | null>(null);
   const ids = {
     type: useId(),
     proc: useId(),
@@ -88,6 +90,31 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const addGroup = () => setGroups((list) => (list.length >= MAX_GROUPS ? list : [...list, emptyGroup(nextKey.current++)]));
   const removeGroup = (key: number) => setGroups((list) => list.filter((g) => g.key !== key));
 
+  // A saved draft opened into Redactar: its fields (already sanitized by the core) and its attachments, which
+  // point at their snapshots and go through the same checks again when queued.
+  const openSaved = (opened: ComposeOutputs['compose.drafts.open']) => {
+    const fields: Record<string, unknown> = { ...opened.draft };
+    delete fields.groups;
+    setDraft({ ...EMPTY, ...(fields as Partial<Draft>) });
+    setGroups(
+      draftGroupTexts(opened.draft).map((text, gi) => ({
+        ...emptyGroup(nextKey.current++, text),
+        attachments: opened.attachments
+          .filter((a) => a.group === gi)
+          .map((a) => ({ name: a.name, path: a.path, size: a.size, signed: null })),
+      })),
+    );
+    setOpenDraftId(opened.id);
+    setPreview(null);
+  };
+  const draftContent = () => ({
+    draft: { ...draft, groups: groups.map((g) => g.recipientsText) } as Record<string, unknown>,
+    attachments: groups.flatMap((g, gi) => g.attachments.map((a) => ({ group: gi, path: a.path, name: a.name }))),
+  });
+  // {{nombre}} / {{identificador}}: the core sends one message per recipient; said here before sending.
+  const perRecipient = perRecipientFields(draft.subject, draft.body);
+  const recipientTotal = groups.reduce((n, g) => n + (g.parsed?.recipients.length ?? 0), 0);
+
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   // The institutional signature belongs to the server it was read from: when the server (and so the list)
   // changes, a uid that is no longer offered is cleared instead of being sent and refused as ERR020.
@@ -128,6 +155,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     // changes to the outbox, and the next visit would reopen what was already sent.
     void call('compose.saveDraft', { draft: { ...EMPTY, groups: [''] } });
     setDraft(EMPTY);
+    setOpenDraftId(null);
     setGroups([emptyGroup(nextKey.current++)]);
     setPreview(null);
     onQueued?.();
@@ -142,136 +170,150 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
     <section aria-labelledby="screen-title" data-testid="screen-compose">
       <ScreenHeader title={t('compose.title')} intro={t('compose.intro')} />
       {institution?.offline && <p className="note">{t('compose.offlineCache')}</p>}
+      <DraftsPanel current={draftContent} openId={openDraftId} onOpen={openSaved} />
       <TemplatesPanel subject={draft.subject} body={draft.body} onApply={(subject, body) => setDraft((d) => ({ ...d, subject, body }))} />
-      <div className="compose-grid">
-        <div>
-          <div className="inline-form">
-            <div className="field">
-              <label htmlFor={ids.type}>{t('compose.type')}</label>
-              <select id={ids.type} value={draft.type} onChange={(e) => set('type', e.target.value as Draft['type'])}>
-                <option value="NT">{t('compose.typeNT')}</option>
-                <option value="CP">{t('compose.typeCP')}</option>
-                <option value="CI">{t('compose.typeCI')}</option>
-              </select>
+      {/* Shown once the autosaved draft is loaded: typing earlier would be overwritten by the late load. */}
+      {!loaded ? (
+        <p className="hint">{t('compose.loading')}</p>
+      ) : (
+        <div className="compose-grid">
+          <div>
+            <div className="inline-form">
+              <div className="field">
+                <label htmlFor={ids.type}>{t('compose.type')}</label>
+                <select id={ids.type} value={draft.type} onChange={(e) => set('type', e.target.value as Draft['type'])}>
+                  <option value="NT">{t('compose.typeNT')}</option>
+                  <option value="CP">{t('compose.typeCP')}</option>
+                  <option value="CI">{t('compose.typeCI')}</option>
+                </select>
+              </div>
+              {draft.type === 'NT' && (
+                <>
+                  <div className="field">
+                    <label htmlFor={ids.proc}>{t('compose.procedure')}</label>
+                    <select id={ids.proc} value={draft.procedure} onChange={(e) => set('procedure', e.target.value)}>
+                      <option value="">—</option>
+                      {procedureCodes.map((p) => (
+                        <option key={p.code} value={p.code}>
+                          {p.code} · {p.name}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <div className="field">
+                    <label htmlFor={ids.stage}>{t('compose.stage')}</label>
+                    <select id={ids.stage} value={draft.stage} onChange={(e) => set('stage', e.target.value)}>
+                      <option value="1">{t('compose.stage1')}</option>
+                      <option value="2">{t('compose.stage2')}</option>
+                      <option value="3">{t('compose.stage3')}</option>
+                    </select>
+                  </div>
+                </>
+              )}
             </div>
-            {draft.type === 'NT' && (
-              <>
-                <div className="field">
-                  <label htmlFor={ids.proc}>{t('compose.procedure')}</label>
-                  <select id={ids.proc} value={draft.procedure} onChange={(e) => set('procedure', e.target.value)}>
-                    <option value="">—</option>
-                    {procedureCodes.map((p) => (
-                      <option key={p.code} value={p.code}>
-                        {p.code} · {p.name}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div className="field">
-                  <label htmlFor={ids.stage}>{t('compose.stage')}</label>
-                  <select id={ids.stage} value={draft.stage} onChange={(e) => set('stage', e.target.value)}>
-                    <option value="1">{t('compose.stage1')}</option>
-                    <option value="2">{t('compose.stage2')}</option>
-                    <option value="3">{t('compose.stage3')}</option>
-                  </select>
-                </div>
-              </>
+            <div className="field">
+              <label htmlFor={ids.subject}>{t('compose.subject')}</label>
+              <input
+                id={ids.subject}
+                type="text"
+                maxLength={SUBJECT_MAX}
+                value={draft.subject}
+                aria-describedby={ids.counter}
+                onChange={(e) => set('subject', e.target.value)}
+              />
+              <span id={ids.counter} className="hint" aria-live="polite">
+                {t('compose.subjectCounter', { count: draft.subject.length, max: SUBJECT_MAX })}
+              </span>
+            </div>
+            <div className="field">
+              <span className="label" id={ids.body}>
+                {t('compose.body')}
+              </span>
+              <RichTextEditor labelledBy={ids.body} value={draft.body} onChange={(html) => set('body', html)} />
+            </div>
+            {signatures.length > 0 && (
+              <div className="field">
+                <label htmlFor={ids.sig}>{t('compose.signature')}</label>
+                <select id={ids.sig} value={draft.signatureUid} onChange={(e) => set('signatureUid', e.target.value)}>
+                  <option value="">—</option>
+                  {signatures.map((s) => (
+                    <option key={s.uid} value={s.uid}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            {groups.map((g, i) => (
+              <RecipientGroup
+                key={g.key}
+                index={i}
+                group={g}
+                update={updateGroup}
+                onMessage={setMessage}
+                {...(i > 0 ? { onRemove: () => removeGroup(g.key) } : {})}
+              />
+            ))}
+            <p className="hint">{t('compose.groupsHint')}</p>
+            <button type="button" onClick={addGroup} disabled={groups.length >= MAX_GROUPS} data-testid="add-group">
+              {t('compose.addGroup')}
+            </button>
+            {perRecipient.length > 0 && (
+              <p className="note" role="status" data-testid="per-recipient-note">
+                {t('compose.perRecipientNote', {
+                  fields: perRecipient.map((f) => `{{${f}}}`).join(', '),
+                  count: recipientTotal,
+                })}
+              </p>
+            )}
+            <div className="actions-row">
+              <button type="button" onClick={() => void showPreview()}>
+                {t('compose.preview')}
+              </button>
+              <button type="button" className="primary" disabled={!canSend} onClick={() => void send()} data-testid="queue-button">
+                {t('compose.send')}
+              </button>
+              {savedAt && <span className="hint">{t('compose.draftSaved', { time: fmt.time(savedAt) })}</span>}
+            </div>
+            {message && (
+              <p
+                role={message.kind === 'error' ? 'alert' : 'status'}
+                className={message.kind === 'error' ? 'alert alert-error' : 'alert alert-ok'}
+                data-testid="compose-message"
+              >
+                {message.text}
+              </p>
             )}
           </div>
-          <div className="field">
-            <label htmlFor={ids.subject}>{t('compose.subject')}</label>
-            <input
-              id={ids.subject}
-              type="text"
-              maxLength={SUBJECT_MAX}
-              value={draft.subject}
-              aria-describedby={ids.counter}
-              onChange={(e) => set('subject', e.target.value)}
-            />
-            <span id={ids.counter} className="hint" aria-live="polite">
-              {t('compose.subjectCounter', { count: draft.subject.length, max: SUBJECT_MAX })}
-            </span>
-          </div>
-          <div className="field">
-            <span className="label" id={ids.body}>
-              {t('compose.body')}
-            </span>
-            <RichTextEditor labelledBy={ids.body} value={draft.body} onChange={(html) => set('body', html)} />
-          </div>
-          {signatures.length > 0 && (
-            <div className="field">
-              <label htmlFor={ids.sig}>{t('compose.signature')}</label>
-              <select id={ids.sig} value={draft.signatureUid} onChange={(e) => set('signatureUid', e.target.value)}>
-                <option value="">—</option>
-                {signatures.map((s) => (
-                  <option key={s.uid} value={s.uid}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-          {groups.map((g, i) => (
-            <RecipientGroup
-              key={g.key}
-              index={i}
-              group={g}
-              update={updateGroup}
-              onMessage={setMessage}
-              {...(i > 0 ? { onRemove: () => removeGroup(g.key) } : {})}
-            />
-          ))}
-          <p className="hint">{t('compose.groupsHint')}</p>
-          <button type="button" onClick={addGroup} disabled={groups.length >= MAX_GROUPS} data-testid="add-group">
-            {t('compose.addGroup')}
-          </button>
-          <div className="actions-row">
-            <button type="button" onClick={() => void showPreview()}>
-              {t('compose.preview')}
-            </button>
-            <button type="button" className="primary" disabled={!canSend} onClick={() => void send()} data-testid="queue-button">
-              {t('compose.send')}
-            </button>
-            {savedAt && <span className="hint">{t('compose.draftSaved', { time: fmt.time(savedAt) })}</span>}
-          </div>
-          {message && (
-            <p
-              role={message.kind === 'error' ? 'alert' : 'status'}
-              className={message.kind === 'error' ? 'alert alert-error' : 'alert alert-ok'}
-              data-testid="compose-message"
-            >
-              {message.text}
-            </p>
+          {preview !== null && (
+            <aside className="panel citizen-preview" aria-label={t('compose.previewTitle')} data-testid="preview">
+              <h3>{t('compose.previewTitle')}</h3>
+              <p className="hint">{t(`compose.type${draft.type}`)}</p>
+              <h4>{draft.subject || '—'}</h4>
+              {/* The HTML comes back from the core's sanitizer: only formatting tags and https links survive. */}
+              <div className="citizen-body" dangerouslySetInnerHTML={{ __html: preview }} />
+              {draft.signatureUid && (
+                <div
+                  className="citizen-body"
+                  dangerouslySetInnerHTML={{ __html: signatures.find((s) => s.uid === draft.signatureUid)?.body ?? '' }}
+                />
+              )}
+              {groups.map(
+                (g, i) =>
+                  g.attachments.length > 0 && (
+                    <ul key={g.key} aria-label={t('compose.groupTitle', { n: i + 1 })}>
+                      {g.attachments.map((a) => (
+                        <li key={a.name}>
+                          <Icon name="attachment" label={t('icons.attachment')} /> {a.name}
+                        </li>
+                      ))}
+                    </ul>
+                  ),
+              )}
+            </aside>
           )}
         </div>
-        {preview !== null && (
-          <aside className="panel citizen-preview" aria-label={t('compose.previewTitle')} data-testid="preview">
-            <h3>{t('compose.previewTitle')}</h3>
-            <p className="hint">{t(`compose.type${draft.type}`)}</p>
-            <h4>{draft.subject || '—'}</h4>
-            {/* The HTML comes back from the core's sanitizer: only formatting tags and https links survive. */}
-            <div className="citizen-body" dangerouslySetInnerHTML={{ __html: preview }} />
-            {draft.signatureUid && (
-              <div
-                className="citizen-body"
-                dangerouslySetInnerHTML={{ __html: signatures.find((s) => s.uid === draft.signatureUid)?.body ?? '' }}
-              />
-            )}
-            {groups.map(
-              (g, i) =>
-                g.attachments.length > 0 && (
-                  <ul key={g.key} aria-label={t('compose.groupTitle', { n: i + 1 })}>
-                    {g.attachments.map((a) => (
-                      <li key={a.name}>
-                        <Icon name="attachment" label={t('icons.attachment')} /> {a.name}
-                      </li>
-                    ))}
-                  </ul>
-                ),
-            )}
-          </aside>
-        )}
-      </div>
+      )}
     </section>
   );
 }

@@ -9,7 +9,7 @@ import {
   type OutboxSummary,
 } from '../../../src-main/api/outbox';
 import type { ComposeOutputs } from '../../../src-main/api/compose';
-import { hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
+import { deliveryFromCounts, hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
 import { call, downloadFile, shell, subscribe } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -236,26 +236,51 @@ export function OutboxScreen() {
             height={420}
             label={t('outbox.title')}
             onEndReached={() => void loadMore()}
-            render={(m) => (
-              <button
-                type="button"
-                className={`outbox-row${selected?.id === m.id ? ' selected' : ''}`}
-                onClick={() => void open(m.id)}
-                data-testid="outbox-row"
-                data-state={m.state}
-              >
-                <span className={`state state-${m.state}`}>{t(`outbox.states.${m.state}`)}</span>
-                <span className="subject">{m.subject}</span>
-                <span className="hint">
-                  {m.messageType} · {m.recipientCount} · {fmt(m.createdAt)}
-                </span>
-              </button>
-            )}
+            render={(m) => {
+              // The same reading as the detail: a settled message is Entregado / con errores / Con error.
+              const d = deliveryFromCounts({
+                state: m.state,
+                recipientCount: m.recipientCount,
+                delivered: m.recipientsDelivered,
+                failed: m.recipientsFailed,
+              });
+              return (
+                <button
+                  type="button"
+                  className={`outbox-row${selected?.id === m.id ? ' selected' : ''}`}
+                  onClick={() => void open(m.id)}
+                  data-testid="outbox-row"
+                  data-state={m.state}
+                  data-delivery={d ?? ''}
+                >
+                  <span className={`state state-${d ? `delivery-${d}` : m.state}`} data-testid="row-state">
+                    {d ? t(`outbox.delivery.${d}`) : t(`outbox.states.${m.state}`)}
+                  </span>
+                  <span className="subject">
+                    {m.subject}
+                    {m.groupLabel && (
+                      <span className="group-label" data-testid="row-group">
+                        {' '}
+                        · {m.groupLabel}
+                      </span>
+                    )}
+                  </span>
+                  <span className="hint">
+                    {m.messageType} · {m.recipientCount} · {fmt(m.createdAt)}
+                  </span>
+                </button>
+              );
+            }}
           />
         )}
         {selected && (
           <article className="panel outbox-detail" aria-label={t('outbox.detail')} data-testid="outbox-detail">
             <h3>{selected.subject}</h3>
+            {selected.groupLabel && (
+              <p className="hint" data-testid="detail-group">
+                {t('outbox.groupName')}: {selected.groupLabel}
+              </p>
+            )}
             <p>
               <span
                 className={`state state-${delivery ? `delivery-${delivery}` : selected.state}`}
