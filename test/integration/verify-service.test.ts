@@ -183,8 +183,9 @@ describe('verify through the handler table', () => {
     expect(execFileSync('qpdf', ['--check', out], { encoding: 'utf8' })).toContain('No syntax or stream encoding errors');
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', out, '-'], { encoding: 'utf8' });
     expect(text).toContain('Informe de verificación de firmas');
-    expect(text).toMatch(/good-dss\.pdf: VÁLIDO/);
-    expect(text).toMatch(/revoked-dss\.pdf: NO VÁLIDO/);
+    // Each file's name heads its section and its verdict badge follows it.
+    expect(text).toMatch(/good-dss\.pdf\s+VÁLIDO/);
+    expect(text).toMatch(/revoked-dss\.pdf\s+NO VÁLIDO/);
     expect(events.map((e) => e.stage)).toEqual(['verify.file', 'verify.file', 'verify.done']);
     expect(fs.readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(core.audit.list({ limit: 1, action: 'verify.report' })[0]).toMatchObject({ subject: out });
