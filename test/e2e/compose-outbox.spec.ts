@@ -147,6 +147,9 @@ test('one content to two groups, the second with a PDF signed through "Firmar y 
   await page.getByLabel('Tipo de mensaje').selectOption('CP');
   await page.getByLabel('Asunto').fill(subject);
   await page.getByTestId('body-editor').click();
+  // The autosaved draft of the previous test (a template with {{nombre}}) is loaded: start from an empty body.
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
   await page.keyboard.type('Se notifica la resolución a cada grupo.');
   await page.getByTestId('recipients').fill('33.333.333-3');
   await expect(page.getByTestId('recipients-status')).toContainText('1 válido · 0 con errores');
