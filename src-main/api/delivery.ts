@@ -4,9 +4,12 @@
  */
 export type MessageDelivery = 'delivered' | 'delivered_with_errors' | 'error';
 
-/** A recipient's `message_status` is final when delivered or any error; `pending` and unknown values are not. */
-export function isFinalRecipientStatus(status: string | null): boolean {
-  return status === 'delivered' || isErrorRecipientStatus(status);
+/**
+ * A recipient's `message_status` is final when it is one the platform documents as delivered or an error;
+ * `pending` and any value the platform does not document are not (the outbox keeps tracking them).
+ */
+export function isFinalRecipientStatus(status: string | null | undefined): boolean {
+  return typeof status === 'string' && FINAL_RECIPIENT_STATUSES.has(status);
 }
 
 export function isErrorRecipientStatus(status: string | null): boolean {
@@ -62,3 +65,6 @@ export const RECIPIENT_STATUSES = [
   'error_transient_attachment_rejected',
   'error_send_message_mail',
 ] as const;
+
+/** The documented statuses after which the platform changes nothing more for that recipient. */
+export const FINAL_RECIPIENT_STATUSES: ReadonlySet<string> = new Set(RECIPIENT_STATUSES.filter((s) => s !== 'pending'));

@@ -9,28 +9,9 @@ export const PLATFORM_DUPLICATE_WINDOW_MS = 5 * 60_000;
 
 /**
  * Recipient states that end the follow-up. Anything else — `pending`, or a value this version does not know —
- * keeps the message tracked: an unknown state is never taken as final.
+ * keeps the message tracked: an unknown state is never taken as final. Defined with the documented list in api/delivery.
  */
-export const FINAL_RECIPIENT_STATUSES: ReadonlySet<string> = new Set([
-  'delivered',
-  'error',
-  'error_rejected',
-  'error_undetermined_undetermined',
-  'error_permanent_general',
-  'error_permanent_no_email',
-  'error_permanent_supressed',
-  'error_permanent_on_account_suspension_list',
-  'error_transient_general',
-  'error_transient_mailbox_full',
-  'error_transient_message_too_large',
-  'error_transient_content_rejected',
-  'error_transient_attachment_rejected',
-  'error_send_message_mail',
-]);
-
-export function isFinalRecipientStatus(status: string | null | undefined): boolean {
-  return typeof status === 'string' && FINAL_RECIPIENT_STATUSES.has(status);
-}
+export { FINAL_RECIPIENT_STATUSES, isFinalRecipientStatus } from '../../api/delivery';
 
 /**
  * How long ago the first uncertain attempt began, judged without trusting the wall clock alone: the largest of
