@@ -8,6 +8,7 @@ import { AuditPanel } from './AuditPanel';
 import { CertificatesPanel, TrustAnchorsPanel } from './CertificatesPanel';
 import { FirmaGobPanel } from './FirmaGobPanel';
 import { ProfilesPanel } from './ProfilesPanel';
+import { ReportPanel } from './ReportPanel';
 
 export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; info: AppInfo | null; onSaved: (p: Preferences) => void }) {
   const { t } = useI18n();
@@ -19,6 +20,7 @@ export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; i
       <CertificatesPanel />
       <FirmaGobPanel />
       <TrustAnchorsPanel />
+      <ReportPanel />
       <AuditPanel />
       {info && (
         <section className="panel" aria-labelledby="about-title">
