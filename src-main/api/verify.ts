@@ -187,9 +187,7 @@ export const verifyMethods = {
    * REPORT_LOGO_TOO_LARGE.
    */
   'verify.reportSettings.update': {
-    input: z
-      .object({ institution: z.string().max(120).optional(), logoPath: filePath.nullable().optional() })
-      .strict(),
+    input: z.object({ institution: z.string().max(120).optional(), logoPath: filePath.nullable().optional() }).strict(),
     progress: false,
   },
   'verify.trust.list': { input: z.object({}).strict(), progress: false },

@@ -43,7 +43,10 @@ export const verifyHandlers: HandlersFor<keyof typeof verifyMethods> = {
     const next = updateReportSettings(core.home, core.settings, input);
     core.audit.append({
       action: 'verify.report.settings',
-      details: { institution: input.institution !== undefined, logo: input.logoPath === null ? 'removed' : input.logoPath ? 'set' : 'kept' },
+      details: {
+        institution: input.institution !== undefined,
+        logo: input.logoPath === null ? 'removed' : input.logoPath ? 'set' : 'kept',
+      },
     });
     core.events.emit({ type: 'changed', topic: 'settings' });
     return next;

@@ -132,7 +132,19 @@ describe('casilla verify', () => {
     const out = at('informe-logo.pdf');
     // A JPEG made by poppler from a page of the plain PDF.
     spawnSync('pdftoppm', ['-jpeg', '-r', '10', '-f', '1', '-l', '1', '-singlefile', at('plain.pdf'), at('logo')]);
-    const r = run('verify', at('good.pdf'), '--trust', pki.rootPem, '--offline', '--report', out, '--logo', at('logo.jpg'), '--institution', 'Gobierno Regional de Cusco');
+    const r = run(
+      'verify',
+      at('good.pdf'),
+      '--trust',
+      pki.rootPem,
+      '--offline',
+      '--report',
+      out,
+      '--logo',
+      at('logo.jpg'),
+      '--institution',
+      'Gobierno Regional de Cusco',
+    );
     expect(r.status).toBe(1);
     expect(spawnSync('qpdf', ['--check', out]).status).toBe(0);
     expect(spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout).toContain('Gobierno Regional de Cusco');

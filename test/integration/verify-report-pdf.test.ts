@@ -188,7 +188,13 @@ describe('the designed PDF report', () => {
     await call('settings.update', { locale: 'en' });
     const out = at('report-en.pdf');
     try {
-      await call('verify.reportPdf', { files: [at(NAME), at('one.pdf')], trust: [pki.rootPem], offline: true, output: out, timeZone: 'UTC' });
+      await call('verify.reportPdf', {
+        files: [at(NAME), at('one.pdf')],
+        trust: [pki.rootPem],
+        offline: true,
+        output: out,
+        timeZone: 'UTC',
+      });
     } finally {
       await call('settings.update', { locale: 'es' });
     }
@@ -233,7 +239,10 @@ describe('the designed PDF report', () => {
     const c2 = '/Fx Do';
     obj(6, `<< /Length ${c2.length} >>\nstream\n${c2}\nendstream`);
     const img = zlib.deflateSync(Buffer.alloc(16)).toString('latin1');
-    obj(7, `<< /Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${img.length} >>\nstream\n${img}\nendstream`);
+    obj(
+      7,
+      `<< /Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${img.length} >>\nstream\n${img}\nendstream`,
+    );
     for (const n of forms) {
       const next = n + 1 < 20 + forms.length ? `/Resources << /XObject << /Fx ${n + 1} 0 R >> >> ` : '';
       obj(n, `<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] ${next}/Length 6 >>\nstream\n/Fx Do\nendstream`);

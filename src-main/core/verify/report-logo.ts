@@ -15,7 +15,10 @@ export const LOGO_LIMITS = { bytes: 2 * 1024 * 1024, side: 4096, pixels: 16_000_
 const KEY = 'verify.report';
 const DIR = 'report';
 
-type Stored = { institution: string; logo: { file: string; name: string; type: 'png' | 'jpeg'; width: number; height: number; bytes: number } | null };
+type Stored = {
+  institution: string;
+  logo: { file: string; name: string; type: 'png' | 'jpeg'; width: number; height: number; bytes: number } | null;
+};
 
 interface SettingsLike {
   get<T>(key: string): T | undefined;
@@ -51,7 +54,7 @@ function jpegImage(buf: Buffer): PdfImage {
     if (marker === 0xd9 || marker === 0xda) break;
     const len = buf.readUInt16BE(i + 2);
     if (len < 2 || i + 2 + len > buf.length) throw bad('El JPEG está dañado (segmento truncado).');
-    if ((marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) && len >= 8) {
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc && len >= 8) {
       const bpc = buf[i + 4] ?? 0;
       const height = buf.readUInt16BE(i + 5);
       const width = buf.readUInt16BE(i + 7);
@@ -105,7 +108,8 @@ function pngImage(buf: Buffer): PdfImage {
   checkSize(width, height);
   const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType as 0 | 2 | 3 | 4 | 6];
   if (!channels) throw bad(`El PNG usa un tipo de color desconocido (${colorType}).`);
-  const depthOk = colorType === 3 ? [1, 2, 4, 8].includes(depth) : colorType === 0 ? [1, 2, 4, 8, 16].includes(depth) : [8, 16].includes(depth);
+  const depthOk =
+    colorType === 3 ? [1, 2, 4, 8].includes(depth) : colorType === 0 ? [1, 2, 4, 8, 16].includes(depth) : [8, 16].includes(depth);
   if (!depthOk) throw bad(`El PNG usa una profundidad de ${depth} bits no válida para su tipo de color.`);
   if (colorType === 3 && !palette) throw bad('El PNG indexado no tiene paleta.');
   const bpp = Math.max(1, (channels * depth) >> 3); // bytes per complete pixel, for the filters
@@ -169,7 +173,14 @@ function pngImage(buf: Buffer): PdfImage {
   const colorChannels = colorType === 4 || colorType === 0 ? 1 : 3;
   const hasAlpha = colorType === 4 || colorType === 6;
   if (!hasAlpha && depth <= 8)
-    return { width, height, colorSpace: colorChannels === 1 ? 'DeviceGray' : 'DeviceRGB', bitsPerComponent: depth, filter: 'FlateDecode', data: zlib.deflateSync(out) };
+    return {
+      width,
+      height,
+      colorSpace: colorChannels === 1 ? 'DeviceGray' : 'DeviceRGB',
+      bitsPerComponent: depth,
+      filter: 'FlateDecode',
+      data: zlib.deflateSync(out),
+    };
   // 16 bits become 8 (the high byte); alpha goes to its own soft mask.
   const step = depth / 8;
   const color = Buffer.alloc(width * height * colorChannels);
@@ -204,9 +215,13 @@ function checkSize(width: number, height: number): void {
 /** Reads and checks a logo: PNG or JPEG, bounded; the image as PDF needs it. */
 export function logoImage(buf: Buffer): PdfImage & { type: 'png' | 'jpeg' } {
   if (buf.length > LOGO_LIMITS.bytes)
-    throw new AppError('REPORT_LOGO_TOO_LARGE', `El logo pesa ${Math.ceil(buf.length / 1024)} KB; se admiten hasta ${LOGO_LIMITS.bytes / 1048576} MB.`, {
-      bytes: buf.length,
-    });
+    throw new AppError(
+      'REPORT_LOGO_TOO_LARGE',
+      `El logo pesa ${Math.ceil(buf.length / 1024)} KB; se admiten hasta ${LOGO_LIMITS.bytes / 1048576} MB.`,
+      {
+        bytes: buf.length,
+      },
+    );
   if (buf.subarray(0, 8).equals(PNG_SIG)) return { ...pngImage(buf), type: 'png' };
   if (buf[0] === 0xff && buf[1] === 0xd8) {
     const img = jpegImage(buf);
@@ -225,9 +240,13 @@ function readBounded(file: string): Buffer {
   }
   if (!st.isFile()) throw bad(`${path.basename(file)} no es un archivo.`);
   if (st.size > LOGO_LIMITS.bytes)
-    throw new AppError('REPORT_LOGO_TOO_LARGE', `El logo pesa ${Math.ceil(st.size / 1024)} KB; se admiten hasta ${LOGO_LIMITS.bytes / 1048576} MB.`, {
-      bytes: st.size,
-    });
+    throw new AppError(
+      'REPORT_LOGO_TOO_LARGE',
+      `El logo pesa ${Math.ceil(st.size / 1024)} KB; se admiten hasta ${LOGO_LIMITS.bytes / 1048576} MB.`,
+      {
+        bytes: st.size,
+      },
+    );
   return fs.readFileSync(file);
 }
 

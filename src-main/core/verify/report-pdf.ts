@@ -177,7 +177,13 @@ export type ReportOptions = {
   thumbnails?: boolean | undefined;
 };
 
-type Column = { title: string; width: number; value: (s: SignatureReport, n: number) => string; color?: (s: SignatureReport) => Rgb; bold?: boolean };
+type Column = {
+  title: string;
+  width: number;
+  value: (s: SignatureReport, n: number) => string;
+  color?: (s: SignatureReport) => Rgb;
+  bold?: boolean;
+};
 
 function columns(w: ReportWords, timeZone: string | undefined): Column[] {
   return [
@@ -238,7 +244,9 @@ class ObjectTable implements ObjectSink {
     this.bodies.length = size;
   }
   stream(dict: string, data: Buffer): number {
-    return this.add(Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]));
+    return this.add(
+      Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]),
+    );
   }
 }
 
@@ -286,7 +294,10 @@ function thumbnailsFor(outcomes: FileOutcome[], table: ObjectTable): Map<Signatu
 function imageObjects(table: ObjectTable, img: PdfImage): number {
   let smask = '';
   if (img.alpha) {
-    const m = table.stream(`/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`, img.alpha);
+    const m = table.stream(
+      `/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`,
+      img.alpha,
+    );
     smask = ` /SMask ${m} 0 R`;
   }
   const cs =
@@ -362,7 +373,10 @@ function layout(
     c.rect(x, top, THUMB_W, THUMB_H, t.ok ? WHITE : [0.94, 0.94, 0.95]);
     if (t.ok) c.image(t.num, t.width, t.height, x + 2, top + 2, THUMB_W - 4, THUMB_H - 4);
     else {
-      const lines = [...wrap(w.thumbUnavailable, THUMB_W - 8, 6.5), ...wrap(`(${w.thumbReason[t.reason]}${t.detail ? `: ${t.detail}` : ''})`, THUMB_W - 8, 6)];
+      const lines = [
+        ...wrap(w.thumbUnavailable, THUMB_W - 8, 6.5),
+        ...wrap(`(${w.thumbReason[t.reason]}${t.detail ? `: ${t.detail}` : ''})`, THUMB_W - 8, 6),
+      ];
       lines.slice(0, 8).forEach((l, i) => c.text(x + 4, top + 8 + i * 8.5, l, i < 2 ? 6.5 : 6, { color: MUTED }));
     }
     c.frame(x, top, THUMB_W, THUMB_H, border, borderW);
@@ -398,7 +412,9 @@ function layout(
       continue;
     }
     const r = o.report;
-    c.text(MARGIN, c.y, `${countOf(lang, r.revisions, w.revisions)} · ${countOf(lang, r.signatures.length, w.signatures)}`, 9, { color: MUTED });
+    c.text(MARGIN, c.y, `${countOf(lang, r.revisions, w.revisions)} · ${countOf(lang, r.signatures.length, w.signatures)}`, 9, {
+      color: MUTED,
+    });
     c.y += 16;
     if (r.signatures.length === 0) {
       for (const reason of r.reasons)
@@ -440,7 +456,10 @@ function layout(
       if (i % 2 === 1) c.rect(MARGIN, c.y, CONTENT_W, rowH, ZEBRA);
       let x = MARGIN + 4;
       for (const col of cols) {
-        c.text(x, c.y + 5, fit(col.value(s, i + 1), col.width - 6, 8, col.bold), 8, { bold: Boolean(col.bold), color: col.color?.(s) ?? INK });
+        c.text(x, c.y + 5, fit(col.value(s, i + 1), col.width - 6, 8, col.bold), 8, {
+          bold: Boolean(col.bold),
+          color: col.color?.(s) ?? INK,
+        });
         x += col.width;
       }
       c.y += rowH;

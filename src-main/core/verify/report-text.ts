@@ -32,7 +32,8 @@ export function formatOutcome(o: FileOutcome, locale: ReportLocale = { lang: 'es
 function formatSignature(s: SignatureReport, n: number, w: ReportWords, locale: ReportLocale): string[] {
   const what = s.kind === 'document-timestamp' ? w.docTimestamp : w.signature;
   const out = [`  ${what} ${n} «${s.field}»${s.page ? `, ${w.page} ${s.page}` : ''}, ${w.revision} ${s.revision}: ${w.verdict[s.verdict]}`];
-  if (s.signer) out.push(`    ${w.lineSigner}: ${s.signer.name}${s.signer.id ? ` (${s.signer.id})` : ''}, ${w.issuedBy} ${s.signer.issuer}`);
+  if (s.signer)
+    out.push(`    ${w.lineSigner}: ${s.signer.name}${s.signer.id ? ` (${s.signer.id})` : ''}, ${w.issuedBy} ${s.signer.issuer}`);
   const time = s.timestamp?.time ?? s.claimedTime;
   if (time)
     out.push(
@@ -46,6 +47,8 @@ function formatSignature(s: SignatureReport, n: number, w: ReportWords, locale: 
   );
   for (const r of s.reasons) out.push(`    - ${reasonText(r, locale.lang)}`);
   for (const c of s.changes)
-    out.push(`    · ${w.revisionCap} ${c.revision}, ${c.object}: ${changeMessage(c, locale.lang)} [${c.allowed ? w.allowed : w.notAllowed}]`);
+    out.push(
+      `    · ${w.revisionCap} ${c.revision}, ${c.object}: ${changeMessage(c, locale.lang)} [${c.allowed ? w.allowed : w.notAllowed}]`,
+    );
   return out;
 }

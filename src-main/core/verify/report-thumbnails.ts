@@ -64,7 +64,20 @@ class ThumbError extends Error {
 type Box = [number, number, number, number];
 
 /** Keys never followed: they lead out of the page (the page tree, the document's metadata, other pages). */
-const SKIP = new Set(['Parent', 'P', 'Metadata', 'PieceInfo', 'Thumb', 'B', 'Annots', 'StructParent', 'StructParents', 'Dest', 'A', 'OpenAction']);
+const SKIP = new Set([
+  'Parent',
+  'P',
+  'Metadata',
+  'PieceInfo',
+  'Thumb',
+  'B',
+  'Annots',
+  'StructParent',
+  'StructParents',
+  'Dest',
+  'A',
+  'OpenAction',
+]);
 
 function boxOf(v: PdfValue | undefined): Box | undefined {
   if (!(v instanceof PdfArray) || v.items.length !== 4) return undefined;
@@ -205,7 +218,8 @@ export class ThumbnailSource {
     const r = this.reader;
     // The page's content streams, decoded and joined (each may end mid-line; a newline keeps tokens apart).
     const contents = r.resolveAt(p.dict.get('Contents'), rev);
-    const streams = contents instanceof PdfArray ? contents.items : contents === undefined || contents === null ? [] : [p.dict.get('Contents')];
+    const streams =
+      contents instanceof PdfArray ? contents.items : contents === undefined || contents === null ? [] : [p.dict.get('Contents')];
     const parts: Buffer[] = [];
     let contentBytes = 0;
     for (const s of streams) {
@@ -278,7 +292,14 @@ export class ThumbnailSource {
     // From page space to the page as shown (its /Rotate), origin at the visible area's corner.
     const w = x1 - x0;
     const h = y1 - y0;
-    const rot = p.rotate === 90 ? [0, -1, 1, 0, -y0, x1] : p.rotate === 180 ? [-1, 0, 0, -1, x1, y1] : p.rotate === 270 ? [0, 1, -1, 0, y1, -x0] : [1, 0, 0, 1, -x0, -y0];
+    const rot =
+      p.rotate === 90
+        ? [0, -1, 1, 0, -y0, x1]
+        : p.rotate === 180
+          ? [-1, 0, 0, -1, x1, y1]
+          : p.rotate === 270
+            ? [0, 1, -1, 0, y1, -x0]
+            : [1, 0, 0, 1, -x0, -y0];
     const [width, height] = p.rotate === 90 || p.rotate === 270 ? [h, w] : [w, h];
     const outer = this.addStream(
       new PdfDict([
@@ -335,12 +356,16 @@ export class ThumbnailSource {
     if (max <= 0) throw new ThumbError('content');
     const filters = this.reader.resolveAt(s.dict.get('Filter'), rev);
     const list = filters instanceof PdfArray ? filters.items : filters === undefined || filters === null ? [] : [filters];
-    for (const f of list) if (!(f instanceof PdfName) || f.name !== 'FlateDecode') throw new ThumbError('filter', f instanceof PdfName ? f.name : '?');
+    for (const f of list)
+      if (!(f instanceof PdfName) || f.name !== 'FlateDecode') throw new ThumbError('filter', f instanceof PdfName ? f.name : '?');
     const raw = this.raw(s, rev);
     const parms = this.reader.resolveAt(s.dict.get('DecodeParms'), rev);
     const dict = new PdfDict([
       ['Filter', new PdfArray(list)],
-      ['DecodeParms', parms instanceof PdfArray ? new PdfArray(parms.items.map((x) => this.reader.resolveAt(x, rev) ?? null)) : (parms ?? null)],
+      [
+        'DecodeParms',
+        parms instanceof PdfArray ? new PdfArray(parms.items.map((x) => this.reader.resolveAt(x, rev) ?? null)) : (parms ?? null),
+      ],
     ]);
     try {
       return decodeStream(dict, raw, max);

@@ -51,7 +51,12 @@ export function ReportPanel() {
             data-testid="report-institution"
           />
         </div>
-        <button type="button" onClick={() => void saveName()} disabled={institution === (info?.institution ?? '')} data-testid="report-save">
+        <button
+          type="button"
+          onClick={() => void saveName()}
+          disabled={institution === (info?.institution ?? '')}
+          data-testid="report-save"
+        >
           {t('settings.save')}
         </button>
       </div>
@@ -80,7 +85,11 @@ export function ReportPanel() {
         )}
       </div>
       {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'alert alert-ok' : 'alert alert-error'} data-testid="report-message">
+        <p
+          role={message.ok ? 'status' : 'alert'}
+          className={message.ok ? 'alert alert-ok' : 'alert alert-error'}
+          data-testid="report-message"
+        >
           {message.text}
         </p>
       )}
