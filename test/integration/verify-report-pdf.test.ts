@@ -117,6 +117,8 @@ beforeAll(async () => {
   closeCore = opened.cleanup;
 }, 60_000);
 afterAll(async () => {
+  // REPORT_DEBUG=dir keeps the reports and their sources to look at.
+  if (process.env.REPORT_DEBUG) fs.cpSync(tmp.dir, process.env.REPORT_DEBUG, { recursive: true });
   await closeCore?.();
   tmp?.cleanup();
 });
@@ -149,7 +151,6 @@ describe('the designed PDF report', () => {
   it('in Spanish: institution, logo, verdicts, plurals, local times, thumbnails as signed and as changed', async () => {
     const out = at('informe-es.pdf');
     await call('verify.reportPdf', { files: [at(NAME)], trust: [pki.rootPem], offline: true, output: out, timeZone: 'America/Lima' });
-    if (process.env.REPORT_DEBUG) fs.cpSync(tmp.dir, '/tmp/report-debug', { recursive: true });
     expect(execFileSync('qpdf', ['--check', out], { encoding: 'utf8' })).toContain('No syntax or stream encoding errors');
     const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
     expect(fonts).toContain('Helvetica-Bold');

@@ -389,7 +389,9 @@ function layout(
 
   for (const o of outcomes) {
     const name = displayName(o.file);
-    need(90);
+    // The file's heading goes with its first signature (and that signature's thumbnails).
+    const first = o.report?.signatures[0];
+    need(first && thumbs.get(first)?.rows.length ? 120 + THUMB_BLOCK : 90);
     c.line(MARGIN, c.y, PAGE_W - MARGIN, RULE, 1);
     c.y += 10;
     const verdict = o.report ? VERDICT[o.report.verdict] : VERDICT.invalid;
@@ -448,7 +450,10 @@ function layout(
       const noteLines = notes.flatMap((n) =>
         wrap(`${n.mark === '•' ? '• ' : `[${n.mark}] `}${n.text}`, CONTENT_W - 30, 7.5).map((l) => ({ l, color: n.color })),
       );
-      if (c.y + 18 + Math.min(noteLines.length, 6) * 10 > PAGE_H - MARGIN - FOOTER_H) {
+      // A signature's row, its first notes and its thumbnails stay on one page.
+      const t = thumbs.get(s);
+      const thumbH = t && t.rows.length ? THUMB_BLOCK + 4 : 0;
+      if (c.y + 18 + Math.min(noteLines.length, 6) * 10 + thumbH > PAGE_H - MARGIN - FOOTER_H) {
         newPage();
         header();
       }
@@ -474,7 +479,6 @@ function layout(
         c.text(MARGIN + 22, c.y, n.l, 7.5, { color: n.color });
         c.y += 10;
       }
-      const t = thumbs.get(s);
       if (t && t.rows.length) {
         need(THUMB_BLOCK + 6);
         c.y += 4;
@@ -485,7 +489,7 @@ function layout(
           if (!row.now && row.changed === false) caption(w.thumbSame, tx, MUTED);
           tx += THUMB_SLOT;
           if (row.now) {
-            const changed = row.changed !== false;
+            const changed = row.changed === true;
             drawThumb(row.now, tx, c.y, changed ? VERDICT.invalid.color : RULE, changed ? 1.4 : 0.8);
             c.text(tx, c.y + THUMB_H + 4, fit(w.thumbNow(row.page), THUMB_SLOT - 4, 6.5, true), 6.5, { bold: true, color: INK });
             if (row.changed) caption(w.thumbChanged, tx, VERDICT.invalid.color);
