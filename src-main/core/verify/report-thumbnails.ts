@@ -376,7 +376,7 @@ export class ThumbnailSource {
   }
 
   /** A copy of `v` with its references renumbered into the report (following only what the page needs). */
-  private copy(v: PdfValue | undefined, rev: number, depth: number): PdfValue {
+  private copy(v: PdfValue | undefined, rev: number, depth: number, top = false): PdfValue {
     if (depth > THUMB_LIMITS.depth) throw new ThumbError('depth');
     if (v === undefined) return null;
     if (v instanceof PdfRef) return new PdfRef(this.copyRef(v, rev, depth), 0);
@@ -388,6 +388,15 @@ export class ThumbnailSource {
       if (v.entries.size > 100_000) throw new ThumbError('objects');
       const out = new PdfDict();
       for (const [k, x] of v.entries) if (!SKIP.has(k)) out.set(k, this.copy(x, rev, depth + 1));
+      // A font written inline (our own stamps do so) becomes an object of its own: some readers (poppler's
+      // pdffonts) lose track of inline fonts inside nested forms.
+      if (!top && v.nameOf('Type') === 'Font') {
+        const n = this.sink.reserve();
+        const body = Buffer.from(serialize(out), 'latin1');
+        this.charge(body.length);
+        this.sink.set(n, body);
+        return new PdfRef(n, 0);
+      }
       return out;
     }
     if (v instanceof PdfStream) throw new ThumbError('unreadable', 'flujo directo');
@@ -438,7 +447,7 @@ export class ThumbnailSource {
 
   private copyObject(n: number, value: PdfValue | undefined, rev: number, depth: number): void {
     if (value instanceof PdfStream) {
-      const dict = this.copy(value.dict, rev, depth + 1) as PdfDict;
+      const dict = this.copy(value.dict, rev, depth + 1, true) as PdfDict;
       dict.entries.delete('Length');
       const subtype = value.dict.nameOf('Subtype');
       if (subtype === 'Image') {
@@ -453,7 +462,7 @@ export class ThumbnailSource {
       dict.set('Length', raw.length);
       this.sink.set(n, Buffer.concat([Buffer.from(`${serialize(dict)}\nstream\n`, 'latin1'), raw, Buffer.from('\nendstream', 'latin1')]));
     } else {
-      const copied = value === undefined ? null : this.copy(value, rev, depth + 1);
+      const copied = value === undefined ? null : this.copy(value, rev, depth + 1, true);
       const body = Buffer.from(serialize(copied), 'latin1');
       this.charge(body.length);
       this.sink.set(n, body);
