@@ -52,7 +52,25 @@ function fonts(file: string): Array<{ name: string; type: string; emb: string; s
 /** Dark pixels in a rectangle of page `page` rendered at 72 dpi (x, y from the top-left, in points). */
 function darkPixels(file: string, page: number, [x, yTop, w, h]: [number, number, number, number]): number {
   const base = at(`render-${Math.random().toString(36).slice(2)}`);
-  run('pdftoppm', ['-r', '72', '-gray', '-f', String(page), '-l', String(page), '-x', String(x), '-y', String(yTop), '-W', String(w), '-H', String(h), file, base]);
+  run('pdftoppm', [
+    '-r',
+    '72',
+    '-gray',
+    '-f',
+    String(page),
+    '-l',
+    String(page),
+    '-x',
+    String(x),
+    '-y',
+    String(yTop),
+    '-W',
+    String(w),
+    '-H',
+    String(h),
+    file,
+    base,
+  ]);
   const produced = fs.readdirSync(tmp.dir).find((f) => path.join(tmp.dir, f).startsWith(base));
   const pgm = fs.readFileSync(at(produced ?? ''));
   const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'));
