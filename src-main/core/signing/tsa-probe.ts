@@ -23,6 +23,7 @@ export async function testTsa(config: TsaConfig, signal?: AbortSignal): Promise<
   if (!check.time || !check.imprintMatches)
     throw new AppError('SIGN_TSA_FAILED', 'No se pudo obtener el sello de tiempo: la respuesta de la TSA no es un sello válido.', {
       reason: check.problems.join(' '),
+      kind: 'invalid',
     });
   return {
     tsaName: check.tsa,

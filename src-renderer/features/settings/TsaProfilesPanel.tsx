@@ -6,6 +6,8 @@ import { tsaUrlProblem } from '../sign/LongTermSection';
 
 type Message = { ok: boolean; text: string };
 
+const FAILURE_KINDS = ['credentials', 'http', 'rejected', 'timeout', 'network', 'invalid', 'url'];
+
 /**
  * Configuración → timestamp servers: saved TSA profiles (name, address, optional user; the password goes to the OS
  * keychain and never comes back), "Probar" on a saved profile or on what is typed, and removal.
@@ -38,6 +40,15 @@ export function TsaProfilesPanel() {
     setUsername('');
     setPassword('');
   };
+  /** A TSA failure says why (credentials, HTTP status, timeout…) in the user's language. */
+  const failure = (error: { code: string; message: string; details?: Record<string, unknown> | undefined }): Message => {
+    const kind = error.details?.['kind'];
+    if (error.code === 'SIGN_TSA_FAILED' && typeof kind === 'string' && FAILURE_KINDS.includes(kind)) {
+      const status = error.details?.['status'];
+      return { ok: false, text: t(`settings.tsa.failure.${kind}`, { status: typeof status === 'number' ? status : '?' }) };
+    }
+    return { ok: false, text: errorText(t, error) };
+  };
   const tested = (r: TsaTestResult): Message => ({
     ok: true,
     text: t('settings.tsa.testOk', { tsa: r.tsaName, time: fmt.dateTime(r.time), ms: r.elapsedMs }),
@@ -67,12 +78,12 @@ export function TsaProfilesPanel() {
   const testTyped = () =>
     run(async () => {
       const r = await call('tsa.test', { url, ...(username ? { username, ...(password ? { password } : {}) } : {}) });
-      return r.ok ? tested(r.value) : { ok: false, text: errorText(t, r.error) };
+      return r.ok ? tested(r.value) : failure(r.error);
     });
   const testSaved = (p: TsaProfile) =>
     run(async () => {
       const r = await call('tsa.test', { id: p.id });
-      return r.ok ? tested(r.value) : { ok: false, text: errorText(t, r.error) };
+      return r.ok ? tested(r.value) : failure(r.error);
     });
   const remove = (p: TsaProfile) =>
     run(async () => {
