@@ -6,7 +6,7 @@ import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
 import { checkFirmaGobConfig, type FirmaGobConfig } from '../../core/signing/firmagob/client';
 import { resolveFirmaGobConfig } from '../../core/signing/firmagob/settings';
-import { readFirmaPeruParams } from '../../core/signing/params/firma-peru';
+import { paramsRunNotes, readFirmaPeruParams } from '../../core/signing/params/firma-peru';
 import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
 import { defaultOutputs } from '../../core/signing/sign-batch';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
@@ -52,6 +52,8 @@ type SignCliOptions = {
   tsaProfile?: string;
   /** --tsa-profile read from the settings and the keychain. */
   profileTsa?: TsaConfig;
+  /** What the parameter file asks that this run does differently (printed before signing). */
+  paramsNotes?: string[];
   level?: string;
   digest?: string;
   pss?: boolean;
@@ -126,6 +128,7 @@ export const signCommand: CommandModule = {
         if (opts.tsaProfile) opts.profileTsa = await profileTsa(rt.core(), opts.tsaProfile);
         if (opts.extend) return extendCommand(inputs, opts, rt);
         const input = buildInput(inputs, opts);
+        for (const note of opts.paramsNotes ?? []) rt.stderr(`Aviso: ${note}\n`);
         const core = rt.core();
         if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);
         else input.certificate.password = await readPassword(opts, rt.stderr);
@@ -298,6 +301,12 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
   const { profile, tsaPassword } = imported;
   const opts = input.options;
   const stamp = opts.stamp;
+  try {
+    o.paramsNotes = paramsRunNotes(profile, { inputs: input.files.length, rectGiven: Boolean(stamp.rect) });
+  } catch (err) {
+    if (err instanceof AppError) throw usage(`${err.message} [${err.code}]`);
+    throw err;
+  }
   const level = o.level ? opts.level : profile.level;
   const tsa = opts.tsa ?? (profile.tsa ? { ...profile.tsa, ...(tsaPassword !== undefined ? { password: tsaPassword } : {}) } : undefined);
   if (level !== 'B-B' && !tsa) throw usage(`El nivel ${level} necesita --tsa <url> o webTsa en los parámetros.`);
