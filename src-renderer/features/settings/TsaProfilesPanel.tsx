@@ -128,26 +128,33 @@ export function TsaProfilesPanel() {
                 <td>{p.name}</td>
                 <td>{p.url}</td>
                 <td>{p.username ? `${p.username}${p.hasPassword ? ` · ${t('settings.tsa.passwordKept')}` : ''}` : '—'}</td>
-                <td className="actions-row">
-                  <button
-                    type="button"
-                    onClick={() => void testSaved(p)}
-                    disabled={busy}
-                    aria-label={t('settings.tsa.testNamed', { name: p.name })}
-                  >
-                    {t('settings.tsa.test')}
-                  </button>
-                  <button type="button" onClick={() => edit(p)} disabled={busy} aria-label={t('settings.tsa.editNamed', { name: p.name })}>
-                    {t('settings.tsa.edit')}
-                  </button>
-                  <button
-                    type="button"
-                    onClick={() => void remove(p)}
-                    disabled={busy}
-                    aria-label={t('settings.tsa.removeNamed', { name: p.name })}
-                  >
-                    {t('settings.tsa.remove')}
-                  </button>
+                <td>
+                  <div className="actions-row">
+                    <button
+                      type="button"
+                      onClick={() => void testSaved(p)}
+                      disabled={busy}
+                      aria-label={t('settings.tsa.testNamed', { name: p.name })}
+                    >
+                      {t('settings.tsa.test')}
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => edit(p)}
+                      disabled={busy}
+                      aria-label={t('settings.tsa.editNamed', { name: p.name })}
+                    >
+                      {t('settings.tsa.edit')}
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => void remove(p)}
+                      disabled={busy}
+                      aria-label={t('settings.tsa.removeNamed', { name: p.name })}
+                    >
+                      {t('settings.tsa.remove')}
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
