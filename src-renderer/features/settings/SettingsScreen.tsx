@@ -9,6 +9,7 @@ import { CertificatesPanel, TrustAnchorsPanel } from './CertificatesPanel';
 import { FirmaGobPanel } from './FirmaGobPanel';
 import { ProfilesPanel } from './ProfilesPanel';
 import { ReportPanel } from './ReportPanel';
+import { TsaProfilesPanel } from './TsaProfilesPanel';
 
 export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; info: AppInfo | null; onSaved: (p: Preferences) => void }) {
   const { t } = useI18n();
@@ -19,6 +20,7 @@ export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; i
       <ProfilesPanel />
       <CertificatesPanel />
       <FirmaGobPanel />
+      <TsaProfilesPanel />
       <TrustAnchorsPanel />
       <ReportPanel />
       <AuditPanel />
