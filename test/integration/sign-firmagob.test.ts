@@ -203,13 +203,13 @@ describe('FirmaGob client against the in-process simulator', () => {
   });
 
   it('the simulator reports a partial failure per hash; the client refuses it', async () => {
-    const { firmaGobToken, chileTime } = await import('../../src-main/core/signing/firmagob/client');
+    const { firmaGobToken } = await import('../../src-main/core/signing/firmagob/client');
     const res = await fetch(`${sim.baseUrl}/firma/v2/files/tickets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         api_token_key: 'sandbox',
-        token: firmaGobToken(config(), new Date(), chileTime),
+        token: firmaGobToken(config(), new Date()),
         hashes: [
           { 'content-type': 'application/pdf', content: Buffer.alloc(32, 3).toString('base64') },
           { 'content-type': 'application/pdf', content: 'no-es-un-hash' },
