@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,10 +28,14 @@ async function buildNode() {
     absWorkingDir: root,
   };
   // `pdf-worker` is the worker thread that reads untrusted PDFs (core/isolate); each bundle ships its own copy.
-  const worker = { 'pdf-worker': 'src-main/core/isolate/pdf-worker.ts' };
+  // `pdf-worker-boot` loads it through V8's code cache (src-main/core/code-cache.ts).
+  const worker = { 'pdf-worker': 'src-main/core/isolate/pdf-worker.ts', 'pdf-worker-boot': 'src-main/core/isolate/pdf-worker-boot.ts' };
   await buildCli(common);
-  await build({ ...common, entryPoints: worker, outdir: 'dist/node', outExtension: { '.js': '.cjs' } });
-  await build({ ...common, entryPoints: { app: 'src-main/app/main.ts', ...worker }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
+  // vm.Script (the code cache) has no import(): the worker's lazy imports become requires.
+  const workerOpts = { ...common, supported: { 'dynamic-import': false }, outExtension: { '.js': '.cjs' } };
+  await build({ ...workerOpts, entryPoints: worker, outdir: 'dist/node' });
+  await build({ ...workerOpts, entryPoints: worker, outdir: 'dist/main' });
+  await build({ ...common, entryPoints: { app: 'src-main/app/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
   // The preload runs in Electron's sandbox: one file, only `electron` may be required.
   await build({
     ...common,
@@ -74,7 +79,7 @@ async function buildCli(common) {
       // The launcher compiles bundles with vm.Script, which has no import(): lazy natives load through require.
       supported: { 'dynamic-import': false },
       // Less to read and hash at every start; names kept readable in stack traces through the source map.
-      minify: true,
+      minify: process.env.CASILLA_MINIFY !== "0",
       metafile: true,
       stdin: { contents: entry(name, withZod), loader: 'ts', resolveDir: root, sourcefile: `cli-${name}.ts` },
       outfile: path.join(outdir, `cli-${name}.cjs`),
@@ -90,25 +95,29 @@ async function buildCli(common) {
 
 /**
  * Node builtins that cost milliseconds to load and that most runs never use (child_process for commander's
- * external subcommands, http/https for a TSA or a server) become objects whose properties load the real module
- * on first use.
+ * external subcommands, http/https for a TSA or a server), and the native pkcs11js (only a token signs with it),
+ * become objects whose properties load the real module on first use.
  */
 const LAZY_BUILTINS = ['child_process', 'http', 'https'];
+const LAZY_NATIVES = ['pkcs11js'];
+const requireFromRoot = createRequire(path.join(root, 'package.json'));
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    const filter = new RegExp(`^((node:)?(${LAZY_BUILTINS.join('|')})|${LAZY_NATIVES.join('|')})$`);
     b.onResolve({ filter }, (args) =>
       args.namespace === 'lazy-builtin'
         ? { path: args.path, external: true }
         : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
-      const names = Object.keys(await import(`node:${args.path}`)).filter((k) => k !== 'default');
+      const native = LAZY_NATIVES.includes(args.path);
+      const id = native ? args.path : `node:${args.path}`;
+      const names = Object.keys(native ? requireFromRoot(id) : await import(id)).filter((k) => k !== 'default');
       return {
         contents: [
           `let real;`,
-          `const load = () => (real ??= require('node:${args.path}'));`,
+          `const load = () => (real ??= require('${id}'));`,
           `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
         ].join('\n'),
         loader: 'js',

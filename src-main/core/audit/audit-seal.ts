@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { AuditBreak } from '../../api/audit';
 import type { Db } from '../db/database';
 import type { SecretStore } from '../secrets/secret-store';
+import { traceMark } from '../trace';
 
 export type SealRow = {
   id: number;
@@ -131,6 +132,7 @@ export class AuditSeal {
     const last = updates[updates.length - 1]!;
     const now = await this.head();
     if (!now || now.id < last.id) await this.secrets.set(this.accounts.head, JSON.stringify(last));
+    traceMark(`audit sealed (${updates.length})`);
   }
 
   /**

@@ -9,6 +9,7 @@ import { AppError, CommonErrorCodes } from '../../api/result';
 import { inspectPdfIsolated } from '../isolate/isolated';
 import { signPdfAtLevel, type PadesLevel } from './ltv';
 import type { SignPdfOptions } from './pades-signer';
+import { traceMark } from '../trace';
 
 export type BatchItemResult =
   | { input: string; ok: true; output: string; fieldName: string; page: number | null; resumed: boolean }
@@ -67,6 +68,7 @@ export async function signBatch(opts: BatchOptions): Promise<{ results: BatchIte
       try {
         // The file may come from anyone: its structure is first read in a bounded worker (core/isolate).
         await inspectPdfIsolated(input, 1, opts.signal ? { signal: opts.signal } : {});
+        traceMark('input inspected (worker)');
         const r = await signPdfAtLevel({
           ...opts.sign,
           input,

@@ -10,8 +10,9 @@ import { AppError } from '../../api/result';
 import type { CoreContext } from '../context';
 import { secretAccounts } from '../secrets/secret-store';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
+import { prewarmPdfWorker } from '../isolate/isolated';
 import { openSigner, readPkcs12File } from './open-signer';
-import { assertNotRevoked } from './keys/certificate-catalog';
+import { mayPublishRevocation } from './keys/revocation-hint';
 import type { PadesLevel } from './ltv';
 import { openTokenSigner, type TokenCertificateRef } from './keys/pkcs11/open-token-signer';
 import type { ExternalSigner, Signer, SignPdfOptions, StampOptions } from './pades-signer';
@@ -21,6 +22,7 @@ import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
 import { SignErrorCodes } from './sign-errors';
 import type { SignRole } from './stamp-text';
+import { traceMark } from '../trace';
 
 const LIST_KEY = 'sign.certificates';
 const batchKey = (id: string) => `sign.batch.${id}`;
@@ -132,11 +134,19 @@ export async function startSigning(
   input: StartSigningInput,
   hooks: { signal?: AbortSignal; onProgress?: (p: SigningProgress) => void; onResult?: (r: SignFileResult) => void } = {},
 ): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
+  // Each input is first read in the PDF worker: its start overlaps opening the certificate.
+  if (input.files.length > 0) prewarmPdfWorker();
   const signer = await openCertificate(core, input.certificate);
+  traceMark('certificate opened');
   try {
     // A revoked certificate must not sign; an OCSP/CRL server that does not answer is not a refusal. FirmaGob
-    // issues its certificate per signature, so there is nothing to check before it signs.
-    if (!('external' in signer)) await assertNotRevoked(signer.certificate, signer.chain);
+    // issues its certificate per signature, so there is nothing to check before it signs. The catalog (and the
+    // verifier behind it) loads only for a certificate that publishes where to check.
+    if (!('external' in signer) && mayPublishRevocation(signer.certificate)) {
+      const { assertNotRevoked } = await import('./keys/certificate-catalog');
+      await assertNotRevoked(signer.certificate, signer.chain);
+    }
+    traceMark('revocation checked');
     return await signWith(core, input, signer, hooks);
   } finally {
     if (!('external' in signer)) await signer.key?.close();
@@ -225,6 +235,7 @@ async function signWith(
     onResult: (r) => {
       if (r.ok && !r.resumed) {
         // No secrets here: who signed, what, where the result went.
+        traceMark('file signed');
         core.audit.append({
           action: 'sign',
           subject: r.output,
