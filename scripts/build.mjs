@@ -3,7 +3,6 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,29 +94,25 @@ async function buildCli(common) {
 
 /**
  * Node builtins that cost milliseconds to load and that most runs never use (child_process for commander's
- * external subcommands, http/https for a TSA or a server), and the native pkcs11js (only a token signs with it),
- * become objects whose properties load the real module on first use.
+ * external subcommands, http/https for a TSA or a server) become objects whose properties load the real module
+ * on first use.
  */
 const LAZY_BUILTINS = ['child_process', 'http', 'https'];
-const LAZY_NATIVES = ['pkcs11js'];
-const requireFromRoot = createRequire(path.join(root, 'package.json'));
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    const filter = new RegExp(`^((node:)?(${LAZY_BUILTINS.join('|')})|${LAZY_NATIVES.join('|')})$`);
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
     b.onResolve({ filter }, (args) =>
       args.namespace === 'lazy-builtin'
         ? { path: args.path, external: true }
         : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
-      const native = LAZY_NATIVES.includes(args.path);
-      const id = native ? args.path : `node:${args.path}`;
-      const names = Object.keys(native ? requireFromRoot(id) : await import(id)).filter((k) => k !== 'default');
+      const names = Object.keys(await import(`node:${args.path}`)).filter((k) => k !== 'default');
       return {
         contents: [
           `let real;`,
-          `const load = () => (real ??= require('${id}'));`,
+          `const load = () => (real ??= require('node:${args.path}'));`,
           `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
         ].join('\n'),
         loader: 'js',

@@ -14,7 +14,7 @@ import { prewarmPdfWorker } from '../isolate/isolated';
 import { openSigner, readPkcs12File } from './open-signer';
 import { mayPublishRevocation } from './keys/revocation-hint';
 import type { PadesLevel } from './ltv';
-import { openTokenSigner, type TokenCertificateRef } from './keys/pkcs11/open-token-signer';
+import type { TokenCertificateRef } from './keys/pkcs11/open-token-signer';
 import type { ExternalSigner, Signer, SignPdfOptions, StampOptions } from './pades-signer';
 import type { CertificateSummary } from './certificate-summary';
 import { firmaGobSigner, type FirmaGobConfig } from './firmagob/client';
@@ -162,6 +162,8 @@ async function openCertificate(core: CoreContext, c: StartSigningInput['certific
   }
   if (c.pkcs11) {
     if (c.password === undefined) throw new AppError('SIGN_PASSWORD_REQUIRED', 'Escriba el PIN del token.');
+    // Loaded only for a token: the native pkcs11js and its constants cost milliseconds at every start.
+    const { openTokenSigner } = await import('./keys/pkcs11/open-token-signer');
     return openTokenSigner(c.pkcs11, c.password);
   }
   const { path: p12Path, password } = await resolveCertificate(core, c);
