@@ -78,7 +78,7 @@ async function buildCli(common) {
       // The launcher compiles bundles with vm.Script, which has no import(): lazy natives load through require.
       supported: { 'dynamic-import': false },
       // Less to read and hash at every start; names kept readable in stack traces through the source map.
-      minify: process.env.CASILLA_MINIFY !== "0",
+      minify: process.env.CASILLA_MINIFY !== '0',
       metafile: true,
       stdin: { contents: entry(name, withZod), loader: 'ts', resolveDir: root, sourcefile: `cli-${name}.ts` },
       outfile: path.join(outdir, `cli-${name}.cjs`),
@@ -94,10 +94,10 @@ async function buildCli(common) {
 
 /**
  * Node builtins that cost milliseconds to load and that most runs never use (child_process for commander's
- * external subcommands, http/https for a TSA or a server) become objects whose properties load the real module
- * on first use.
+ * external subcommands, http/https for a TSA or a server, zlib for a compressed stream or image) become objects
+ * whose properties load the real module on first use.
  */
-const LAZY_BUILTINS = ['child_process', 'http', 'https'];
+const LAZY_BUILTINS = ['child_process', 'http', 'https', 'zlib'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {

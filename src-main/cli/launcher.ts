@@ -28,8 +28,6 @@ const loaded = loadWithCodeCache(bundleFor(argv));
 // At exit the cache holds the bytecode of every function this run compiled, not only the top level.
 if (loaded.cacheMissed) process.once('exit', () => loaded.saveCache());
 traceMark('command bundle loaded');
-(loaded.exports as Bundle)
-  .run(argv)
-  .then((code) => {
-    process.exitCode = code;
-  });
+(loaded.exports as Bundle).run(argv).then((code) => {
+  process.exitCode = code;
+});

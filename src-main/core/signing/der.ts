@@ -87,7 +87,7 @@ function readElement(buf: Uint8Array, start: number, end: number, depth: number)
   const content = buf.subarray(pos, contentEnd);
   const items: Node[] = [];
   if (constructed) {
-    for (let p = pos; p < contentEnd; ) {
+    for (let p = pos; p < contentEnd;) {
       const [item, next] = readElement(buf, p, contentEnd, depth + 1);
       items.push(item);
       p = next;

@@ -13,11 +13,11 @@ import { assertUsableForSigning, summarizeCertificate } from './certificate-summ
 import { prewarmPdfWorker } from '../isolate/isolated';
 import { openSigner, readPkcs12File } from './open-signer';
 import { mayPublishRevocation } from './keys/revocation-hint';
-import type { PadesLevel } from './ltv';
+import type { PadesLevel } from './pades-levels';
 import type { TokenCertificateRef } from './keys/pkcs11/open-token-signer';
 import type { ExternalSigner, Signer, SignPdfOptions, StampOptions } from './pades-signer';
 import type { CertificateSummary } from './certificate-summary';
-import { firmaGobSigner, type FirmaGobConfig } from './firmagob/client';
+import type { FirmaGobConfig } from './firmagob/client';
 import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
 import { SignErrorCodes } from './sign-errors';
@@ -157,6 +157,7 @@ type AnySigner = Signer | (ExternalSigner & { summary: CertificateSummary });
 
 async function openCertificate(core: CoreContext, c: StartSigningInput['certificate']): Promise<AnySigner> {
   if (c.firmagob) {
+    const { firmaGobSigner } = await import('./firmagob/client');
     const s = firmaGobSigner(c.firmagob);
     return { ...s, summary: s.summary as CertificateSummary };
   }
