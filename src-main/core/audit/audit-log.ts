@@ -104,6 +104,11 @@ export class AuditLog {
     void this.seal.schedule();
   }
 
+  /** Reads the seal's key ahead of an append that is coming (audit-seal.ts `warm`). */
+  warmSeal(): void {
+    this.seal?.warm();
+  }
+
   /** Waits for pending seals (before closing the database). */
   flush(): Promise<void> {
     return this.seal?.flush() ?? Promise.resolve();

@@ -136,6 +136,8 @@ export async function startSigning(
 ): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
   // Each input is first read in the PDF worker: its start overlaps opening the certificate.
   if (input.files.length > 0) prewarmPdfWorker();
+  // Every signature is audited: the keychain's seal key is read while the worker reads the input.
+  core.audit.warmSeal();
   const signer = await openCertificate(core, input.certificate);
   traceMark('certificate opened');
   try {
