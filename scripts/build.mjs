@@ -27,11 +27,24 @@ async function buildNode() {
     absWorkingDir: root,
   };
   // `pdf-worker` is the worker thread that reads untrusted PDFs (core/isolate); each bundle ships its own copy.
-  // `pdf-worker-boot` loads it through V8's code cache (src-main/core/code-cache.ts).
-  const worker = { 'pdf-worker': 'src-main/core/isolate/pdf-worker.ts', 'pdf-worker-boot': 'src-main/core/isolate/pdf-worker-boot.ts' };
+  // `pdf-worker-boot` loads it through V8's code cache (src-main/core/code-cache.ts); `pdf-worker-verify` is the
+  // verifier, required by the worker on its first verification only.
+  const worker = {
+    'pdf-worker': 'src-main/core/isolate/pdf-worker.ts',
+    'pdf-worker-boot': 'src-main/core/isolate/pdf-worker-boot.ts',
+    'pdf-worker-verify': 'src-main/core/isolate/pdf-worker-verify.ts',
+  };
   await buildCli(common);
   // vm.Script (the code cache) has no import(): the worker's lazy imports become requires.
-  const workerOpts = { ...common, supported: { 'dynamic-import': false }, outExtension: { '.js': '.cjs' } };
+  const verifyApart = {
+    name: 'pdf-worker-verify-apart',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/pdf-worker-verify$/ }, (args) =>
+        args.importer.endsWith('pdf-worker.ts') ? { path: './pdf-worker-verify.cjs', external: true } : undefined,
+      );
+    },
+  };
+  const workerOpts = { ...common, plugins: [verifyApart], supported: { 'dynamic-import': false }, outExtension: { '.js': '.cjs' } };
   await build({ ...workerOpts, entryPoints: worker, outdir: 'dist/node' });
   await build({ ...workerOpts, entryPoints: worker, outdir: 'dist/main' });
   await build({ ...common, entryPoints: { app: 'src-main/app/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });

@@ -7,7 +7,6 @@
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../api/result';
 import { inspectPdfForSigning } from '../signing/inspect-pdf';
-import type { AnchorSource } from '../verify/trust';
 import { WORKER_ANSWERED, type WorkerReply, type WorkerTask } from './tasks';
 
 let current = 0;
@@ -16,20 +15,9 @@ async function run(task: WorkerTask): Promise<unknown> {
   switch (task.kind) {
     case 'verify': {
       // Loaded on the first verification: a worker that only reads PDFs before signing never pays for the
-      // verifier (pkijs, the trust lists' XML signatures).
-      const [{ certFromDer }, { TrustStore }, { verifyPdf }] = await Promise.all([
-        import('../verify/certificate'),
-        import('../verify/trust'),
-        import('../verify/verify-pdf'),
-      ]);
-      const trust = new TrustStore(task.anchors.map((a) => ({ cert: certFromDer(a.der), source: a.source as AnchorSource })));
-      return verifyPdf(task.file, {
-        trust,
-        online: task.online,
-        ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
-        ...(task.onlineBudgetMs !== undefined ? { onlineBudgetMs: task.onlineBudgetMs } : {}),
-        onSignature: (done, total) => parentPort?.postMessage({ id: current, progress: { done, total } } satisfies WorkerReply),
-      });
+      // verifier (pkijs, the trust lists' XML signatures). Built, it is a file of its own (pdf-worker-verify.cjs).
+      const { runVerify } = await import('./pdf-worker-verify');
+      return runVerify(task, (done, total) => parentPort?.postMessage({ id: current, progress: { done, total } } satisfies WorkerReply));
     }
     case 'inspect':
       return inspectPdfForSigning(task.file, task.page);
