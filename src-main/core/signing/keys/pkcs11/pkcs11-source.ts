@@ -390,7 +390,7 @@ export class Pkcs11Source implements KeySource {
           mechanism = { mechanism: pkcs11js.CKM_RSA_PKCS };
           input = digestInfo(digest, hash);
         } else if (scheme === 'rsa-pss') {
-          const [hashAlg, mgf] = pssParams(digest);
+          const [hashAlg, mgf] = PSS[digest];
           mechanism = {
             mechanism: pkcs11js.CKM_RSA_PKCS_PSS,
             parameter: { type: pkcs11js.CK_PARAMS_RSA_PSS, hashAlg, mgf, saltLen: hash.length } as pkcs11js.RsaPSS,
@@ -419,12 +419,11 @@ export class Pkcs11Source implements KeySource {
   }
 }
 
-/** A function, not a table: the CLI loads the native pkcs11js on first use (scripts/build.mjs), not at start. */
-function pssParams(digest: DigestName): [number, number] {
-  if (digest === 'sha384') return [pkcs11js.CKM_SHA384, pkcs11js.CKG_MGF1_SHA384];
-  if (digest === 'sha512') return [pkcs11js.CKM_SHA512, pkcs11js.CKG_MGF1_SHA512];
-  return [pkcs11js.CKM_SHA256, pkcs11js.CKG_MGF1_SHA256];
-}
+const PSS: Record<DigestName, [number, number]> = {
+  sha256: [pkcs11js.CKM_SHA256, pkcs11js.CKG_MGF1_SHA256],
+  sha384: [pkcs11js.CKM_SHA384, pkcs11js.CKG_MGF1_SHA384],
+  sha512: [pkcs11js.CKM_SHA512, pkcs11js.CKG_MGF1_SHA512],
+};
 
 function closeSession(lib: pkcs11js.PKCS11, session: Buffer, loggedIn: boolean): void {
   try {
