@@ -4,10 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
-import { checkFirmaGobConfig, type FirmaGobConfig } from '../../core/signing/firmagob/client';
-import { resolveFirmaGobConfig } from '../../core/signing/firmagob/settings';
+import type { FirmaGobConfig } from '../../core/signing/firmagob/client';
 import { paramsRunNotes, readFirmaPeruParams } from '../../core/signing/params/firma-peru';
-import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
+import { PADES_LEVELS, type PadesLevel } from '../../core/signing/pades-levels';
 import { defaultOutputs } from '../../core/signing/sign-batch';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
 import type { TsaConfig } from '../../core/signing/tsa-client';
@@ -373,6 +372,8 @@ async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters
   if (level === 'B-LTA' && !tsa) throw usage('El nivel B-LTA necesita --tsa <url> para el sello de tiempo del documento.');
   let r;
   try {
+    // Loaded here: the LTV code (and the verifier behind it) is not needed to sign.
+    const { extendPdf } = await import('../../core/signing/ltv');
     r = await extendPdf({ input: path.resolve(inputs[0] ?? ''), output: path.resolve(o.output), level, ...(tsa ? { tsa } : {}) });
   } catch (err) {
     if (err instanceof AppError)
@@ -393,6 +394,12 @@ async function firmaGobFromCli(
   o: SignCliOptions,
   stderr: (s: string) => void,
 ): Promise<FirmaGobConfig> {
+  // Loaded only for FirmaGob (its client brings pkijs).
+  const [client, { resolveFirmaGobConfig }] = await Promise.all([
+    import('../../core/signing/firmagob/client'),
+    import('../../core/signing/firmagob/settings'),
+  ]);
+  const checkFirmaGobConfig: typeof client.checkFirmaGobConfig = client.checkFirmaGobConfig;
   const over: Partial<FirmaGobConfig> = {};
   if (o.firmagobUrl) over.baseUrl = o.firmagobUrl;
   if (o.firmagobEntity) over.entity = o.firmagobEntity;

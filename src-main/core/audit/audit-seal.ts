@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { AuditBreak } from '../../api/audit';
 import type { Db } from '../db/database';
 import type { SecretStore } from '../secrets/secret-store';
+import { traceMark } from '../trace';
 
 export type SealRow = {
   id: number;
@@ -92,13 +93,39 @@ export class AuditSeal {
     return this.pending;
   }
 
+  /**
+   * The key, read from the keychain once per process: it never changes once created (only the head moves), so a
+   * second read would only cost another keychain round trip. The head is read fresh every time it is compared.
+   */
+  private keyCache: Promise<Buffer | null> | null = null;
+
   private async key(create: boolean): Promise<Buffer | null> {
-    const stored = await this.secrets.get(this.accounts.key);
-    if (stored) return Buffer.from(stored, 'base64');
+    this.keyCache ??= this.secrets.get(this.accounts.key).then((s) => (s ? Buffer.from(s, 'base64') : null));
+    let stored: Buffer | null;
+    try {
+      stored = await this.keyCache;
+    } catch (err) {
+      this.keyCache = null; // a keychain that did not answer is asked again next time
+      throw err;
+    }
+    if (stored) return stored;
+    this.keyCache = null;
     if (!create) return null;
     const fresh = crypto.randomBytes(32);
     await this.secrets.set(this.accounts.key, fresh.toString('base64'));
+    this.keyCache = Promise.resolve(fresh);
     return fresh;
+  }
+
+  /**
+   * Reads the key ahead, when the caller knows it is about to append (signing): loading the keychain library and
+   * the round trip then happen while the process waits for other work (the PDF worker) instead of after the
+   * output is written. Deferred to the event loop's next turn; a failure is left for the seal to report.
+   */
+  warm(): void {
+    setImmediate(() => {
+      this.key(false).catch(() => undefined);
+    });
   }
 
   private async head(): Promise<Head | null> {
@@ -144,6 +171,7 @@ export class AuditSeal {
     const last = updates[updates.length - 1]!;
     const now = await this.head();
     if (!now || now.id < last.id) await this.secrets.set(this.accounts.head, JSON.stringify(last));
+    traceMark(`audit sealed (${updates.length})`);
     return updates.length;
   }
 
@@ -158,6 +186,8 @@ export class AuditSeal {
     let key: Buffer | null;
     let head: Head | null;
     try {
+      // A check asks the keychain itself: a key deleted since this process read it must be reported.
+      this.keyCache = null;
       key = await this.key(false);
       head = await this.head();
     } catch {
