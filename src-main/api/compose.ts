@@ -4,6 +4,12 @@ export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DN
 export type RecipientProblemView = { line: number; input: string; code: string; message: string };
 export type RecipientParseView = { recipients: RecipientView[]; problems: RecipientProblemView[]; duplicates: number };
 
+/**
+ * The platform's limits the form shows and checks (casilla-api.md): subject characters, recipient groups of one
+ * envío. The core's rules (core/casilla/rules.ts) and the request schema below use the same values.
+ */
+export const COMPOSE_LIMITS = { subjectChars: 150, groups: 100 } as const;
+
 const recipientInput = z.object({ id: z.string().min(1).max(40), name: z.string().max(200).optional() }).strict();
 
 export const composeRequestSchema = z
@@ -27,11 +33,21 @@ export const composeRequestSchema = z
           .strict(),
       )
       .min(1)
-      .max(100),
+      .max(COMPOSE_LIMITS.groups),
     draft: z.boolean().optional(),
   })
   .strict();
 export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
+
+/**
+ * What Redactar checks before queueing (the composer checks again, with the platform's error codes): a subject of
+ * 1 to 150 characters, a body, 1 to 100 groups. Its issues are worded in the user's language by the UI.
+ */
+export const composeFormSchema = z.object({
+  subject: z.string().trim().min(1).max(COMPOSE_LIMITS.subjectChars),
+  content: z.string().trim().min(1).max(200_000),
+  groups: z.array(z.unknown()).min(1).max(COMPOSE_LIMITS.groups),
+});
 
 /**
  * Placeholders filled from each recipient: a template using one of them is sent as one message per recipient

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { certFromDer, certsFromPem, commonName, type Cert } from '../verify/certificate';
 import { grantedPeriods, readTsl, statusGranted, type TrustedList } from './tsl';
+import { TRUST_STATUS_CODES, type TrustListCode, type TrustProblem, type TrustStatusCode } from '../../api/trust';
 
 export type TrustUse = 'signatures' | 'timestamps';
 export type AnchorOrigin = 'bundled' | 'refreshed' | 'user' | 'cli';
@@ -27,8 +28,11 @@ export type TrustAnchorRecord = {
   provider: string;
   /** Which list: "TSL INDECOPI (IOFE)", "PKI del Estado de Chile", "Entidad Acreditadora (Chile)", "Propio". */
   list: string;
+  listCode: TrustListCode;
   /** The list's status for this service (URI tail or text), or "incluido" for bundles without statuses. */
   status: string;
+  /** The same as a code the UI renders (`other` for a status the app does not know). */
+  statusCode: TrustStatusCode;
   statusSince: string | null;
   /** False when the list does not (or no longer) grant it; kept for display, never trusted. */
   granted: boolean;
@@ -81,6 +85,17 @@ const EKU_TIMESTAMPING = '1.3.6.1.5.5.7.3.8';
 const sha256 = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
 const tail = (uri: string) => uri.split('/').pop() ?? uri;
 
+function statusCodeOf(status: string): TrustStatusCode {
+  const t = tail(status).toLowerCase();
+  return (TRUST_STATUS_CODES as readonly string[]).includes(t) && t !== 'other' && t !== 'included' ? (t as TrustStatusCode) : 'other';
+}
+
+/** The bundled manifest's sources by id: `pe-tsl`, `cl-estado-*` (State PKI), `cl-ea-*` (Entidades Acreditadoras). */
+function listCodeOf(src: { id: string; kind: string }): TrustListCode {
+  if (src.kind === 'tsl') return 'pe-tsl';
+  return src.id.startsWith('cl-estado') ? 'cl-state-pki' : 'cl-accredited';
+}
+
 /** What a TSL service may anchor: CA services → signatures; TSA services, or "unspecified" ones whose certificate is a TSA's → timestamps. */
 function usesOf(type: string, cert: Cert): TrustUse[] {
   if (CA_TYPES.test(type)) return ['signatures'];
@@ -128,7 +143,9 @@ export function anchorsFromTsl(
           country: list.territory ?? 'PE',
           provider: p.name,
           list: 'TSL INDECOPI (IOFE)',
+          listCode: 'pe-tsl',
           status: statusGranted(s.status) ? tail(s.status) : s.status,
+          statusCode: statusCodeOf(s.status),
           statusSince: s.statusSince,
           granted: statusGranted(s.status),
           periods,
@@ -157,7 +174,9 @@ function bundleAnchors(dir: string, src: ManifestSource): TrustAnchorEntry[] {
     country: src.country,
     provider: src.provider,
     list: src.list,
+    listCode: listCodeOf(src),
     status: 'incluido',
+    statusCode: 'included',
     statusSince: null,
     granted: true,
     periods: [{ from: new Date(cert.x509.validFrom).toISOString(), to: null }],
@@ -176,7 +195,9 @@ export function ownAnchor(cert: Cert, origin: 'user' | 'cli' | 'bundled', source
     country: null,
     provider: commonName(cert.parsed.subject),
     list: origin === 'user' ? 'Propio' : origin === 'cli' ? 'Línea de comandos' : 'Carpeta resources/trust',
+    listCode: origin === 'user' ? 'own' : origin === 'cli' ? 'cli' : 'folder',
     status: 'incluido',
+    statusCode: 'included',
     statusSince: null,
     granted: true,
     periods: [{ from: new Date(0).toISOString(), to: null }],
@@ -266,7 +287,7 @@ export function loadTsl(
 /** Lists already read in this process, by content hash (and how they were accepted). */
 const tslMemo = new Map<string, { anchors: TrustAnchorEntry[]; info: TslInfo }>();
 
-export type TrustCatalog = { anchors: TrustAnchorEntry[]; tsl: TslInfo | null; problems: string[] };
+export type TrustCatalog = { anchors: TrustAnchorEntry[]; tsl: TslInfo | null; problems: string[]; problemCodes: TrustProblem[] };
 
 function readManifest(dir: string): ManifestSource[] {
   try {
@@ -301,7 +322,8 @@ export function buildTrustCatalog(options: {
   own?: TrustAnchorEntry[];
 }): TrustCatalog {
   const anchors: TrustAnchorEntry[] = [];
-  const problems: string[] = [];
+  const problemCodes: TrustProblem[] = [];
+  const problem = (p: TrustProblem) => problemCodes.push(p);
   let tsl: TslInfo | null = null;
   const cacheDir = options.home ? trustDataDir(options.home) : null;
   if (options.bundledDir) {
@@ -312,7 +334,12 @@ export function buildTrustCatalog(options: {
         try {
           bundled = loadTsl(path.join(dir, src.file), 'bundled', cacheDir, { retrieved: src.retrieved, expectedSha256: src.sha256 });
         } catch (err) {
-          problems.push(`La lista ${src.list} incluida no pasó la verificación: ${err instanceof Error ? err.message : String(err)}`);
+          const detail = err instanceof Error ? err.message : String(err);
+          problem({
+            code: 'TRUST_BUNDLED_LIST_INVALID',
+            params: { list: listCodeOf(src), detail },
+            message: `La lista ${src.list} incluida no pasó la verificación: ${detail}`,
+          });
         }
         let chosen = bundled;
         if (options.home && bundled) {
@@ -322,9 +349,12 @@ export function buildTrustCatalog(options: {
             });
             if (refreshed && refreshed.info.sequenceNumber >= bundled.info.sequenceNumber) chosen = refreshed;
           } catch (err) {
-            problems.push(
-              `La lista actualizada guardada no pasó la verificación y no se usa: ${err instanceof Error ? err.message : String(err)}`,
-            );
+            const detail = err instanceof Error ? err.message : String(err);
+            problem({
+              code: 'TRUST_SAVED_LIST_INVALID',
+              params: { list: 'pe-tsl', detail },
+              message: `La lista actualizada guardada no pasó la verificación y no se usa: ${detail}`,
+            });
           }
         }
         if (chosen) {
@@ -343,7 +373,7 @@ export function buildTrustCatalog(options: {
         try {
           for (const cert of certsFromPem(fs.readFileSync(path.join(dir, n), 'utf8'))) anchors.push(ownAnchor(cert, 'bundled', n));
         } catch {
-          problems.push(`No se pudo leer ${n}.`);
+          problem({ code: 'TRUST_FILE_UNREADABLE', params: { file: n }, message: `No se pudo leer ${n}.` });
         }
       }
     } catch {
@@ -351,7 +381,7 @@ export function buildTrustCatalog(options: {
     }
   }
   anchors.push(...(options.own ?? []));
-  return { anchors, tsl, problems };
+  return { anchors, tsl, problems: problemCodes.map((p) => p.message), problemCodes };
 }
 
 /** Whether `entry` may anchor a chain for `use` at time `at`. */

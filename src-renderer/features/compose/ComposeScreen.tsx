@@ -1,5 +1,13 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { perRecipientFields, type ComposeOutputs, type ProcedureView, type SignatureView } from '../../../src-main/api/compose';
+import {
+  COMPOSE_LIMITS,
+  composeFormSchema,
+  perRecipientFields,
+  type ComposeOutputs,
+  type ProcedureView,
+  type SignatureView,
+} from '../../../src-main/api/compose';
+import { validate } from '../../lib/validate';
 import { call } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -9,9 +17,9 @@ import { RichTextEditor } from './RichTextEditor';
 import { TemplatesPanel } from './TemplatesPanel';
 import { Icon } from '../../components/Icon';
 
-/** The backend's limits (casilla-api.md): subject length, groups of one envío. */
-const SUBJECT_MAX = 150;
-const MAX_GROUPS = 100;
+/** The backend's limits, from the contract: subject length, groups of one envío. */
+const SUBJECT_MAX = COMPOSE_LIMITS.subjectChars;
+const MAX_GROUPS = COMPOSE_LIMITS.groups;
 
 type Draft = {
   type: 'NT' | 'CP' | 'CI';
@@ -132,6 +140,9 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   };
 
   const send = async () => {
+    // The contract's schema first: its problems in the user's language, nothing sent.
+    const checked = validate(composeFormSchema, { subject: draft.subject, content: draft.body, groups }, t);
+    if (!checked.ok) return setMessage({ kind: 'error', text: checked.text });
     setBusy(true);
     setMessage(null);
     const r = await call('compose.queue', {
@@ -149,7 +160,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
       })),
     });
     setBusy(false);
-    if (!r.ok) return setMessage({ kind: 'error', text: `${r.error.code}: ${errorText(t, r.error)}` });
+    if (!r.ok) return setMessage({ kind: 'error', text: errorText(t, r.error) });
     setMessage({ kind: 'ok', text: t('compose.queued', { count: r.value.messageIds.length }) });
     // The queued content leaves the draft at once: the debounced save would be cancelled when the screen
     // changes to the outbox, and the next visit would reopen what was already sent.
