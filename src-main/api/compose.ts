@@ -1,7 +1,26 @@
 import { z } from 'zod';
+import type { Reason } from './verify';
 
 export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' | 'CE'; name?: string };
-export type RecipientProblemView = { line: number; input: string; code: string; message: string };
+/** Why a recipient is refused (es/en texts under `compose.problemCodes`); `message` is Spanish, for logs and the CLI. */
+export const RECIPIENT_PROBLEM_CODES = [
+  'RUN_CHECK_DIGIT',
+  'DNI_CHECK_DIGIT',
+  'FORMAT',
+  'RANGE',
+  'RUC_PREFIX',
+  'RUC_CHECK_DIGIT',
+  'RUC_NOT_PERSON',
+  'NOT_ACCEPTED',
+] as const;
+export type RecipientProblemCode = (typeof RECIPIENT_PROBLEM_CODES)[number];
+export type RecipientProblemView = {
+  line: number;
+  input: string;
+  code: RecipientProblemCode;
+  message: string;
+  params?: { accepted?: string; expected?: string };
+};
 export type RecipientParseView = { recipients: RecipientView[]; problems: RecipientProblemView[]; duplicates: number };
 
 /**
@@ -194,13 +213,22 @@ export interface ComposeOutputs {
     kind: string;
     signed: boolean;
     verdict: 'valid' | 'invalid' | 'indeterminate' | null;
+    /** Spanish, for logs and the CLI; the UI words `reasonCodes` (the verifier's reason codes). */
     reasons: string[];
+    reasonCodes: Reason[];
   };
   'compose.servedDates': {
     country: 'CL' | 'PE';
     recipients: { rolUnico: number; deemedServedAt: string | null; basis: string | null }[];
   };
-  'compose.deadline': { date: string; holidays: { date: string; name: string }[]; source: string };
+  'compose.deadline': {
+    date: string;
+    /** Official names, in Spanish as published. */
+    holidays: { date: string; name: string }[];
+    /** Spanish, for logs; `years` says per year whether the official list was used or date-holidays' fallback. */
+    source: string;
+    years: { year: number; official: boolean }[];
+  };
   'compose.constancia': { path: string };
   'compose.templates.list': MessageTemplateView[];
   'compose.templates.save': MessageTemplateView;

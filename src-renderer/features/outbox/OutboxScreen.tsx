@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { baseName } from '../../paths';
-import { OUTBOX_STATES, type OutboxDetail, type OutboxFilter, type OutboxState } from '../../../src-main/api/outbox';
+import {
+  OUTBOX_EVENTS_WITH_REASON,
+  OUTBOX_STATES,
+  type OutboxDetail,
+  type OutboxEvent,
+  type OutboxFilter,
+  type OutboxState,
+} from '../../../src-main/api/outbox';
 import type { ComposeOutputs } from '../../../src-main/api/compose';
 import { deliveryFromCounts, hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
 import { call, downloadFile, shell } from '../../api';
@@ -14,7 +21,18 @@ import { VirtualList } from './VirtualList';
 const PAGE = 200;
 
 export function OutboxScreen() {
-  const { t, fmt: dates } = useI18n();
+  const { t, fmt: dates, locale } = useI18n();
+  // A timeline entry: its code's words; in Spanish also the core's own reason when it adds one.
+  const eventText = (e: OutboxEvent) => {
+    if (!e.code) return locale === 'es' ? e.detail : '';
+    const text = t(`outbox.events.${e.code}`, {
+      ...e.params,
+      ...(e.params?.['error'] ? { error: errorText(t, { code: String(e.params['error']), message: '' }) } : {}),
+    });
+    return locale === 'es' && e.detail && OUTBOX_EVENTS_WITH_REASON.includes(e.code) ? `${text} (${e.detail})` : text;
+  };
+  const deadlineSource = (d: ComposeOutputs['compose.deadline']) =>
+    d.years.map((y) => t(y.official ? 'outbox.holidaysOfficial' : 'outbox.holidaysFallback', { year: y.year })).join(' · ');
   const [filter, setFilter] = useState<{ state: string; type: string; text: string; recipient: string; from: string; to: string }>({
     state: '',
     type: '',
@@ -263,10 +281,13 @@ export function OutboxScreen() {
               </span>{' '}
               {selected.messageDataId && <code>{selected.messageDataId}</code>}
             </p>
-            {selected.errorMessage && (
-              <p className="alert alert-error">
-                {selected.errorCode ? `${selected.errorCode}: ` : ''}
-                {selected.errorMessage}
+            {(selected.errorCode || selected.errorMessage) && (
+              <p className="alert alert-error" data-testid="detail-error">
+                {selected.errorCode
+                  ? errorText(t, { code: selected.errorCode, message: selected.errorMessage ?? '' })
+                  : locale === 'es'
+                    ? selected.errorMessage
+                    : t('outbox.events.retry_later')}
               </p>
             )}
             <div className="actions-row">
@@ -334,10 +355,11 @@ export function OutboxScreen() {
                   <input type="number" min={0} max={3650} value={deadlineDays} onChange={(e) => setDeadlineDays(e.target.value)} />
                 </label>
                 {deadline && (
-                  <p className="hint" title={deadline.source}>
+                  <p className="hint" title={deadlineSource(deadline)}>
                     {t('outbox.deadlineResult', {
                       date: deadline.date,
-                      holidays: deadline.holidays.map((h) => `${h.date} ${h.name}`).join(', ') || '—',
+                      // Holiday names are the official Spanish ones: shown in Spanish, the dates alone otherwise.
+                      holidays: deadline.holidays.map((h) => (locale === 'es' ? `${h.date} ${h.name}` : h.date)).join(', ') || '—',
                     })}
                   </p>
                 )}
@@ -346,8 +368,8 @@ export function OutboxScreen() {
             <h4>{t('outbox.timeline')}</h4>
             <ol className="timeline">
               {selected.events.map((e, i) => (
-                <li key={i}>
-                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {e.detail}
+                <li key={i} data-testid="timeline-entry" data-code={e.code ?? ''}>
+                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {eventText(e)}
                 </li>
               ))}
             </ol>
