@@ -91,8 +91,9 @@ test('compose with a CSV of recipients and a signed attachment, send to the embe
   await row.click();
   await expect(page.getByTestId('detail-state')).toHaveText('Entregado');
   await expect(page.getByTestId('outbox-detail')).toContainText('Ana Pérez');
-  await expect(page.getByTestId('outbox-detail')).toContainText('casilla');
-  await expect(page.getByTestId('outbox-detail')).toContainText('excepcion');
+  // The DDU types in words (api/delivery DDU_TYPES), not the platform's raw values.
+  await expect(page.getByTestId('ddu-type').filter({ hasText: /^Casilla$/ })).toHaveCount(1);
+  await expect(page.getByTestId('ddu-type').filter({ hasText: /^Excepción$/ })).toHaveCount(1);
   await expect(page.getByTestId('outbox-charts')).toBeVisible();
   // The delivery receipt (a PDF signed by the sandbox) downloads from the detail.
   const downloading = page.waitForEvent('download');

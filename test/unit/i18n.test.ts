@@ -9,6 +9,7 @@ import en from '../../src-renderer/i18n/en.json';
 import es from '../../src-renderer/i18n/es.json';
 import { errorText, formatters, issueText, reasonText, translate } from '../../src-renderer/i18n/core';
 import { AUDIT_ACTIONS } from '../../src-main/api/audit';
+import { DDU_TYPES, RECIPIENT_STATUSES } from '../../src-main/api/delivery';
 import { RECIPIENT_PROBLEM_CODES } from '../../src-main/api/compose';
 import { OUTBOX_EVENT_CODES } from '../../src-main/api/outbox';
 import { TRUST_LIST_CODES, TRUST_PROBLEM_CODES, TRUST_STATUS_CODES } from '../../src-main/api/trust';
@@ -158,6 +159,8 @@ describe('codes across the contract', () => {
     'settings.trustProblems': [...TRUST_PROBLEM_CODES],
     'outbox.events': [...OUTBOX_EVENT_CODES],
     'compose.problemCodes': [...RECIPIENT_PROBLEM_CODES],
+    'outbox.dduTypes': [...DDU_TYPES],
+    'outbox.recipientStatus': [...RECIPIENT_STATUSES],
     'settings.auditActions': AUDIT_ACTIONS.map((a) => a.replace(/\./g, '_')),
     // The contract's own refinements (`params: { code: 'X' }` in api/), worded by the UI instead of zod.
     validation: [...new Set(sources.flatMap((t) => [...t.matchAll(/params: \{ code: '([A-Z][A-Z0-9_]+)' \}/g)].map((m) => m[1]!)))],

@@ -226,6 +226,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
               <label htmlFor={ids.subject}>{t('compose.subject')}</label>
               <input
                 id={ids.subject}
+                data-testid="subject"
                 type="text"
                 maxLength={SUBJECT_MAX}
                 value={draft.subject}

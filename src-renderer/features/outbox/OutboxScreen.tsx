@@ -17,6 +17,7 @@ import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { OutboxCharts } from './OutboxCharts';
 import { VirtualList } from './VirtualList';
+import { dduText } from './ddu-text';
 
 const PAGE = 200;
 
@@ -247,7 +248,7 @@ export function OutboxScreen() {
                     {d ? t(`outbox.delivery.${d}`) : t(`outbox.states.${m.state}`)}
                   </span>
                   <span className="subject">
-                    {m.subject}
+                    <span translate="no">{m.subject}</span>
                     {m.groupLabel && (
                       <span className="group-label" data-testid="row-group">
                         {' '}
@@ -265,7 +266,7 @@ export function OutboxScreen() {
         )}
         {selected && (
           <article className="panel outbox-detail" aria-label={t('outbox.detail')} data-testid="outbox-detail">
-            <h3>{selected.subject}</h3>
+            <h3 translate="no">{selected.subject}</h3>
             {selected.groupLabel && (
               <p className="hint" data-testid="detail-group">
                 {t('outbox.groupName')}: {selected.groupLabel}
@@ -325,8 +326,8 @@ export function OutboxScreen() {
                 <tbody>
                   {selected.recipients.map((r) => (
                     <tr key={r.rolUnico}>
-                      <td>{r.label}</td>
-                      <td>{r.dduType ?? '—'}</td>
+                      <td translate="no">{r.label}</td>
+                      <td data-testid="ddu-type">{r.dduType ? dduText(t, r.dduType) : '—'}</td>
                       <td data-testid="recipient-status" data-status={r.status ?? ''}>
                         {r.status ? recipientStatusText(r.status) : '—'}
                       </td>

@@ -29,8 +29,8 @@ export function CertificatesPanel() {
           <tbody>
             {list.map((c) => (
               <tr key={c.id}>
-                <td>{c.label}</td>
-                <td>{c.info.issuer}</td>
+                <td translate="no">{c.label}</td>
+                <td translate="no">{c.info.issuer}</td>
                 <td>{fmt.date(c.info.validTo)}</td>
                 <td>{c.rememberPassword ? t('verify.yes') : t('verify.no')}</td>
                 <td>
@@ -137,9 +137,9 @@ export function TrustAnchorsPanel() {
           <tbody>
             {anchors.map((a) => (
               <tr key={`${a.sha256}-${a.list}-${a.provider}`}>
-                <td>{a.name}</td>
+                <td translate="no">{a.name}</td>
                 <td>{a.country ?? '—'}</td>
-                <td>{a.provider}</td>
+                <td translate="no">{a.provider}</td>
                 <td data-testid="trust-list-name">{t(`settings.trustLists.${a.listCode}`)}</td>
                 <td data-testid="trust-status">
                   {a.granted
@@ -161,7 +161,7 @@ export function TrustAnchorsPanel() {
                   {a.sourceUrl && a.origin !== 'user' && (
                     <>
                       <br />
-                      <small>{a.sourceUrl}</small>
+                      <small translate="no">{a.sourceUrl}</small>
                     </>
                   )}
                 </td>

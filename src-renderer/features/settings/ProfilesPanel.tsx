@@ -68,7 +68,7 @@ export function ProfilesPanel() {
           ))}
         </tbody>
       </table>
-      <form className="inline-form" onSubmit={(e) => void add(e)} autoComplete="off">
+      <form className="inline-form" onSubmit={(e) => void add(e)} autoComplete="off" data-testid="profiles-form">
         <Field label={t('settings.profileName')}>
           {(id) => <input id={id} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
         </Field>
@@ -101,7 +101,7 @@ export function ProfilesPanel() {
         <button type="submit">{t('settings.profileAdd')}</button>
       </form>
       {error && (
-        <p role="alert" className="alert alert-error">
+        <p role="alert" className="alert alert-error" data-testid="profiles-error">
           {error}
         </p>
       )}
