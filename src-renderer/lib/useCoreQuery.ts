@@ -74,3 +74,23 @@ export function useCoreQuery<M extends MethodName>(
   const isCurrent = useCallback((g: number) => latest.current!.isCurrent(g), []);
   return { data, error, loading, reload, setData, generation, isCurrent };
 }
+
+/**
+ * For a call the user starts (verify these files, save this form) rather than data the screen shows: the returned
+ * function resolves to the answer, or to `undefined` when a newer call started meanwhile or the screen was left,
+ * so an older, slower answer is never applied over a newer one.
+ */
+export function useLatest(): <T>(request: (signal: AbortSignal) => Promise<T>) => Promise<T | undefined> {
+  const ref = useRef<LatestRequest<unknown> | null>(null);
+  ref.current ??= new LatestRequest<unknown>(() => undefined);
+  useEffect(() => {
+    if (ref.current!.disposed) ref.current = new LatestRequest<unknown>(() => undefined);
+    const l = ref.current!;
+    return () => l.dispose();
+  }, []);
+  return useCallback(async <T>(request: (signal: AbortSignal) => Promise<T>) => {
+    let value: T | undefined;
+    const applied = await ref.current!.run(async (signal) => (value = await request(signal)));
+    return applied ? value : undefined;
+  }, []);
+}

@@ -8,6 +8,7 @@ import {
   type SignatureView,
 } from '../../../src-main/api/compose';
 import { validate } from '../../lib/validate';
+import { useCoreQuery } from '../../lib/useCoreQuery';
 import { call } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -48,7 +49,9 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const nextKey = useRef(1);
   const [groups, setGroups] = useState<GroupState[]>([emptyGroup(0)]);
-  const [institution, setInstitution] = useState<ComposeOutputs['compose.institution'] | null>(null);
+  // Procedures and signatures of the active server: asked again when the server changes (Configuración).
+  const institutionQuery = useCoreQuery('compose.institution', { refresh: false }, { refreshOn: ['profiles'] });
+  const institution = institutionQuery.data ?? null;
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -65,7 +68,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
 
   useEffect(() => {
     void (async () => {
-      const [d, inst] = await Promise.all([call('compose.loadDraft', {}), call('compose.institution', { refresh: false })]);
+      const d = await call('compose.loadDraft', {});
       if (d.ok && d.value.draft) {
         const fields: Record<string, unknown> = { ...d.value.draft };
         delete fields.groups;
@@ -74,7 +77,6 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
         setGroups(draftGroupTexts(d.value.draft).map((text) => emptyGroup(nextKey.current++, text)));
         setSavedAt(d.value.savedAt);
       }
-      if (inst.ok) setInstitution(inst.value);
       setLoaded(true);
     })();
   }, []);
@@ -127,9 +129,10 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   // The institutional signature belongs to the server it was read from: when the server (and so the list)
   // changes, a uid that is no longer offered is cleared instead of being sent and refused as ERR020.
   useEffect(() => {
-    if (!institution) return;
+    // Also once the autosaved draft is loaded (the list may have arrived first).
+    if (!institution || !loaded) return;
     setDraft((d) => (d.signatureUid && !institution.signatures.some((s) => s.uid === d.signatureUid) ? { ...d, signatureUid: '' } : d));
-  }, [institution]);
+  }, [institution, loaded]);
   const procedures: ProcedureView[] = institution?.procedures ?? [];
   const signatures: SignatureView[] = institution?.signatures ?? [];
   const procedureCodes = useMemo(() => [...new Map(procedures.map((p) => [p.code, p])).values()], [procedures]);

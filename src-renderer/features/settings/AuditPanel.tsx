@@ -1,23 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { AuditEntry, AuditVerification } from '../../../src-main/api/audit';
+import { useState } from 'react';
+import type { AuditVerification } from '../../../src-main/api/audit';
 import { call } from '../../api';
+import { useCoreQuery } from '../../lib/useCoreQuery';
 import { errorText, useI18n, type T } from '../../i18n';
 
 export function AuditPanel() {
   const { t, fmt } = useI18n();
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  // Every change a user makes is audited: the list follows the topics the core announces.
+  const list = useCoreQuery('audit.list', { limit: 50 }, { refreshOn: ['settings', 'profiles', 'certificates', 'trust', 'outbox'] });
+  const entries = list.data ?? [];
+  const load = list.reload;
   const [check, setCheck] = useState<AuditVerification | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    const r = await call('audit.list', { limit: 50 });
-    if (r.ok) setEntries(r.value);
-    else setError(errorText(t, r.error));
-  }, [t]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (list.error ? errorText(t, list.error) : null);
 
   const verify = async () => {
     const r = await call('audit.verify', {});
