@@ -496,7 +496,8 @@ export function storedDetail(d: EventDetail | string | null): string | null {
   return `${d.message}${CODE_SEPARATOR}${JSON.stringify({ code: d.code, ...(d.params ? { params: d.params } : {}) })}`;
 }
 
-function readEvent(e: { at: string; state: string; detail: string | null }): OutboxEvent {
+/** A stored entry read back: the sentence as `detail`, and the code with its parameters when it has one. */
+export function readEvent(e: { at: string; state: string; detail: string | null }): OutboxEvent {
   const cut = e.detail?.indexOf(CODE_SEPARATOR) ?? -1;
   if (!e.detail || cut < 0) return e;
   const message = e.detail.slice(0, cut);
