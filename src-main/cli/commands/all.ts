@@ -9,6 +9,7 @@ import { sendCommand } from './send';
 import { serveCommand } from './serve';
 import { signCommand } from './sign';
 import { trustCommand } from './trust';
+import { tsaCommand } from './tsa';
 import { verifyCommand } from './verify';
 
 export const allCommands: Record<string, CommandModule> = {
@@ -21,5 +22,6 @@ export const allCommands: Record<string, CommandModule> = {
   outbox: outboxCommand,
   sign: signCommand,
   trust: trustCommand,
+  tsa: tsaCommand,
   verify: verifyCommand,
 };

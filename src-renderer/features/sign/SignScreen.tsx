@@ -145,7 +145,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
             ...(stampStyle !== 1 ? { style: stampStyle } : {}),
           },
           level,
-          ...(level !== 'B-B' ? { tsa: { url: tsaUrl } } : {}),
+          ...(level !== 'B-B' ? LongTermSection.tsaRequest(tsaUrl) : {}),
         },
         ...(resumeBatch ? { batchId: resumeBatch } : {}),
       },
