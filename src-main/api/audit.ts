@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'sign.certificate.add',
   'sign.certificate.remove',
   'sign.firmagob.configure',
+  'sign.tsa.save',
+  'sign.tsa.remove',
   'verify',
   'verify.report',
   'verify.trust.add',
