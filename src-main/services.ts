@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { isMethodName, methods, type MethodName, type ProgressEvent } from './api/contract';
-import { AppError, CommonErrorCodes, type Result } from './api/result';
+import { AppError, CommonErrorCodes, type Result, type ValidationIssue } from './api/result';
 import type { CoreContext } from './core/context';
 import { confineCall, FileAccessErrorCodes, fileAccessFor } from './core/files/file-access';
 import { resourcesDir } from './core/resources';
@@ -73,7 +73,8 @@ export async function dispatch(
         message:
           'Datos no válidos: ' +
           parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join('.') || '(raíz)'}: ${i.message}`).join('; '),
-        details: { issues: parsed.error.issues.map((i: z.core.$ZodIssue) => ({ path: i.path.map(String), message: i.message })) },
+        // Each issue keeps zod's code and limits, so the UI words it in the user's language (`message` is Spanish).
+        details: { issues: parsed.error.issues.map((i: z.core.$ZodIssue) => validationIssue(i)) },
       },
     };
   }
@@ -145,4 +146,31 @@ export function formatCauses(err: unknown): string {
     cur = cur instanceof Error ? cur.cause : undefined;
   }
   return lines.join('\n  caused by: ');
+}
+
+/** A zod issue as data for the contract (`ValidationIssue` in api/result): its code and limits, never the input. */
+function validationIssue(i: z.core.$ZodIssue): ValidationIssue {
+  const raw = i as unknown as Record<string, unknown>;
+  const str = (k: string) => (typeof raw[k] === 'string' ? { [k]: raw[k] as string } : {});
+  const num = (k: string) => (typeof raw[k] === 'number' || typeof raw[k] === 'bigint' ? { [k]: Number(raw[k] as number | bigint) } : {});
+  const bool = (k: string) => (typeof raw[k] === 'boolean' ? { [k]: raw[k] as boolean } : {});
+  const list = (k: string) =>
+    Array.isArray(raw[k]) ? { [k]: (raw[k] as unknown[]).filter((x) => typeof x === 'string' || typeof x === 'number') } : {};
+  const params = raw['params'] && typeof raw['params'] === 'object' ? { params: raw['params'] as Record<string, unknown> } : {};
+  return {
+    path: i.path.map(String),
+    message: i.message,
+    code: i.code,
+    ...str('origin'),
+    ...str('format'),
+    ...str('expected'),
+    ...num('minimum'),
+    ...num('maximum'),
+    ...num('divisor'),
+    ...bool('inclusive'),
+    ...bool('exact'),
+    ...list('keys'),
+    ...list('values'),
+    ...params,
+  } as ValidationIssue;
 }

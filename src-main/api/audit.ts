@@ -1,5 +1,51 @@
 import { z } from 'zod';
 
+import { OUTBOX_STATES } from './outbox';
+
+/**
+ * Every action the core writes to the audit log (the UI words them as `settings.auditActions.<action with _>`;
+ * `test/unit/i18n.test.ts` checks that every `action:` the core writes is listed here and has both texts).
+ */
+export const AUDIT_ACTIONS = [
+  'app.start',
+  'session.lock',
+  'session.unlock',
+  'session.lock-warning',
+  'session.unlock.failed',
+  'sign',
+  'sign.failed',
+  'sign.refused',
+  'sign.certificate.add',
+  'sign.certificate.remove',
+  'sign.firmagob.configure',
+  'sign.tsa.save',
+  'sign.tsa.remove',
+  'verify',
+  'verify.report',
+  'verify.trust.add',
+  'verify.trust.remove',
+  'trust.add',
+  'trust.remove',
+  'trust.refresh',
+  'trust.refresh.failed',
+  'settings.update',
+  'settings.profile.save',
+  'settings.profile.remove',
+  'settings.profile.activate',
+  'compose.template.save',
+  'compose.template.remove',
+  'compose.draft.save',
+  'compose.draft.remove',
+  'compose.queue.refused',
+  'outbox.export',
+  'outbox.receipt',
+  'outbox.constancia',
+  ...OUTBOX_STATES.map((s) => `outbox.${s}` as const),
+  'file.refused',
+  'deny',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export type AuditEntry = {
   id: number;
   at: string;

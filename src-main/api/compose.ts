@@ -1,8 +1,33 @@
 import { z } from 'zod';
+import type { Reason } from './verify';
 
 export type RecipientView = { rolUnico: number; label: string; kind: 'RUN' | 'DNI' | 'RUC' | 'CE'; name?: string };
-export type RecipientProblemView = { line: number; input: string; code: string; message: string };
+/** Why a recipient is refused (es/en texts under `compose.problemCodes`); `message` is Spanish, for logs and the CLI. */
+export const RECIPIENT_PROBLEM_CODES = [
+  'RUN_CHECK_DIGIT',
+  'DNI_CHECK_DIGIT',
+  'FORMAT',
+  'RANGE',
+  'RUC_PREFIX',
+  'RUC_CHECK_DIGIT',
+  'RUC_NOT_PERSON',
+  'NOT_ACCEPTED',
+] as const;
+export type RecipientProblemCode = (typeof RECIPIENT_PROBLEM_CODES)[number];
+export type RecipientProblemView = {
+  line: number;
+  input: string;
+  code: RecipientProblemCode;
+  message: string;
+  params?: { accepted?: string; expected?: string };
+};
 export type RecipientParseView = { recipients: RecipientView[]; problems: RecipientProblemView[]; duplicates: number };
+
+/**
+ * The platform's limits the form shows and checks (casilla-api.md): subject characters, recipient groups of one
+ * envío. The core's rules (core/casilla/rules.ts) and the request schema below use the same values.
+ */
+export const COMPOSE_LIMITS = { subjectChars: 150, groups: 100 } as const;
 
 const recipientInput = z.object({ id: z.string().min(1).max(40), name: z.string().max(200).optional() }).strict();
 
@@ -27,11 +52,21 @@ export const composeRequestSchema = z
           .strict(),
       )
       .min(1)
-      .max(100),
+      .max(COMPOSE_LIMITS.groups),
     draft: z.boolean().optional(),
   })
   .strict();
 export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
+
+/**
+ * What Redactar checks before queueing (the composer checks again, with the platform's error codes): a subject of
+ * 1 to 150 characters, a body, 1 to 100 groups. Its issues are worded in the user's language by the UI.
+ */
+export const composeFormSchema = z.object({
+  subject: z.string().trim().min(1).max(COMPOSE_LIMITS.subjectChars),
+  content: z.string().trim().min(1).max(200_000),
+  groups: z.array(z.unknown()).min(1).max(COMPOSE_LIMITS.groups),
+});
 
 /**
  * Placeholders filled from each recipient: a template using one of them is sent as one message per recipient
@@ -178,13 +213,22 @@ export interface ComposeOutputs {
     kind: string;
     signed: boolean;
     verdict: 'valid' | 'invalid' | 'indeterminate' | null;
+    /** Spanish, for logs and the CLI; the UI words `reasonCodes` (the verifier's reason codes). */
     reasons: string[];
+    reasonCodes: Reason[];
   };
   'compose.servedDates': {
     country: 'CL' | 'PE';
     recipients: { rolUnico: number; deemedServedAt: string | null; basis: string | null }[];
   };
-  'compose.deadline': { date: string; holidays: { date: string; name: string }[]; source: string };
+  'compose.deadline': {
+    date: string;
+    /** Official names, in Spanish as published. */
+    holidays: { date: string; name: string }[];
+    /** Spanish, for logs; `years` says per year whether the official list was used or date-holidays' fallback. */
+    source: string;
+    years: { year: number; official: boolean }[];
+  };
   'compose.constancia': { path: string };
   'compose.templates.list': MessageTemplateView[];
   'compose.templates.save': MessageTemplateView;

@@ -68,3 +68,6 @@ export const RECIPIENT_STATUSES = [
 
 /** The documented statuses after which the platform changes nothing more for that recipient. */
 export const FINAL_RECIPIENT_STATUSES: ReadonlySet<string> = new Set(RECIPIENT_STATUSES.filter((s) => s !== 'pending'));
+
+/** Every per-recipient `ddu_type` the platform documents (casilla-api.md), worded by the UI (`outbox.dduTypes`). */
+export const DDU_TYPES = ['casilla', 'email', 'not_configured', 'excepcion'] as const;

@@ -45,6 +45,52 @@ export type OutboxSummary = {
   dueAt: string | null;
 };
 
+/**
+ * What a timeline entry says, as a code the UI words in the user's language (`outbox.events.<code>`) with its
+ * parameters; the entry's `detail` keeps the core's Spanish sentence (with the nested reason) for logs and the CLI.
+ */
+export const OUTBOX_EVENT_CODES = [
+  'attempt',
+  'accepted',
+  'retry_later',
+  'offline',
+  'rate_limited',
+  'transport_unavailable',
+  'unknown_outcome',
+  'duplicate_confirmed',
+  'reconciled_auto',
+  'look_again',
+  'needs_human',
+  'refused',
+  'attachment_corrupt',
+  'delivery_progress',
+  'status_unreadable',
+  'cancelled_by_user',
+  'retry_by_user',
+  'reconciled_accepted',
+  'reconciled_resend',
+  'reconciled_discarded',
+] as const;
+export type OutboxEventCode = (typeof OUTBOX_EVENT_CODES)[number];
+/** Codes whose Spanish `detail` adds a reason the code's text does not carry (shown beside it in Spanish). */
+export const OUTBOX_EVENTS_WITH_REASON: readonly OutboxEventCode[] = [
+  'retry_later',
+  'transport_unavailable',
+  'unknown_outcome',
+  'look_again',
+  'needs_human',
+  'attachment_corrupt',
+  'status_unreadable',
+];
+export type OutboxEvent = {
+  at: string;
+  state: string;
+  /** Spanish, for logs and the CLI. */
+  detail: string | null;
+  code?: OutboxEventCode;
+  params?: Record<string, string | number>;
+};
+
 export type OutboxDetail = OutboxSummary & {
   profileId: string;
   backendUrl: string;
@@ -54,7 +100,7 @@ export type OutboxDetail = OutboxSummary & {
   doneAt: string | null;
   recipients: OutboxRecipient[];
   attachments: { name: string; sha256: string; size: number }[];
-  events: { at: string; state: string; detail: string | null }[];
+  events: OutboxEvent[];
 };
 
 export const outboxFilterSchema = z

@@ -9,6 +9,28 @@ export type ApiErrorData = {
   details?: Record<string, unknown>;
 };
 
+/**
+ * One input problem of a `BAD_INPUT` error (in `details.issues`): the field's path, zod's issue code and limits
+ * (so the UI can word it in the user's language) and `message`, the Spanish text for logs and the CLI. A
+ * refinement of the contract carries its own code in `params.code` (e.g. `INSECURE_URL`, `LOCK_AFTER_WARNING`).
+ */
+export type ValidationIssue = {
+  path: string[];
+  message: string;
+  code: string;
+  origin?: string;
+  format?: string;
+  expected?: string;
+  minimum?: number;
+  maximum?: number;
+  inclusive?: boolean;
+  exact?: boolean;
+  divisor?: number;
+  keys?: string[];
+  values?: (string | number)[];
+  params?: Record<string, unknown>;
+};
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
 
 /** Error codes shared by every domain; domains add their own (`SIGN_*`, `VERIFY_*`, `ERR0xx`...). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from './url-policy';
+import { INSECURE_URL_ISSUE, isSecureServiceUrl } from './url-policy';
 
 export const localeSchema = z.enum(['es', 'en']);
 export type Locale = z.infer<typeof localeSchema>;
@@ -16,13 +16,14 @@ export const preferencesObject = z
 export const preferencesSchema = preferencesObject.refine((p) => p.lockMinutes > p.lockWarningMinutes, {
   message: 'El bloqueo debe ocurrir después del aviso',
   path: ['lockMinutes'],
+  params: { code: 'LOCK_AFTER_WARNING' },
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 
 export const profileInputSchema = z
   .object({
     name: z.string().trim().min(1).max(80),
-    baseUrl: z.url({ protocol: /^https?$/ }).refine(isSecureServiceUrl, { message: INSECURE_URL_MESSAGE }),
+    baseUrl: z.url({ protocol: /^https?$/ }).refine(isSecureServiceUrl, INSECURE_URL_ISSUE),
     clientId: z.string().trim().min(1).max(200),
     /** Written to the OS keychain, never to the database. Omitted on update keeps the stored one. */
     clientSecret: z.string().min(1).max(500).optional(),

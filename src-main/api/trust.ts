@@ -10,6 +10,47 @@ import { z } from 'zod';
 export type TrustUse = 'signatures' | 'timestamps';
 export type AnchorOrigin = 'bundled' | 'refreshed' | 'user' | 'cli';
 
+/**
+ * Which list an anchor comes from, as a code the UI and the CLI render in the user's language (`list` keeps the
+ * list's own name for logs): Peru's TSL, Chile's State PKI, Chile's Entidades Acreditadoras, the user's own
+ * anchors (Configuración), `--trust` files of one CLI run, loose files of the bundled folder.
+ */
+export const TRUST_LIST_CODES = ['pe-tsl', 'cl-state-pki', 'cl-accredited', 'own', 'cli', 'folder'] as const;
+export type TrustListCode = (typeof TRUST_LIST_CODES)[number];
+
+/**
+ * The list's status for an anchor: the TSL's status URI tails (ETSI TS 119 612) the Peruvian list uses, `included`
+ * for lists without statuses (Chile's bundles, own anchors), `other` for a status the app does not know (`status`
+ * then carries it as the list wrote it).
+ */
+export const TRUST_STATUS_CODES = [
+  'included',
+  'undersupervision',
+  'accredited',
+  'granted',
+  'recognisedatnationallevel',
+  'setbynationallaw',
+  'supervisionincessation',
+  'supervisionceased',
+  'supervisionrevoked',
+  'accreditationceased',
+  'accreditationrevoked',
+  'withdrawn',
+  'deprecatedatnationallevel',
+  'other',
+] as const;
+export type TrustStatusCode = (typeof TRUST_STATUS_CODES)[number];
+
+/** A problem building the catalog: a list left out because it failed its check, a file that could not be read. */
+export const TRUST_PROBLEM_CODES = ['TRUST_BUNDLED_LIST_INVALID', 'TRUST_SAVED_LIST_INVALID', 'TRUST_FILE_UNREADABLE'] as const;
+export type TrustProblem = {
+  code: (typeof TRUST_PROBLEM_CODES)[number];
+  /** `list` (a TrustListCode), `file` (a file name), `detail` (the check's own words, technical). */
+  params: { list?: TrustListCode; file?: string; detail?: string };
+  /** Spanish, for logs and the CLI. */
+  message: string;
+};
+
 export type TrustAnchorView = {
   sha256: string;
   name: string;
@@ -18,8 +59,10 @@ export type TrustAnchorView = {
   provider: string;
   /** Which list: "TSL INDECOPI (IOFE)", "PKI del Estado de Chile", "Entidad Acreditadora (Chile)", "Propio". */
   list: string;
+  listCode: TrustListCode;
   /** The list's status for this service (URI tail or text), or "incluido" for bundles without statuses. */
   status: string;
+  statusCode: TrustStatusCode;
   statusSince: string | null;
   /** False when the list does not (or no longer) grant it; kept for display, never trusted. */
   granted: boolean;
@@ -47,7 +90,13 @@ export type TslView = {
   sourceUrl: string;
 };
 
-export type TrustOverview = { anchors: TrustAnchorView[]; tsl: TslView | null; problems: string[] };
+export type TrustOverview = {
+  anchors: TrustAnchorView[];
+  tsl: TslView | null;
+  /** Spanish sentences, for logs and the CLI; the UI shows `problemCodes`. */
+  problems: string[];
+  problemCodes: TrustProblem[];
+};
 
 export const trustMethods = {
   'trust.list': { input: z.object({}).strict() },

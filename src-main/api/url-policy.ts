@@ -22,3 +22,6 @@ export function isSecureServiceUrl(url: string): boolean {
 
 export const INSECURE_URL_MESSAGE =
   'Use https:// (http:// solo se admite para 127.0.0.1 o localhost): las credenciales no deben viajar sin cifrar.';
+
+/** The same refusal as a validation code the UI renders in the user's language (`validation.INSECURE_URL`). */
+export const INSECURE_URL_ISSUE = { message: INSECURE_URL_MESSAGE, params: { code: 'INSECURE_URL' } } as const;

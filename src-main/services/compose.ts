@@ -104,7 +104,12 @@ export const composeHandlers: HandlersFor<keyof typeof composeMethods> = {
     const years = new Set([input.from.slice(0, 4), date.slice(0, 4)].map(Number));
     const all = [...years].map((y) => holidaysFor(input.country, y));
     const holidays = all.flatMap((y) => y.holidays).filter((h) => h.date > input.from.slice(0, 10) && h.date <= date);
-    return { date, holidays, source: all.map((y) => `${y.year}: ${y.source}`).join(' · ') };
+    return {
+      date,
+      holidays,
+      source: all.map((y) => `${y.year}: ${y.source}`).join(' · '),
+      years: all.map((y) => ({ year: y.year, official: y.official })),
+    };
   },
   'compose.constancia': async (input, { core }) => {
     const { repo, store } = outboxRuntime(core);

@@ -18,7 +18,15 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
     // Only before sending starts: a claimed message is out of the user's hands, and so is one whose last
     // attempt has an unknown outcome (it may be on the platform: the sender is looking for it).
     if (
-      !repo.transition(input.id, ['draft', 'queued'], 'cancelled', { due_at: null }, 'cancelado por el usuario', {}, { outcomeKnown: true })
+      !repo.transition(
+        input.id,
+        ['draft', 'queued'],
+        'cancelled',
+        { due_at: null },
+        { code: 'cancelled_by_user', message: 'cancelado por el usuario' },
+        {},
+        { outcomeKnown: true },
+      )
     ) {
       const row = repo.row(input.id);
       if (row.unknown_since) throw outcomeUnknownError(row.state);
@@ -35,7 +43,7 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
         ['failed', 'draft', 'cancelled'],
         'queued',
         { due_at: DUE_NOW, error_code: null, error_message: null, attempts: 0 },
-        'reintento pedido por el usuario',
+        { code: 'retry_by_user', message: 'reintento pedido por el usuario' },
         {},
         { outcomeKnown: true },
       )
@@ -70,7 +78,11 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
             reconcile_passes: 0,
             bad_polls: 0,
           },
-          `conciliado: aceptado como ${input.messageDataId}`,
+          {
+            code: 'reconciled_accepted',
+            params: { messageDataId: input.messageDataId },
+            message: `conciliado: aceptado como ${input.messageDataId}`,
+          },
           { note: input.note ?? null },
         );
         break;
@@ -81,14 +93,21 @@ export const outboxHandlers: HandlersFor<keyof typeof outboxMethods> = {
           ['needs_reconciliation'],
           'queued',
           { due_at: now, unknown_since: null, unknown_platform_at: null, reconcile_passes: 0, error_code: null, error_message: null },
-          'conciliado: reenviar',
+          { code: 'reconciled_resend', message: 'conciliado: reenviar' },
           { note: input.note ?? null },
         );
         break;
       case 'failed':
-        ok = repo.transition(input.id, ['needs_reconciliation'], 'failed', { due_at: null }, 'conciliado: descartado', {
-          note: input.note ?? null,
-        });
+        ok = repo.transition(
+          input.id,
+          ['needs_reconciliation'],
+          'failed',
+          { due_at: null },
+          { code: 'reconciled_discarded', message: 'conciliado: descartado' },
+          {
+            note: input.note ?? null,
+          },
+        );
         break;
     }
     if (!ok) throw new AppError('OUTBOX_NOT_RECONCILABLE', 'El mensaje no está pendiente de conciliación.');

@@ -1,7 +1,10 @@
 /** The dictionaries, plural forms, date formatting and error texts: plain functions, shared by the React
  * provider (index.tsx) and the unit tests. */
+import zodEn from 'zod/v4/locales/en.js';
+import zodEs from 'zod/v4/locales/es.js';
 import en from './en.json';
 import es from './es.json';
+import type { ValidationIssue } from '../../src-main/api/result';
 import type { Locale } from '../../src-main/api/settings';
 
 type Dict = { [key: string]: string | Dict };
@@ -88,6 +91,10 @@ export function formatters(locale: Locale, timeZone?: string): Formatters {
  * code the core can return, so that happens only for a code added without its texts).
  */
 export function errorText(t: T, error: { code: string; message: string; details?: Record<string, unknown> | undefined }): string {
+  // Input refused by the contract's schema: the generic text, then each problem worded in the user's language.
+  const issues = error.details?.['issues'];
+  if (error.code === 'BAD_INPUT' && Array.isArray(issues) && issues.length > 0)
+    return `${t('errors.BAD_INPUT')} ${issuesText(t, issues as ValidationIssue[])}`;
   const key = `errors.${error.code}`;
   const vars: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(error.details ?? {})) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
@@ -107,4 +114,35 @@ export function reasonText(t: T, locale: Locale, reason: { code: string; message
   const key = `verify.reasonCodes.${reason.code}`;
   const text = t(key);
   return text === key ? reason.message : text;
+}
+
+const zodLocales = { es: zodEs(), en: zodEn() };
+
+/**
+ * One validation problem in the user's language: the contract's own refinements by their code
+ * (`validation.<code>`, e.g. INSECURE_URL), every other one worded by zod's locale from its code and limits.
+ */
+export function issueText(t: T, issue: ValidationIssue): string {
+  const own = issue.params?.['code'];
+  if (issue.code === 'custom' && typeof own === 'string') {
+    const key = `validation.${own}`;
+    const text = t(key);
+    if (text !== key) return text;
+  }
+  const locale: Locale = t('app.languageCode') === 'en' ? 'en' : 'es';
+  const worded = zodLocales[locale].localeError(issue as never);
+  const message = typeof worded === 'string' ? worded : (worded?.message ?? issue.message);
+  return message;
+}
+
+/** Problems as "field: text; field: text" (the field named by its label key `fields.<last path part>` when there is one). */
+export function issuesText(t: T, issues: readonly ValidationIssue[]): string {
+  return issues
+    .map((i) => {
+      const last = i.path[i.path.length - 1];
+      const label = last ? t(`fields.${last}`) : '';
+      const name = label && label !== `fields.${last}` ? label : i.path.join('.');
+      return name ? `${name}: ${issueText(t, i)}` : issueText(t, i);
+    })
+    .join('; ');
 }

@@ -74,7 +74,8 @@ test('compose with a CSV of recipients and a signed attachment, send to the embe
   await page.keyboard.type('Se notifica la resolución adjunta.');
   // An altered signed PDF is refused with the verifier's reason; the intact one is attached and marked as signed.
   await page.getByTestId('attachments-input').setInputFiles(altered);
-  await expect(page.getByTestId('compose-message')).toContainText('NO VÁLIDA');
+  // The first check in a fresh data folder builds the trust catalog (seconds on a loaded machine).
+  await expect(page.getByTestId('compose-message')).toContainText('NO VÁLIDA', { timeout: 30_000 });
   await expect(page.getByTestId('attachments-list')).not.toContainText('resolucion-alterada.pdf');
   await page.getByTestId('attachments-input').setInputFiles(signed);
   await expect(page.getByTestId('attachments-list')).toContainText('resolucion-firmada.pdf');
@@ -91,8 +92,9 @@ test('compose with a CSV of recipients and a signed attachment, send to the embe
   await row.click();
   await expect(page.getByTestId('detail-state')).toHaveText('Entregado');
   await expect(page.getByTestId('outbox-detail')).toContainText('Ana Pérez');
-  await expect(page.getByTestId('outbox-detail')).toContainText('casilla');
-  await expect(page.getByTestId('outbox-detail')).toContainText('excepcion');
+  // The DDU types in words (api/delivery DDU_TYPES), not the platform's raw values.
+  await expect(page.getByTestId('ddu-type').filter({ hasText: /^Casilla$/ })).toHaveCount(1);
+  await expect(page.getByTestId('ddu-type').filter({ hasText: /^Excepción$/ })).toHaveCount(1);
   await expect(page.getByTestId('outbox-charts')).toBeVisible();
   // The delivery receipt (a PDF signed by the sandbox) downloads from the detail.
   const downloading = page.waitForEvent('download');

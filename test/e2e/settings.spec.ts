@@ -18,7 +18,8 @@ test('a root added in Configuración is listed as a trust anchor and can be remo
   const panel = page.getByTestId('trust-panel');
   // The national lists are read once per data folder (seconds on a busy machine): wait until they are shown.
   const ecernep = panel.locator('tr', { hasText: 'ECERNEP PERU CA ROOT 3' });
-  await expect(ecernep).toContainText('TSL INDECOPI (IOFE)', { timeout: 30_000 });
+  await expect(ecernep).toContainText('TSL de INDECOPI (Perú)', { timeout: 30_000 });
+  await expect(ecernep).toContainText('bajo supervisión');
   await expect(ecernep).toContainText('96508217c36f3bbc');
   await expect(panel.locator('tr', { hasText: 'Autoridad Certificadora del Estado de Chile G2' }).first()).toContainText('CL');
   await expect(page.getByTestId('trust-tsl')).toContainText('número 25');

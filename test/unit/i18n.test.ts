@@ -7,7 +7,12 @@ import { PdfErrorCodes } from '../../src-main/core/pdf/pdf-error';
 import { SignErrorCodes } from '../../src-main/core/signing/sign-errors';
 import en from '../../src-renderer/i18n/en.json';
 import es from '../../src-renderer/i18n/es.json';
-import { errorText, formatters, reasonText, translate } from '../../src-renderer/i18n/core';
+import { errorText, formatters, issueText, reasonText, translate } from '../../src-renderer/i18n/core';
+import { AUDIT_ACTIONS } from '../../src-main/api/audit';
+import { DDU_TYPES, RECIPIENT_STATUSES } from '../../src-main/api/delivery';
+import { RECIPIENT_PROBLEM_CODES } from '../../src-main/api/compose';
+import { OUTBOX_EVENT_CODES } from '../../src-main/api/outbox';
+import { TRUST_LIST_CODES, TRUST_PROBLEM_CODES, TRUST_STATUS_CODES } from '../../src-main/api/trust';
 
 type Dict = { [k: string]: string | Dict };
 function keys(d: Dict, prefix = ''): string[] {
@@ -52,6 +57,9 @@ function coreErrorCodes(): string[] {
     /\bfail\(\s*'([A-Z][A-Z0-9_]+)'/g,
     /kind: 'permanent',\s*code: '([A-Z][A-Z0-9_]+)'/g,
     /new CliExit\([^)]*?'([A-Z][A-Z0-9_]+)'\s*\)/g,
+    // The outbox's error column (shown in the detail through its code) and the key sources' blockers/warnings.
+    /\berror_code: '([A-Z][A-Z0-9_]+)'/g,
+    /\bcode: '((?:CERT|KEY)_[A-Z0-9_]+)'/g,
   ];
   const srcMain = path.resolve(__dirname, '../../src-main');
   for (const f of walk(srcMain).filter((f) => f.endsWith('.ts'))) {
@@ -125,5 +133,85 @@ describe('plurals and dates', () => {
     expect(formatters('en', 'America/Santiago').dateTime('2026-07-15T12:00:00Z')).toBe('15/07/2026, 08:00:00 UTC−04:00');
     expect(formatters('en', 'UTC').dateTime(at)).toBe('15/01/2026, 12:00:00 UTC+00:00');
     expect(formatters('es', 'America/Lima').dateTime('no es fecha')).toBe('—');
+  });
+});
+
+/** `a.b.c` in a dictionary. */
+function lookup(d: Dict, key: string): string | undefined {
+  let cur: string | Dict | undefined = d;
+  for (const part of key.split('.')) cur = typeof cur === 'object' ? cur[part] : undefined;
+  return typeof cur === 'string' ? cur : undefined;
+}
+
+/**
+ * Every closed union of codes the core sends instead of a sentence: each code has a Spanish and an English text
+ * with the same placeholders, and the English one is not Spanish left untranslated.
+ */
+describe('codes across the contract', () => {
+  const srcMain = path.resolve(__dirname, '../../src-main');
+  const sources = walk(srcMain)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => fs.readFileSync(f, 'utf8'));
+  const spanish = /\b(el|la|los|las|del|una?|no se|archivo|contraseña|firma|destinatarios?|válid[oa]s?|usted)\b|[áéíóúñ¿¡]/i;
+  const unions: Record<string, string[]> = {
+    'settings.trustLists': [...TRUST_LIST_CODES],
+    'settings.trustStatuses': [...TRUST_STATUS_CODES],
+    'settings.trustProblems': [...TRUST_PROBLEM_CODES],
+    'outbox.events': [...OUTBOX_EVENT_CODES],
+    'compose.problemCodes': [...RECIPIENT_PROBLEM_CODES],
+    'outbox.dduTypes': [...DDU_TYPES],
+    'outbox.recipientStatus': [...RECIPIENT_STATUSES],
+    'settings.auditActions': AUDIT_ACTIONS.map((a) => a.replace(/\./g, '_')),
+    // The contract's own refinements (`params: { code: 'X' }` in api/), worded by the UI instead of zod.
+    validation: [...new Set(sources.flatMap((t) => [...t.matchAll(/params: \{ code: '([A-Z][A-Z0-9_]+)' \}/g)].map((m) => m[1]!)))],
+  };
+  for (const [section, codes] of Object.entries(unions)) {
+    it(`${section}: every code has a Spanish and an English text, same placeholders, English not Spanish`, () => {
+      expect(codes.length).toBeGreaterThan(section === 'validation' ? 1 : 2);
+      const missing = codes.filter((c) => !lookup(es as Dict, `${section}.${c}`) || !lookup(en as Dict, `${section}.${c}`));
+      expect(missing).toEqual([]);
+      const mismatched = codes.filter(
+        (c) => placeholders(lookup(es as Dict, `${section}.${c}`)!).join() !== placeholders(lookup(en as Dict, `${section}.${c}`)!).join(),
+      );
+      expect(mismatched).toEqual([]);
+      expect(codes.filter((c) => spanish.test(lookup(en as Dict, `${section}.${c}`)!))).toEqual([]);
+    });
+  }
+
+  it('the outbox writes only coded timeline entries, with codes of the union', () => {
+    const used = new Set(
+      sources.flatMap((t) => [...t.matchAll(/\{\s*code: '([a-z_]+)',\s*(?:params: [^}]*\},\s*)?message:/g)].map((m) => m[1]!)),
+    );
+    expect(used.size).toBeGreaterThan(10);
+    expect([...used].filter((c) => !(OUTBOX_EVENT_CODES as readonly string[]).includes(c))).toEqual([]);
+  });
+
+  it('every audit action the core writes is listed in api/audit (so it has its texts)', () => {
+    const written = new Set(sources.flatMap((t) => [...t.matchAll(/action: '([a-z][a-zA-Z0-9_.-]*)'/g)].map((m) => m[1]!)));
+    for (const t of sources) for (const m of t.matchAll(/\? '([a-z]+\.[a-z.]+(?:refused))'/g)) written.add(m[1]!);
+    expect(written.size).toBeGreaterThan(20);
+    expect([...written].filter((a) => !(AUDIT_ACTIONS as readonly string[]).includes(a))).toEqual([]);
+  });
+
+  it("a BAD_INPUT from the core is worded in the user's language from its codes, never with the Spanish prefix", () => {
+    const tEn = (k: string, v?: Record<string, string | number>) => translate('en', k, v);
+    const tEs = (k: string, v?: Record<string, string | number>) => translate('es', k, v);
+    const error = {
+      code: 'BAD_INPUT',
+      message: 'Datos no válidos: name: Demasiado grande…',
+      details: {
+        issues: [
+          { path: ['profile', 'name'], code: 'too_big', origin: 'string', maximum: 80, inclusive: true, message: 'Demasiado grande' },
+          { path: ['profile', 'baseUrl'], code: 'custom', params: { code: 'INSECURE_URL' }, message: 'Use https://…' },
+        ],
+      },
+    };
+    const english = errorText(tEn, error);
+    expect(english).toMatch(/^The data entered is not valid\. Name: Too big: expected string to have <=80 characters; Address: Use https/);
+    expect(english).not.toMatch(/Datos|Demasiado|cifrar/);
+    expect(errorText(tEs, error)).toMatch(/^Los datos ingresados no son válidos\. Nombre: Demasiado grande.*80.*; Dirección: Use https/);
+    expect(issueText(tEn, { path: [], code: 'custom', params: { code: 'LOCK_AFTER_WARNING' }, message: 'El bloqueo…' })).toBe(
+      'The lock must come after the warning.',
+    );
   });
 });

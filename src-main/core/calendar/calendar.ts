@@ -10,7 +10,8 @@ import { OFFICIAL_HOLIDAYS } from './holidays-data';
 export const COUNTRY_TIME_ZONES: Record<Country, string> = { CL: 'America/Santiago', PE: 'America/Lima' };
 
 export type Holiday = { date: string; name: string };
-export type YearHolidays = { country: Country; year: number; source: string; holidays: Holiday[] };
+/** `official`: the list kept as data with its source; false: date-holidays' list (no official one kept for that year). */
+export type YearHolidays = { country: Country; year: number; source: string; official: boolean; holidays: Holiday[] };
 
 const cache = new Map<string, YearHolidays>();
 
@@ -26,6 +27,7 @@ export function holidaysFor(country: Country, year: number): YearHolidays {
       country,
       year,
       source: official.source,
+      official: true,
       holidays: [...official.holidays, ...(official.publicSectorNonWorking ?? [])].sort((a, b) => a.date.localeCompare(b.date)),
     };
   } else {
@@ -34,6 +36,7 @@ export function holidaysFor(country: Country, year: number): YearHolidays {
       country,
       year,
       source: 'date-holidays (feriados públicos; sin lista oficial guardada para este año)',
+      official: false,
       holidays: list.filter((h) => h.type === 'public').map((h) => ({ date: h.date.slice(0, 10), name: h.name })),
     };
   }

@@ -19,13 +19,14 @@
 import { firstByTableOrder, type CasillaErrorCode } from './errors';
 import { detectAttachmentKind, type AttachmentKind } from './file-type';
 import { isValidRunBody } from './identifiers';
+import { COMPOSE_LIMITS } from '../../api/compose';
 
 export const MESSAGE_TYPES = ['NT', 'CP', 'CI'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 export const LIMITS = {
   maxRecipients: 250,
-  maxSubjectLength: 150,
+  maxSubjectLength: COMPOSE_LIMITS.subjectChars,
   maxAttachments: 50,
   maxAttachmentBytes: 20 * 1024 * 1024,
   maxTotalAttachmentBytes: 20 * 1024 * 1024,

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { AppError } from '../../api/result';
-import type { Verdict } from '../../api/verify';
+import type { Reason, Verdict } from '../../api/verify';
 import { detectAttachmentKind, type AttachmentKind } from '../casilla/file-type';
 import { ALLOWED_EXTENSIONS, LIMITS, platformFileName, splitFileName } from '../casilla/rules';
 import type { CoreContext } from '../context';
@@ -23,7 +23,9 @@ export type AttachmentCheck = {
   kind: AttachmentKind;
   signed: boolean;
   verdict: Verdict | null;
+  /** Spanish, for logs; `reasonCodes` are the verifier's reasons with their codes (the UI's words). */
   reasons: string[];
+  reasonCodes: Reason[];
 };
 
 /** The other attachments of the same message, as already accepted (names are the platform's names). */
@@ -122,6 +124,7 @@ export async function checkAttachment(
   let signed = false;
   let verdict: Verdict | null = null;
   let reasons: string[] = [];
+  let reasonCodes: Reason[] = [];
   if (kind === 'pdf') {
     // A header is not a PDF: the whole structure must read (cross-references, catalog, at least one page).
     try {
@@ -146,16 +149,17 @@ export async function checkAttachment(
     if (report && signatures.length > 0) {
       signed = true;
       verdict = report.verdict;
+      reasonCodes = [...new Map(signatures.flatMap((s) => s.reasons).map((r) => [r.code, r])).values()];
       reasons = [...new Set(signatures.flatMap((s) => s.reasons.map((r) => r.message)))];
       if (verdict === 'invalid')
         throw new AppError(
           'ATTACHMENT_SIGNATURE_INVALID',
           `El PDF «${originalName}» tiene una firma NO VÁLIDA: ${reasons.join(' ') || 'el documento fue alterado.'}`,
-          { name: originalName, reasons },
+          { name: originalName, reasons, reasonCodes },
         );
     }
   }
-  return { name, originalName, renamed: name !== originalName, size, kind, signed, verdict, reasons };
+  return { name, originalName, renamed: name !== originalName, size, kind, signed, verdict, reasons, reasonCodes };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RecipientProblemCode } from '../../api/compose';
 import { ALL_IDENTIFIER_KINDS, IDENTIFIER_NAMES, type IdentifierKind } from '../casilla/backends';
 import {
   compactIdentifier,
@@ -18,8 +19,11 @@ export type Recipient = { rolUnico: number; label: string; kind: IdentifierKind;
 export type RecipientProblem = {
   line: number;
   input: string;
-  code: 'RUN_CHECK_DIGIT' | 'DNI_CHECK_DIGIT' | 'FORMAT' | 'RANGE' | 'RUC_PREFIX' | 'RUC_CHECK_DIGIT' | 'RUC_NOT_PERSON' | 'NOT_ACCEPTED';
+  code: RecipientProblemCode;
+  /** Spanish, for logs and the CLI; the UI words `code` with `params`. */
   message: string;
+  /** `accepted` (kinds the server takes, "RUN, DNI"), `expected` (the right check digit). */
+  params?: { accepted?: string; expected?: string };
 };
 
 export type RecipientParse = { recipients: Recipient[]; problems: RecipientProblem[]; duplicates: number };
@@ -57,6 +61,7 @@ export function parseRecipient(input: string, line = 0, name?: string, rules: Re
     input,
     code: 'NOT_ACCEPTED',
     message: `${what}; ${platform} solo acepta ${accepted()}.`,
+    params: { accepted: rules.accepts.join(', ') },
   });
 
   // What the token could be, each tried only when the server accepts that kind.
@@ -93,6 +98,7 @@ export function parseRecipient(input: string, line = 0, name?: string, rules: Re
       input,
       code: 'DNI_CHECK_DIGIT',
       message: `DNI con dígito de verificación incorrecto (para ${text.slice(0, 8)} es ${dniHint(text)}).`,
+      params: { expected: `${dniCheckCharacters(text.slice(0, 8)).digit}/${dniCheckCharacters(text.slice(0, 8)).letter}` },
     };
   if (accepts('RUN') && !run.ok && run.problem === 'check-digit') {
     const body = Number(text.slice(0, -1));
@@ -105,6 +111,7 @@ export function parseRecipient(input: string, line = 0, name?: string, rules: Re
       input,
       code: 'RUN_CHECK_DIGIT',
       message: `RUN/RUT con dígito verificador incorrecto (${formatRun(body).replace(/-.$/, '')} lleva ${runCheckDigit(body)}).${dniHintText}`,
+      params: { expected: String(runCheckDigit(body)) },
     };
   }
   return { line, input, ...problemOf(run.ok ? 'format' : run.problem, rules) };
@@ -139,13 +146,13 @@ function rucProblem(problem: IdentifierProblem, line: number, input: string): Re
     : { line, input, code: 'RUC_CHECK_DIGIT', message: 'RUC con dígito verificador incorrecto.' };
 }
 
-function problemOf(problem: IdentifierProblem, rules: RecipientRules): Pick<RecipientProblem, 'code' | 'message'> {
+function problemOf(problem: IdentifierProblem, rules: RecipientRules): Pick<RecipientProblem, 'code' | 'message' | 'params'> {
   switch (problem) {
     case 'range':
       return { code: 'RANGE', message: 'Número fuera de rango (RUN hasta 99.999.999).' };
     default: {
       const kinds = rules.accepts.map((k) => IDENTIFIER_NAMES[k]).join(', ');
-      return { code: 'FORMAT', message: `No es un identificador admitido (${kinds}).` };
+      return { code: 'FORMAT', message: `No es un identificador admitido (${kinds}).`, params: { accepted: rules.accepts.join(', ') } };
     }
   }
 }

@@ -1,4 +1,14 @@
-import type { OutboxDetail, OutboxFilter, OutboxRecipient, OutboxState, OutboxStats, OutboxSummary } from '../../api/outbox';
+import {
+  OUTBOX_EVENT_CODES,
+  type OutboxDetail,
+  type OutboxEvent,
+  type OutboxEventCode,
+  type OutboxFilter,
+  type OutboxRecipient,
+  type OutboxState,
+  type OutboxStats,
+  type OutboxSummary,
+} from '../../api/outbox';
 import { isErrorRecipientStatus, type RecipientCounts } from '../../api/delivery';
 import { AppError } from '../../api/result';
 import type { AuditLog } from '../audit/audit-log';
@@ -146,15 +156,25 @@ export class OutboxRepository {
     from: readonly OutboxState[],
     to: OutboxState,
     set: Partial<Record<keyof MessageRow, string | number | null>>,
-    detail: string | null,
+    /** A coded entry; a bare sentence (no code) is still accepted and shown as written. */
+    detail: EventDetail | string | null,
     auditDetails: Record<string, unknown> = {},
     guard: { outcomeKnown?: boolean } = {},
   ): boolean {
     const at = this.iso();
     const write = this.db.transaction((): boolean => {
       if (!this.updateIfIn(id, from, { ...set, state: to }, at, guard.outcomeKnown ? ' AND unknown_since IS NULL' : '')) return false;
-      this.db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, to, detail);
-      this.audit.append({ action: `outbox.${to}`, subject: id, details: { ...auditDetails, ...(detail ? { detail } : {}) } });
+      this.db
+        .prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, ?, ?)`)
+        .run(id, at, to, storedDetail(detail));
+      this.audit.append({
+        action: `outbox.${to}`,
+        subject: id,
+        details: {
+          ...auditDetails,
+          ...(typeof detail === 'string' ? { detail } : detail ? { detail: detail.message, event: detail.code } : {}),
+        },
+      });
       return true;
     });
     return withBusyRetry(() => write.immediate());
@@ -207,7 +227,11 @@ export class OutboxRepository {
           .run({ at, leaseUntil, owner, id: row.id });
         this.db
           .prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, 'sending', ?)`)
-          .run(row.id, at, `intento ${row.attempts + 1}`);
+          .run(
+            row.id,
+            at,
+            storedDetail({ code: 'attempt', params: { attempt: row.attempts + 1 }, message: `intento ${row.attempts + 1}` }),
+          );
         this.audit.append({ action: 'outbox.sending', subject: row.id, details: { attempt: row.attempts + 1 } });
       } else {
         this.db
@@ -315,9 +339,13 @@ export class OutboxRepository {
   detail(id: string): OutboxDetail {
     const row = this.row(id);
     const data = JSON.parse(row.data_json) as { content?: string };
-    const events = this.db
-      .prepare(`SELECT at, state, detail FROM outbox_events WHERE message_id = ? ORDER BY id`)
-      .all(id) as OutboxDetail['events'];
+    const events = (
+      this.db.prepare(`SELECT at, state, detail FROM outbox_events WHERE message_id = ? ORDER BY id`).all(id) as {
+        at: string;
+        state: string;
+        detail: string | null;
+      }[]
+    ).map(readEvent);
     const recipients = this.recipients(id);
     return {
       ...toSummary(row, countRecipients(recipients)),
@@ -451,4 +479,36 @@ export function toFtsQuery(text: string): string | null {
     .filter(Boolean)
     .slice(0, 8);
   return words.length ? words.map((w) => `"${w}"*`).join(' ') : null;
+}
+
+/** A timeline entry's text: the core's Spanish sentence (logs, CLI) and its code with parameters (the UI). */
+export type EventDetail = { code: OutboxEventCode; params?: Record<string, string | number>; message: string };
+
+/**
+ * How a coded entry is kept in `outbox_events.detail` without a schema change: the Spanish sentence first (so
+ * `LIKE 'conciliado automáticamente%'` and older readers keep working), then an ASCII record separator and the
+ * code with its parameters as JSON. Entries written before codes existed have the sentence only.
+ */
+const CODE_SEPARATOR = '\u001e';
+
+export function storedDetail(d: EventDetail | string | null): string | null {
+  if (d === null || typeof d === 'string') return d;
+  return `${d.message}${CODE_SEPARATOR}${JSON.stringify({ code: d.code, ...(d.params ? { params: d.params } : {}) })}`;
+}
+
+/** A stored entry read back: the sentence as `detail`, and the code with its parameters when it has one. */
+export function readEvent(e: { at: string; state: string; detail: string | null }): OutboxEvent {
+  const cut = e.detail?.indexOf(CODE_SEPARATOR) ?? -1;
+  if (!e.detail || cut < 0) return e;
+  const message = e.detail.slice(0, cut);
+  try {
+    const coded = JSON.parse(e.detail.slice(cut + 1)) as { code?: unknown; params?: unknown };
+    if (typeof coded.code === 'string' && (OUTBOX_EVENT_CODES as readonly string[]).includes(coded.code)) {
+      const params = coded.params && typeof coded.params === 'object' ? (coded.params as Record<string, string | number>) : undefined;
+      return { at: e.at, state: e.state, detail: message, code: coded.code as OutboxEventCode, ...(params ? { params } : {}) };
+    }
+  } catch {
+    // A damaged suffix: the sentence alone is still right.
+  }
+  return { at: e.at, state: e.state, detail: message };
 }

@@ -5,7 +5,8 @@ import { assertNever } from '../../api/result';
 import { backoffDelay } from '../casilla/classify';
 import type { CoreEvents } from '../context';
 import type { AttachmentStore } from './attachment-store';
-import type { OutboxRepository, OutboxRow } from './outbox-repository';
+import type { EventDetail, OutboxRepository, OutboxRow } from './outbox-repository';
+import { isErrorRecipientStatus } from '../../api/delivery';
 import type { MessageStatus } from '../casilla/client';
 import type { OutboxTransport, TransportFactory } from './transport';
 import { decidePoll, decideUnknown, elapsedSinceUncertain, isFinalRecipientStatus, MAX_BAD_POLLS, type FinderVerdict } from './decide';
@@ -158,7 +159,7 @@ export class OutboxSender {
         error_code: 'UNKNOWN_OUTCOME',
         error_message: `Resultado desconocido (${reason}): se buscará en la casilla antes de cualquier reenvío.`,
       },
-      `resultado desconocido (${reason}); se buscará en la casilla`,
+      { code: 'unknown_outcome', message: `resultado desconocido (${reason}); se buscará en la casilla` },
     );
   }
 
@@ -171,13 +172,14 @@ export class OutboxSender {
   }
 
   /** Gives a claimed row back without counting the attempt (nothing left the machine). */
-  private unclaim(row: OutboxRow, delayMs: number, message: string | null): void {
+  private unclaim(row: OutboxRow, delayMs: number, detail: EventDetail | null): void {
+    const message = detail?.message ?? null;
     this.repo.transition(
       row.id,
       ['sending'],
       'queued',
       { due_at: this.iso(delayMs), attempts: Math.max(0, row.attempts - 1), ...(message ? { error_message: message } : {}) },
-      message,
+      detail,
     );
   }
 
@@ -185,7 +187,10 @@ export class OutboxSender {
   private async reconcile(row: OutboxRow, counts: SyncCounts, signal?: AbortSignal): Promise<Step> {
     const transport = await this.transport(row);
     if (typeof transport === 'string') {
-      this.unclaim(row, backoffDelay(row.attempts, this.options.retry, this.random) + 1000, transport);
+      this.unclaim(row, backoffDelay(row.attempts, this.options.retry, this.random) + 1000, {
+        code: 'transport_unavailable',
+        message: transport,
+      });
       return 'retry';
     }
     let verdict: FinderVerdict;
@@ -242,7 +247,11 @@ export class OutboxSender {
             error_code: null,
             error_message: null,
           },
-          `conciliado automáticamente: ${decision.why} (mismo asunto y destinatarios, recibido después del intento)`,
+          {
+            code: 'reconciled_auto',
+            params: { messageDataId: decision.messageDataId },
+            message: `conciliado automáticamente: ${decision.why} (mismo asunto y destinatarios, recibido después del intento)`,
+          },
           { messageDataId: decision.messageDataId, reconciled: true },
         );
         this.uncertainMono.delete(row.id);
@@ -272,7 +281,7 @@ export class OutboxSender {
           ['sending'],
           'queued',
           { due_at: this.iso(wait), reconcile_passes: row.reconcile_passes + 1, attempts: Math.max(0, row.attempts - 1) },
-          decision.why,
+          { code: 'look_again', message: decision.why },
         );
         if (verdict.kind === 'unavailable' && verdict.retryAfterMs) {
           this.pausedUntil = this.now() + verdict.retryAfterMs;
@@ -290,7 +299,7 @@ export class OutboxSender {
             error_code: row.error_code === 'ERR031' ? 'ERR031' : 'UNKNOWN_OUTCOME',
             error_message: `No se sabe si la casilla recibió el mensaje: ${decision.why}. Revíselo en la casilla antes de reenviar.`,
           },
-          decision.why,
+          { code: 'needs_human', message: decision.why },
         );
         counts.reconcile++;
         return 'finished';
@@ -314,7 +323,7 @@ export class OutboxSender {
         ['sending'],
         'failed',
         { error_code: 'ATTACHMENT_CORRUPT', error_message: message, due_at: null },
-        message,
+        { code: 'attachment_corrupt', message },
       );
       counts.failed++;
       return 'finished';
@@ -322,7 +331,10 @@ export class OutboxSender {
     const transport = await this.transport(row);
     if (typeof transport === 'string') {
       // Nothing left the machine: the attempt did not happen, so it is simply retried later.
-      this.unclaim(row, backoffDelay(row.attempts, this.options.retry, this.random) + 1000, transport);
+      this.unclaim(row, backoffDelay(row.attempts, this.options.retry, this.random) + 1000, {
+        code: 'transport_unavailable',
+        message: transport,
+      });
       return 'retry';
     }
     let platformAt: number | null;
@@ -366,7 +378,11 @@ export class OutboxSender {
             error_code: null,
             error_message: null,
           },
-          `aceptado como ${id}${outcome.replayed ? ' (respuesta repetida por la clave de idempotencia)' : ''}${why ? ` (${why})` : ''}`,
+          {
+            code: 'accepted',
+            params: { messageDataId: id },
+            message: `aceptado como ${id}${outcome.replayed ? ' (respuesta repetida por la clave de idempotencia)' : ''}${why ? ` (${why})` : ''}`,
+          },
           { messageDataId: id },
         );
         this.uncertainMono.delete(row.id);
@@ -383,7 +399,7 @@ export class OutboxSender {
           ['sending'],
           'queued',
           { due_at: this.iso(outcome.delayMs), error_message: outcome.reason },
-          outcome.reason,
+          { code: offline ? 'offline' : 'retry_later', message: outcome.reason },
         );
         if (offline) {
           this.pausedUntil = this.now() + outcome.delayMs;
@@ -393,7 +409,11 @@ export class OutboxSender {
         return 'retry';
       }
       case 'rate-limited': {
-        this.unclaim(current, outcome.retryAfterMs, `límite de solicitudes: esperar ${Math.ceil(outcome.retryAfterMs / 1000)} s`);
+        this.unclaim(current, outcome.retryAfterMs, {
+          code: 'rate_limited',
+          params: { seconds: Math.ceil(outcome.retryAfterMs / 1000) },
+          message: `límite de solicitudes: esperar ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
+        });
         this.pausedUntil = this.now() + outcome.retryAfterMs;
         return 'rate-limited';
       }
@@ -409,7 +429,10 @@ export class OutboxSender {
               error_code: 'ERR031',
               error_message: 'La casilla indica envío duplicado: el intento anterior fue recibido; se busca su número.',
             },
-            'ERR031 después de un intento con resultado desconocido: se busca el mensaje en la casilla',
+            {
+              code: 'duplicate_confirmed',
+              message: 'ERR031 después de un intento con resultado desconocido: se busca el mensaje en la casilla',
+            },
           );
           return 'finished';
         }
@@ -419,7 +442,7 @@ export class OutboxSender {
           ['sending'],
           'failed',
           { due_at: null, error_code: outcome.code, error_message: outcome.message },
-          `${outcome.code}: ${outcome.message}`,
+          { code: 'refused', params: { error: outcome.code }, message: `${outcome.code}: ${outcome.message}` },
           { code: outcome.code },
         );
         counts.failed++;
@@ -481,7 +504,7 @@ export class OutboxSender {
               error_code: null,
               error_message: null,
             },
-            summary,
+            { code: 'delivery_progress', params: summary.counts, message: summary.text },
           );
         } else if (row.state === 'accepted') {
           // The first answer is a transition (accepted → tracking); later polls only reschedule.
@@ -490,7 +513,7 @@ export class OutboxSender {
             ['accepted'],
             'tracking',
             { due_at: nextPoll(), polls: row.polls + 1, bad_polls: 0, error_code: null, error_message: null },
-            summary,
+            { code: 'delivery_progress', params: summary.counts, message: summary.text },
           );
         } else
           this.repo.reschedule(row.id, ['tracking'], {
@@ -533,7 +556,11 @@ export class OutboxSender {
               error_code: 'STATUS_UNREADABLE',
               error_message: `La casilla aceptó el mensaje (${row.message_data_id}) pero ${row.bad_polls + 1} consultas de estado seguidas no se pudieron leer (última: ${reason}). Revise el número en la casilla.`,
             },
-            `estado ilegible ${row.bad_polls + 1} veces: ${reason}`,
+            {
+              code: 'status_unreadable',
+              params: { polls: row.bad_polls + 1 },
+              message: `estado ilegible ${row.bad_polls + 1} veces: ${reason}`,
+            },
           );
           counts.reconcile++;
           return 'finished';
@@ -654,10 +681,16 @@ function recipientStatuses(
   return out;
 }
 
-function summarize(statuses: (string | null)[]): string {
+/** The recipients' statuses as the log's line ("pending: 1, delivered: 2") and as counts for the UI's words. */
+function summarize(statuses: (string | null)[]): { text: string; counts: Record<string, number> } {
   const by = new Map<string, number>();
   for (const s of statuses) by.set(s ?? 'sin_dato', (by.get(s ?? 'sin_dato') ?? 0) + 1);
-  return [...by].map(([k, v]) => `${k}: ${v}`).join(', ');
+  const counts = { delivered: 0, pending: 0, failed: 0 };
+  for (const s of statuses)
+    if (s === 'delivered') counts.delivered++;
+    else if (isErrorRecipientStatus(s)) counts.failed++;
+    else counts.pending++;
+  return { text: [...by].map(([k, v]) => `${k}: ${v}`).join(', '), counts };
 }
 
 /** The platform's HTTP-dates as ISO strings, for sorting and display; null when absent or unreadable. */

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { AnchorOrigin, TrustAnchorView, TrustUse, TslView } from '../../api/trust';
 import { certFromDer, certsFromPem, commonName, type Cert } from '../verify/certificate';
 import { grantedPeriods, readTsl, statusGranted, type TrustedList } from './tsl';
+import { TRUST_STATUS_CODES, type TrustListCode, type TrustProblem, type TrustStatusCode } from '../../api/trust';
 
 export type { AnchorOrigin, TrustUse };
 
@@ -48,6 +49,17 @@ const EKU_TIMESTAMPING = '1.3.6.1.5.5.7.3.8';
 
 const sha256 = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
 const tail = (uri: string) => uri.split('/').pop() ?? uri;
+
+function statusCodeOf(status: string): TrustStatusCode {
+  const t = tail(status).toLowerCase();
+  return (TRUST_STATUS_CODES as readonly string[]).includes(t) && t !== 'other' && t !== 'included' ? (t as TrustStatusCode) : 'other';
+}
+
+/** The bundled manifest's sources by id: `pe-tsl`, `cl-estado-*` (State PKI), `cl-ea-*` (Entidades Acreditadoras). */
+function listCodeOf(src: { id: string; kind: string }): TrustListCode {
+  if (src.kind === 'tsl') return 'pe-tsl';
+  return src.id.startsWith('cl-estado') ? 'cl-state-pki' : 'cl-accredited';
+}
 
 /** What a TSL service may anchor: CA services → signatures; TSA services, or "unspecified" ones whose certificate is a TSA's → timestamps. */
 function usesOf(type: string, cert: Cert): TrustUse[] {
@@ -96,7 +108,9 @@ export function anchorsFromTsl(
           country: list.territory ?? 'PE',
           provider: p.name,
           list: 'TSL INDECOPI (IOFE)',
+          listCode: 'pe-tsl',
           status: statusGranted(s.status) ? tail(s.status) : s.status,
+          statusCode: statusCodeOf(s.status),
           statusSince: s.statusSince,
           granted: statusGranted(s.status),
           periods,
@@ -125,7 +139,9 @@ function bundleAnchors(dir: string, src: ManifestSource): TrustAnchorEntry[] {
     country: src.country,
     provider: src.provider,
     list: src.list,
+    listCode: listCodeOf(src),
     status: 'incluido',
+    statusCode: 'included',
     statusSince: null,
     granted: true,
     periods: [{ from: new Date(cert.x509.validFrom).toISOString(), to: null }],
@@ -144,7 +160,9 @@ export function ownAnchor(cert: Cert, origin: 'user' | 'cli' | 'bundled', source
     country: null,
     provider: commonName(cert.parsed.subject),
     list: origin === 'user' ? 'Propio' : origin === 'cli' ? 'Línea de comandos' : 'Carpeta resources/trust',
+    listCode: origin === 'user' ? 'own' : origin === 'cli' ? 'cli' : 'folder',
     status: 'incluido',
+    statusCode: 'included',
     statusSince: null,
     granted: true,
     periods: [{ from: new Date(0).toISOString(), to: null }],
@@ -234,7 +252,7 @@ export function loadTsl(
 /** Lists already read in this process, by content hash (and how they were accepted). */
 const tslMemo = new Map<string, { anchors: TrustAnchorEntry[]; info: TslInfo }>();
 
-export type TrustCatalog = { anchors: TrustAnchorEntry[]; tsl: TslInfo | null; problems: string[] };
+export type TrustCatalog = { anchors: TrustAnchorEntry[]; tsl: TslInfo | null; problems: string[]; problemCodes: TrustProblem[] };
 
 function readManifest(dir: string): ManifestSource[] {
   try {
@@ -269,7 +287,8 @@ export function buildTrustCatalog(options: {
   own?: TrustAnchorEntry[];
 }): TrustCatalog {
   const anchors: TrustAnchorEntry[] = [];
-  const problems: string[] = [];
+  const problemCodes: TrustProblem[] = [];
+  const problem = (p: TrustProblem) => problemCodes.push(p);
   let tsl: TslInfo | null = null;
   const cacheDir = options.home ? trustDataDir(options.home) : null;
   if (options.bundledDir) {
@@ -280,7 +299,12 @@ export function buildTrustCatalog(options: {
         try {
           bundled = loadTsl(path.join(dir, src.file), 'bundled', cacheDir, { retrieved: src.retrieved, expectedSha256: src.sha256 });
         } catch (err) {
-          problems.push(`La lista ${src.list} incluida no pasó la verificación: ${err instanceof Error ? err.message : String(err)}`);
+          const detail = err instanceof Error ? err.message : String(err);
+          problem({
+            code: 'TRUST_BUNDLED_LIST_INVALID',
+            params: { list: listCodeOf(src), detail },
+            message: `La lista ${src.list} incluida no pasó la verificación: ${detail}`,
+          });
         }
         let chosen = bundled;
         if (options.home && bundled) {
@@ -290,9 +314,12 @@ export function buildTrustCatalog(options: {
             });
             if (refreshed && refreshed.info.sequenceNumber >= bundled.info.sequenceNumber) chosen = refreshed;
           } catch (err) {
-            problems.push(
-              `La lista actualizada guardada no pasó la verificación y no se usa: ${err instanceof Error ? err.message : String(err)}`,
-            );
+            const detail = err instanceof Error ? err.message : String(err);
+            problem({
+              code: 'TRUST_SAVED_LIST_INVALID',
+              params: { list: 'pe-tsl', detail },
+              message: `La lista actualizada guardada no pasó la verificación y no se usa: ${detail}`,
+            });
           }
         }
         if (chosen) {
@@ -311,7 +338,7 @@ export function buildTrustCatalog(options: {
         try {
           for (const cert of certsFromPem(fs.readFileSync(path.join(dir, n), 'utf8'))) anchors.push(ownAnchor(cert, 'bundled', n));
         } catch {
-          problems.push(`No se pudo leer ${n}.`);
+          problem({ code: 'TRUST_FILE_UNREADABLE', params: { file: n }, message: `No se pudo leer ${n}.` });
         }
       }
     } catch {
@@ -319,7 +346,7 @@ export function buildTrustCatalog(options: {
     }
   }
   anchors.push(...(options.own ?? []));
-  return { anchors, tsl, problems };
+  return { anchors, tsl, problems: problemCodes.map((p) => p.message), problemCodes };
 }
 
 /** Whether `entry` may anchor a chain for `use` at time `at`. */

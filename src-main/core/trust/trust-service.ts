@@ -33,7 +33,7 @@ export function trustOverview(core: TrustCore): TrustOverview {
         sourceUrl: catalog.tsl.sourceUrl,
       }
     : null;
-  return { anchors, tsl, problems: catalog.problems };
+  return { anchors, tsl, problems: catalog.problems, problemCodes: catalog.problemCodes };
 }
 
 export async function refreshTrust(core: TrustCore & Pick<CoreContext, 'audit'>, url?: string): Promise<RefreshResult> {

@@ -1,5 +1,14 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { perRecipientFields, type ComposeOutputs, type ProcedureView, type SignatureView } from '../../../src-main/api/compose';
+import {
+  COMPOSE_LIMITS,
+  composeFormSchema,
+  perRecipientFields,
+  type ComposeOutputs,
+  type ProcedureView,
+  type SignatureView,
+} from '../../../src-main/api/compose';
+import { validate } from '../../lib/validate';
+import { useCoreQuery } from '../../lib/useCoreQuery';
 import { call } from '../../api';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
@@ -9,9 +18,9 @@ import { RichTextEditor } from './RichTextEditor';
 import { TemplatesPanel } from './TemplatesPanel';
 import { Icon } from '../../components/Icon';
 
-/** The backend's limits (casilla-api.md): subject length, groups of one envío. */
-const SUBJECT_MAX = 150;
-const MAX_GROUPS = 100;
+/** The backend's limits, from the contract: subject length, groups of one envío. */
+const SUBJECT_MAX = COMPOSE_LIMITS.subjectChars;
+const MAX_GROUPS = COMPOSE_LIMITS.groups;
 
 type Draft = {
   type: 'NT' | 'CP' | 'CI';
@@ -40,7 +49,9 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const nextKey = useRef(1);
   const [groups, setGroups] = useState<GroupState[]>([emptyGroup(0)]);
-  const [institution, setInstitution] = useState<ComposeOutputs['compose.institution'] | null>(null);
+  // Procedures and signatures of the active server: asked again when the server changes (Configuración).
+  const institutionQuery = useCoreQuery('compose.institution', { refresh: false }, { refreshOn: ['profiles'] });
+  const institution = institutionQuery.data ?? null;
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -57,7 +68,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
 
   useEffect(() => {
     void (async () => {
-      const [d, inst] = await Promise.all([call('compose.loadDraft', {}), call('compose.institution', { refresh: false })]);
+      const d = await call('compose.loadDraft', {});
       if (d.ok && d.value.draft) {
         const fields: Record<string, unknown> = { ...d.value.draft };
         delete fields.groups;
@@ -66,7 +77,6 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
         setGroups(draftGroupTexts(d.value.draft).map((text) => emptyGroup(nextKey.current++, text)));
         setSavedAt(d.value.savedAt);
       }
-      if (inst.ok) setInstitution(inst.value);
       setLoaded(true);
     })();
   }, []);
@@ -119,9 +129,10 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   // The institutional signature belongs to the server it was read from: when the server (and so the list)
   // changes, a uid that is no longer offered is cleared instead of being sent and refused as ERR020.
   useEffect(() => {
-    if (!institution) return;
+    // Also once the autosaved draft is loaded (the list may have arrived first).
+    if (!institution || !loaded) return;
     setDraft((d) => (d.signatureUid && !institution.signatures.some((s) => s.uid === d.signatureUid) ? { ...d, signatureUid: '' } : d));
-  }, [institution]);
+  }, [institution, loaded]);
   const procedures: ProcedureView[] = institution?.procedures ?? [];
   const signatures: SignatureView[] = institution?.signatures ?? [];
   const procedureCodes = useMemo(() => [...new Map(procedures.map((p) => [p.code, p])).values()], [procedures]);
@@ -132,6 +143,9 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   };
 
   const send = async () => {
+    // The contract's schema first: its problems in the user's language, nothing sent.
+    const checked = validate(composeFormSchema, { subject: draft.subject, content: draft.body, groups }, t);
+    if (!checked.ok) return setMessage({ kind: 'error', text: checked.text });
     setBusy(true);
     setMessage(null);
     const r = await call('compose.queue', {
@@ -149,7 +163,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
       })),
     });
     setBusy(false);
-    if (!r.ok) return setMessage({ kind: 'error', text: `${r.error.code}: ${errorText(t, r.error)}` });
+    if (!r.ok) return setMessage({ kind: 'error', text: errorText(t, r.error) });
     setMessage({ kind: 'ok', text: t('compose.queued', { count: r.value.messageIds.length }) });
     // The queued content leaves the draft at once: the debounced save would be cancelled when the screen
     // changes to the outbox, and the next visit would reopen what was already sent.
@@ -215,6 +229,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
               <label htmlFor={ids.subject}>{t('compose.subject')}</label>
               <input
                 id={ids.subject}
+                data-testid="subject"
                 type="text"
                 maxLength={SUBJECT_MAX}
                 value={draft.subject}

@@ -1,7 +1,9 @@
 import { useEffect, useId } from 'react';
-import type { RecipientParseView } from '../../../src-main/api/compose';
+import type { RecipientParseView, RecipientProblemView } from '../../../src-main/api/compose';
+import type { Locale } from '../../../src-main/api/settings';
+import type { Reason } from '../../../src-main/api/verify';
 import { call, pathForFile } from '../../api';
-import { errorText, useI18n, type T } from '../../i18n';
+import { errorText, reasonText, useI18n, type T } from '../../i18n';
 import { SignAndAttach } from './SignAndAttach';
 
 export type Attachment = {
@@ -42,7 +44,7 @@ type Props = {
  * ids (`recipients`, `attachments-input`…); the others carry their index (`recipients-1`).
  */
 export function RecipientGroup({ index, group, update: updateGroup, onRemove, onMessage }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const ids = { title: useId(), rcpt: useId(), csv: useId(), files: useId() };
   const suffix = index === 0 ? '' : `-${index}`;
   const tid = (base: string) => `${base}${suffix}`;
@@ -76,7 +78,7 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
         ? ' — ' +
           r.value.problems
             .slice(0, 5)
-            .map((p) => t('compose.problemLine', { line: p.line, input: p.input, message: p.message }))
+            .map((p) => t('compose.problemLine', { line: p.line, input: p.input, message: problemText(t, locale, p) }))
             .join('; ')
         : '');
     update((g) => ({
@@ -99,7 +101,10 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
       siblings: siblings.map((a) => ({ name: a.name, size: a.size ?? 0 })),
     });
     if (!check.ok) {
-      onMessage({ kind: 'error', text: errorText(t, check.error) });
+      // A NO VÁLIDO signature: the verifier's reasons by their codes, in the user's language.
+      const codes = check.error.details?.['reasonCodes'];
+      const why = Array.isArray(codes) ? (codes as Reason[]).map((r) => reasonText(t, locale, r)).join(' ') : '';
+      onMessage({ kind: 'error', text: why ? `${errorText(t, check.error)} ${why}` : errorText(t, check.error) });
       return null;
     }
     const v = check.value;
@@ -170,7 +175,9 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
         {problems.length > 0 && (
           <ul className="problems" role="alert">
             {problems.slice(0, 10).map((p) => (
-              <li key={`${p.line}-${p.input}`}>{t('compose.problemLine', { line: p.line, input: p.input, message: p.message })}</li>
+              <li key={`${p.line}-${p.input}`}>
+                {t('compose.problemLine', { line: p.line, input: p.input, message: problemText(t, locale, p) })}
+              </li>
             ))}
           </ul>
         )}
@@ -239,4 +246,12 @@ function counts(t: T, valid: number, invalid: number, duplicates: number): Recor
     invalid: t('compose.recipientsInvalid', { count: invalid }),
     duplicates: t('compose.recipientsDuplicates', { count: duplicates }),
   };
+}
+
+/** A refused recipient: in Spanish the core's own sentence (it names what the token looks like), otherwise its code's text. */
+function problemText(t: T, locale: Locale, p: RecipientProblemView): string {
+  if (locale === 'es') return p.message;
+  const key = `compose.problemCodes.${p.code}`;
+  const text = t(key, { accepted: p.params?.accepted ?? '', expected: p.params?.expected ?? '' });
+  return text === key ? p.message : text;
 }

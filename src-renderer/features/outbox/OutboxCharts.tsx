@@ -1,12 +1,13 @@
 import type { OutboxStats } from '../../../src-main/api/outbox';
 import { useI18n } from '../../i18n';
+import { dduText } from './ddu-text';
 
 /** Three small bar charts drawn as SVG: messages per day, by state, recipients by DDU type. */
 export function OutboxCharts({ stats }: { stats: OutboxStats }) {
   const { t } = useI18n();
   if (stats.total === 0) return null;
   const byState = Object.entries(stats.byState).map(([k, v]) => ({ label: t(`outbox.states.${k}`), value: v ?? 0 }));
-  const byDdu = Object.entries(stats.byDduType).map(([k, v]) => ({ label: k, value: v }));
+  const byDdu = Object.entries(stats.byDduType).map(([k, v]) => ({ label: dduText(t, k), value: v }));
   const perDay = stats.perDay.map((d) => ({ label: d.day.slice(5), value: d.count }));
   return (
     <div className="charts" data-testid="outbox-charts">

@@ -1,25 +1,39 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { baseName } from '../../paths';
 import {
+  OUTBOX_EVENTS_WITH_REASON,
   OUTBOX_STATES,
   type OutboxDetail,
+  type OutboxEvent,
   type OutboxFilter,
   type OutboxState,
-  type OutboxStats,
-  type OutboxSummary,
 } from '../../../src-main/api/outbox';
 import type { ComposeOutputs } from '../../../src-main/api/compose';
 import { deliveryFromCounts, hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
-import { call, downloadFile, shell, subscribe } from '../../api';
+import { call, downloadFile, shell } from '../../api';
+import type { ApiErrorData } from '../../../src-main/api/result';
+import { useCoreQuery } from '../../lib/useCoreQuery';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { OutboxCharts } from './OutboxCharts';
 import { VirtualList } from './VirtualList';
+import { dduText } from './ddu-text';
 
 const PAGE = 200;
 
 export function OutboxScreen() {
-  const { t } = useI18n();
+  const { t, fmt: dates, locale } = useI18n();
+  // A timeline entry: its code's words; in Spanish also the core's own reason when it adds one.
+  const eventText = (e: OutboxEvent) => {
+    if (!e.code) return locale === 'es' ? e.detail : '';
+    const text = t(`outbox.events.${e.code}`, {
+      ...e.params,
+      ...(e.params?.['error'] ? { error: errorText(t, { code: String(e.params['error']), message: '' }) } : {}),
+    });
+    return locale === 'es' && e.detail && OUTBOX_EVENTS_WITH_REASON.includes(e.code) ? `${text} (${e.detail})` : text;
+  };
+  const deadlineSource = (d: ComposeOutputs['compose.deadline']) =>
+    d.years.map((y) => t(y.official ? 'outbox.holidaysOfficial' : 'outbox.holidaysFallback', { year: y.year })).join(' · ');
   const [filter, setFilter] = useState<{ state: string; type: string; text: string; recipient: string; from: string; to: string }>({
     state: '',
     type: '',
@@ -28,14 +42,11 @@ export function OutboxScreen() {
     from: '',
     to: '',
   });
-  const [rows, setRows] = useState<OutboxSummary[]>([]);
-  const [complete, setComplete] = useState(false);
-  const [selected, setSelected] = useState<OutboxDetail | null>(null);
-  const [stats, setStats] = useState<OutboxStats | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<ApiErrorData | null>(null);
   const loading = useRef(false);
 
-  const query = useCallback((): OutboxFilter => {
+  const query = useMemo((): OutboxFilter => {
     const f: OutboxFilter = { limit: PAGE };
     if (filter.state) f.states = [filter.state as OutboxState];
     if (filter.type) f.messageType = filter.type as 'NT' | 'CP' | 'CI';
@@ -47,71 +58,51 @@ export function OutboxScreen() {
     return f;
   }, [filter]);
 
-  const reload = useCallback(async () => {
-    const [list, s] = await Promise.all([call('outbox.list', query()), call('outbox.stats', { days: 30 })]);
-    if (list.ok) {
-      setRows(list.value);
-      setComplete(list.value.length < PAGE);
-      setError(null);
-    } else setError(errorText(t, list.error));
-    if (s.ok) setStats(s.value);
-  }, [query, t]);
+  // The list follows the sender live (the core announces every change); an older, slower answer (a filter
+  // typed over) never replaces a newer one.
+  const list = useCoreQuery('outbox.list', query, { refreshOn: ['outbox'] });
+  const statsQuery = useCoreQuery('outbox.stats', { days: 30 }, { refreshOn: ['outbox'] });
+  const detail = useCoreQuery('outbox.get', selectedId ? { id: selectedId } : null, { refreshOn: ['outbox'] });
+  const rows = list.data ?? [];
+  const stats = statsQuery.data ?? null;
+  // Complete when a page came back short (or an empty next page for this very list was seen).
+  const [exhaustedAt, setExhaustedAt] = useState<number | null>(null);
+  const complete = rows.length === 0 || rows.length % PAGE !== 0 || exhaustedAt === list.generation();
+  const selected: OutboxDetail | null = detail.data && detail.data.id === selectedId ? detail.data : null;
+  const shownError = actionError ?? list.error ?? detail.error;
+  const error = shownError ? errorText(t, shownError) : null;
 
   const loadMore = useCallback(async () => {
     if (loading.current || complete || rows.length === 0) return;
     loading.current = true;
+    const generation = list.generation();
     const last = rows[rows.length - 1]!;
-    const r = await call('outbox.list', { ...query(), before: { createdAt: last.createdAt, id: last.id } });
+    const r = await call('outbox.list', { ...query, before: { createdAt: last.createdAt, id: last.id } });
     loading.current = false;
-    if (r.ok) {
-      setRows((x) => [...x, ...r.value]);
-      setComplete(r.value.length < PAGE);
-    }
-  }, [complete, rows, query]);
+    // A page of the previous filter (or of a list refreshed meanwhile) is not appended.
+    if (!r.ok || !list.isCurrent(generation)) return;
+    if (r.value.length < PAGE) setExhaustedAt(generation);
+    list.setData((x) => [...(x ?? []), ...r.value]);
+  }, [complete, rows, query, list]);
 
-  const open = useCallback(
-    async (id: string) => {
-      const r = await call('outbox.get', { id });
-      if (r.ok) setSelected(r.value);
-      else setError(errorText(t, r.error));
-    },
-    [t],
-  );
+  const open = (id: string) => {
+    setActionError(null);
+    setSelectedId(id);
+  };
 
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const reload = async () => {
+    await Promise.all([list.reload(), statsQuery.reload(), detail.reload()]);
+  };
 
-  // The list follows the sender live: the core announces every change.
-  const selectedId = selected?.id;
-  useEffect(() => {
-    // A sending burst announces a change per message: refresh at most twice a second, not once per event (the
-    // stats query over the whole outbox is the expensive part).
-    let timer: number | undefined;
-    const unsubscribe = subscribe((e) => {
-      if (e.type !== 'changed' || !e.topic.startsWith('outbox') || timer !== undefined) return;
-      timer = window.setTimeout(() => {
-        timer = undefined;
-        void reload();
-        if (selectedId) void open(selectedId);
-      }, 500);
-    });
-    return () => {
-      unsubscribe();
-      window.clearTimeout(timer);
-    };
-  }, [reload, open, selectedId]);
-
-  const act = async (p: Promise<{ ok: boolean; error?: { code: string; message: string } }>) => {
+  const act = async (p: Promise<{ ok: boolean; error?: ApiErrorData }>) => {
     const r = await p;
-    if (!r.ok && r.error) setError(errorText(t, r.error));
+    setActionError(!r.ok && r.error ? r.error : null);
     await reload();
-    if (selected) await open(selected.id);
   };
 
   const exportCsv = async () => {
     const r = await call('outbox.exportCsv', {});
-    if (!r.ok) return setError(errorText(t, r.error));
+    if (!r.ok) return setActionError(r.error);
     const url = URL.createObjectURL(new Blob([r.value.csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
@@ -122,17 +113,17 @@ export function OutboxScreen() {
 
   const constancia = async (id: string) => {
     const r = await call('compose.constancia', { id });
-    if (!r.ok) return setError(errorText(t, r.error));
+    if (!r.ok) return setActionError(r.error);
     if (shell === 'browser') await downloadFile(r.value.path, baseName(r.value.path));
   };
 
   const receipt = async (id: string, rolUnico: number) => {
     const r = await call('outbox.receipt', { id, rolUnico });
-    if (!r.ok) return setError(errorText(t, r.error));
+    if (!r.ok) return setActionError(r.error);
     if (shell === 'browser') await downloadFile(r.value.path, baseName(r.value.path));
   };
 
-  const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+  const fmt = (iso: string | null) => (iso ? dates.dateTime(iso) : '—');
   // When each recipient is legally served (the backend's country rule), and a deadline counted from it.
   const [served, setServed] = useState<ComposeOutputs['compose.servedDates'] | null>(null);
   const [deadlineDays, setDeadlineDays] = useState('');
@@ -248,7 +239,7 @@ export function OutboxScreen() {
                 <button
                   type="button"
                   className={`outbox-row${selected?.id === m.id ? ' selected' : ''}`}
-                  onClick={() => void open(m.id)}
+                  onClick={() => open(m.id)}
                   data-testid="outbox-row"
                   data-state={m.state}
                   data-delivery={d ?? ''}
@@ -257,7 +248,7 @@ export function OutboxScreen() {
                     {d ? t(`outbox.delivery.${d}`) : t(`outbox.states.${m.state}`)}
                   </span>
                   <span className="subject">
-                    {m.subject}
+                    <span translate="no">{m.subject}</span>
                     {m.groupLabel && (
                       <span className="group-label" data-testid="row-group">
                         {' '}
@@ -275,7 +266,7 @@ export function OutboxScreen() {
         )}
         {selected && (
           <article className="panel outbox-detail" aria-label={t('outbox.detail')} data-testid="outbox-detail">
-            <h3>{selected.subject}</h3>
+            <h3 translate="no">{selected.subject}</h3>
             {selected.groupLabel && (
               <p className="hint" data-testid="detail-group">
                 {t('outbox.groupName')}: {selected.groupLabel}
@@ -291,10 +282,13 @@ export function OutboxScreen() {
               </span>{' '}
               {selected.messageDataId && <code>{selected.messageDataId}</code>}
             </p>
-            {selected.errorMessage && (
-              <p className="alert alert-error">
-                {selected.errorCode ? `${selected.errorCode}: ` : ''}
-                {selected.errorMessage}
+            {(selected.errorCode || selected.errorMessage) && (
+              <p className="alert alert-error" data-testid="detail-error">
+                {selected.errorCode
+                  ? errorText(t, { code: selected.errorCode, message: selected.errorMessage ?? '' })
+                  : locale === 'es'
+                    ? selected.errorMessage
+                    : t('outbox.events.retry_later')}
               </p>
             )}
             <div className="actions-row">
@@ -332,8 +326,8 @@ export function OutboxScreen() {
                 <tbody>
                   {selected.recipients.map((r) => (
                     <tr key={r.rolUnico}>
-                      <td>{r.label}</td>
-                      <td>{r.dduType ?? '—'}</td>
+                      <td translate="no">{r.label}</td>
+                      <td data-testid="ddu-type">{r.dduType ? dduText(t, r.dduType) : '—'}</td>
                       <td data-testid="recipient-status" data-status={r.status ?? ''}>
                         {r.status ? recipientStatusText(r.status) : '—'}
                       </td>
@@ -362,10 +356,11 @@ export function OutboxScreen() {
                   <input type="number" min={0} max={3650} value={deadlineDays} onChange={(e) => setDeadlineDays(e.target.value)} />
                 </label>
                 {deadline && (
-                  <p className="hint" title={deadline.source}>
+                  <p className="hint" title={deadlineSource(deadline)}>
                     {t('outbox.deadlineResult', {
                       date: deadline.date,
-                      holidays: deadline.holidays.map((h) => `${h.date} ${h.name}`).join(', ') || '—',
+                      // Holiday names are the official Spanish ones: shown in Spanish, the dates alone otherwise.
+                      holidays: deadline.holidays.map((h) => (locale === 'es' ? `${h.date} ${h.name}` : h.date)).join(', ') || '—',
                     })}
                   </p>
                 )}
@@ -374,8 +369,8 @@ export function OutboxScreen() {
             <h4>{t('outbox.timeline')}</h4>
             <ol className="timeline">
               {selected.events.map((e, i) => (
-                <li key={i}>
-                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {e.detail}
+                <li key={i} data-testid="timeline-entry" data-code={e.code ?? ''}>
+                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {eventText(e)}
                 </li>
               ))}
             </ol>

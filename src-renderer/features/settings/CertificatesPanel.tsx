@@ -1,52 +1,37 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { SavedCertificate } from '../../../src-main/api/sign';
-import type { TrustOverview } from '../../../src-main/api/trust';
+import { useState } from 'react';
+import type { ApiErrorData } from '../../../src-main/api/result';
 import { call } from '../../api';
+import { TableHead } from '../../components/TableHead';
+import { useCoreQuery } from '../../lib/useCoreQuery';
 import { errorText, useI18n } from '../../i18n';
 
 /** The certificates the user signs with (passwords, when remembered, stay in the OS keychain). */
 export function CertificatesPanel() {
-  const { t } = useI18n();
-  const [certs, setCerts] = useState<SavedCertificate[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const r = await call('sign.certificates.list', {});
-    if (r.ok) setCerts(r.value);
-    else setError(errorText(t, r.error));
-  }, [t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { t, fmt } = useI18n();
+  const certs = useCoreQuery('sign.certificates.list', {}, { refreshOn: ['certificates'] });
+  const [actionError, setActionError] = useState<ApiErrorData | null>(null);
   const remove = async (id: string) => {
     const r = await call('sign.certificates.remove', { id });
-    if (!r.ok) setError(errorText(t, r.error));
-    await load();
+    setActionError(r.ok ? null : r.error);
+    await certs.reload();
   };
+  const error = actionError ?? certs.error;
+  const list = certs.data ?? [];
   return (
     <section className="panel" aria-labelledby="certs-title" data-testid="certificates-panel">
       <h3 id="certs-title">{t('settings.certificates')}</h3>
       <p className="hint">{t('settings.certificatesIntro')}</p>
-      {certs.length === 0 ? (
+      {list.length === 0 ? (
         <p className="hint">{t('settings.certificatesEmpty')}</p>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('sign.holder')}</th>
-              <th scope="col">{t('sign.issuer')}</th>
-              <th scope="col">{t('sign.validity')}</th>
-              <th scope="col">{t('settings.passwordRemembered')}</th>
-              <th scope="col">
-                <span className="visually-hidden">—</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('sign.holder'), t('sign.issuer'), t('sign.validity'), t('settings.passwordRemembered')]} actions />
           <tbody>
-            {certs.map((c) => (
+            {list.map((c) => (
               <tr key={c.id}>
-                <td>{c.label}</td>
-                <td>{c.info.issuer}</td>
-                <td>{new Date(c.info.validTo).toLocaleDateString()}</td>
+                <td translate="no">{c.label}</td>
+                <td translate="no">{c.info.issuer}</td>
+                <td>{fmt.date(c.info.validTo)}</td>
                 <td>{c.rememberPassword ? t('verify.yes') : t('verify.no')}</td>
                 <td>
                   <button type="button" className="danger" onClick={() => void remove(c.id)}>
@@ -60,7 +45,7 @@ export function CertificatesPanel() {
       )}
       {error && (
         <p role="alert" className="alert alert-error">
-          {error}
+          {errorText(t, error)}
         </p>
       )}
     </section>
@@ -72,17 +57,12 @@ export function CertificatesPanel() {
  * refresh Peru's list from its official URL (replaced only when its signature checks), add and remove own roots.
  */
 export function TrustAnchorsPanel() {
-  const { t } = useI18n();
-  const [overview, setOverview] = useState<TrustOverview | null>(null);
+  const { t, fmt } = useI18n();
+  const trust = useCoreQuery('trust.list', {}, { refreshOn: ['trust'] });
+  const overview = trust.data ?? null;
+  const load = trust.reload;
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [refreshing, setRefreshing] = useState(false);
-  const load = useCallback(async () => {
-    const r = await call('trust.list', {});
-    if (r.ok) setOverview(r.value);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
   const add = async (file: File | undefined) => {
     if (!file) return;
     const bytes = new Uint8Array(await file.arrayBuffer());
@@ -123,45 +103,51 @@ export function TrustAnchorsPanel() {
         <p className={overview.tsl.stale ? 'alert alert-error' : 'hint'} data-testid="trust-tsl">
           {t(overview.tsl.stale ? 'settings.trustTslStale' : 'settings.trustTsl', {
             sequence: overview.tsl.sequenceNumber,
-            next: overview.tsl.nextUpdate ? new Date(overview.tsl.nextUpdate).toLocaleDateString() : '—',
+            next: overview.tsl.nextUpdate ? fmt.date(overview.tsl.nextUpdate) : '—',
           })}{' '}
           <button type="button" disabled={refreshing} onClick={() => void refresh()} data-testid="trust-refresh">
             {refreshing ? t('settings.trustRefreshing') : t('settings.trustRefresh')}
           </button>
         </p>
       )}
-      {overview?.problems.map((p) => (
-        <p key={p} className="alert alert-error">
-          {p}
+      {overview?.problemCodes.map((p, i) => (
+        <p key={i} className="alert alert-error" data-testid="trust-problem">
+          {t(`settings.trustProblems.${p.code}`, {
+            list: p.params.list ? t(`settings.trustLists.${p.params.list}`) : '',
+            file: p.params.file ?? '',
+            detail: p.params.detail ?? '',
+          })}
         </p>
       ))}
       <div className="anchor-scroll">
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('settings.profileName')}</th>
-              <th scope="col">{t('settings.trustCountry')}</th>
-              <th scope="col">{t('settings.trustProvider')}</th>
-              <th scope="col">{t('settings.trustList')}</th>
-              <th scope="col">{t('settings.trustStatus')}</th>
-              <th scope="col">{t('sign.validity')}</th>
-              <th scope="col">SHA-256</th>
-              <th scope="col">{t('settings.trustSource')}</th>
-              <th scope="col">
-                <span className="visually-hidden">—</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('settings.profileName'),
+              t('settings.trustCountry'),
+              t('settings.trustProvider'),
+              t('settings.trustList'),
+              t('settings.trustStatus'),
+              t('sign.validity'),
+              'SHA-256',
+              t('settings.trustSource'),
+            ]}
+            actions
+          />
           <tbody>
             {anchors.map((a) => (
               <tr key={`${a.sha256}-${a.list}-${a.provider}`}>
-                <td>{a.name}</td>
+                <td translate="no">{a.name}</td>
                 <td>{a.country ?? '—'}</td>
-                <td>{a.provider}</td>
-                <td>{a.list}</td>
-                <td>{a.granted ? a.status : t('settings.trustNotGranted', { status: a.status })}</td>
+                <td translate="no">{a.provider}</td>
+                <td data-testid="trust-list-name">{t(`settings.trustLists.${a.listCode}`)}</td>
+                <td data-testid="trust-status">
+                  {a.granted
+                    ? t(`settings.trustStatuses.${a.statusCode}`, { status: a.status })
+                    : t('settings.trustNotGranted', { status: t(`settings.trustStatuses.${a.statusCode}`, { status: a.status }) })}
+                </td>
                 <td>
-                  {new Date(a.validFrom).toLocaleDateString()} – {new Date(a.validTo).toLocaleDateString()}
+                  {fmt.date(a.validFrom)} – {fmt.date(a.validTo)}
                 </td>
                 <td>
                   <code title={a.sha256}>{a.sha256.slice(0, 16)}…</code>
@@ -175,7 +161,7 @@ export function TrustAnchorsPanel() {
                   {a.sourceUrl && a.origin !== 'user' && (
                     <>
                       <br />
-                      <small>{a.sourceUrl}</small>
+                      <small translate="no">{a.sourceUrl}</small>
                     </>
                   )}
                 </td>

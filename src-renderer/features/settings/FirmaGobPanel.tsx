@@ -1,5 +1,8 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { signMethods } from '../../../src-main/api/sign';
 import { call } from '../../api';
+import { useCoreQuery } from '../../lib/useCoreQuery';
+import { validate } from '../../lib/validate';
 import { errorText, useI18n } from '../../i18n';
 
 type Purpose = 'Desatendido' | 'Propósito General';
@@ -17,11 +20,14 @@ export function FirmaGobPanel() {
   const [purpose, setPurpose] = useState<Purpose>('Desatendido');
   const [hasSecret, setHasSecret] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const load = useCallback(async () => {
-    const r = await call('sign.firmagob.get', {});
-    if (!r.ok) return setMessage({ ok: false, text: errorText(t, r.error) });
-    setHasSecret(r.value.hasSecret);
-    const s = r.value.settings;
+  const stored = useCoreQuery('sign.firmagob.get', {});
+  const load = stored.reload;
+  // The saved settings fill the form each time they are (re)read.
+  useEffect(() => {
+    if (stored.error) return setMessage({ ok: false, text: errorText(t, stored.error) });
+    if (!stored.data) return;
+    setHasSecret(stored.data.hasSecret);
+    const s = stored.data.settings;
     if (!s) return;
     setBaseUrl(s.baseUrl);
     setEntity(s.entity);
@@ -29,20 +35,16 @@ export function FirmaGobPanel() {
     setRun(s.run);
     setOfficialName(s.officialName ?? '');
     setPurpose(s.purpose);
-  }, [t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  }, [stored.data, stored.error, t]);
   const save = async () => {
-    const r = await call('sign.firmagob.save', {
-      baseUrl,
-      entity,
-      apiKey,
-      run,
-      purpose,
-      ...(officialName ? { officialName } : {}),
-      ...(secret ? { secret } : {}),
-    });
+    // The contract's schema first: its problems in the user's language, nothing sent.
+    const checked = validate(
+      signMethods['sign.firmagob.save'].input,
+      { baseUrl, entity, apiKey, run, purpose, ...(officialName ? { officialName } : {}), ...(secret ? { secret } : {}) },
+      t,
+    );
+    if (!checked.ok) return setMessage({ ok: false, text: checked.text });
+    const r = await call('sign.firmagob.save', checked.value);
     setSecret('');
     if (!r.ok) return setMessage({ ok: false, text: errorText(t, r.error) });
     setMessage({ ok: true, text: t('settings.firmagob.saved') });

@@ -1,24 +1,20 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import type { BackendProfile } from '../../../src-main/api/settings';
+import { useState, type FormEvent } from 'react';
+import { profileInputSchema } from '../../../src-main/api/settings';
 import { call } from '../../api';
+import { Field } from '../../components/Field';
+import { TableHead } from '../../components/TableHead';
 import { errorText, useI18n } from '../../i18n';
+import { useCoreQuery } from '../../lib/useCoreQuery';
+import { validate } from '../../lib/validate';
 
 export function ProfilesPanel() {
   const { t } = useI18n();
-  const [profiles, setProfiles] = useState<BackendProfile[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const list = useCoreQuery('profiles.list', {}, { refreshOn: ['profiles'] });
+  const profiles = list.data ?? [];
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (list.error ? errorText(t, list.error) : null);
   const [form, setForm] = useState({ name: '', baseUrl: '', clientId: '', clientSecret: '' });
-  const ids = { name: useId(), url: useId(), id: useId(), secret: useId() };
-
-  const load = useCallback(async () => {
-    const r = await call('profiles.list', {});
-    if (r.ok) setProfiles(r.value);
-    else setError(errorText(t, r.error));
-  }, [t]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const load = list.reload;
 
   const act = async (p: Promise<{ ok: boolean; error?: { code: string; message: string } }>) => {
     const r = await p;
@@ -30,7 +26,10 @@ export function ProfilesPanel() {
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = await act(call('profiles.save', { profile: { ...form, authScheme: 'basic' } }));
+    // The contract's schema first (an http:// address to another machine is refused here, in the user's language).
+    const checked = validate(profileInputSchema, { ...form, authScheme: 'basic' }, t);
+    if (!checked.ok) return setError(checked.text);
+    const ok = await act(call('profiles.save', { profile: checked.value }));
     // The secret is dropped from memory as soon as the core has it.
     if (ok) setForm({ name: '', baseUrl: '', clientId: '', clientSecret: '' });
     else setForm((f) => ({ ...f, clientSecret: '' }));
@@ -41,16 +40,7 @@ export function ProfilesPanel() {
       <h3 id="profiles-title">{t('settings.profiles')}</h3>
       <p className="hint">{t('settings.profilesIntro')}</p>
       <table className="table" data-testid="profiles-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('settings.profileName')}</th>
-            <th scope="col">{t('settings.profileUrl')}</th>
-            <th scope="col">{t('settings.profileClientId')}</th>
-            <th scope="col">
-              <span className="visually-hidden">—</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('settings.profileName'), t('settings.profileUrl'), t('settings.profileClientId')]} actions />
         <tbody>
           {profiles.map((p) => (
             <tr key={p.id}>
@@ -78,40 +68,40 @@ export function ProfilesPanel() {
           ))}
         </tbody>
       </table>
-      <form className="inline-form" onSubmit={(e) => void add(e)} autoComplete="off">
-        <div className="field">
-          <label htmlFor={ids.name}>{t('settings.profileName')}</label>
-          <input id={ids.name} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.url}>{t('settings.profileUrl')}</label>
-          <input
-            id={ids.url}
-            type="url"
-            required
-            placeholder="https://"
-            value={form.baseUrl}
-            onChange={(e) => setForm({ ...form, baseUrl: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.id}>{t('settings.profileClientId')}</label>
-          <input id={ids.id} required value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.secret}>{t('settings.profileSecret')}</label>
-          <input
-            id={ids.secret}
-            type="password"
-            required
-            value={form.clientSecret}
-            onChange={(e) => setForm({ ...form, clientSecret: e.target.value })}
-          />
-        </div>
+      <form className="inline-form" onSubmit={(e) => void add(e)} autoComplete="off" data-testid="profiles-form">
+        <Field label={t('settings.profileName')}>
+          {(id) => <input id={id} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
+        </Field>
+        <Field label={t('settings.profileUrl')}>
+          {(id) => (
+            <input
+              id={id}
+              type="url"
+              required
+              placeholder="https://"
+              value={form.baseUrl}
+              onChange={(e) => setForm({ ...form, baseUrl: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label={t('settings.profileClientId')}>
+          {(id) => <input id={id} required value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} />}
+        </Field>
+        <Field label={t('settings.profileSecret')}>
+          {(id) => (
+            <input
+              id={id}
+              type="password"
+              required
+              value={form.clientSecret}
+              onChange={(e) => setForm({ ...form, clientSecret: e.target.value })}
+            />
+          )}
+        </Field>
         <button type="submit">{t('settings.profileAdd')}</button>
       </form>
       {error && (
-        <p role="alert" className="alert alert-error">
+        <p role="alert" className="alert alert-error" data-testid="profiles-error">
           {error}
         </p>
       )}

@@ -3,6 +3,7 @@ import { baseName } from '../../paths';
 import type { FileOutcome, SignatureReport, Verdict } from '../../../src-main/api/verify';
 import { call, downloadFile, newOpId, pathForFile, saveBlob, shell, subscribe } from '../../api';
 import { FileDrop } from '../../components/FileDrop';
+import { useLatest } from '../../lib/useCoreQuery';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, reasonText, useI18n } from '../../i18n';
 import { Icon } from '../../components/Icon';
@@ -23,6 +24,7 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
   const [verifiedPaths, setVerifiedPaths] = useState<string[]>([]);
   const [saved, setSaved] = useState<string | null>(null);
 
+  const latest = useLatest();
   const verify = async (paths: string[]) => {
     if (!paths.length) return;
     setError(null);
@@ -33,8 +35,10 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
       if (e.type === 'progress' && e.progress.opId === opId && e.progress.values?.index)
         setBusy({ index: Number(e.progress.values.index), total: paths.length });
     });
-    const r = await call('verify.files', { files: paths, offline }, opId);
+    // Files dropped again while a verification runs: only the newest answer is shown.
+    const r = await latest(() => call('verify.files', { files: paths, offline }, opId));
     unsubscribe();
+    if (!r) return;
     setBusy(null);
     if (!r.ok) return setError(errorText(t, r.error));
     setOutcomes(r.value.outcomes);
