@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo } from '../src-main/api/app';
 import type { BackendProfile, Preferences } from '../src-main/api/settings';
 import { call, ensureSession, shell, subscribe } from './api';
@@ -23,8 +23,18 @@ export function App() {
   const [fatal, setFatal] = useState<string | null>(null);
   const [verifyPaths, setVerifyPaths] = useState<string[] | undefined>(undefined);
 
+  // Of several loads of the preferences, only the newest is applied, and a save made meanwhile wins over any load
+  // started before it: a slow answer read before the user chose English must not switch the app back to Spanish.
+  const prefsGeneration = useRef(0);
+  const savePrefs = useCallback((p: Preferences) => {
+    prefsGeneration.current += 1;
+    setPrefs(p);
+  }, []);
+
   const reload = useCallback(async () => {
+    const generation = ++prefsGeneration.current;
     const [p, i, profiles] = await Promise.all([call('settings.get', {}), call('app.info', {}), call('profiles.list', {})]);
+    if (generation !== prefsGeneration.current) return;
     if (!p.ok) {
       setFatal(p.error.code === 'UNAUTHORIZED' ? 'app.noToken' : 'app.connectionLost');
       setPrefs(DEFAULT_PREFS);
@@ -71,7 +81,7 @@ export function App() {
         info={info}
         profile={profile}
         fatal={fatal}
-        onPrefs={setPrefs}
+        onPrefs={savePrefs}
         verifyPaths={verifyPaths}
         onVerify={(paths) => {
           setVerifyPaths(paths);
