@@ -61,6 +61,11 @@ export const stampSchema = z
     timeZone: z.string().max(64).optional(),
     /** Firma Perú's styles: 1 image beside text, 2 image above text, 3 image only, 4 text only. */
     style: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
+    /** `rect`'s y is measured from the top of the page (Firma Perú's `positiony`). */
+    fromTop: z.boolean().optional(),
+    /** Largest font size of the stamp text (points) and the column where its lines wrap (Firma Perú's parameters). */
+    maxFontSize: z.number().min(3).max(72).optional(),
+    wordWrap: z.number().int().min(5).max(500).optional(),
   })
   .strict();
 
@@ -84,6 +89,8 @@ export const signOptionsSchema = z
       .strict()
       .optional(),
     field: z.string().min(1).max(500).optional(),
+    /** Only a certificate whose holder or issuer contains this text may sign (a signing profile's filter). */
+    certificateFilter: z.string().min(1).max(200).optional(),
     stamp: stampSchema.default({ invisible: false, page: 'last', everyPage: false }),
   })
   .strict();

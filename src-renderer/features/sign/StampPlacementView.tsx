@@ -1,0 +1,31 @@
+import { lazy, Suspense } from 'react';
+import { useI18n } from '../../i18n';
+import type { StampRect } from './signSession';
+
+// pdf.js is large: it loads only when a PDF is shown.
+const PagePreview = lazy(() => import('./PagePreview').then((m) => ({ default: m.PagePreview })));
+
+/** The first PDF's page with the stamp where it will go: a click or the arrow keys place it. */
+export function StampPlacementView({
+  file,
+  page,
+  rect,
+  onRect,
+  onPages,
+}: {
+  file: File;
+  page: number | 'last';
+  rect: StampRect | null;
+  onRect: (r: StampRect) => void;
+  onPages: (n: number) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <p className="hint">{t('sign.clickToPlace')}</p>
+      <Suspense fallback={<p className="hint">{t('app.loading')}</p>}>
+        <PagePreview file={file} page={page} rect={rect} onRect={onRect} onPages={onPages} />
+      </Suspense>
+    </>
+  );
+}

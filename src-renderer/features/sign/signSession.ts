@@ -1,0 +1,180 @@
+/**
+ * The state of a Firmar session and every change to it, as one pure reducer (tested in
+ * test/unit/sign-session.test.ts): the files, the options of the signature, the page information the core
+ * reported for the first file, and the run (progress, results, a cancelled batch to resume). Answers that
+ * arrive for an older request (another file, another page, another run) are ignored.
+ */
+import type { PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
+import type { SignLevel, StampStyle } from './LongTermSection';
+
+export type StampRect = [number, number, number, number];
+export type PickedPdf = { file: File; path: string };
+export type StampImageChoice = { path: string; name: string; width: number; height: number };
+
+export type SignOptions = {
+  role: 'firma' | 'visto-bueno';
+  reason: string;
+  cargo: string;
+  place: string;
+  invisible: boolean;
+  everyPage: boolean;
+  page: number | 'last';
+  level: SignLevel;
+  tsaUrl: string;
+  style: StampStyle;
+  /** In PDF points from the lower-left corner of the page as displayed; `rectFromTop`: y measured from the top. */
+  rect: StampRect | null;
+  rectFromTop: boolean;
+  maxFontSize: number | null;
+  wordWrap: number | null;
+  image: StampImageChoice | null;
+  certificateFilter: string;
+};
+
+export const INITIAL_OPTIONS: SignOptions = {
+  role: 'firma',
+  reason: '',
+  cargo: '',
+  place: '',
+  invisible: false,
+  everyPage: false,
+  page: 'last',
+  level: 'B-B',
+  tsaUrl: '',
+  style: 1,
+  rect: null,
+  rectFromTop: false,
+  maxFontSize: null,
+  wordWrap: null,
+  image: null,
+  certificateFilter: '',
+};
+
+export type SignRun = {
+  opId: string | null;
+  progress: { done: number; total: number } | null;
+  results: SignFileResult[];
+  /** A cancelled batch keeps its id: signing again with it skips the files already signed. */
+  cancelledBatch: string | null;
+};
+
+export type SignSessionState = {
+  files: PickedPdf[];
+  options: SignOptions;
+  /** The saved profile whose values filled the options (the user may have changed them since). */
+  profileId: string | null;
+  pages: number;
+  /** What the core says about the page of the first file (size, existing signature widgets). */
+  pdf: { requestId: number; info: PdfSigningInfo | null };
+  run: SignRun;
+  error: string | null;
+};
+
+export const INITIAL_SESSION: SignSessionState = {
+  files: [],
+  options: INITIAL_OPTIONS,
+  profileId: null,
+  pages: 1,
+  pdf: { requestId: 0, info: null },
+  run: { opId: null, progress: null, results: [], cancelledBatch: null },
+  error: null,
+};
+
+export type SignAction =
+  | { type: 'filesAdded'; files: PickedPdf[] }
+  | { type: 'options'; patch: Partial<SignOptions> }
+  | { type: 'placed'; rect: StampRect }
+  | { type: 'profileApplied'; profileId: string | null; options: Partial<SignOptions> }
+  | { type: 'pages'; pages: number }
+  | { type: 'pdfRequested'; requestId: number }
+  | { type: 'pdfLoaded'; requestId: number; info: PdfSigningInfo | null }
+  | { type: 'signStarted'; opId: string; total: number }
+  | { type: 'signProgress'; opId: string; fraction: number; total: number }
+  | { type: 'signFinished'; opId: string; results: SignFileResult[]; cancelledBatch: string | null }
+  | { type: 'signFailed'; opId: string; error: string }
+  | { type: 'error'; error: string | null };
+
+export function signSessionReducer(state: SignSessionState, action: SignAction): SignSessionState {
+  switch (action.type) {
+    case 'filesAdded':
+      return { ...state, files: [...state.files, ...action.files], run: { ...state.run, results: [] } };
+    case 'options':
+      return { ...state, options: { ...state.options, ...action.patch } };
+    case 'placed':
+      return { ...state, options: { ...state.options, rect: action.rect, rectFromTop: false } };
+    case 'profileApplied':
+      // A profile sets every option it knows; what it leaves unsaid goes back to the defaults, so two profiles
+      // chosen one after the other never mix.
+      return { ...state, profileId: action.profileId, options: { ...INITIAL_OPTIONS, ...action.options } };
+    case 'pages':
+      return { ...state, pages: action.pages };
+    case 'pdfRequested':
+      return { ...state, pdf: { requestId: action.requestId, info: state.pdf.info } };
+    case 'pdfLoaded':
+      if (action.requestId !== state.pdf.requestId) return state;
+      return { ...state, pdf: { requestId: action.requestId, info: action.info } };
+    case 'signStarted':
+      return {
+        ...state,
+        error: null,
+        run: { ...state.run, opId: action.opId, results: [], progress: { done: 0, total: action.total } },
+      };
+    case 'signProgress':
+      if (action.opId !== state.run.opId) return state;
+      return {
+        ...state,
+        run: { ...state.run, progress: { done: Math.round(action.fraction * action.total * 100) / 100, total: action.total } },
+      };
+    case 'signFinished':
+      if (action.opId !== state.run.opId) return state;
+      return { ...state, run: { opId: null, progress: null, results: action.results, cancelledBatch: action.cancelledBatch } };
+    case 'signFailed':
+      if (action.opId !== state.run.opId) return state;
+      return { ...state, error: action.error, run: { ...state.run, opId: null, progress: null } };
+    case 'error':
+      return { ...state, error: action.error };
+  }
+}
+
+/** The stamp rectangle from the lower-left corner, once the page height is known (a profile may give it from the top). */
+export function displayedRect(o: SignOptions, pageHeight: number | null): StampRect | null {
+  if (!o.rect) return null;
+  if (!o.rectFromTop) return o.rect;
+  if (pageHeight === null) return null;
+  const [x, y, w, h] = o.rect;
+  return [x, pageHeight - y - h, w, h];
+}
+
+/** Two rectangles [x, y, w, h] share some area (touching edges do not count). */
+export function rectsIntersect(a: StampRect, b: StampRect): boolean {
+  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+/** Ready to sign: files, a TSA when the level needs one, and nothing running. */
+export function levelReady(o: SignOptions, tsaProblem: (url: string) => string | null): boolean {
+  return o.level === 'B-B' || (o.tsaUrl !== '' && tsaProblem(o.tsaUrl) === null);
+}
+
+/** The `options` of `sign.start` for these choices. */
+export function signOptionsForCall(o: SignOptions) {
+  const rect = o.invisible ? null : o.rect;
+  return {
+    role: o.role,
+    ...(o.reason ? { reason: o.reason } : {}),
+    ...(o.cargo ? { roleTitle: o.cargo } : {}),
+    ...(o.place ? { location: o.place } : {}),
+    ...(o.certificateFilter ? { certificateFilter: o.certificateFilter } : {}),
+    stamp: {
+      invisible: o.invisible,
+      page: o.page,
+      everyPage: o.role === 'visto-bueno' && o.everyPage,
+      ...(rect ? { rect, ...(o.rectFromTop ? { fromTop: true } : {}) } : {}),
+      ...(o.style !== 1 ? { style: o.style } : {}),
+      ...(o.image ? { imagePath: o.image.path } : {}),
+      ...(o.maxFontSize !== null ? { maxFontSize: o.maxFontSize } : {}),
+      ...(o.wordWrap !== null ? { wordWrap: o.wordWrap } : {}),
+    },
+    level: o.level,
+    ...(o.level !== 'B-B' ? { tsa: { url: o.tsaUrl } } : {}),
+  };
+}
