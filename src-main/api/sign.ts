@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from './url-policy';
 import type { ApiErrorData } from './result';
+import type { SignatureWidget } from './stamp-geometry';
 
 const filePath = z.string().min(1).max(4096);
 
@@ -64,6 +65,7 @@ export const stampSchema = z
     /** `rect`'s y is measured from the top of the page (Firma Perú's `positiony`). */
     fromTop: z.boolean().optional(),
     /** Largest font size of the stamp text (points) and the column where its lines wrap (Firma Perú's parameters). */
+    dateStyle: z.enum(['slash', 'dot']).optional(),
     maxFontSize: z.number().min(3).max(72).optional(),
     wordWrap: z.number().int().min(5).max(500).optional(),
   })
@@ -130,6 +132,8 @@ export type PdfSigningInfo = {
   /** 1 = certified without changes (cannot be signed), 2/3 = certified allowing signatures, null = not certified. */
   certificationLevel: number | null;
   signatureFields: Array<{ name: string; signed: boolean; page: number | null }>;
+  /** Visible widgets of signature fields, with their rectangles on the page as displayed (see api/stamp-geometry). */
+  signatureWidgets: SignatureWidget[];
 };
 
 export const signMethods = {

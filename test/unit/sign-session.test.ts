@@ -16,6 +16,7 @@ const info = (height: number): PdfSigningInfo => ({
   encrypted: false,
   certificationLevel: null,
   signatureFields: [],
+  signatureWidgets: [],
 });
 
 describe('Firmar session reducer', () => {

@@ -5,9 +5,14 @@
  * arrive for an older request (another file, another page, another run) are ignored.
  */
 import type { PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
-import type { SignLevel, StampStyle } from './LongTermSection';
+import { overlappedWidgets, rectsIntersect, type PageRect, type SignatureWidget } from '../../../src-main/api/stamp-geometry';
 
-export type StampRect = [number, number, number, number];
+export { overlappedWidgets, rectsIntersect, type SignatureWidget };
+/** As LongTermSection has them (declared here too so this module stays free of JSX for its unit test). */
+export type SignLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+export type StampStyle = 1 | 2 | 3 | 4;
+
+export type StampRect = PageRect;
 export type PickedPdf = { file: File; path: string };
 export type StampImageChoice = { path: string; name: string; width: number; height: number };
 
@@ -143,11 +148,6 @@ export function displayedRect(o: SignOptions, pageHeight: number | null): StampR
   if (pageHeight === null) return null;
   const [x, y, w, h] = o.rect;
   return [x, pageHeight - y - h, w, h];
-}
-
-/** Two rectangles [x, y, w, h] share some area (touching edges do not count). */
-export function rectsIntersect(a: StampRect, b: StampRect): boolean {
-  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
 }
 
 /** Ready to sign: files, a TSA when the level needs one, and nothing running. */
