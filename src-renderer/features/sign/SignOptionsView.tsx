@@ -3,6 +3,87 @@ import { useI18n } from '../../i18n';
 import { LongTermSection } from './LongTermSection';
 import type { SignOptions } from './signSession';
 
+const numberOrNull = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+
+/** The stamp's image (checked by the core), its text size and line wrap, and the profile's certificate filter. */
+export function StampDetailsView({
+  options: o,
+  onChange,
+  onPickImage,
+  onRemoveImage,
+}: {
+  options: SignOptions;
+  onChange: (patch: Partial<SignOptions>) => void;
+  onPickImage: (file: File | undefined) => void;
+  onRemoveImage: () => void;
+}) {
+  const { t } = useI18n();
+  const ids = { image: useId(), size: useId(), wrap: useId(), filter: useId() };
+  return (
+    <div className="inline-form" data-testid="stamp-details">
+      <div className="field">
+        <label htmlFor={ids.image}>{t('sign.image.label')}</label>
+        <input
+          id={ids.image}
+          type="file"
+          accept="image/png,image/jpeg,.png,.jpg,.jpeg"
+          onChange={(e) => {
+            onPickImage(e.target.files?.[0]);
+            e.target.value = '';
+          }}
+          data-testid="stamp-image-input"
+        />
+        {o.image && (
+          <p className="hint" data-testid="stamp-image-name">
+            {t('sign.image.chosen', { name: o.image.name, width: o.image.width, height: o.image.height })}{' '}
+            <button type="button" className="link" onClick={onRemoveImage} data-testid="stamp-image-remove">
+              {t('sign.image.remove')}
+            </button>
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.size}>{t('sign.stampText.size')}</label>
+        <input
+          id={ids.size}
+          type="number"
+          min={3}
+          max={72}
+          value={o.maxFontSize ?? ''}
+          onChange={(e) => onChange({ maxFontSize: numberOrNull(e.target.value) })}
+          data-testid="stamp-text-size"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.wrap}>{t('sign.stampText.wrap')}</label>
+        <input
+          id={ids.wrap}
+          type="number"
+          min={5}
+          max={500}
+          value={o.wordWrap ?? ''}
+          onChange={(e) => {
+            const n = numberOrNull(e.target.value);
+            onChange({ wordWrap: n === null ? null : Math.round(n) });
+          }}
+          data-testid="stamp-word-wrap"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.filter}>{t('sign.certificateFilter')}</label>
+        <input
+          id={ids.filter}
+          value={o.certificateFilter}
+          maxLength={200}
+          onChange={(e) => onChange({ certificateFilter: e.target.value })}
+          data-testid="certificate-filter"
+        />
+      </div>
+      {o.template !== null && <p className="hint">{t('sign.stampText.peru')}</p>}
+    </div>
+  );
+}
+
 /** Firma or V°B°: the role of the signature. */
 export function SignRoleView({ role, onChange }: { role: SignOptions['role']; onChange: (patch: Partial<SignOptions>) => void }) {
   const { t } = useI18n();

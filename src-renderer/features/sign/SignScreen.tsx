@@ -1,8 +1,10 @@
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { errorText, useI18n } from '../../i18n';
 import { CertificateFields } from './CertificateFields';
+import { OverlapConfirm, OverlapWarning } from './OverlapConfirm';
+import { SignProfilesView } from './SignProfilesView';
 import { SignFilesView } from './SignFilesView';
-import { SignOptionsView, SignRoleView } from './SignOptionsView';
+import { SignOptionsView, SignRoleView, StampDetailsView } from './SignOptionsView';
 import { SignRunView } from './SignRunView';
 import { StampPlacementView } from './StampPlacementView';
 import { useSignSession } from './useSignSession';
@@ -26,6 +28,15 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
       <div className="sign-grid">
         <div>
           <SignFilesView files={state.files} onFiles={(f) => void s.addFiles(f)} />
+          <SignProfilesView
+            profiles={s.profiles}
+            selected={state.profileId}
+            saved={s.profileSaved}
+            imported={s.imported}
+            onSelect={(id) => void s.applyProfile(id)}
+            onSave={(name) => void s.saveAsProfile(name)}
+            onImport={(f) => void s.importParams(f)}
+          />
           <SignRoleView role={options.role} onChange={s.setOptions} />
           <section className="panel" aria-labelledby="cert-title">
             <h3 id="cert-title">{t('sign.certificate')}</h3>
@@ -45,20 +56,39 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
             {s.info && <CertificateInfoView info={s.info} />}
           </section>
           <SignOptionsView options={options} pages={state.pages} onChange={s.setOptions} />
+          {!options.invisible && (
+            <StampDetailsView
+              options={options}
+              onChange={s.setOptions}
+              onPickImage={(f) => void s.pickImage(f)}
+              onRemoveImage={s.removeImage}
+            />
+          )}
+          <OverlapWarning overlaps={s.overlaps} />
+          {s.confirmingOverlap && <OverlapConfirm onConfirm={() => void s.sign()} onCancel={s.cancelOverlap} />}
           <SignRunView
             run={state.run}
             fileCount={state.files.length}
             canSign={s.canSign}
             error={state.error}
             signedPaths={s.signedPaths}
-            onSign={(batch) => void s.sign(batch)}
+            onSign={(batch) => (batch ? void s.sign(batch) : s.requestSign())}
             onCancel={s.cancel}
             onVerify={onVerify}
           />
         </div>
         <div>
           {firstPdf && !options.invisible && (
-            <StampPlacementView file={firstPdf} page={options.page} rect={s.rect} onRect={s.place} onPages={s.onPages} />
+            <StampPlacementView
+              file={firstPdf}
+              page={options.page}
+              rect={s.rect}
+              onRect={s.place}
+              onPages={s.onPages}
+              widgets={s.widgets}
+              overlaps={s.overlaps}
+              image={options.image?.preview ?? null}
+            />
           )}
         </div>
       </div>

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { useI18n } from '../../i18n';
-import type { StampRect } from './signSession';
+import type { SignatureWidget, StampRect } from './signSession';
 
 // pdf.js is large: it loads only when a PDF is shown.
 const PagePreview = lazy(() => import('./PagePreview').then((m) => ({ default: m.PagePreview })));
@@ -12,19 +12,33 @@ export function StampPlacementView({
   rect,
   onRect,
   onPages,
+  widgets,
+  overlaps,
+  image,
 }: {
   file: File;
   page: number | 'last';
   rect: StampRect | null;
   onRect: (r: StampRect) => void;
   onPages: (n: number) => void;
+  widgets: SignatureWidget[];
+  overlaps: SignatureWidget[];
+  image: string | null;
 }) {
   const { t } = useI18n();
   return (
     <>
       <p className="hint">{t('sign.clickToPlace')}</p>
       <Suspense fallback={<p className="hint">{t('app.loading')}</p>}>
-        <PagePreview file={file} page={page} rect={rect} onRect={onRect} onPages={onPages} />
+        <PagePreview
+          file={file}
+          page={page}
+          rect={rect}
+          onRect={onRect}
+          onPages={onPages}
+          image={image}
+          widgets={widgets.map((w) => ({ field: w.field, rect: w.rect, overlapped: overlaps.includes(w) }))}
+        />
       </Suspense>
     </>
   );

@@ -5,6 +5,7 @@
  * arrive for an older request (another file, another page, another run) are ignored.
  */
 import type { PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
+import type { SigningProfile, SigningProfileFields } from '../../../src-main/api/sign-profiles';
 import { overlappedWidgets, rectsIntersect, type PageRect, type SignatureWidget } from '../../../src-main/api/stamp-geometry';
 
 export { overlappedWidgets, rectsIntersect, type SignatureWidget };
@@ -14,7 +15,7 @@ export type StampStyle = 1 | 2 | 3 | 4;
 
 export type StampRect = PageRect;
 export type PickedPdf = { file: File; path: string };
-export type StampImageChoice = { path: string; name: string; width: number; height: number };
+export type StampImageChoice = { path: string; name: string; width: number; height: number; preview: string | null };
 
 export type SignOptions = {
   role: 'firma' | 'visto-bueno';
@@ -34,6 +35,10 @@ export type SignOptions = {
   wordWrap: number | null;
   image: StampImageChoice | null;
   certificateFilter: string;
+  /** Stamp text, date style and zone of an imported Firma Perú profile (not edited here; kept when saved again). */
+  template: string | null;
+  dateStyle: 'slash' | 'dot' | null;
+  timeZone: string | null;
 };
 
 export const INITIAL_OPTIONS: SignOptions = {
@@ -53,6 +58,9 @@ export const INITIAL_OPTIONS: SignOptions = {
   wordWrap: null,
   image: null,
   certificateFilter: '',
+  template: null,
+  dateStyle: null,
+  timeZone: null,
 };
 
 export type SignRun = {
@@ -173,8 +181,67 @@ export function signOptionsForCall(o: SignOptions) {
       ...(o.image ? { imagePath: o.image.path } : {}),
       ...(o.maxFontSize !== null ? { maxFontSize: o.maxFontSize } : {}),
       ...(o.wordWrap !== null ? { wordWrap: o.wordWrap } : {}),
+      ...(o.template !== null ? { template: o.template } : {}),
+      ...(o.dateStyle !== null ? { dateStyle: o.dateStyle } : {}),
+      ...(o.timeZone !== null ? { timeZone: o.timeZone } : {}),
     },
     level: o.level,
     ...(o.level !== 'B-B' ? { tsa: { url: o.tsaUrl } } : {}),
   };
+}
+
+/**
+ * The options a saved profile sets (everything else back to the defaults). Its image comes separately, once the
+ * core has checked it (`sign.stampImage.check`), as `image`.
+ */
+export function profileToOptions(p: SigningProfile, image: StampImageChoice | null = null): Partial<SignOptions> {
+  return {
+    role: p.role,
+    reason: p.reason ?? '',
+    cargo: p.roleTitle ?? '',
+    place: p.location ?? '',
+    invisible: p.style === 0,
+    everyPage: p.everyPage,
+    page: p.page,
+    level: p.level,
+    tsaUrl: p.tsaUrl ?? '',
+    style: p.style === 0 ? 1 : p.style,
+    rect: p.rect ?? null,
+    rectFromTop: Boolean(p.rect && p.fromTop),
+    maxFontSize: p.maxFontSize ?? null,
+    wordWrap: p.wordWrap ?? null,
+    image,
+    certificateFilter: p.certificateFilter ?? '',
+    template: p.template ?? null,
+    dateStyle: p.dateStyle ?? null,
+    timeZone: p.timeZone ?? null,
+  };
+}
+
+/** The current options as a profile to save under `name` ("guardar como perfil"). */
+export function optionsToProfile(o: SignOptions, name: string): SigningProfileFields {
+  const p: SigningProfileFields = {
+    name: name.trim(),
+    role: o.role,
+    level: o.level,
+    style: o.invisible ? 0 : o.style,
+    page: o.page,
+    everyPage: o.role === 'visto-bueno' && o.everyPage,
+  };
+  if (o.reason) p.reason = o.reason;
+  if (o.cargo) p.roleTitle = o.cargo;
+  if (o.place) p.location = o.place;
+  if (o.level !== 'B-B' && o.tsaUrl) p.tsaUrl = o.tsaUrl;
+  if (o.rect && !o.invisible) {
+    p.rect = o.rect;
+    if (o.rectFromTop) p.fromTop = true;
+  }
+  if (o.maxFontSize !== null) p.maxFontSize = o.maxFontSize;
+  if (o.wordWrap !== null) p.wordWrap = o.wordWrap;
+  if (o.image) p.imagePath = o.image.path;
+  if (o.certificateFilter) p.certificateFilter = o.certificateFilter;
+  if (o.template !== null) p.template = o.template;
+  if (o.dateStyle !== null) p.dateStyle = o.dateStyle;
+  if (o.timeZone !== null) p.timeZone = o.timeZone;
+  return p;
 }

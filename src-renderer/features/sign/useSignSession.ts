@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ApiErrorData } from '../../../src-main/api/result';
 import type { CertificateInfo, SignFileResult } from '../../../src-main/api/sign';
+import type { NotAppliedParam, SigningProfile } from '../../../src-main/api/sign-profiles';
 import { call, cancel, newOpId, pathForFile, subscribe } from '../../api';
 import { errorText, useI18n } from '../../i18n';
 import { tsaUrlProblem } from './LongTermSection';
@@ -8,10 +9,14 @@ import {
   INITIAL_SESSION,
   displayedRect,
   levelReady,
+  optionsToProfile,
+  overlappedWidgets,
+  profileToOptions,
   signOptionsForCall,
   signSessionReducer,
   type PickedPdf,
   type SignOptions,
+  type StampImageChoice,
   type StampRect,
 } from './signSession';
 import { useCertificateSelection } from './useCertificateSelection';
@@ -29,6 +34,27 @@ export function useSignSession() {
   const [info, setInfo] = useState<CertificateInfo | null>(null);
   const [remember, setRemember] = useState(false);
   const pdfRequest = useRef(0);
+  const [profiles, setProfiles] = useState<SigningProfile[]>([]);
+  const profilesRequest = useRef(0);
+  const [imported, setImported] = useState<{ name: string; notApplied: NotAppliedParam[] } | null>(null);
+  const [profileSaved, setProfileSaved] = useState<string | null>(null);
+  const [confirmingOverlap, setConfirmingOverlap] = useState(false);
+
+  // The saved profiles, listed again when the core says they changed (here, another window or the CLI's core);
+  // an older, slower answer never replaces a newer one.
+  const loadProfiles = useCallback(async () => {
+    const id = ++profilesRequest.current;
+    const r = await call('sign.profiles.list', {});
+    if (id !== profilesRequest.current) return;
+    if (r.ok) setProfiles(r.value);
+    else setError(r.error);
+  }, [setError]);
+  useEffect(() => {
+    void loadProfiles();
+    return subscribe((e) => {
+      if (e.type === 'changed' && e.topic === 'signProfiles') void loadProfiles();
+    });
+  }, [loadProfiles]);
 
   const addFiles = useCallback(
     async (list: File[]) => {
@@ -60,6 +86,70 @@ export function useSignSession() {
   const place = useCallback((rect: StampRect) => dispatch({ type: 'placed', rect }), []);
   const onPages = useCallback((pages: number) => dispatch({ type: 'pages', pages }), []);
 
+  /** Checks an image with the core (PNG/JPEG, bounded) and returns what the stamp preview shows. */
+  const checkImage = useCallback(
+    async (path: string, name: string): Promise<StampImageChoice | null> => {
+      const r = await call('sign.stampImage.check', { path });
+      if (!r.ok) {
+        setError(r.error);
+        return null;
+      }
+      return { path, name, width: r.value.width, height: r.value.height, preview: r.value.preview };
+    },
+    [setError],
+  );
+
+  const pickImage = async (file: File | undefined) => {
+    if (!file) return;
+    const up = await pathForFile(file);
+    if (!up.ok) return setError(up.error);
+    const image = await checkImage(up.value.path, file.name);
+    if (image) {
+      setError(null);
+      setOptions({ image });
+    }
+  };
+
+  const applyProfile = async (id: string) => {
+    setProfileSaved(null);
+    const p = profiles.find((x) => x.id === id);
+    if (!p) return dispatch({ type: 'profileApplied', profileId: null, options: {} });
+    const image = p.imagePath ? await checkImage(p.imagePath, p.imagePath.split(/[\\/]/).pop() ?? '') : null;
+    dispatch({ type: 'profileApplied', profileId: p.id, options: profileToOptions(p, image) });
+  };
+
+  const saveAsProfile = async (name: string) => {
+    const existing = profiles.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
+    const r = await call('sign.profiles.save', {
+      ...(existing ? { id: existing.id } : {}),
+      profile: optionsToProfile(state.options, name),
+    });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setProfileSaved(r.value.name);
+    await loadProfiles();
+    dispatch({ type: 'profileApplied', profileId: r.value.id, options: state.options });
+  };
+
+  const importParams = async (file: File | undefined) => {
+    if (!file) return;
+    setImported(null);
+    const up = await pathForFile(file);
+    if (!up.ok) return setError(up.error);
+    const r = await call('sign.profiles.import', { path: up.value.path, name: file.name.replace(/\.json$/i, '') });
+    if (!r.ok) {
+      // Which parameter is wrong, when the core names it (an unreadable file or bad JSON names none).
+      const key = r.error.details?.['key'];
+      const hint = typeof key === 'string' && key !== 'archivo' ? ` ${t('sign.profiles.badKey', { key })}` : '';
+      return dispatch({ type: 'error', error: errorText(t, r.error) + hint });
+    }
+    setError(null);
+    await loadProfiles();
+    setImported({ name: r.value.profile.name, notApplied: r.value.notApplied });
+    const image = r.value.profile.imagePath ? await checkImage(r.value.profile.imagePath, 'imagen') : null;
+    dispatch({ type: 'profileApplied', profileId: r.value.profile.id, options: profileToOptions(r.value.profile, image) });
+  };
+
   const selectCertificate: typeof certificate.select = (c) => {
     certificate.select(c);
     setInfo(null);
@@ -86,6 +176,7 @@ export function useSignSession() {
   };
 
   const sign = async (resumeBatch?: string) => {
+    setConfirmingOverlap(false);
     const opId = newOpId();
     const total = state.files.length;
     dispatch({ type: 'signStarted', opId, total });
@@ -114,13 +205,31 @@ export function useSignSession() {
   };
 
   const o = state.options;
+  const rect = displayedRect(o, state.pdf.info?.page.height ?? null);
+  const pageInfo = state.pdf.info;
+  const overlaps = rect && pageInfo && !o.invisible ? overlappedWidgets(pageInfo.signatureWidgets, pageInfo.page.number, rect) : [];
   const canSign = state.files.length > 0 && certificate.ready && state.run.progress === null && levelReady(o, tsaUrlProblem);
   const signedPaths = state.run.results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
 
   return {
     state,
     options: o,
-    rect: displayedRect(o, state.pdf.info?.page.height ?? null),
+    rect,
+    /** Existing signature widgets on the page shown, and those the stamp would cover. */
+    widgets: pageInfo ? pageInfo.signatureWidgets.filter((w) => w.page === pageInfo.page.number) : [],
+    overlaps,
+    confirmingOverlap,
+    /** Signing over an existing signature asks first. */
+    requestSign: () => (overlaps.length > 0 ? setConfirmingOverlap(true) : void sign()),
+    cancelOverlap: () => setConfirmingOverlap(false),
+    profiles,
+    applyProfile,
+    saveAsProfile,
+    profileSaved,
+    importParams,
+    imported,
+    pickImage,
+    removeImage: () => setOptions({ image: null }),
     certificate: { ...certificate, select: selectCertificate, pickP12 },
     info,
     remember,
