@@ -167,3 +167,29 @@ test('a stamp over an existing signature is shown, warned about, and signed only
   await expect(page.getByTestId('sign-results')).toContainText('firmado', { timeout: 30_000 });
   await expect(page.getByTestId('sign-results').locator('.alert-error')).toHaveCount(0);
 });
+
+test('"Firmar y adjuntar" with the FirmaGob simulator in the attended purpose offers the OTP the simulator shows', async ({ page }) => {
+  // Configuración → FirmaGob, through the same contract call: the built-in simulator, attended purpose (asks an OTP).
+  const saved = await fetch(`${host.origin}/api/call`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      method: 'sign.firmagob.save',
+      input: { baseUrl: 'sandbox:embedded', entity: 'Subsecretaría General de la Presidencia', apiKey: 'sandbox', run: '22222222', purpose: 'Propósito General' },
+    }),
+  });
+  expect(((await saved.json()) as { ok: boolean }).ok).toBe(true);
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  await page.getByTestId('sign-attach-open').click();
+  await page.getByTestId('sign-attach-pdf').setInputFiles(samplePdf);
+  const choice = page.getByTestId('sign-attach').getByTestId('cert-choice').filter({ hasText: 'FirmaGob' });
+  await expect(choice).toContainText('(simulador)', { timeout: 20_000 });
+  await choice.getByRole('radio').check();
+  await expect(page.getByTestId('sign-attach').getByText('Clave OTP')).toBeVisible();
+  await expect(page.getByTestId('sign-attach-button')).toBeDisabled();
+  await page.getByTestId('sign-attach-simulator-otp').click();
+  await expect(page.getByTestId('sign-attach-password')).not.toHaveValue('');
+  await page.getByTestId('sign-attach-button').click();
+  await expect(page.getByTestId('attachments-list')).toContainText('ejemplo-firmado.pdf', { timeout: 30_000 });
+});

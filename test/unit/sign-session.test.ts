@@ -4,6 +4,9 @@ import {
   INITIAL_OPTIONS,
   INITIAL_SESSION,
   displayedRect,
+  optionsToProfile,
+  overlappedWidgets,
+  profileToOptions,
   rectsIntersect,
   signOptionsForCall,
   signSessionReducer as reduce,
@@ -99,5 +102,69 @@ describe('Firmar session reducer', () => {
     expect(rectsIntersect([0, 0, 10, 10], [10, 0, 10, 10])).toBe(false);
     expect(rectsIntersect([0, 0, 10, 10], [0, 20, 10, 10])).toBe(false);
     expect(rectsIntersect([0, 0, 100, 100], [40, 40, 5, 5])).toBe(true);
+  });
+});
+
+describe('profiles ↔ Firmar options', () => {
+  const imported = {
+    id: 'p1',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    name: 'Oficina',
+    role: 'firma' as const,
+    level: 'B-T' as const,
+    tsaUrl: 'https://tsa.example.pe/tsr',
+    style: 2 as const,
+    page: 1,
+    everyPage: false,
+    rect: [300, 400, 120, 130] as [number, number, number, number],
+    fromTop: true,
+    reason: 'Conforme',
+    roleTitle: 'Jefe',
+    maxFontSize: 8,
+    wordWrap: 40,
+    template: '{name}\nMotivo: {reason}',
+    dateStyle: 'dot' as const,
+    timeZone: 'America/Lima',
+  };
+
+  it('a profile fills every option and saving the options gives the same profile back', () => {
+    const o = { ...INITIAL_OPTIONS, ...profileToOptions(imported) };
+    expect(o).toMatchObject({
+      role: 'firma',
+      level: 'B-T',
+      tsaUrl: 'https://tsa.example.pe/tsr',
+      style: 2,
+      rectFromTop: true,
+      cargo: 'Jefe',
+    });
+    const { id, updatedAt, ...fields } = imported;
+    expect(id && updatedAt).toBeTruthy();
+    expect(optionsToProfile(o, ' Oficina ')).toEqual(fields);
+    // The Peruvian stamp text goes to the signer with the call.
+    expect(signOptionsForCall(o).stamp).toMatchObject({
+      rect: [300, 400, 120, 130],
+      fromTop: true,
+      template: imported.template,
+      dateStyle: 'dot',
+    });
+  });
+
+  it('style 0 is an invisible signature; an invisible profile keeps no rectangle', () => {
+    const o = { ...INITIAL_OPTIONS, ...profileToOptions({ ...imported, style: 0 }) };
+    expect(o.invisible).toBe(true);
+    expect(o.style).toBe(1);
+    const saved = optionsToProfile(o, 'Invisible');
+    expect(saved.style).toBe(0);
+    expect(saved.rect).toBeUndefined();
+    expect(signOptionsForCall(o).stamp).not.toHaveProperty('rect');
+  });
+
+  it('finds the widgets the stamp covers, on its page only', () => {
+    const widgets = [
+      { field: 'Firma1', page: 1, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true },
+      { field: 'Firma2', page: 2, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true },
+    ];
+    expect(overlappedWidgets(widgets, 1, [150, 120, 10, 10]).map((w) => w.field)).toEqual(['Firma1']);
+    expect(overlappedWidgets(widgets, 1, [150, 300, 10, 10])).toEqual([]);
   });
 });
