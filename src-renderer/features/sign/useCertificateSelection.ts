@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CertificateChoice } from '../../../src-main/api/keys';
 import type { MethodInput } from '../../../src-main/api/contract';
 import type { ApiErrorData } from '../../../src-main/api/result';
-import { call, pathForFile, subscribe } from '../../api';
+import { call, pathForFile } from '../../api';
+import { onCoreEvent } from './coreEvents';
 
 export type PickedFile = { path: string; name: string };
 
@@ -44,7 +45,7 @@ export function useCertificateSelection(onError: (e: ApiErrorData) => void): Cer
   const reload = useCallback(() => setListVersion((v) => v + 1), []);
   useEffect(
     () =>
-      subscribe((e) => {
+      onCoreEvent((e) => {
         if (e.type === 'changed' && e.topic === 'certificates') reload();
       }),
     [reload],

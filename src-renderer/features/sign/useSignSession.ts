@@ -2,7 +2,8 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ApiErrorData } from '../../../src-main/api/result';
 import type { CertificateInfo, SignFileResult } from '../../../src-main/api/sign';
 import type { NotAppliedParam, SigningProfile } from '../../../src-main/api/sign-profiles';
-import { call, cancel, newOpId, pathForFile, subscribe } from '../../api';
+import { call, cancel, newOpId, pathForFile } from '../../api';
+import { onCoreEvent } from './coreEvents';
 import { errorText, useI18n } from '../../i18n';
 import { tsaUrlProblem } from './LongTermSection';
 import {
@@ -51,7 +52,7 @@ export function useSignSession() {
   }, [setError]);
   useEffect(() => {
     void loadProfiles();
-    return subscribe((e) => {
+    return onCoreEvent((e) => {
       if (e.type === 'changed' && e.topic === 'signProfiles') void loadProfiles();
     });
   }, [loadProfiles]);
@@ -180,7 +181,7 @@ export function useSignSession() {
     const opId = newOpId();
     const total = state.files.length;
     dispatch({ type: 'signStarted', opId, total });
-    const unsubscribe = subscribe((e) => {
+    const unsubscribe = onCoreEvent((e) => {
       if (e.type === 'progress' && e.progress.opId === opId)
         dispatch({ type: 'signProgress', opId, fraction: e.progress.fraction ?? 0, total: Number(e.progress.values?.total ?? total) });
     });
