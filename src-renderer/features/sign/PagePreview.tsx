@@ -79,9 +79,11 @@ export function PagePreview({
     if (!size) return;
     const pageW = size.w / size.scale;
     const pageH = size.h / size.scale;
-    const x = Math.min(Math.max(0, xPx / size.scale - STAMP_SIZE.width / 2), pageW - STAMP_SIZE.width);
-    const y = Math.min(Math.max(0, (size.h - yPx) / size.scale - STAMP_SIZE.height / 2), pageH - STAMP_SIZE.height);
-    onRect([Math.round(x), Math.round(y), STAMP_SIZE.width, STAMP_SIZE.height]);
+    // A stamp already sized (by a profile) keeps its size; otherwise the default one.
+    const [w, h] = rect ? [rect[2], rect[3]] : [STAMP_SIZE.width, STAMP_SIZE.height];
+    const x = Math.min(Math.max(0, xPx / size.scale - w / 2), pageW - w);
+    const y = Math.min(Math.max(0, (size.h - yPx) / size.scale - h / 2), pageH - h);
+    onRect([Math.round(x), Math.round(y), w, h]);
   };
 
   const onKey = (e: React.KeyboardEvent) => {

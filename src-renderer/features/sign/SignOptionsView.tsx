@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useI18n } from '../../i18n';
 import { LongTermSection } from './LongTermSection';
+import { signingProfileSchema } from '../../../src-main/api/sign-profiles';
 import type { SignOptions } from './signSession';
 
 const numberOrNull = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
@@ -74,7 +75,7 @@ export function StampDetailsView({
         <input
           id={ids.filter}
           value={o.certificateFilter}
-          maxLength={200}
+          maxLength={signingProfileSchema.shape.certificateFilter.unwrap().maxLength ?? undefined}
           onChange={(e) => onChange({ certificateFilter: e.target.value })}
           data-testid="certificate-filter"
         />

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { NotAppliedParam, SigningProfile } from '../../../src-main/api/sign-profiles';
+import { signingProfileSchema, type NotAppliedParam, type SigningProfile } from '../../../src-main/api/sign-profiles';
 import { useI18n } from '../../i18n';
 
 /**
@@ -82,7 +82,13 @@ export function SignProfilesView({
         >
           <div className="field">
             <label htmlFor={ids.name}>{t('sign.profiles.name')}</label>
-            <input id={ids.name} value={name} maxLength={100} onChange={(e) => setName(e.target.value)} data-testid="sign-profile-name" />
+            <input
+              id={ids.name}
+              value={name}
+              maxLength={signingProfileSchema.shape.name.maxLength ?? undefined}
+              onChange={(e) => setName(e.target.value)}
+              data-testid="sign-profile-name"
+            />
           </div>
           <button type="submit" className="primary" disabled={!name.trim()} data-testid="sign-profile-save">
             {t('sign.profiles.save')}
