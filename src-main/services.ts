@@ -21,6 +21,7 @@ import { verifyHandlers } from './services/verify';
 import { trustHandlers } from './services/trust';
 import { keysHandlers } from './services/keys';
 import { lockHandlers } from './services/lock';
+import { tsaHandlers } from './services/tsa';
 import { CALLS_WHILE_LOCKED, isLocked } from './core/lock/app-lock';
 import type { Handler, HandlerContext, HandlerTable } from './services/types';
 
@@ -39,6 +40,7 @@ export function createHandlers(): HandlerTable {
     ...trustHandlers,
     ...keysHandlers,
     ...lockHandlers,
+    ...tsaHandlers,
   };
 }
 

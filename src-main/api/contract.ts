@@ -17,6 +17,7 @@ import { verifyMethods, type VerifyOutputs } from './verify';
 import { trustMethods, type TrustOutputs } from './trust';
 import { keysMethods, type KeysOutputs } from './keys';
 import { lockMethods, type LockOutputs } from './lock';
+import { tsaMethods, type TsaOutputs } from './tsa';
 
 export const methods = {
   ...appMethods,
@@ -30,6 +31,7 @@ export const methods = {
   ...trustMethods,
   ...keysMethods,
   ...lockMethods,
+  ...tsaMethods,
 } as const;
 
 export interface Outputs
@@ -44,7 +46,8 @@ export interface Outputs
     VerifyOutputs,
     LockOutputs,
     TrustOutputs,
-    KeysOutputs {}
+    KeysOutputs,
+    TsaOutputs {}
 
 export type MethodName = keyof typeof methods & keyof Outputs;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;

@@ -8,3 +8,4 @@ export * from './bridge';
 export * from './compose';
 export * from './outbox';
 export * from './verify';
+export * from './tsa';

@@ -31,6 +31,8 @@ export const signingProfileSchema = z
       .url({ protocol: /^https?$/ })
       .refine(isSecureServiceUrl, { message: INSECURE_URL_MESSAGE })
       .optional(),
+    /** A saved TSA profile (api/tsa) by id, instead of `tsaUrl`; its password stays in the keychain. */
+    tsaProfile: z.string().min(1).max(64).optional(),
     /** Firma Perú's styles: 0 invisible, 1 image beside text, 2 image above text, 3 image only, 4 text only. */
     style: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1),
     page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).default('last'),

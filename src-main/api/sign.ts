@@ -90,6 +90,8 @@ export const signOptionsSchema = z
       })
       .strict()
       .optional(),
+    /** A saved TSA profile (`tsa.list`) instead of `tsa`: its password is read from the keychain in the main process. */
+    tsaProfile: z.string().min(1).max(64).optional(),
     field: z.string().min(1).max(500).optional(),
     /** Only a certificate whose holder or issuer contains this text may sign (a signing profile's filter). */
     certificateFilter: z.string().min(1).max(200).optional(),

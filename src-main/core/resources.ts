@@ -6,14 +6,24 @@ import path from 'node:path';
  * packaged (electron-builder's extraResources).
  */
 export function resourcesDir(): string {
+  const candidates = resourceCandidates();
+  return candidates.find((d) => fs.existsSync(path.join(d, 'demo'))) ?? candidates[candidates.length - 1]!;
+}
+
+function resourceCandidates(): string[] {
   const packaged = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-  const candidates = [
+  return [
     ...(packaged ? [packaged] : []),
     path.resolve(__dirname, '..', '..', 'resources'),
     path.resolve(__dirname, '..', '..', '..', 'resources'),
     path.resolve(process.cwd(), 'resources'),
   ];
-  return candidates.find((d) => fs.existsSync(path.join(d, 'demo'))) ?? candidates[candidates.length - 1]!;
+}
+
+/** A file under `resources/` (e.g. `fonts/…`): the first place that has it, or null. */
+export function resourceFile(relative: string): string | null {
+  for (const d of resourceCandidates()) if (fs.existsSync(path.join(d, relative))) return path.join(d, relative);
+  return null;
 }
 
 /** The demo signer shipped for the embedded default (a public test certificate; its password is documented). */

@@ -4,6 +4,7 @@ import { AppError } from '../api/result';
 import { consentGiven, rememberedPasswordAllowed } from '../core/lock/app-lock';
 import { inspectPdfIsolated } from '../core/isolate/isolated';
 import { firmaGobSecretAccount, loadFirmaGobSettings, saveFirmaGobSettings } from '../core/signing/firmagob/settings';
+import { tsaConfigForProfile } from '../core/signing/tsa-profiles';
 import { firmaGobConfigForSigning, simulatorOtp } from './firmagob';
 import type { HandlersFor } from './types';
 
@@ -39,6 +40,10 @@ export const signHandlers: HandlersFor<keyof typeof signMethods> = {
       throw new AppError('SIGN_CONSENT_REQUIRED', 'La aplicación se bloqueó: escriba de nuevo la contraseña del certificado para firmar.');
     }
     const { firmagob, ...certificate } = input.certificate;
+    if (input.options.tsaProfile) {
+      const { tsaProfile, ...options } = input.options;
+      input = { ...input, options: { ...options, tsa: await tsaConfigForProfile(core, tsaProfile) } };
+    }
     const signInput = firmagob
       ? { ...input, certificate: { firmagob: await firmaGobConfigForSigning(core, input.certificate.password) } }
       : { ...input, certificate };

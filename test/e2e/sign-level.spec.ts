@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
+import { startTestTsa } from '../helpers/pki';
 import { startHost, type RunningHost } from './web-host';
 
 let host: RunningHost;
@@ -53,4 +54,52 @@ test('Configuración → FirmaGob: settings are kept, the secret goes to the key
   await expect(panel.getByLabel('Clave secreta')).toHaveValue('');
   await expect(panel.getByLabel('Clave secreta')).toHaveAttribute('placeholder', /guardada en el llavero/);
   expect(await page.content()).not.toContain('secreto-e2e-no-debe-volver');
+});
+
+test('Configuración → TSA: a profile with a password in the keychain is tested, then chosen in Firmar to sign B-T', async ({ page }) => {
+  // A real RFC 3161 TSA on 127.0.0.1 (openssl ts) that demands HTTP Basic credentials.
+  const tsa = await startTestTsa({ username: 'mesa', password: 'clave-e2e-tsa' });
+  try {
+    await page.goto(host.url);
+    await page.getByTestId('nav-settings').click();
+    const panel = page.getByTestId('tsa-panel');
+    await expect(panel).toContainText('No hay perfiles de TSA');
+    await panel.getByLabel('Nombre').fill('TSA de prueba');
+    await panel.getByLabel('Dirección').fill('http://tsa.example.pe/tsr');
+    await expect(panel.getByRole('alert')).toContainText('Use https');
+    await expect(panel.getByTestId('tsa-save')).toBeDisabled();
+    await panel.getByLabel('Dirección').fill(tsa.url);
+    await panel.getByLabel('Usuario (opcional)').fill('mesa');
+    await panel.getByLabel('Contraseña').fill('equivocada');
+    await panel.getByTestId('tsa-test-typed').click();
+    await expect(panel.getByTestId('tsa-message')).toContainText('La TSA rechazó el usuario o la contraseña (HTTP 401)', {
+      timeout: 30_000,
+    });
+    await panel.getByLabel('Contraseña').fill('clave-e2e-tsa');
+    await panel.getByTestId('tsa-save').click();
+    await expect(panel.getByTestId('tsa-message')).toContainText('guardado');
+    const row = panel.getByTestId('tsa-row');
+    await expect(row).toContainText('contraseña en el llavero');
+    await row.getByRole('button', { name: 'Probar TSA de prueba' }).click();
+    await expect(panel.getByTestId('tsa-message')).toContainText(/La TSA «.+» respondió/, { timeout: 30_000 });
+    expect(await page.content()).not.toContain('clave-e2e-tsa');
+
+    await page.getByTestId('nav-sign').click();
+    await page.getByTestId('sign-files').setInputFiles(samplePdf);
+    await page.getByTestId('use-demo-cert').click();
+    await page.getByTestId('inspect-cert').click();
+    await expect(page.getByTestId('cert-info')).toContainText('USUARIO DEMO');
+    await page.getByTestId('sign-level').selectOption('B-T');
+    await expect(page.getByTestId('sign-tsa-profile')).toHaveValue(/^perfil:/);
+    await expect(page.getByTestId('sign-tsa-url')).toHaveCount(0);
+    const before = tsa.requests;
+    await page.getByTestId('sign-button').click();
+    await expect(page.getByTestId('sign-results')).toContainText('ejemplo-firmado', { timeout: 30_000 });
+    expect(tsa.requests).toBe(before + 1);
+    // "Otra dirección…" brings the address field back.
+    await page.getByTestId('sign-tsa-profile').selectOption({ label: 'Otra dirección…' });
+    await expect(page.getByTestId('sign-tsa-url')).toBeVisible();
+  } finally {
+    await tsa.close();
+  }
 });

@@ -235,6 +235,86 @@ describe('V°B° stamp', () => {
   });
 });
 
+describe('V°B° with Firma Perú styles', () => {
+  for (const style of [1, 2, 3, 4]) {
+    it(`style ${style} keeps the reason (on the stamp when it has text, always in the signature)`, () => {
+      const out = at(`visto-estilo-${style}.pdf`);
+      const r = cli([
+        'sign',
+        at('doc.pdf'),
+        '-o',
+        out,
+        '--p12',
+        pki.p12.rsa,
+        '--password-env',
+        'P12PW',
+        '--visa',
+        '--params',
+        params(style),
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      judge(out, pki.nssDir, 1);
+      const text = stampText(out);
+      if (style === 3) expect(text).not.toContain('Motivo:');
+      else {
+        expect(text).toContain('V°B°');
+        expect(text).not.toContain('Firmado digitalmente por');
+        expect(text).toContain('Motivo: Doy conformidad al informe');
+      }
+      // The signature dictionary's /Reason (our writer puts strings in hex) in every style, image only included.
+      const reasonHex = Buffer.from('Doy conformidad al informe', 'latin1').toString('hex');
+      expect(fs.readFileSync(out, 'latin1')).toContain(`/Reason <${reasonHex}>`);
+    });
+  }
+});
+
+describe('Firma Perú run options (bachtOperation, oneByOne, visiblePosition)', () => {
+  const sign = (files: string[], paramsFile: string, extra: string[] = []) =>
+    cli(['sign', ...files, '--out-dir', at('lote'), '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--params', paramsFile, ...extra]);
+  const fresh = () => {
+    fs.rmSync(at('lote'), { recursive: true, force: true });
+    fs.mkdirSync(at('lote'));
+    for (const n of ['uno.pdf', 'dos.pdf']) fs.copyFileSync(at('doc.pdf'), at(n));
+  };
+
+  it('bachtOperation=false refuses several files and signs none', () => {
+    fresh();
+    const r = sign([at('uno.pdf'), at('dos.pdf')], params(4, { bachtOperation: false }));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('bachtOperation=false');
+    expect(r.stderr).toContain('[SIGN_PARAMS_BATCH]');
+    expect(fs.readdirSync(at('lote'))).toEqual([]);
+  });
+
+  it('bachtOperation=true signs every file; oneByOne=true says how the batch runs', () => {
+    fresh();
+    const r = sign([at('uno.pdf'), at('dos.pdf')], params(4, { bachtOperation: true, oneByOne: true }));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Aviso: oneByOne=true: se firman los 2 archivos uno tras otro/);
+    expect(fs.readdirSync(at('lote')).sort()).toEqual(['dos-firmado.pdf', 'uno-firmado.pdf']);
+    for (const f of fs.readdirSync(at('lote'))) judge(path.join(at('lote'), f), pki.nssDir, 1);
+    const quiet = sign([at('uno.pdf')], params(4, { bachtOperation: true, oneByOne: false }), ['--force']);
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain('Aviso:');
+  });
+
+  it('visiblePosition=true: --rect places the stamp; without it the file position is used and the run says so', () => {
+    fresh();
+    const withRect = sign([at('uno.pdf')], params(4, { visiblePosition: true }), ['--rect', '40,40,170,60']);
+    expect(withRect.status, withRect.stderr).toBe(0);
+    expect(withRect.stderr).not.toContain('visiblePosition');
+    // --rect is from the bottom-left: the stamp's top is 842 − 40 − 60 from the page's top.
+    const placed = renderArea(path.join(at('lote'), 'uno-firmado.pdf'), [40, 842 - 100, 170, 60]);
+    expect(inks(placed, { x0: 0, x1: 1, y0: 0, y1: 1 }).dark).toBeGreaterThan(100);
+    const fromFile = sign([at('uno.pdf')], params(4, { visiblePosition: true }), ['--force']);
+    expect(fromFile.status, fromFile.stderr).toBe(0);
+    expect(fromFile.stderr).toContain('visiblePosition=true');
+    expect(fromFile.stderr).toContain('positionx/positiony');
+    const atFile = renderArea(path.join(at('lote'), 'uno-firmado.pdf'), [X, Y_TOP, 170, 60]);
+    expect(inks(atFile, { x0: 0, x1: 1, y0: 0, y1: 1 }).dark).toBeGreaterThan(100);
+  });
+});
+
 describe('Firma Perú parameter parsing', () => {
   const parse = (o: Record<string, unknown>) => parseFirmaPeruParams(JSON.stringify(o), { baseDir: tmp.dir, name: 'p' });
 

@@ -94,7 +94,10 @@ describe('Firmar session reducer', () => {
       maxFontSize: 8,
     });
     expect(v.stamp).toEqual({ invisible: true, page: 'last', everyPage: true, style: 4, maxFontSize: 8 });
-    expect(v.tsa).toEqual({ url: 'http://127.0.0.1:1/tsa' });
+    expect(v).toMatchObject({ tsa: { url: 'http://127.0.0.1:1/tsa' } });
+    // A saved TSA profile chosen in LongTermSection goes by id (its password stays in the keychain).
+    expect(signOptionsForCall({ ...o, level: 'B-T', tsaUrl: 'perfil:tsa-1' })).toMatchObject({ tsaProfile: 'tsa-1' });
+    expect(signOptionsForCall({ ...o, level: 'B-T', tsaUrl: 'perfil:tsa-1' })).not.toHaveProperty('tsa');
   });
 
   it('rectangles intersect only when they share area', () => {
@@ -140,6 +143,11 @@ describe('profiles ↔ Firmar options', () => {
     const { id, updatedAt, ...fields } = imported;
     expect(id && updatedAt).toBeTruthy();
     expect(optionsToProfile(o, ' Oficina ')).toEqual(fields);
+    // A TSA profile is kept by id, and comes back as LongTermSection's value.
+    const withTsaProfile = optionsToProfile({ ...o, tsaUrl: 'perfil:tsa-1' }, 'Con TSA');
+    expect(withTsaProfile).toMatchObject({ tsaProfile: 'tsa-1' });
+    expect(withTsaProfile).not.toHaveProperty('tsaUrl');
+    expect(profileToOptions({ ...withTsaProfile, id: 'x', updatedAt: '' }).tsaUrl).toBe('perfil:tsa-1');
     // The Peruvian stamp text goes to the signer with the call.
     expect(signOptionsForCall(o).stamp).toMatchObject({
       rect: [300, 400, 120, 130],

@@ -10,6 +10,7 @@ import { sendCommand } from './send';
 import { serveCommand } from './serve';
 import { signCommand } from './sign';
 import { trustCommand } from './trust';
+import { tsaCommand } from './tsa';
 import { verifyCommand } from './verify';
 
 export const allCommands: Record<string, CommandModule> = {
@@ -23,5 +24,6 @@ export const allCommands: Record<string, CommandModule> = {
   profiles: profilesCommand,
   sign: signCommand,
   trust: trustCommand,
+  tsa: tsaCommand,
   verify: verifyCommand,
 };

@@ -17,5 +17,6 @@ export const commandTable: CommandListing[] = [
   { name: 'profiles', summary: 'Perfiles de firma: listar, importar parámetros de Firma Perú, eliminar' },
   { name: 'sign', args: '<input...>', summary: 'Firma o da V°B° a uno o varios PDF (PAdES)' },
   { name: 'trust', summary: 'Anclas de confianza: listas nacionales (Perú, Chile) y propias' },
+  { name: 'tsa', summary: 'Perfiles de servidores de sellado de tiempo (TSA): listar, agregar, quitar, probar' },
   { name: 'verify', args: '<file...>', summary: 'Verifica las firmas de uno o varios PDF' },
 ];

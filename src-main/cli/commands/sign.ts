@@ -6,13 +6,14 @@ import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
 import { checkFirmaGobConfig, type FirmaGobConfig } from '../../core/signing/firmagob/client';
 import { resolveFirmaGobConfig } from '../../core/signing/firmagob/settings';
-import { readFirmaPeruParams } from '../../core/signing/params/firma-peru';
+import { paramsRunNotes, readFirmaPeruParams } from '../../core/signing/params/firma-peru';
 import { findSigningProfile, profileSignOptions } from '../../core/signing/profiles/signing-profiles';
 import { findStampOverlaps } from '../../core/signing/stamp-overlap';
 import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
 import { defaultOutputs } from '../../core/signing/sign-batch';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
 import type { TsaConfig } from '../../core/signing/tsa-client';
+import { tsaConfigForProfile } from '../../core/signing/tsa-profiles';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 
 type SignCliOptions = {
@@ -51,6 +52,11 @@ type SignCliOptions = {
   tsa?: string;
   tsaUser?: string;
   tsaPasswordEnv?: string;
+  tsaProfile?: string;
+  /** --tsa-profile read from the settings and the keychain. */
+  profileTsa?: TsaConfig;
+  /** What the parameter file asks that this run does differently (printed before signing). */
+  paramsNotes?: string[];
   level?: string;
   digest?: string;
   pss?: boolean;
@@ -100,6 +106,7 @@ export const signCommand: CommandModule = {
       .option('--tsa <url>', 'servidor de sellado de tiempo RFC 3161 (nivel B-T)')
       .option('--tsa-user <user>', 'usuario de la TSA')
       .option('--tsa-password-env <VAR>', 'variable de entorno con la contraseña de la TSA')
+      .option('--tsa-profile <NAME>', 'perfil de TSA guardado (casilla tsa list): dirección, usuario y contraseña del llavero')
       .option('--level <B-B|B-T|B-LT|B-LTA>', 'nivel PAdES (B-T si se indica --tsa); B-LT y B-LTA incluyen cadena, OCSP y CRL (DSS)')
       .option(
         '--params <file.json>',
@@ -122,10 +129,12 @@ export const signCommand: CommandModule = {
       .option('--time-zone <zona>', 'zona horaria del sello, p. ej. America/Lima (por defecto la del sistema)')
       .option('--template <texto>', 'plantilla del sello con {name} {id} {role} {reason} {place} {date}; \\n separa líneas')
       .action(async (inputs: string[], opts: SignCliOptions) => {
+        if (opts.tsaProfile) opts.profileTsa = await profileTsa(rt.core(), opts.tsaProfile);
         if (opts.extend) return extendCommand(inputs, opts, rt);
         let input = buildInput(inputs, opts);
+        for (const note of opts.paramsNotes ?? []) rt.stderr(`Aviso: ${note}\n`);
         const core = rt.core();
-        if (opts.profile) input = withSavedProfile(input, opts, core);
+        if (opts.profile) input = await withSavedProfile(input, opts, core);
         // A stamp placed over an existing signature's widget is signed anyway, with a warning.
         const warnings = findStampOverlaps(input.files, input.options.stamp);
         for (const w of warnings) rt.stderr(`Aviso: ${w.message}\n`);
@@ -226,10 +235,10 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
       throw usage(`--rect espera x,y,ancho,alto: ${o.rect}`);
     rect = parts as [number, number, number, number];
   }
-  const level = o.level ?? (o.tsa ? 'B-T' : 'B-B');
+  const level = o.level ?? (o.tsa || o.tsaProfile ? 'B-T' : 'B-B');
   if (!isLevel(level)) throw usage(`Nivel desconocido: ${level} (use B-B, B-T, B-LT o B-LTA).`);
   if (o.params && o.profile) throw usage('Use --params o --profile, no ambos.');
-  if (level !== 'B-B' && !o.tsa && !o.params && !o.profile) throw usage(`El nivel ${level} necesita --tsa <url>.`);
+  if (level !== 'B-B' && !o.tsa && !o.tsaProfile && !o.params && !o.profile) throw usage(`El nivel ${level} necesita --tsa <url>.`);
   const digest = o.digest ?? 'sha256';
   if (digest !== 'sha256' && digest !== 'sha384' && digest !== 'sha512') throw usage(`Resumen desconocido: ${digest}`);
   let certify: 1 | 2 | 3 | undefined;
@@ -301,6 +310,12 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
   const { profile, tsaPassword } = imported;
   const opts = input.options;
   const stamp = opts.stamp;
+  try {
+    o.paramsNotes = paramsRunNotes(profile, { inputs: input.files.length, rectGiven: Boolean(stamp.rect) });
+  } catch (err) {
+    if (err instanceof AppError) throw usage(`${err.message} [${err.code}]`);
+    throw err;
+  }
   const level = o.level ? opts.level : profile.level;
   const tsa = opts.tsa ?? (profile.tsa ? { ...profile.tsa, ...(tsaPassword !== undefined ? { password: tsaPassword } : {}) } : undefined);
   if (level !== 'B-B' && !tsa) throw usage(`El nivel ${level} necesita --tsa <url> o webTsa en los parámetros.`);
@@ -332,7 +347,11 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
 }
 
 /** A saved profile (`casilla profiles`) fills what the command line left unsaid, like --params. */
-function withSavedProfile(input: StartSigningInput, o: SignCliOptions, core: Parameters<typeof findSigningProfile>[0]): StartSigningInput {
+async function withSavedProfile(
+  input: StartSigningInput,
+  o: SignCliOptions,
+  core: Parameters<typeof findSigningProfile>[0] & Parameters<typeof tsaConfigForProfile>[0],
+): Promise<StartSigningInput> {
   let profile;
   try {
     profile = findSigningProfile(core, o.profile ?? '');
@@ -344,7 +363,7 @@ function withSavedProfile(input: StartSigningInput, o: SignCliOptions, core: Par
   const opts = input.options;
   const stamp = opts.stamp;
   const level = o.level ? opts.level : p.level;
-  const tsa = opts.tsa ?? p.tsa;
+  const tsa = opts.tsa ?? p.tsa ?? (p.tsaProfile && level !== 'B-B' ? await profileTsa(core, p.tsaProfile) : undefined);
   if (level !== 'B-B' && !tsa) throw usage(`El nivel ${level} necesita --tsa <url> (el perfil «${profile.name}» no tiene servidor).`);
   return {
     ...input,
@@ -375,7 +394,20 @@ function isLevel(v: string): v is PadesLevel {
   return (PADES_LEVELS as readonly string[]).includes(v);
 }
 
+async function profileTsa(core: Parameters<typeof tsaConfigForProfile>[0], name: string): Promise<TsaConfig> {
+  try {
+    return await tsaConfigForProfile(core, name);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'TSA_PROFILE_NOT_FOUND') throw CliExit.from(err, ExitCode.usage);
+    throw err;
+  }
+}
+
 function tsaOf(o: SignCliOptions): TsaConfig | undefined {
+  if (o.profileTsa) {
+    if (o.tsa) throw usage('Use --tsa o --tsa-profile, no ambos.');
+    return o.profileTsa;
+  }
   if (!o.tsa) return undefined;
   if (!isSecureServiceUrl(o.tsa)) throw usage(`--tsa ${o.tsa}: ${INSECURE_URL_MESSAGE}`);
   const tsa: TsaConfig = { url: o.tsa };

@@ -1,6 +1,6 @@
 /**
- * The visible stamp of a signature: a small form XObject that draws the text lines (standard Helvetica, no
- * embedded font, so it stays a few hundred bytes) and an optional image on the left. The layout fits the
+ * The visible stamp of a signature: a small form XObject that draws the text lines (an embedded subset font,
+ * `StampFont`; the title bold) and an optional image on the left. The layout fits the
  * text to the box: lines wrap at the box width and the font shrinks until everything fits.
  */
 import { PdfDict, PdfName, PdfRef } from './pdf-objects';
@@ -22,77 +22,51 @@ export type StampLayout = {
   wordWrap?: number;
 };
 
-const WIN_ANSI_EXTRA: Record<string, number> = {
-  '€': 0x80,
-  '‚': 0x82,
-  '„': 0x84,
-  '…': 0x85,
-  '‘': 0x91,
-  '’': 0x92,
-  '“': 0x93,
-  '”': 0x94,
-  '•': 0x95,
-  '–': 0x96,
-  '—': 0x97,
-  '™': 0x99,
-};
-
-/** Text as WinAnsiEncoding bytes; characters the encoding lacks become '?'. */
-export function winAnsi(text: string): Buffer {
-  const out: number[] = [];
-  for (const ch of text.normalize('NFC')) {
-    const cp = ch.codePointAt(0) ?? 0x3f;
-    const extra = WIN_ANSI_EXTRA[ch];
-    if (extra !== undefined) out.push(extra);
-    else if ((cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xff)) out.push(cp);
-    else out.push(0x3f);
-  }
-  return Buffer.from(out);
+/**
+ * The stamp's font (an embedded subset, `core/signing/stamp-font.ts`): real advance widths for the layout, and
+ * each text as the string operand that draws it (recording the glyphs it uses).
+ */
+export interface StampFont {
+  /** The font dictionary (written once the layout is done). */
+  readonly ref: PdfRef;
+  /** Width in 1/1000 em. */
+  width(text: string): number;
+  /** `<hex>` for Tj. */
+  encode(text: string): string;
 }
 
-/** Approximate Helvetica advance widths (1/1000 em) by character class; enough to wrap without overflow. */
-function charWidth(c: number, bold: boolean): number {
-  let w: number;
-  if (c === 0x20) w = 278;
-  else if (c >= 0x30 && c <= 0x39) w = 556;
-  else if ((c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xde)) w = c === 0x49 ? 278 : c === 0x4d || c === 0x57 ? 833 : 722;
-  else if ((c >= 0x61 && c <= 0x7a) || c >= 0xdf)
-    w = c === 0x69 || c === 0x6a || c === 0x6c ? 222 : c === 0x6d || c === 0x77 ? 833 : c === 0x66 || c === 0x74 || c === 0x72 ? 333 : 556;
-  else w = 333;
-  return bold ? w * 1.08 : w;
+/** The title is drawn bold by stroking the glyph outlines as well as filling them: one embedded font, not two. */
+const BOLD_STROKE = 0.04;
+
+function textWidth(font: StampFont, text: string, size: number, bold: boolean): number {
+  return (font.width(text) * size) / 1000 + (bold ? size * BOLD_STROKE : 0);
 }
 
-export function textWidth(bytes: Buffer, size: number, bold = false): number {
-  let w = 0;
-  for (const c of bytes) w += charWidth(c, bold);
-  return (w * size) / 1000;
-}
-
-function wrap(text: string, maxWidth: number, size: number, bold: boolean, maxChars = Infinity): Buffer[] {
+function wrap(font: StampFont, text: string, maxWidth: number, size: number, bold: boolean, maxChars = Infinity): string[] {
   const words = text.split(/\s+/).filter(Boolean);
-  const lines: Buffer[] = [];
+  const lines: string[] = [];
   let cur = '';
   for (const word of words) {
     const next = cur ? cur + ' ' + word : word;
-    if ((textWidth(winAnsi(next), size, bold) <= maxWidth && next.length <= maxChars) || !cur) cur = next;
+    if ((textWidth(font, next, size, bold) <= maxWidth && [...next].length <= maxChars) || !cur) cur = next;
     else {
-      lines.push(winAnsi(cur));
+      lines.push(cur);
       cur = word;
     }
   }
-  if (cur) lines.push(winAnsi(cur));
+  if (cur) lines.push(cur);
   // A single word wider than the box is cut rather than overflowing into the page.
   return lines.map((l) => {
-    let b = l;
-    while (b.length > 1 && textWidth(b, size, bold) > maxWidth) b = b.subarray(0, b.length - 1);
-    return b;
+    let chars = [...l];
+    while (chars.length > 1 && textWidth(font, chars.join(''), size, bold) > maxWidth) chars = chars.slice(0, -1);
+    return chars.join('');
   });
 }
 
 const PAD = 2;
 
 /** Returns the content stream and resources of the stamp appearance. */
-export function stampAppearance(layout: StampLayout): { content: Buffer; resources: PdfDict } {
+export function stampAppearance(layout: StampLayout, font: StampFont): { content: Buffer; resources: PdfDict } {
   const { width, height } = layout;
   let textX = PAD;
   // The text area's height (below the image when vertical).
@@ -115,37 +89,31 @@ export function stampAppearance(layout: StampLayout): { content: Buffer; resourc
   }
   const textW = Math.max(1, width - textX - PAD);
   let size = layout.maxFontSize ?? 9;
-  let title: Buffer[] = [];
-  let body: Buffer[] = [];
+  let title: string[] = [];
+  let body: string[] = [];
   for (; size >= 3; size -= 0.5) {
-    title = layout.title ? wrap(layout.title, textW, size, true, layout.wordWrap) : [];
-    body = layout.lines.flatMap((l) => wrap(l, textW, size, false, layout.wordWrap));
+    title = layout.title ? wrap(font, layout.title, textW, size, true, layout.wordWrap) : [];
+    body = layout.lines.flatMap((l) => wrap(font, l, textW, size, false, layout.wordWrap));
     if ((title.length + body.length) * size * 1.15 <= textH - PAD * 2) break;
   }
   const leading = size * 1.15;
   let y = textH - PAD - size;
   if (title.length + body.length > 0) {
-    ops.push('BT 0 g');
-    for (const [font, lines] of [
-      ['F2', title],
-      ['F1', body],
+    ops.push(`BT 0 g 0 G /F1 ${f(size)} Tf`);
+    for (const [bold, lines] of [
+      [true, title],
+      [false, body],
     ] as const) {
+      if (lines.length > 0) ops.push(bold ? `2 Tr ${f(size * BOLD_STROKE)} w` : '0 Tr');
       for (const line of lines) {
         if (y < PAD - size * 0.2) break;
-        ops.push(`/${font} ${f(size)} Tf 1 0 0 1 ${f(textX)} ${f(y)} Tm <${line.toString('hex')}> Tj`);
+        ops.push(`1 0 0 1 ${f(textX)} ${f(y)} Tm ${font.encode(line)} Tj`);
         y -= leading;
       }
     }
     ops.push('ET');
   }
-  const font = (base: string) =>
-    pdf.dict({
-      Type: new PdfName('Font'),
-      Subtype: new PdfName('Type1'),
-      BaseFont: new PdfName(base),
-      Encoding: new PdfName('WinAnsiEncoding'),
-    });
-  const resources = pdf.dict({ Font: pdf.dict({ F1: font('Helvetica'), F2: font('Helvetica-Bold') }) });
+  const resources = title.length + body.length > 0 ? pdf.dict({ Font: pdf.dict({ F1: font.ref }) }) : new PdfDict();
   if (xobjects.entries.size) resources.set('XObject', xobjects);
   return { content: Buffer.from(ops.join('\n'), 'latin1'), resources };
 }

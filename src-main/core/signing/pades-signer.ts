@@ -26,6 +26,7 @@ import { abandonTempOutput, commitTempOutput, createTempOutput, openForWrite } f
 import { SignErrorCodes } from './sign-errors';
 import type { KeyHandle } from './keys/key-source';
 import { schemeFor, type DigestName } from './signature-algorithms';
+import { StampFontUse } from './stamp-font';
 import { loadStampImage } from './stamp-image';
 import { DEFAULT_TEMPLATES, fillTemplate, initialsOf, ROLE_TITLES, stampValues, type SignRole } from './stamp-text';
 import { requestTimestamp, type TsaConfig } from './tsa-client';
@@ -302,6 +303,8 @@ class Changes {
 function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, holeBytes: number): Prepared {
   const numbers = new ObjectNumbers(doc);
   const changes = new Changes(doc);
+  // The embedded stamp font: read, and its objects allocated, only if a stamp draws text.
+  const font = new StampFontUse(() => numbers.allocate());
   const rootRef = doc.trailer.get('Root');
   if (!(rootRef instanceof PdfRef)) throw new AppError(SignErrorCodes.pdfInvalid, 'El PDF está dañado (catálogo directo).');
   const stamp = opts.stamp ?? {};
@@ -384,7 +387,7 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       pageIndex = pRef instanceof PdfRef ? findPageIndex(doc, pRef, pageCount) : null;
       if (rect && rect[2] - rect[0] > 1 && rect[3] - rect[1] > 1 && !stamp.invisible) {
         const rotate = pageIndex === null ? 0 : doc.page(pageIndex).rotate;
-        const apNum = addAppearance(changes, numbers, opts, now, rect[2] - rect[0], rect[3] - rect[1], rotate);
+        const apNum = addAppearance(changes, numbers, font, opts, now, rect[2] - rect[0], rect[3] - rect[1], rotate);
         widgetDict.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
         if (widget.ref && widget.ref.num !== target.ref.num) changes.put(widget.ref.num, widgetDict);
       } else pageIndex = null;
@@ -417,14 +420,14 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       const visual = placedRect(stamp, size) ?? defaultRect(size, opts.role, alreadySigned.length, stamp.style);
       const [x, y, w, h] = visualRectToUser(visual, page.mediaBox, page.rotate);
       widget.set('Rect', pdf.array(x, y, x + w, y + h));
-      const apNum = addAppearance(changes, numbers, opts, now, w, h, page.rotate);
+      const apNum = addAppearance(changes, numbers, font, opts, now, w, h, page.rotate);
       widget.set('AP', pdf.dict({ N: pdf.ref(apNum) }));
     }
     changes.put(widgetNum, widget);
     addAnnotation(doc, changes, page.ref, pdf.ref(widgetNum));
     ensureSigFlags(doc, changes, rootRef, numbers, pdf.ref(widgetNum));
     if (stamp.everyPage && !stamp.invisible && opts.role === 'visto-bueno') {
-      addInitials(doc, changes, numbers, opts, pageCount, pageIndex ?? pageCount - 1);
+      addInitials(doc, changes, numbers, font, opts, pageCount, pageIndex ?? pageCount - 1);
     }
   }
 
@@ -435,6 +438,7 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
     catalog.set('Perms', perms);
     changes.put(rootRef.num, catalog);
   }
+  for (const o of font.objects()) changes.objects.set(o.num, o);
   return { objects: [...changes.objects.values()], numbers, sigNum, fieldName, page: pageIndex === null ? null : pageIndex + 1 };
 }
 
@@ -494,6 +498,7 @@ function placedRect(stamp: StampOptions, [, pageH]: [number, number]): [number, 
 function addAppearance(
   changes: Changes,
   numbers: ObjectNumbers,
+  font: StampFontUse,
   opts: SignPdfOptions,
   now: Date,
   /** Size of the widget rectangle in user space. */
@@ -530,16 +535,19 @@ function addAppearance(
     image = { ref: pdf.ref(imgNum), width: img.width, height: img.height };
   }
   return putAppearance(changes, numbers, width, height, rotate, (w, h) =>
-    stampAppearance({
-      width: w,
-      height: h,
-      title: imageOnly ? '' : ROLE_TITLES[opts.role],
-      lines,
-      ...(image ? { image } : {}),
-      ...(stamp.style === 2 ? { arrangement: 'vertical' as const } : {}),
-      ...(stamp.maxFontSize ? { maxFontSize: stamp.maxFontSize } : {}),
-      ...(stamp.wordWrap ? { wordWrap: stamp.wordWrap } : {}),
-    }),
+    stampAppearance(
+      {
+        width: w,
+        height: h,
+        title: imageOnly ? '' : ROLE_TITLES[opts.role],
+        lines,
+        ...(image ? { image } : {}),
+        ...(stamp.style === 2 ? { arrangement: 'vertical' as const } : {}),
+        ...(stamp.maxFontSize ? { maxFontSize: stamp.maxFontSize } : {}),
+        ...(stamp.wordWrap ? { wordWrap: stamp.wordWrap } : {}),
+      },
+      font,
+    ),
   );
 }
 
@@ -615,6 +623,7 @@ function addInitials(
   doc: PdfDocument,
   changes: Changes,
   numbers: ObjectNumbers,
+  font: StampFontUse,
   opts: SignPdfOptions,
   pageCount: number,
   skip: number,
@@ -632,7 +641,7 @@ function addInitials(
     let apNum = byRotation.get(page.rotate);
     if (apNum === undefined) {
       apNum = putAppearance(changes, numbers, uw, uh, page.rotate, (aw, ah) =>
-        stampAppearance({ width: aw, height: ah, title: '', lines: [text] }),
+        stampAppearance({ width: aw, height: ah, title: '', lines: [text] }, font),
       );
       byRotation.set(page.rotate, apNum);
     }

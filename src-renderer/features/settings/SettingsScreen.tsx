@@ -8,6 +8,7 @@ import { AuditPanel } from './AuditPanel';
 import { CertificatesPanel, TrustAnchorsPanel } from './CertificatesPanel';
 import { FirmaGobPanel } from './FirmaGobPanel';
 import { ProfilesPanel } from './ProfilesPanel';
+import { TsaProfilesPanel } from './TsaProfilesPanel';
 
 export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; info: AppInfo | null; onSaved: (p: Preferences) => void }) {
   const { t } = useI18n();
@@ -18,6 +19,7 @@ export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; i
       <ProfilesPanel />
       <CertificatesPanel />
       <FirmaGobPanel />
+      <TsaProfilesPanel />
       <TrustAnchorsPanel />
       <AuditPanel />
       {info && (

@@ -1,18 +1,29 @@
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
+import type { TsaProfile } from '../../../src-main/api/tsa';
 import { isSecureServiceUrl } from '../../../src-main/api/url-policy';
+import { call } from '../../api';
 import { useI18n } from '../../i18n';
 
 export type SignLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type StampStyle = 1 | 2 | 3 | 4;
 
-/** The app's one URL policy: https, or http only for this machine (a local TSA). */
+/** The TSA value of the Firmar screen is a typed address or a saved profile, written `perfil:<id>`. */
+const PROFILE_PREFIX = 'perfil:';
+
+/** The app's one URL policy: https, or http only for this machine (a local TSA). A saved profile passes. */
 export function tsaUrlProblem(url: string): 'invalid' | 'https' | null {
+  if (url.startsWith(PROFILE_PREFIX) && url.length > PROFILE_PREFIX.length) return null;
   try {
     if (!/^https?:$/.test(new URL(url).protocol)) return 'invalid';
   } catch {
     return 'invalid';
   }
   return isSecureServiceUrl(url) ? null : 'https';
+}
+
+/** The sign.start options for the TSA value: a saved profile (its password is read in the main process) or an address. */
+export function tsaRequest(value: string): { tsaProfile: string } | { tsa: { url: string } } {
+  return value.startsWith(PROFILE_PREFIX) ? { tsaProfile: value.slice(PROFILE_PREFIX.length) } : { tsa: { url: value } };
 }
 
 /** Firmar: PAdES level (B-LT/B-LTA embed the validation data), the timestamp server, and the stamp style. */
@@ -25,8 +36,22 @@ export function LongTermSection(props: {
   onStyle: (s: StampStyle) => void;
 }) {
   const { t } = useI18n();
-  const ids = { level: useId(), tsa: useId(), style: useId() };
-  const problem = props.level !== 'B-B' && props.tsaUrl ? tsaUrlProblem(props.tsaUrl) : null;
+  const ids = { level: useId(), tsa: useId(), tsaChoice: useId(), style: useId() };
+  const [profiles, setProfiles] = useState<TsaProfile[] | null>(null);
+  const needsTsa = props.level !== 'B-B';
+  const { tsaUrl, onTsaUrl } = props;
+  useEffect(() => {
+    if (!needsTsa || profiles !== null) return;
+    void call('tsa.list', {}).then((r) => {
+      const list = r.ok ? r.value : [];
+      setProfiles(list);
+      // The first saved profile is the default until the user picks or types something else.
+      if (list[0] && tsaUrl === '') onTsaUrl(PROFILE_PREFIX + list[0].id);
+    });
+  }, [needsTsa, profiles, tsaUrl, onTsaUrl]);
+  const chosenProfile = tsaUrl.startsWith(PROFILE_PREFIX) ? tsaUrl : '';
+  const showUrl = needsTsa && !chosenProfile;
+  const problem = needsTsa && tsaUrl && !chosenProfile ? tsaUrlProblem(tsaUrl) : null;
   return (
     <section className="inline-form" aria-label={t('sign.longTerm.title')}>
       <div className="field">
@@ -39,16 +64,30 @@ export function LongTermSection(props: {
           ))}
         </select>
       </div>
-      {props.level !== 'B-B' && (
+      {needsTsa && profiles !== null && profiles.length > 0 && (
+        <div className="field">
+          <label htmlFor={ids.tsaChoice}>{t('sign.longTerm.tsaChoice')}</label>
+          <select id={ids.tsaChoice} value={chosenProfile} onChange={(e) => onTsaUrl(e.target.value)} data-testid="sign-tsa-profile">
+            {profiles.map((p) => (
+              <option key={p.id} value={PROFILE_PREFIX + p.id}>
+                {p.name} — {p.url}
+              </option>
+            ))}
+            <option value="">{t('sign.longTerm.tsaOther')}</option>
+          </select>
+        </div>
+      )}
+      {needsTsa && profiles !== null && profiles.length === 0 && <p className="hint">{t('sign.longTerm.tsaNone')}</p>}
+      {showUrl && (
         <div className="field">
           <label htmlFor={ids.tsa}>{t('sign.longTerm.tsa')}</label>
           <input
             id={ids.tsa}
             type="url"
-            value={props.tsaUrl}
+            value={tsaUrl}
             placeholder="https://"
             aria-invalid={problem !== null}
-            onChange={(e) => props.onTsaUrl(e.target.value.trim())}
+            onChange={(e) => onTsaUrl(e.target.value.trim())}
             data-testid="sign-tsa-url"
           />
           {problem && (
@@ -71,3 +110,6 @@ export function LongTermSection(props: {
     </section>
   );
 }
+
+/** For the Firmar screen's request: `...tsaRequest(value)` (kept on the component so the screen needs no new import). */
+LongTermSection.tsaRequest = tsaRequest;

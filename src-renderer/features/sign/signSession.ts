@@ -163,6 +163,13 @@ export function levelReady(o: SignOptions, tsaProblem: (url: string) => string |
   return o.level === 'B-B' || (o.tsaUrl !== '' && tsaProblem(o.tsaUrl) === null);
 }
 
+/** LongTermSection's value for a saved TSA profile (`perfil:<id>`) instead of a typed address. */
+export const TSA_PROFILE_PREFIX = 'perfil:';
+
+type TsaRequest = { tsaProfile: string } | { tsa: { url: string } };
+const tsaRequest = (value: string): TsaRequest =>
+  value.startsWith(TSA_PROFILE_PREFIX) ? { tsaProfile: value.slice(TSA_PROFILE_PREFIX.length) } : { tsa: { url: value } };
+
 /** The `options` of `sign.start` for these choices. */
 export function signOptionsForCall(o: SignOptions) {
   const rect = o.invisible ? null : o.rect;
@@ -186,7 +193,7 @@ export function signOptionsForCall(o: SignOptions) {
       ...(o.timeZone !== null ? { timeZone: o.timeZone } : {}),
     },
     level: o.level,
-    ...(o.level !== 'B-B' ? { tsa: { url: o.tsaUrl } } : {}),
+    ...(o.level !== 'B-B' ? tsaRequest(o.tsaUrl) : {}),
   };
 }
 
@@ -204,7 +211,7 @@ export function profileToOptions(p: SigningProfile, image: StampImageChoice | nu
     everyPage: p.everyPage,
     page: p.page,
     level: p.level,
-    tsaUrl: p.tsaUrl ?? '',
+    tsaUrl: p.tsaProfile ? TSA_PROFILE_PREFIX + p.tsaProfile : (p.tsaUrl ?? ''),
     style: p.style === 0 ? 1 : p.style,
     rect: p.rect ?? null,
     rectFromTop: Boolean(p.rect && p.fromTop),
@@ -231,7 +238,10 @@ export function optionsToProfile(o: SignOptions, name: string): SigningProfileFi
   if (o.reason) p.reason = o.reason;
   if (o.cargo) p.roleTitle = o.cargo;
   if (o.place) p.location = o.place;
-  if (o.level !== 'B-B' && o.tsaUrl) p.tsaUrl = o.tsaUrl;
+  if (o.level !== 'B-B' && o.tsaUrl) {
+    if (o.tsaUrl.startsWith(TSA_PROFILE_PREFIX)) p.tsaProfile = o.tsaUrl.slice(TSA_PROFILE_PREFIX.length);
+    else p.tsaUrl = o.tsaUrl;
+  }
   if (o.rect && !o.invisible) {
     p.rect = o.rect;
     if (o.rectFromTop) p.fromTop = true;

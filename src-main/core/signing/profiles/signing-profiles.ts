@@ -146,7 +146,7 @@ function uniqueName(core: Core, wanted: string): string {
 }
 
 /** The signing options a profile sets, in the shape `startSigning` takes (the caller overrides what the user said). */
-export function profileSignOptions(p: SigningProfile): Omit<StartSigningInput['options'], 'digest' | 'pss'> {
+export function profileSignOptions(p: SigningProfile): Omit<StartSigningInput['options'], 'digest' | 'pss'> & { tsaProfile?: string } {
   const stamp: StartSigningInput['options']['stamp'] = {
     invisible: p.style === 0,
     page: p.page,
@@ -168,6 +168,7 @@ export function profileSignOptions(p: SigningProfile): Omit<StartSigningInput['o
     ...(p.roleTitle ? { roleTitle: p.roleTitle } : {}),
     ...(p.location ? { location: p.location } : {}),
     ...(p.tsaUrl ? { tsa: { url: p.tsaUrl } } : {}),
+    ...(p.tsaProfile ? { tsaProfile: p.tsaProfile } : {}),
     ...(p.certificateFilter ? { certificateFilter: p.certificateFilter } : {}),
     stamp,
   };
