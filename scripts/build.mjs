@@ -27,10 +27,27 @@ async function buildNode() {
     absWorkingDir: root,
   };
   // `pdf-worker` is the worker thread that reads untrusted PDFs (core/isolate); each bundle ships its own copy.
-  const worker = { 'pdf-worker': 'src-main/core/isolate/pdf-worker.ts' };
+  // `pdf-worker-boot` loads it through V8's code cache (src-main/core/code-cache.ts); `pdf-worker-verify` is the
+  // verifier, required by the worker on its first verification only.
+  const worker = {
+    'pdf-worker': 'src-main/core/isolate/pdf-worker.ts',
+    'pdf-worker-boot': 'src-main/core/isolate/pdf-worker-boot.ts',
+    'pdf-worker-verify': 'src-main/core/isolate/pdf-worker-verify.ts',
+  };
   await buildCli(common);
-  await build({ ...common, entryPoints: worker, outdir: 'dist/node', outExtension: { '.js': '.cjs' } });
-  await build({ ...common, entryPoints: { app: 'src-main/app/main.ts', ...worker }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
+  // vm.Script (the code cache) has no import(): the worker's lazy imports become requires.
+  const verifyApart = {
+    name: 'pdf-worker-verify-apart',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/pdf-worker-verify$/ }, (args) =>
+        args.importer.endsWith('pdf-worker.ts') ? { path: './pdf-worker-verify.cjs', external: true } : undefined,
+      );
+    },
+  };
+  const workerOpts = { ...common, plugins: [verifyApart], supported: { 'dynamic-import': false }, outExtension: { '.js': '.cjs' } };
+  await build({ ...workerOpts, entryPoints: worker, outdir: 'dist/node' });
+  await build({ ...workerOpts, entryPoints: worker, outdir: 'dist/main' });
+  await build({ ...common, entryPoints: { app: 'src-main/app/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
   // The preload runs in Electron's sandbox: one file, only `electron` may be required.
   await build({
     ...common,
@@ -74,7 +91,7 @@ async function buildCli(common) {
       // The launcher compiles bundles with vm.Script, which has no import(): lazy natives load through require.
       supported: { 'dynamic-import': false },
       // Less to read and hash at every start; names kept readable in stack traces through the source map.
-      minify: true,
+      minify: process.env.CASILLA_MINIFY !== '0',
       metafile: true,
       stdin: { contents: entry(name, withZod), loader: 'ts', resolveDir: root, sourcefile: `cli-${name}.ts` },
       outfile: path.join(outdir, `cli-${name}.cjs`),
@@ -90,10 +107,10 @@ async function buildCli(common) {
 
 /**
  * Node builtins that cost milliseconds to load and that most runs never use (child_process for commander's
- * external subcommands, http/https for a TSA or a server) become objects whose properties load the real module
- * on first use.
+ * external subcommands, http/https for a TSA or a server, zlib for a compressed stream or image) become objects
+ * whose properties load the real module on first use.
  */
-const LAZY_BUILTINS = ['child_process', 'http', 'https'];
+const LAZY_BUILTINS = ['child_process', 'http', 'https', 'zlib'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {

@@ -16,16 +16,21 @@ export type TrustAnchorView = {
   issuer: string;
   country: string | null;
   provider: string;
+  /** Which list: "TSL INDECOPI (IOFE)", "PKI del Estado de Chile", "Entidad Acreditadora (Chile)", "Propio". */
   list: string;
+  /** The list's status for this service (URI tail or text), or "incluido" for bundles without statuses. */
   status: string;
   statusSince: string | null;
+  /** False when the list does not (or no longer) grant it; kept for display, never trusted. */
   granted: boolean;
+  /** Periods in which signatures may chain to it (null `to`: still). Empty list: never. */
   periods: { from: string; to: string | null }[];
   uses: TrustUse[];
   serviceType: string | null;
   validFrom: string;
   validTo: string;
   origin: AnchorOrigin;
+  /** Official URL (or file) it came from, and when that copy was retrieved. */
   sourceUrl: string | null;
   retrieved: string | null;
 };
@@ -35,6 +40,7 @@ export type TslView = {
   sequenceNumber: number;
   issued: string | null;
   nextUpdate: string | null;
+  /** NextUpdate has passed: the list is still used, and the user is told to refresh it. */
   stale: boolean;
   signer: string;
   sha256: string;

@@ -4,7 +4,7 @@
  * the Verificar screen, `casilla verify --json` and the PDF report all show them.
  *
  * Error codes: PDF_INVALID, PDF_LIMIT, PDF_ENCRYPTED, VERIFY_ENCRYPTED, VERIFY_FILE_UNREADABLE,
- * VERIFY_TRUST_UNREADABLE, VERIFY_NO_SUCH_REVISION, VERIFY_PREVIEW_TOO_LARGE, VERIFY_OUTPUT_SAME_AS_INPUT, VERIFY_REPORT_UNWRITABLE, SIGN_FILE_UNREADABLE,
+ * VERIFY_TRUST_UNREADABLE, VERIFY_NO_SUCH_REVISION, VERIFY_PREVIEW_TOO_LARGE, VERIFY_OUTPUT_SAME_AS_INPUT, VERIFY_REPORT_UNWRITABLE, REPORT_LOGO_INVALID, REPORT_LOGO_TOO_LARGE, SIGN_FILE_UNREADABLE,
  * NOT_FOUND.
  */
 import { z } from 'zod';
@@ -127,6 +127,12 @@ export type FileReport = {
 export type FileOutcome =
   { file: string; report: FileReport; error?: undefined } | { file: string; report?: undefined; error: ApiErrorData };
 
+/** The institution's name and logo shown in the PDF report's header (Configuración → Informe de verificación). */
+export type ReportSettingsInfo = {
+  institution: string;
+  logo: { name: string; type: 'png' | 'jpeg'; width: number; height: number; bytes: number } | null;
+};
+
 export type TrustAnchorInfo = { fingerprint: string; name: string; issuer: string; validTo: string; source: 'bundled' | 'user' };
 
 const filePath = z.string().min(1).max(4096);
@@ -168,9 +174,21 @@ export const verifyMethods = {
         trust: z.array(filePath).max(50).default([]),
         offline: z.boolean().default(false),
         output: filePath.optional(),
+        /** The user's IANA time zone (the renderer's), for the times in the report; the system's when absent. */
+        timeZone: z.string().max(64).optional(),
       })
       .strict(),
     progress: true,
+  },
+  'verify.reportSettings.get': { input: z.object({}).strict(), progress: false },
+  /**
+   * The report's institution name and logo. `logoPath` (a PNG or JPEG the user picked, at most 2 MB and 4096 px a
+   * side) is checked and copied into the data folder; `null` removes the logo. Errors: REPORT_LOGO_INVALID,
+   * REPORT_LOGO_TOO_LARGE.
+   */
+  'verify.reportSettings.update': {
+    input: z.object({ institution: z.string().max(120).optional(), logoPath: filePath.nullable().optional() }).strict(),
+    progress: false,
   },
   'verify.trust.list': { input: z.object({}).strict(), progress: false },
   'verify.trust.add': { input: z.object({ pem: z.string().min(1).max(1_000_000) }).strict(), progress: false },
@@ -182,6 +200,8 @@ export interface VerifyOutputs {
   'verify.extractRevision': { output: string; bytes: number };
   'verify.revisionData': { data: string; bytes: number; revisions: number };
   'verify.reportPdf': { output: string; bytes: number };
+  'verify.reportSettings.get': ReportSettingsInfo;
+  'verify.reportSettings.update': ReportSettingsInfo;
   'verify.trust.list': TrustAnchorInfo[];
   'verify.trust.add': { added: string[] };
   'verify.trust.remove': { removed: boolean };

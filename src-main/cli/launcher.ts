@@ -6,9 +6,9 @@
  * version or another source, and then the bundle is simply compiled again.
  */
 import fs from 'node:fs';
-import Module from 'node:module';
 import path from 'node:path';
-import vm from 'node:vm';
+import { loadWithCodeCache } from '../core/code-cache';
+import { traceMark } from '../core/trace';
 import { commandWord } from './argv';
 
 type Bundle = { run(argv: string[]): Promise<number> };
@@ -22,51 +22,12 @@ function bundleFor(argv: readonly string[]): string {
   return path.join(__dirname, 'cli-main.cjs');
 }
 
-function cacheFileFor(file: string): string {
-  return path.join(path.dirname(file), 'code-cache', `${path.basename(file, '.cjs')}-${process.version}-${process.arch}.bin`);
-}
-
-function loadWithCodeCache(file: string): Bundle {
-  const source = fs.readFileSync(file, 'utf8');
-  const cacheFile = cacheFileFor(file);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(Module.wrap(source), {
-    filename: file,
-    ...(cachedData ? { cachedData } : {}),
-  });
-  const wrapper = script.runInThisContext() as (
-    exports: unknown,
-    require: NodeJS.Require,
-    module: { exports: unknown },
-    filename: string,
-    dirname: string,
-  ) => void;
-  const mod = { exports: {} as unknown };
-  wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
-  if (!cachedData || script.cachedDataRejected) {
-    // At exit the cache holds the bytecode of every function this run compiled, not only the top level.
-    process.once('exit', () => {
-      try {
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData());
-        fs.renameSync(tmp, cacheFile);
-      } catch {
-        // A read-only installation: every run compiles, as plain require would.
-      }
-    });
-  }
-  return mod.exports as Bundle;
-}
-
+traceMark('node started, launcher run');
 const argv = process.argv.slice(2);
-loadWithCodeCache(bundleFor(argv))
-  .run(argv)
-  .then((code) => {
-    process.exitCode = code;
-  });
+const loaded = loadWithCodeCache(bundleFor(argv));
+// At exit the cache holds the bytecode of every function this run compiled, not only the top level.
+if (loaded.cacheMissed) process.once('exit', () => loaded.saveCache());
+traceMark('command bundle loaded');
+(loaded.exports as Bundle).run(argv).then((code) => {
+  process.exitCode = code;
+});

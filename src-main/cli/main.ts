@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { openCore } from '../core/context';
+import { traceMark } from '../core/trace';
 import { APP_VERSION } from '../core/version';
 import { commandWord, homeArgument } from './argv';
 import { commandTable } from './commands';
@@ -70,10 +71,12 @@ export async function main(argv: string[], parts: CliParts): Promise<number> {
   let locale: CliLocale = 'es';
   try {
     if (!onlyVersion) locale = await resolveCliLocale(homeArgument(argv));
+    traceMark('locale resolved');
     const built = buildProgram(argv, locale, parts);
     rt = built.rt;
     parts.useZodLocale?.(locale);
     if (parts.openCore) rt.useCore(parts.openCore);
+    traceMark('program built');
     await built.program.parseAsync(argv, { from: 'user' });
     return ExitCode.ok;
   } catch (err: unknown) {
@@ -93,7 +96,9 @@ export async function main(argv: string[], parts: CliParts): Promise<number> {
     report(json, 'INTERNAL', 'Error inesperado: ' + formatCauses(err), ExitCode.failed);
     return ExitCode.failed;
   } finally {
+    traceMark('command done');
     await rt?.close();
+    traceMark('core closed');
   }
 }
 

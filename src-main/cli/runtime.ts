@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AppError } from '../api/result';
 import type { CoreContext, Shell, openCore } from '../core/context';
 import type { CliLocale } from './locale';
+import { traceMark } from '../core/trace';
 
 /**
  * Exit codes of every command: 0 success, 1 negative result or failed operation, 2 bad usage or unreadable input,
@@ -71,6 +72,7 @@ export class CliRuntime {
       if (!this.opener) throw new Error('El núcleo no está cargado');
       try {
         this.opened = this.opener({ home: this.options.home, shell });
+        traceMark('core opened');
       } catch (err) {
         if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage);
         throw err;

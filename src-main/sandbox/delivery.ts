@@ -9,25 +9,17 @@
  *   last digit 8   → excepcion       (delivered at once)
  *   last digit 9   → email that fails: the error is EMAIL_ERRORS[(body / 10) mod EMAIL_ERRORS.length]
  */
+import { RECIPIENT_STATUSES } from '../api/delivery';
+
 export type DduType = 'casilla' | 'email' | 'not_configured' | 'excepcion';
 
-export const EMAIL_ERRORS = [
-  'error',
-  'error_rejected',
-  'error_undetermined_undetermined',
-  'error_permanent_general',
-  'error_permanent_no_email',
-  'error_permanent_supressed',
-  'error_permanent_on_account_suspension_list',
-  'error_transient_general',
-  'error_transient_mailbox_full',
-  'error_transient_message_too_large',
-  'error_transient_content_rejected',
-  'error_transient_attachment_rejected',
-  'error_send_message_mail',
-] as const;
+/** Every documented status: the contract's list, so the sandbox can only answer what the client knows. */
+export type MessageStatus = (typeof RECIPIENT_STATUSES)[number];
 
-export type MessageStatus = 'pending' | 'delivered' | (typeof EMAIL_ERRORS)[number];
+/** The documented error statuses, in the contract's order (the order picks the error of a RUN ending in 9). */
+export const EMAIL_ERRORS: ReadonlyArray<Exclude<MessageStatus, 'pending' | 'delivered'>> = RECIPIENT_STATUSES.filter(
+  (s): s is Exclude<MessageStatus, 'pending' | 'delivered'> => s !== 'pending' && s !== 'delivered',
+);
 
 export const TEST_RUN_CASILLA = 33333333;
 export const TEST_RUN_EXCEPCION = 33333351;

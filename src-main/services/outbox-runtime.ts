@@ -1,4 +1,5 @@
 import type { CoreContext } from '../core/context';
+import { collectSnapshots } from '../core/compose/draft-snapshots';
 import { sweepLeftovers } from '../core/db/leftovers';
 import { AttachmentStore } from '../core/outbox/attachment-store';
 import { OutboxRepository } from '../core/outbox/outbox-repository';
@@ -20,6 +21,8 @@ export function outboxRuntime(
     sweepLeftovers(core.home);
     const repo = new OutboxRepository(core.db, core.audit);
     const store = new AttachmentStore(core.home);
+    // Snapshots of deleted drafts (and anything else no row names) from earlier runs.
+    collectSnapshots(core.db, store);
     const sender = new OutboxSender(repo, store, clientFactory(core, options.overrides), core.events, options.sender);
     rt = { repo, store, sender };
     runtimes.set(core, rt);

@@ -1,8 +1,12 @@
 /**
  * CLI start-up benchmark: the whole process, as a user runs it, for `node -e 0` (the floor: starting Node),
- * `casilla --version`, `casilla --help`, `casilla sign` of a one-page PDF (RSA-2048, visible stamp) and poppler's
- * `pdfsig -add-signature` of the same file with the same key from an NSS database (the peer), interleaved in one
- * run so the machine's load touches them all alike. Prints best and median wall time and user+system CPU.
+ * `casilla --version`, `casilla --help`, `casilla sign` of a one-page PDF (RSA-2048 PKCS#12, AES/PBKDF2 as OpenSSL 3
+ * writes it) and poppler's `pdfsig -add-signature` of the same file with the same key from an NSS database (the
+ * peer), interleaved in one run so the machine's load touches them all alike. pdfsig 22.x signs without a visible
+ * appearance, so the like-for-like pair is `casilla sign --invisible` against pdfsig; the visible stamp is measured
+ * too. Both write a new file; ours also fsyncs it, records the audit entry (SQLite, synchronous=FULL) and, when a
+ * Secret Service answers (run inside `scripts/with-keyring.sh`), seals it. Prints best and median wall time and
+ * user+system CPU, and the load average before and after.
  *
  *   npm run bench:cli            (runs per command: npm run bench:cli -- 15)
  */
@@ -66,19 +70,26 @@ function main(): void {
     { name: 'casilla --version', cmd: process.execPath, args: [cli, '--version'] },
     { name: 'casilla --help', cmd: process.execPath, args: [cli, '--home', home, '--help'] },
     {
-      name: 'casilla sign (1 page)',
+      name: 'casilla sign (1 page, invisible)',
+      cmd: process.execPath,
+      args: [cli, '--home', home, 'sign', input, '-o', ours, '--p12', pki.p12.rsa, '--password-env', 'BENCH_PW', '--force', '--invisible'],
+      env: { BENCH_PW: P12_PASSWORD },
+    },
+    {
+      name: 'casilla sign (1 page, visible stamp)',
       cmd: process.execPath,
       args: [cli, '--home', home, 'sign', input, '-o', ours, '--p12', pki.p12.rsa, '--password-env', 'BENCH_PW', '--force'],
       env: { BENCH_PW: P12_PASSWORD },
     },
     {
-      name: 'pdfsig -add-signature (1 page)',
+      name: 'pdfsig -add-signature (1 page, invisible)',
       cmd: 'pdfsig',
       args: ['-nssdir', pki.nssDir, '-add-signature', '-nick', pki.nssSignerNick, '-kpw', '', input, peer],
       before: () => fs.rmSync(peer, { force: true }),
     },
   ];
   const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
+  const loadBefore = os.loadavg();
   try {
     // One warm-up of each (page cache, the data folder's first migration), then the runs interleaved.
     for (const c of cases) runOnce(c);
@@ -101,7 +112,11 @@ function main(): void {
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ') + ' |';
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`Node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), ${runs} runs each, interleaved`);
+  console.log(
+    `load average (1/5/15 min) before ${load(loadBefore)}, after ${load(os.loadavg())}; keychain: ${process.env.DBUS_SESSION_BUS_ADDRESS ? 'a D-Bus session (audit entries sealed)' : 'no D-Bus session (seal skipped)'}`,
+  );
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));

@@ -1,6 +1,9 @@
 /**
  * npm run bench:outbox — prints: time to queue 10,000 messages; list/filter latency with 100,000 messages; and
  * delivered messages per second against the sandbox's rate limit (6/s) with 10% faults. Numbers, not asserts.
+ * Progress goes to stderr as it runs (every 1,000 queued, every 10,000 inserted, each list measure, and the
+ * delivery phase's states every 5 s); the delivery phase stops after BENCH_SEND_TIMEOUT_S (default 600) and
+ * prints what was left and why instead of waiting forever.
  */
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -18,18 +21,25 @@ const QUEUE_N = Number(process.env.BENCH_QUEUE ?? 10_000);
 const LIST_N = Number(process.env.BENCH_ROWS ?? 100_000);
 const SEND_N = Number(process.env.BENCH_SEND ?? 90);
 const RATE = 6;
+const SEND_TIMEOUT_MS = Number(process.env.BENCH_SEND_TIMEOUT_S ?? 600) * 1000;
+
+const benchStart = performance.now();
+function progress(text: string): void {
+  process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(1)} s] ${text}\n`);
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
-function timeIt(fn: () => void, runs = 15): number {
+function timeIt(fn: () => void, runs = 15, label?: string): number {
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     fn();
     xs.push(performance.now() - t);
   }
+  if (label) progress(`${label}: median ${median(xs).toFixed(2)} ms of ${runs}`);
   return median(xs);
 }
 
@@ -38,6 +48,7 @@ async function main() {
   const who = parseRecipient('33333333-3') as Recipient;
   const target = { profileId: 'cli', backendUrl: 'http://127.0.0.1:9', clientId: 'bench' };
 
+  progress(`queue ${QUEUE_N}, list ${LIST_N}, send ${SEND_N}`);
   // 1. Queue 10,000 messages through the composer (rules, sanitizer, one transaction each, synchronous=FULL).
   {
     const home = tempDir('casilla-bench-');
@@ -51,9 +62,11 @@ async function main() {
         content: `<p>Contenido ${i}</p>`,
         groups: [{ recipients: [who], attachments: [] }],
       });
+      if ((i + 1) % 1000 === 0) progress(`queued ${i + 1}/${QUEUE_N}`);
     }
     const ms = performance.now() - t;
     rows.push([`queue ${QUEUE_N} messages`, `${(ms / 1000).toFixed(2)} s`, `${((ms * 1000) / QUEUE_N).toFixed(0)} µs/message`]);
+    progress('closing the core (waits for the audit seal)');
     await core.close();
     home.cleanup();
   }
@@ -85,17 +98,23 @@ async function main() {
         });
       }
       repo.insert(batch);
+      if ((start + 1000) % 10_000 === 0) progress(`inserted ${Math.min(LIST_N, start + 1000)}/${LIST_N}`);
     }
     core.db.prepare(`UPDATE outbox_messages SET state = 'done' WHERE rowid % 4 = 0`).run();
     let last = repo.list({ limit: 100 });
-    rows.push([`first page of ${LIST_N}`, `${timeIt(() => (last = repo.list({ limit: 100 }))).toFixed(2)} ms`, `${last.length} rows`]);
+    rows.push([
+      `first page of ${LIST_N}`,
+      `${timeIt(() => (last = repo.list({ limit: 100 })), 15, 'first page').toFixed(2)} ms`,
+      `${last.length} rows`,
+    ]);
     const cursor = { createdAt: last[last.length - 1]!.createdAt, id: last[last.length - 1]!.id };
-    rows.push(['next page (keyset)', `${timeIt(() => repo.list({ limit: 100, before: cursor })).toFixed(2)} ms`, '']);
-    rows.push(['filter state=done', `${timeIt(() => repo.list({ limit: 100, states: ['done'] })).toFixed(2)} ms`, '']);
-    rows.push(['filter type=CI', `${timeIt(() => repo.list({ limit: 100, messageType: 'CI' })).toFixed(2)} ms`, '']);
-    rows.push(['filter recipient', `${timeIt(() => repo.list({ limit: 100, recipient: 10_000_123 })).toFixed(2)} ms`, '']);
-    rows.push(['full-text "multa"', `${timeIt(() => repo.list({ limit: 100, text: 'multa' })).toFixed(2)} ms`, '']);
-    rows.push(['stats (charts)', `${timeIt(() => repo.stats(30), 5).toFixed(2)} ms`, '']);
+    rows.push(['next page (keyset)', `${timeIt(() => repo.list({ limit: 100, before: cursor }), 15, 'next page').toFixed(2)} ms`, '']);
+    rows.push(['filter state=done', `${timeIt(() => repo.list({ limit: 100, states: ['done'] }), 15, 'state=done').toFixed(2)} ms`, '']);
+    rows.push(['filter type=CI', `${timeIt(() => repo.list({ limit: 100, messageType: 'CI' }), 15, 'type=CI').toFixed(2)} ms`, '']);
+    rows.push(['filter recipient', `${timeIt(() => repo.list({ limit: 100, recipient: 10_000_123 }), 15, 'recipient').toFixed(2)} ms`, '']);
+    rows.push(['full-text "multa"', `${timeIt(() => repo.list({ limit: 100, text: 'multa' }), 15, 'full-text').toFixed(2)} ms`, '']);
+    rows.push(['stats (charts)', `${timeIt(() => repo.stats(30), 5, 'stats').toFixed(2)} ms`, '']);
+    progress('closing the core (waits for the audit seal)');
     await core.close();
     home.cleanup();
   }
@@ -135,24 +154,52 @@ async function main() {
         retry: { baseMs: 200, capMs: 2000 },
       },
     );
-    const start = performance.now();
     const startWall = Date.now();
+    const states = () =>
+      (
+        core.db.prepare(`SELECT state, count(*) AS c FROM outbox_messages GROUP BY state ORDER BY state`).all() as {
+          state: string;
+          c: number;
+        }[]
+      )
+        .map((r) => `${r.state}=${r.c}`)
+        .join(' ');
+    let lastReport = Date.now();
+    let finished = true;
+    progress(`delivering ${SEND_N}: ${states()}`);
     for (;;) {
       await sender.runOnce();
       const left = (core.db.prepare(`SELECT count(*) c FROM outbox_messages WHERE state IN ('queued','sending')`).get() as { c: number }).c;
       if (left === 0) break;
+      if (Date.now() - lastReport >= 5000) {
+        lastReport = Date.now();
+        progress(`delivering: ${states()}`);
+      }
+      if (Date.now() - startWall > SEND_TIMEOUT_MS) {
+        finished = false;
+        const stuck = core.db
+          .prepare(
+            `SELECT state, attempts, due_at, unknown_since, error_code FROM outbox_messages WHERE state IN ('queued','sending') ORDER BY due_at LIMIT 10`,
+          )
+          .all();
+        progress(`delivery did not finish in ${SEND_TIMEOUT_MS / 1000} s: ${states()}; first rows left: ${JSON.stringify(stuck)}`);
+        break;
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
+    progress(`delivery ${finished ? 'done' : 'stopped'}: ${states()}`);
     // Throughput of deliveries: from the start to the last acceptance (status polls that follow are not counted).
-    const last = core.db.prepare(`SELECT max(at) AS at FROM outbox_events WHERE state = 'accepted'`).get() as {
-      at: string;
+    const last = core.db
+      .prepare(`SELECT max(at) AS at, count(DISTINCT message_id) AS n FROM outbox_events WHERE state = 'accepted'`)
+      .get() as {
+      at: string | null;
+      n: number;
     };
-    const secs = (Date.parse(last.at) - startWall) / 1000;
-    const perSec = SEND_N / secs;
-    void start;
+    const secs = ((last.at ? Date.parse(last.at) : Date.now()) - startWall) / 1000;
+    const perSec = last.n / secs;
     const attempts = (core.db.prepare(`SELECT count(*) c FROM outbox_events WHERE state = 'sending'`).get() as { c: number }).c;
     rows.push([
-      `deliver ${SEND_N} (10% faults, key ignored)`,
+      `deliver ${SEND_N} (10% faults, key ignored)${finished ? '' : ` — stopped, ${last.n} accepted`}`,
       `${perSec.toFixed(2)} msg/s`,
       `${((100 * perSec) / RATE).toFixed(1)}% of the ${RATE}/s limit in accepted messages`,
     ]);
@@ -163,8 +210,9 @@ async function main() {
     rows.push([
       `  uploads incl. faulted`,
       `${(attempts / secs).toFixed(2)} req/s`,
-      `${((100 * attempts) / secs / RATE).toFixed(1)}% of the limit used (${attempts - SEND_N} retries; faulted requests count against the limit)`,
+      `${((100 * attempts) / secs / RATE).toFixed(1)}% of the limit used (${attempts - last.n} retries; faulted requests count against the limit)`,
     ]);
+    progress('closing the core (waits for the audit seal)');
     await core.close();
     await sandbox.close();
     home.cleanup();

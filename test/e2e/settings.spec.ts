@@ -31,3 +31,24 @@ test('a root added in Configuración is listed as a trust anchor and can be remo
   await row.getByRole('button', { name: 'Eliminar' }).click();
   await expect(panel).not.toContainText('Casilla Demo Raiz');
 });
+
+test('the report panel keeps the institution and a logo (checked by the core), and says why a bad file is refused', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('nav-settings').click();
+  const panel = page.getByTestId('report-panel');
+  await expect(page.getByTestId('report-logo-state')).toContainText('Sin logo');
+  await page.getByTestId('report-institution').fill('Gobierno Regional de Cusco');
+  await page.getByTestId('report-save').click();
+  await expect(page.getByTestId('report-message')).toHaveText('Datos del informe guardados.');
+  // The app's own icon is a PNG: picked through the browser, uploaded, checked and copied by the core.
+  await page.getByTestId('report-logo').setInputFiles(path.resolve(__dirname, '..', '..', 'resources', 'icons', '64x64.png'));
+  await expect(page.getByTestId('report-logo-state')).toHaveText('Logo: 64x64.png (64×64 px)');
+  await page.getByTestId('report-logo').setInputFiles(demoRoot);
+  await expect(page.getByTestId('report-message')).toHaveText('El logo no es una imagen PNG o JPEG válida.');
+  await expect(page.getByTestId('report-logo-state')).toHaveText('Logo: 64x64.png (64×64 px)');
+  await page.reload();
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('report-institution')).toHaveValue('Gobierno Regional de Cusco');
+  await panel.getByTestId('report-logo-remove').click();
+  await expect(page.getByTestId('report-logo-state')).toContainText('Sin logo');
+});

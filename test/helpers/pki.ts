@@ -251,52 +251,31 @@ export function testPki(): TestPki {
       dir,
     );
     issue(dir, 'inter', `${s.name}.csr`, `${s.name}.pem`, s.ext, s.subject, s.start && s.end ? { start: s.start, end: s.end } : undefined);
-    run(
-      'openssl',
-      [
-        'pkcs12',
-        '-export',
-        '-inkey',
-        `${s.name}.key`,
-        '-in',
-        `${s.name}.pem`,
-        '-certfile',
-        'chain.pem',
-        '-name',
-        s.name,
-        '-passout',
-        `pass:${P12_PASSWORD}`,
-        '-out',
-        `${s.name}.p12`,
-      ],
-      dir,
-    );
-    run(
-      'openssl',
-      [
-        'pkcs12',
-        '-export',
-        '-inkey',
-        `${s.name}.key`,
-        '-in',
-        `${s.name}.pem`,
-        '-certfile',
-        'chain.pem',
-        '-name',
-        s.name,
-        '-keypbe',
-        'PBE-SHA1-3DES',
-        '-certpbe',
-        'PBE-SHA1-3DES',
-        '-macalg',
-        'sha1',
-        '-passout',
-        `pass:${P12_PASSWORD}`,
-        '-out',
-        `${s.name}-legacy.p12`,
-      ],
-      dir,
-    );
+    // The same key and chain as an OpenSSL 3 file (AES, PBKDF2) and as a legacy one (3DES, SHA-1 MAC).
+    const exportP12 = (out: string, legacy: string[]) =>
+      run(
+        'openssl',
+        [
+          'pkcs12',
+          '-export',
+          '-inkey',
+          `${s.name}.key`,
+          '-in',
+          `${s.name}.pem`,
+          '-certfile',
+          'chain.pem',
+          '-name',
+          s.name,
+          ...legacy,
+          '-passout',
+          `pass:${P12_PASSWORD}`,
+          '-out',
+          out,
+        ],
+        dir,
+      );
+    exportP12(`${s.name}.p12`, []);
+    exportP12(`${s.name}-legacy.p12`, ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']);
     p12[s.name] = path.join(dir, `${s.name}.p12`);
     p12Legacy[s.name] = path.join(dir, `${s.name}-legacy.p12`);
     certPem[s.name] = path.join(dir, `${s.name}.pem`);

@@ -1,30 +1,13 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
-import { tempDir } from '../helpers/temp-home';
-
-const cli = path.resolve(__dirname, '..', '..', 'bin', 'casilla.cjs');
+import { describe, expect, it } from 'vitest';
+import { useCliSandbox } from '../helpers/cli-sandbox';
 
 /** `casilla send` as a user runs it: recipients per backend, bodies that keep their paragraphs. */
 describe('casilla send: recipients per backend and content fidelity', () => {
-  const home = tempDir('casilla-compose-cli-');
-  const sb = tempDir('casilla-compose-sb-');
-  let sandbox: RunningSandbox;
-  let backend: string[];
-  const run = (...args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, '--home', home.dir, ...args], {
-        env: { ...process.env, SB_SECRET: sandbox.institution.clientSecret },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+  const t = useCliSandbox('casilla-compose-cli');
+  const { home, sb, run } = t;
   /** What the platform stored, read from the sandbox's own SQLite file. */
   const storedContent = (subject: string): string => {
     const db = new Database(
@@ -45,19 +28,9 @@ describe('casilla send: recipients per backend and content fidelity', () => {
     }
   };
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ dataDir: sb.dir, emailDelayMs: 10, rate: 100 });
-    backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    home.cleanup();
-    sb.cleanup();
-  });
-
   it('refuses a DNI for CasillaÚnica with exit 2, saying a DNI is not a RUN, and queues nothing', async () => {
     for (const id of ['40123456-4', '40123456', '40123456-5']) {
-      const r = await run('send', '--to', id, '--type', 'CP', '--subject', 'No debe salir', '--body', 'x', ...backend);
+      const r = await run('send', '--to', id, '--type', 'CP', '--subject', 'No debe salir', '--body', 'x', ...t.backend);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(id);
       expect(r.stderr).toMatch(/un DNI no es un RUN/);
@@ -83,13 +56,13 @@ describe('casilla send: recipients per backend and content fidelity', () => {
       'Dos párrafos',
       '--body-file',
       text,
-      ...backend,
+      ...t.backend,
     );
     expect(a.status).toBe(0);
     expect(JSON.parse(a.stdout)).toMatchObject({ recipients: 1 });
-    const b = await run('send', '--to', '33333333-3', '--type', 'CP', '--subject', 'Dos bloques', '--body-file', html, ...backend);
+    const b = await run('send', '--to', '33333333-3', '--type', 'CP', '--subject', 'Dos bloques', '--body-file', html, ...t.backend);
     expect(b.status).toBe(0);
-    const sync = await run('--json', 'outbox', 'sync', '--once', ...backend);
+    const sync = await run('--json', 'outbox', 'sync', '--once', ...t.backend);
     expect(sync.status).toBe(0);
     expect(storedContent('Dos párrafos')).toBe(
       '<p>Primer párrafo de la resolución.</p><p>Segundo párrafo: plazo 1 &lt; 2 días &amp; más.</p>',
@@ -99,31 +72,11 @@ describe('casilla send: recipients per backend and content fidelity', () => {
 });
 
 describe('casilla outbox show: served dates', () => {
-  const home = tempDir('casilla-served-cli-');
-  const sb = tempDir('casilla-served-sb-');
-  let sandbox: RunningSandbox;
-  const run = (...args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, '--home', home.dir, ...args], {
-        env: { ...process.env, SB_SECRET: sandbox.institution.clientSecret },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  beforeAll(async () => {
-    sandbox = await startSandbox({ dataDir: sb.dir, emailDelayMs: 10, rate: 100 });
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    home.cleanup();
-    sb.cleanup();
-  });
+  const t = useCliSandbox('casilla-served-cli');
+  const { home, run } = t;
 
   it('gives each recipient its deemedServedAt (Chile: third business day after delivery), null while not delivered', async () => {
-    const backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
+    const backend = t.backend;
     // 33333333-3 is delivered to its casilla at once; a RUN ending in 9 is an email that fails.
     const sent = await run(
       '--json',

@@ -3,45 +3,22 @@
  * sandbox's certificate through core/signing, judged VÁLIDO by our verifier with that certificate as the anchor
  * (`casilla verify --trust`), and by poppler's pdfsig with an NSS db trusting it.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutboxDetail } from '../../src-main/api/outbox';
 import { writeConstancia } from '../../src-main/core/evidence/constancia';
 import { summarizeCertificate } from '../../src-main/core/signing/certificate-summary';
-import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
 import { loadOrCreateReceiptCertificate } from '../../src-main/sandbox/receipt-certificate';
-import { tempDir } from '../helpers/temp-home';
-
-const cli = path.resolve(__dirname, '..', '..', 'bin', 'casilla.cjs');
+import { useCliSandbox } from '../helpers/cli-sandbox';
 
 describe('constancia de envío', () => {
-  const home = tempDir('casilla-constancia-');
-  const sb = tempDir('casilla-constancia-sb-');
-  let sandbox: RunningSandbox;
-  const run = (...args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, '--home', home.dir, ...args], {
-        env: { ...process.env, SB_SECRET: sandbox.institution.clientSecret },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  beforeAll(async () => {
-    sandbox = await startSandbox({ dataDir: sb.dir, emailDelayMs: 10, rate: 100 });
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    home.cleanup();
-    sb.cleanup();
-  });
+  const t = useCliSandbox('casilla-constancia');
+  const { home, sb, run } = t;
 
   it('verifies VÁLIDO with the sandbox certificate as anchor, and pdfsig agrees; an altered copy fails both', async () => {
-    const backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
+    const backend = t.backend;
     const attach = path.join(home.dir, 'acta.pdf');
     fs.copyFileSync(path.resolve(__dirname, '..', '..', 'resources/demo/ejemplo.pdf'), attach);
     const sent = await run(

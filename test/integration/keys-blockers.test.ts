@@ -7,7 +7,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { freePort, startOcspResponder } from '../helpers/ocsp-responder';
@@ -15,6 +14,7 @@ import { testPki } from '../helpers/pki';
 import { addToToken, makeEmptyToken, SOFTHSM_MODULE, TOKEN_PIN, type TestToken } from '../helpers/softhsm';
 import { tempDir } from '../helpers/temp-home';
 import { makePki, type Pki } from '../helpers/verify-pki';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'test-results', `casilla-keys-blockers-${process.pid}`, 'cli.cjs');
@@ -65,16 +65,7 @@ beforeAll(async () => {
   addToToken(token, { keyPem: pki.leaf('revoked').key, certPem: pki.leaf('revoked').cert, id: '13', label: 'revocado' });
   addToToken(token, { keyPem: pki.leaf('signer').key, certPem: pki.leaf('signer').cert, id: '14', label: 'vigente' });
   addToToken(token, { keyPem: null, certPem: pki.interPem, id: 'ca', label: 'intermedia' });
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
 }, 180_000);
 afterAll(async () => {
   await ocsp.stop();

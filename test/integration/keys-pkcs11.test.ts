@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nssSource } from '../../src-main/core/signing/keys/nss/nss-source';
 import { Pkcs11Source, unloadPkcs11Modules } from '../../src-main/core/signing/keys/pkcs11/pkcs11-source';
@@ -18,6 +17,7 @@ import { judge } from '../helpers/pdf-judges';
 import { testPki } from '../helpers/pki';
 import { makeTestToken, SOFTHSM_MODULE, TOKEN_PIN, type TestToken } from '../helpers/softhsm';
 import { tempDir } from '../helpers/temp-home';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-keys-cli-${process.pid}`, 'cli.cjs');
@@ -31,16 +31,7 @@ beforeAll(async () => {
     { name: 'rsa', id: '01' },
     { name: 'ec', id: '02' },
   ]);
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
 }, 120_000);
 afterAll(() => {
   unloadPkcs11Modules();

@@ -9,13 +9,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFaultShim, type ShimFault } from '../helpers/pkcs11-fault-shim';
 import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { testPki } from '../helpers/pki';
 import { makeTestToken, TOKEN_PIN, type TestToken } from '../helpers/softhsm';
 import { tempDir } from '../helpers/temp-home';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-token-faults-cli-${process.pid}`, 'cli.cjs');
@@ -28,16 +28,7 @@ let shim: ReturnType<typeof buildFaultShim>;
 beforeAll(async () => {
   token = makeTestToken(pki, [{ name: 'rsa', id: '01' }]);
   shim = buildFaultShim();
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
 }, 120_000);
 afterAll(() => {
   fs.rmSync(path.dirname(cliBundle), { recursive: true, force: true });

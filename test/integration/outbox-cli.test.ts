@@ -1,45 +1,12 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src-main/sandbox';
-import { tempDir } from '../helpers/temp-home';
-
-const cli = path.resolve(__dirname, '..', '..', 'bin', 'casilla.cjs');
+import { describe, expect, it } from 'vitest';
+import { useCliSandbox } from '../helpers/cli-sandbox';
 
 describe('casilla send and casilla outbox', () => {
-  const home = tempDir('casilla-cli-outbox-');
-  const sb = tempDir('casilla-cli-sb-');
-  let sandbox: RunningSandbox;
-  let backend: string[];
-  // Asynchronous on purpose: the sandbox answers from this same process, so a blocking spawn would starve it.
-  const run = (...args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, '--home', home.dir, ...args], {
-        env: { ...process.env, SB_SECRET: sandbox.institution.clientSecret },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({
-      dataDir: sb.dir,
-      emailDelayMs: 10,
-      rate: 100,
-      // CASILLA_TEST_IGNORE_KEY=1: the same test against a sandbox that ignores Idempotency-Key, like the platform.
-      ignoreIdempotencyKey: process.env.CASILLA_TEST_IGNORE_KEY === '1',
-    });
-    backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    home.cleanup();
-    sb.cleanup();
-  });
+  // CASILLA_TEST_IGNORE_KEY=1: the same test against a sandbox that ignores Idempotency-Key, like the platform.
+  const t = useCliSandbox('casilla-cli-outbox', { ignoreIdempotencyKey: process.env.CASILLA_TEST_IGNORE_KEY === '1' });
+  const { home, run } = t;
 
   it('queues with recipients from --to and a CSV, sends with sync --once, lists, shows and exports', async () => {
     const csv = path.join(home.dir, 'dest.csv');
@@ -57,15 +24,15 @@ describe('casilla send and casilla outbox', () => {
       'Aviso de prueba',
       '--body',
       '<p>Hola</p>',
-      ...backend,
+      ...t.backend,
     );
     expect(sent.status).toBe(0);
     const queued = JSON.parse(sent.stdout) as { messageIds: string[]; recipients: number; backend: string };
     expect(queued.recipients).toBe(2);
-    expect(queued.backend).toBe(sandbox.baseUrl);
+    expect(queued.backend).toBe(t.sandbox.baseUrl);
     const id = queued.messageIds[0]!;
 
-    const sync = await run('--json', 'outbox', 'sync', '--once', ...backend);
+    const sync = await run('--json', 'outbox', 'sync', '--once', ...t.backend);
     expect(sync.status).toBe(0);
     expect(JSON.parse(sync.stdout)).toMatchObject({ sent: 1, failed: 0 });
 
@@ -84,16 +51,16 @@ describe('casilla send and casilla outbox', () => {
   });
 
   it('refuses bad input with exit 2 and names the line; a queued message can be cancelled but not twice', async () => {
-    const bad = await run('send', '--to', '12.345.678-9', '--type', 'CP', '--subject', 'x', '--body', 'y', ...backend);
+    const bad = await run('send', '--to', '12.345.678-9', '--type', 'CP', '--subject', 'x', '--body', 'y', ...t.backend);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('12.345.678-9');
     expect((await run('send', '--to', '33333333-3', '--type', 'XX', '--subject', 'x', '--body', 'y')).status).toBe(2);
-    const long = await run('send', '--to', '33333333-3', '--type', 'CP', '--subject', 'x'.repeat(151), '--body', 'y', ...backend);
+    const long = await run('send', '--to', '33333333-3', '--type', 'CP', '--subject', 'x'.repeat(151), '--body', 'y', ...t.backend);
     expect(long.status).toBe(2);
     expect(long.stderr).toContain('ERR026');
 
     const q = JSON.parse(
-      (await run('--json', 'send', '--to', '33333333-3', '--type', 'CI', '--subject', 'Para cancelar', '--body', 'z', ...backend)).stdout,
+      (await run('--json', 'send', '--to', '33333333-3', '--type', 'CI', '--subject', 'Para cancelar', '--body', 'z', ...t.backend)).stdout,
     ) as { messageIds: string[] };
     const id = q.messageIds[0]!;
     expect((await run('outbox', 'cancel', id)).status).toBe(0);

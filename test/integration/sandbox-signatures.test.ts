@@ -66,7 +66,7 @@ function pdfsig(bytes: Buffer): string {
 /** The receipt with one letter of its visible text changed, inside the signed range. */
 function tampered(): Buffer {
   const copy = Buffer.from(receipt);
-  const at = copy.indexOf('Comprobante de env', 0, 'latin1');
+  const at = copy.indexOf('Comprobante de env', copy.indexOf('BT\n', 0, 'latin1'), 'latin1');
   expect(at).toBeGreaterThan(0);
   copy[at] = 'X'.charCodeAt(0);
   return copy;

@@ -3,12 +3,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { judge } from '../helpers/pdf-judges';
 import { P12_PASSWORD, startTestTsa, testPki } from '../helpers/pki';
 import { tempDir } from '../helpers/temp-home';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 // Bundled next to node_modules so the native externals resolve; rebuilt from the current sources.
@@ -19,16 +19,7 @@ const at = (name: string) => path.join(tmp.dir, name);
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
 });
 afterAll(() => {
   fs.rmSync(path.dirname(cliBundle), { recursive: true, force: true });

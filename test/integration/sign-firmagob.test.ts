@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDigestWithFirmaGob, firmaGobSigner, type FirmaGobConfig } from '../../src-main/core/signing/firmagob/client';
 import { signPdf } from '../../src-main/core/signing/pades-signer';
@@ -16,6 +15,7 @@ import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { pdfsig } from '../helpers/pdf-judges';
 import { testPki } from '../helpers/pki';
 import { tempDir } from '../helpers/temp-home';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-firmagob-cli-${process.pid}`, 'cli.cjs');
@@ -28,16 +28,7 @@ let sandbox: ChildProcess;
 let banner: Banner['firmagob'];
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
   writePlainPdf(at('doc.pdf'));
   sandbox = spawn(process.execPath, [cliBundle, '--home', at('home'), '--json', 'sandbox', '--port', '0', '--firmagob'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -203,13 +194,13 @@ describe('FirmaGob client against the in-process simulator', () => {
   });
 
   it('the simulator reports a partial failure per hash; the client refuses it', async () => {
-    const { firmaGobToken, chileTime } = await import('../../src-main/core/signing/firmagob/client');
+    const { firmaGobToken } = await import('../../src-main/core/signing/firmagob/client');
     const res = await fetch(`${sim.baseUrl}/firma/v2/files/tickets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         api_token_key: 'sandbox',
-        token: firmaGobToken(config(), new Date(), chileTime),
+        token: firmaGobToken(config(), new Date()),
         hashes: [
           { 'content-type': 'application/pdf', content: Buffer.alloc(32, 3).toString('base64') },
           { 'content-type': 'application/pdf', content: 'no-es-un-hash' },

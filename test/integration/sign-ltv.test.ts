@@ -5,7 +5,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPdf } from '../../src-main/core/pdf/pdf-document';
 import { PdfDict } from '../../src-main/core/pdf/pdf-objects';
@@ -17,6 +16,7 @@ import { startPkiTsa } from '../helpers/tsa';
 import { freePort, startOcspResponder } from '../helpers/ocsp-responder';
 import { tempDir } from '../helpers/temp-home';
 import { makePki, type Pki } from '../helpers/verify-pki';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-ltv-cli-${process.pid}`, 'cli.cjs');
@@ -29,16 +29,7 @@ let p12: string;
 const signingPki = testPki();
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
   const port = await freePort();
   pki = makePki(at('pki'), { ocspUrl: `http://127.0.0.1:${port}/`, tsaRevocation: true });
   ocsp = await startOcspResponder(pki, port);

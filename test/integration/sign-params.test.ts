@@ -6,13 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFirmaPeruParams } from '../../src-main/core/signing/params/firma-peru';
 import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { judge } from '../helpers/pdf-judges';
 import { P12_PASSWORD, testPki } from '../helpers/pki';
 import { tempDir } from '../helpers/temp-home';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-params-cli-${process.pid}`, 'cli.cjs');
@@ -21,16 +21,7 @@ const tmp = tempDir('casilla-params-');
 const at = (name: string) => path.join(tmp.dir, name);
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
   fs.copyFileSync(path.join(root, 'resources/demo/sello.png'), at('sello.png'));
   writePlainPdf(at('doc.pdf'), { pages: 2 });
 });

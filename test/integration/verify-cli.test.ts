@@ -88,6 +88,22 @@ describe('casilla verify', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('INDETERMINADO');
     expect(r.stdout).toContain('No se pudo determinar si el certificado está revocado');
+    // The file by its name (folder aside), plural forms, the time with its UTC offset.
+    expect(r.stdout).toContain(`good.pdf (${tmp.dir}): INDETERMINADO (2 revisiones, 1 firma)`);
+    expect(r.stdout).toMatch(/Hora: \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d UTC[+-]\d\d:\d\d \(declarada por el firmante\)/);
+  });
+
+  it('speaks English when the environment says so, with English plurals and reasons', () => {
+    const r = spawnSync(process.execPath, [cli, '--home', at('home-en'), 'verify', at('good.pdf'), '--trust', pki.rootPem, '--offline'], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'en_US.UTF-8', TZ: 'America/Santiago' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('good.pdf');
+    expect(r.stdout).toContain(': INDETERMINATE (2 revisions, 1 signature)');
+    expect(r.stdout).toContain('Whether the certificate is revoked could not be determined.');
+    expect(r.stdout).toMatch(/Time: .* UTC-0[34]:00 \(claimed by the signer\)/);
+    expect(r.stdout).not.toMatch(/revisiones|\bfirmas?\b|Hora:|Íntegra|INDETERMINADO/);
   });
 
   it('exits 1 and lists the disallowed change made after the signature', () => {
@@ -110,6 +126,34 @@ describe('casilla verify', () => {
     expect(text).toContain('VÁLIDO');
     expect(text).toContain('NO VÁLIDO');
     expect(text).toContain('Juana Perez Firmante');
+  });
+
+  it('--logo and --institution brand the report; a bad --logo is bad usage before anything is verified', () => {
+    const out = at('informe-logo.pdf');
+    // A JPEG made by poppler from a page of the plain PDF.
+    spawnSync('pdftoppm', ['-jpeg', '-r', '10', '-f', '1', '-l', '1', '-singlefile', at('plain.pdf'), at('logo')]);
+    const r = run(
+      'verify',
+      at('good.pdf'),
+      '--trust',
+      pki.rootPem,
+      '--offline',
+      '--report',
+      out,
+      '--logo',
+      at('logo.jpg'),
+      '--institution',
+      'Gobierno Regional de Cusco',
+    );
+    expect(r.status).toBe(1);
+    expect(spawnSync('qpdf', ['--check', out]).status).toBe(0);
+    expect(spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout).toContain('Gobierno Regional de Cusco');
+    const images = spawnSync('pdfimages', ['-list', out], { encoding: 'utf8' }).stdout;
+    expect(images).toMatch(/\sjpeg\s/);
+    const bad = run('verify', at('good.pdf'), '--offline', '--report', at('x.pdf'), '--logo', at('plain.pdf'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('El logo debe ser una imagen PNG o JPEG.');
+    expect(fs.existsSync(at('x.pdf'))).toBe(false);
   });
 
   it('exits 2 when a file cannot be read, and still reports the others', () => {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,25 @@ describe('CRL', () => {
     expect(readCrl(der, load(pki.leaf('revoked').cert), inter)).toMatchObject({ status: 'unknown' });
     // The same CRL checked against another issuer key.
     expect(readCrl(fs.readFileSync(pki.crlDer), load(pki.leaf('revoked').cert), load(pki.rootPem)).status).toBe('unknown');
+  });
+
+  it('reads the revocation date openssl reads, from DER (walked) and from BER (decoded whole), and fails closed when cut', () => {
+    const der = Buffer.from(fs.readFileSync(pki.crlDer));
+    const leaf = load(pki.leaf('revoked').cert);
+    const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', pki.crlDer, '-noout', '-text'], { encoding: 'utf8' });
+    const serial = leaf.serial.replace(/^0+/, '');
+    const block = text.split(/Serial Number:\s*/).find((b) => b.trim().toUpperCase().replace(/^0+/, '').startsWith(serial));
+    const when = /Revocation Date:\s*(.+GMT)/.exec(block ?? '')?.[1];
+    expect(when, text).toBeDefined();
+    const dated = readCrl(der, leaf, inter);
+    expect(dated.status).toBe('revoked');
+    expect(dated.revokedAt?.getTime()).toBe(Date.parse(when!));
+    // The outer SEQUENCE with an indefinite length (BER): the DER walker gives up, the full decoder answers the same.
+    const outer = der[1]! & 0x7f;
+    const ber = Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(2 + (der[1]! & 0x80 ? outer : 0)), Buffer.from([0, 0])]);
+    expect(readCrl(ber, leaf, inter)).toMatchObject({ status: 'revoked', revokedAt: dated.revokedAt });
+    expect(readCrl(ber, load(pki.leaf('signer').cert), inter).status).toBe('good');
+    expect(readCrl(der.subarray(0, der.length - 40), leaf, inter)).toMatchObject({ status: 'unknown' });
   });
 });
 

@@ -174,7 +174,7 @@ describe('verify through the handler table', () => {
     const events: ProgressEvent[] = [];
     const r = await call<{ output: string; bytes: number }>(
       'verify.reportPdf',
-      { files: [at('good-dss.pdf'), at('revoked-dss.pdf')], offline: true, output: out },
+      { files: [at('good-dss.pdf'), at('revoked-dss.pdf')], offline: true, output: out, timeZone: 'America/Lima' },
       (e) => events.push(e),
     );
     expect(r).toEqual({ output: out, bytes: fs.statSync(out).size });
@@ -186,6 +186,14 @@ describe('verify through the handler table', () => {
     // Each file's name heads its section and its verdict badge follows it.
     expect(text).toMatch(/good-dss\.pdf\s+VÁLIDO/);
     expect(text).toMatch(/revoked-dss\.pdf\s+NO VÁLIDO/);
+    // Plural forms, the user's time zone with its offset, and each signed page as a thumbnail: the DSS added
+    // after signing does not change how the page looks.
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('2 archivos · 1 válido · 1 no válido');
+    expect(flat).toContain('3 revisiones · 1 firma');
+    expect(flat).toMatch(/\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d UTC-05:00/);
+    expect(flat).toContain('Pág. 2: firmada sin cambios después de la firma');
+    expect(flat).not.toContain('miniatura no disponible');
     expect(events.map((e) => e.stage)).toEqual(['verify.file', 'verify.file', 'verify.done']);
     expect(fs.readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(core.audit.list({ limit: 1, action: 'verify.report' })[0]).toMatchObject({ subject: out });

@@ -4,12 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
-import { checkFirmaGobConfig, type FirmaGobConfig } from '../../core/signing/firmagob/client';
-import { resolveFirmaGobConfig } from '../../core/signing/firmagob/settings';
+import type { FirmaGobConfig } from '../../core/signing/firmagob/client';
 import { paramsRunNotes, readFirmaPeruParams } from '../../core/signing/params/firma-peru';
-import { findSigningProfile, profileSignOptions } from '../../core/signing/profiles/signing-profiles';
-import { findStampOverlaps } from '../../core/signing/stamp-overlap';
-import { extendPdf, PADES_LEVELS, type PadesLevel } from '../../core/signing/ltv';
+import { PADES_LEVELS, type PadesLevel } from '../../core/signing/pades-levels';
+import type { CoreContext } from '../../core/context';
 import { defaultOutputs } from '../../core/signing/sign-batch';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
 import type { TsaConfig } from '../../core/signing/tsa-client';
@@ -135,8 +133,11 @@ export const signCommand: CommandModule = {
         for (const note of opts.paramsNotes ?? []) rt.stderr(`Aviso: ${note}\n`);
         const core = rt.core();
         if (opts.profile) input = await withSavedProfile(input, opts, core);
-        // A stamp placed over an existing signature's widget is signed anyway, with a warning.
-        const warnings = findStampOverlaps(input.files, input.options.stamp);
+        // A stamp placed over an existing signature's widget is signed anyway, with a warning (loaded only when a
+        // place is given: the plain sign path stays small).
+        const stamp = input.options.stamp;
+        const warnings =
+          !stamp.invisible && stamp.rect ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp) : [];
         for (const w of warnings) rt.stderr(`Aviso: ${w.message}\n`);
         if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);
         else input.certificate.password = await readPassword(opts, rt.stderr);
@@ -347,11 +348,8 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
 }
 
 /** A saved profile (`casilla profiles`) fills what the command line left unsaid, like --params. */
-async function withSavedProfile(
-  input: StartSigningInput,
-  o: SignCliOptions,
-  core: Parameters<typeof findSigningProfile>[0] & Parameters<typeof tsaConfigForProfile>[0],
-): Promise<StartSigningInput> {
+async function withSavedProfile(input: StartSigningInput, o: SignCliOptions, core: CoreContext): Promise<StartSigningInput> {
+  const { findSigningProfile, profileSignOptions } = await import('../../core/signing/profiles/signing-profiles');
   let profile;
   try {
     profile = findSigningProfile(core, o.profile ?? '');
@@ -426,6 +424,8 @@ async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters
   if (level === 'B-LTA' && !tsa) throw usage('El nivel B-LTA necesita --tsa <url> para el sello de tiempo del documento.');
   let r;
   try {
+    // Loaded here: the LTV code (and the verifier behind it) is not needed to sign.
+    const { extendPdf } = await import('../../core/signing/ltv');
     r = await extendPdf({ input: path.resolve(inputs[0] ?? ''), output: path.resolve(o.output), level, ...(tsa ? { tsa } : {}) });
   } catch (err) {
     if (err instanceof AppError)
@@ -446,6 +446,12 @@ async function firmaGobFromCli(
   o: SignCliOptions,
   stderr: (s: string) => void,
 ): Promise<FirmaGobConfig> {
+  // Loaded only for FirmaGob (its client brings pkijs).
+  const [client, { resolveFirmaGobConfig }] = await Promise.all([
+    import('../../core/signing/firmagob/client'),
+    import('../../core/signing/firmagob/settings'),
+  ]);
+  const checkFirmaGobConfig: typeof client.checkFirmaGobConfig = client.checkFirmaGobConfig;
   const over: Partial<FirmaGobConfig> = {};
   if (o.firmagobUrl) over.baseUrl = o.firmagobUrl;
   if (o.firmagobEntity) over.entity = o.firmagobEntity;

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { AuditEntry, AuditVerification } from '../../api/audit';
 import type { Db } from '../db/database';
 import type { SecretStore } from '../secrets/secret-store';
+import { traceMark } from '../trace';
 import { AuditSeal, sealAccounts, type SealRow } from './audit-seal';
 
 /** The hash the first entry links to. */
@@ -88,6 +89,7 @@ export class AuditLog {
       return { ...e, details, hash };
     });
     const entry = run.immediate();
+    traceMark(`audit entry written (${record.action})`);
     void this.seal?.schedule();
     return entry;
   }
@@ -100,6 +102,11 @@ export class AuditLog {
       return entryHash({ ...row, prevHash: row.prev_hash }) === row.hash;
     });
     void this.seal.schedule();
+  }
+
+  /** Reads the seal's key ahead of an append that is coming (audit-seal.ts `warm`). */
+  warmSeal(): void {
+    this.seal?.warm();
   }
 
   /** Waits for pending seals (before closing the database). */

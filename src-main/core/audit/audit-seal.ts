@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { AuditBreak } from '../../api/audit';
 import type { Db } from '../db/database';
 import type { SecretStore } from '../secrets/secret-store';
+import { traceMark } from '../trace';
 
 export type SealRow = {
   id: number;
@@ -46,6 +47,8 @@ export function entryMac(key: Buffer, r: SealRow, prevMac: string): string {
 }
 
 const GENESIS_MAC = '0'.repeat(64);
+/** Entries read and sealed per step. */
+const SEAL_BATCH = 5000;
 
 export class AuditSeal {
   private pending: Promise<void> = Promise.resolve();
@@ -60,19 +63,29 @@ export class AuditSeal {
     private readonly chainOk: (row: SealRow, prev: SealRow | undefined) => boolean,
   ) {}
 
-  /** Seals every unsealed entry, in order; serialized within the process. Never throws. */
+  /** A seal step is queued and has not started: appends until it starts are sealed by it. */
+  private queued = false;
+
+  /**
+   * Seals every unsealed entry, in order; serialized within the process. Never throws. Appends made while a
+   * step waits share that step: one step per append would, without a keychain, retry it once per entry (10,000
+   * queued messages kept `close()` busy for many minutes in bench:outbox).
+   */
   schedule(): Promise<void> {
-    this.pending = this.pending.then(() =>
-      this.sealNow().then(
-        () => {
-          this.lastError = null;
-        },
-        (err: unknown) => {
-          // The log itself is written; only the seal waits for a keychain (verify says so).
-          this.lastError = err instanceof Error ? err.message : String(err);
-        },
-      ),
-    );
+    if (this.queued) return this.pending;
+    this.queued = true;
+    this.pending = this.pending.then(async () => {
+      this.queued = false;
+      try {
+        while ((await this.sealNow()) === SEAL_BATCH) {
+          // A full batch: more entries may be waiting.
+        }
+        this.lastError = null;
+      } catch (err: unknown) {
+        // The log itself is written; only the seal waits for a keychain (verify says so).
+        this.lastError = err instanceof Error ? err.message : String(err);
+      }
+    });
     return this.pending;
   }
 
@@ -80,13 +93,39 @@ export class AuditSeal {
     return this.pending;
   }
 
+  /**
+   * The key, read from the keychain once per process: it never changes once created (only the head moves), so a
+   * second read would only cost another keychain round trip. The head is read fresh every time it is compared.
+   */
+  private keyCache: Promise<Buffer | null> | null = null;
+
   private async key(create: boolean): Promise<Buffer | null> {
-    const stored = await this.secrets.get(this.accounts.key);
-    if (stored) return Buffer.from(stored, 'base64');
+    this.keyCache ??= this.secrets.get(this.accounts.key).then((s) => (s ? Buffer.from(s, 'base64') : null));
+    let stored: Buffer | null;
+    try {
+      stored = await this.keyCache;
+    } catch (err) {
+      this.keyCache = null; // a keychain that did not answer is asked again next time
+      throw err;
+    }
+    if (stored) return stored;
+    this.keyCache = null;
     if (!create) return null;
     const fresh = crypto.randomBytes(32);
     await this.secrets.set(this.accounts.key, fresh.toString('base64'));
+    this.keyCache = Promise.resolve(fresh);
     return fresh;
+  }
+
+  /**
+   * Reads the key ahead, when the caller knows it is about to append (signing): loading the keychain library and
+   * the round trip then happen while the process waits for other work (the PDF worker) instead of after the
+   * output is written. Deferred to the event loop's next turn; a failure is left for the seal to report.
+   */
+  warm(): void {
+    setImmediate(() => {
+      this.key(false).catch(() => undefined);
+    });
   }
 
   private async head(): Promise<Head | null> {
@@ -100,13 +139,14 @@ export class AuditSeal {
     }
   }
 
-  private async sealNow(): Promise<void> {
-    if (!this.db.open) return;
-    const unsealed = this.db.prepare(`SELECT * FROM audit_log WHERE mac IS NULL ORDER BY id LIMIT 5000`).all() as SealRow[];
-    if (unsealed.length === 0) return;
+  /** Seals up to SEAL_BATCH entries; returns how many it sealed. */
+  private async sealNow(): Promise<number> {
+    if (!this.db.open) return 0;
+    const unsealed = this.db.prepare(`SELECT * FROM audit_log WHERE mac IS NULL ORDER BY id LIMIT ${SEAL_BATCH}`).all() as SealRow[];
+    if (unsealed.length === 0) return 0;
     const key = await this.key(true);
     const head = await this.head();
-    if (!key) return;
+    if (!key) return 0;
     const lastSealed = this.db.prepare(`SELECT * FROM audit_log WHERE mac IS NOT NULL ORDER BY id DESC LIMIT 1`).get() as
       SealRow | undefined;
     // Never extend a seal that no longer matches the keychain's head: that is what verify must report.
@@ -121,7 +161,7 @@ export class AuditSeal {
       updates.push({ id: row.id, mac: prevMac });
       prev = row;
     }
-    if (!this.db.open || updates.length === 0) return;
+    if (!this.db.open || updates.length === 0) return 0;
     const set = this.db.prepare(`UPDATE audit_log SET mac = @mac WHERE id = @id AND mac IS NULL`);
     this.db
       .transaction(() => {
@@ -131,6 +171,8 @@ export class AuditSeal {
     const last = updates[updates.length - 1]!;
     const now = await this.head();
     if (!now || now.id < last.id) await this.secrets.set(this.accounts.head, JSON.stringify(last));
+    traceMark(`audit sealed (${updates.length})`);
+    return updates.length;
   }
 
   /**
@@ -144,6 +186,8 @@ export class AuditSeal {
     let key: Buffer | null;
     let head: Head | null;
     try {
+      // A check asks the keychain itself: a key deleted since this process read it must be reported.
+      this.keyCache = null;
       key = await this.key(false);
       head = await this.head();
     } catch {

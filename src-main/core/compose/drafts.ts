@@ -4,6 +4,7 @@ import { LIMITS } from '../casilla/rules';
 import type { Db } from '../db/database';
 import { withBusyRetry } from '../db/storage-errors';
 import type { AttachmentStore } from '../outbox/attachment-store';
+import { collectSnapshots, type SnapshotCollection } from './draft-snapshots';
 import { sanitizeHtml } from './sanitize-html';
 
 /** An attachment of a saved draft: which group it belongs to, its platform name, and its snapshot. */
@@ -29,14 +30,20 @@ const MAX_ATTACHMENTS = MAX_GROUPS * 50;
 /**
  * Several named drafts of Redactar in the core's database. Saving snapshots every attachment into the
  * content-addressed store (the same one the outbox uses), so a draft keeps the exact files even when the
- * originals change or disappear; opening one sanitizes its body and checks every snapshot's hash.
+ * originals change or disappear; opening one sanitizes its body and checks every snapshot's hash. Deleting a
+ * draft, or saving it again without some attachment, collects the snapshots nothing else refers to
+ * (draft-snapshots.ts; a snapshot written or reused within the grace period stays until a later start).
  */
 export class DraftStore {
   constructor(
     private readonly db: Db,
     private readonly store: AttachmentStore,
     private readonly now: () => Date = () => new Date(),
+    private readonly snapshotGraceMs?: number,
   ) {}
+
+  /** What the last delete or replacement collected (for tests and the audit log). */
+  lastCollection: SnapshotCollection | null = null;
 
   list(): DraftSummary[] {
     const rows = this.db
@@ -73,6 +80,7 @@ export class DraftStore {
       attachments.push({ group: a.group, name: a.name, sha256: s.sha256, size: s.size });
     }
     const id = input.id ?? crypto.randomUUID();
+    const previous = exists ? this.attachmentsOf(id) : [];
     const updatedAt = this.now().toISOString();
     withBusyRetry(() =>
       this.db
@@ -82,6 +90,8 @@ export class DraftStore {
         )
         .run({ id, name, subject, updatedAt, f: fieldsJson, a: JSON.stringify(attachments) }),
     );
+    const kept = new Set(attachments.map((a) => a.sha256));
+    this.collect(previous.map((a) => a.sha256).filter((h) => !kept.has(h)));
     return { id, name, subject, updatedAt, attachments: attachments.length };
   }
 
@@ -103,7 +113,27 @@ export class DraftStore {
   }
 
   remove(id: string): boolean {
-    return this.db.prepare(`DELETE FROM compose_drafts WHERE id = ?`).run(id).changes > 0;
+    const previous = this.attachmentsOf(id);
+    const removed = withBusyRetry(() => this.db.prepare(`DELETE FROM compose_drafts WHERE id = ?`).run(id).changes > 0);
+    if (removed) this.collect(previous.map((a) => a.sha256));
+    return removed;
+  }
+
+  private attachmentsOf(id: string): DraftAttachment[] {
+    const row = this.db.prepare(`SELECT attachments_json FROM compose_drafts WHERE id = ?`).get(id) as
+      { attachments_json: string } | undefined;
+    return row ? parseAttachments(row.attachments_json) : [];
+  }
+
+  /** The row is already written: a snapshot that cannot be collected now is left for the next start. */
+  private collect(candidates: string[]): void {
+    this.lastCollection =
+      candidates.length === 0
+        ? { removed: 0, bytes: 0, kept: 0 }
+        : collectSnapshots(this.db, this.store, {
+            candidates,
+            ...(this.snapshotGraceMs !== undefined ? { graceMs: this.snapshotGraceMs } : {}),
+          });
   }
 }
 

@@ -164,6 +164,9 @@ export function confineCall(policy: FileAccessPolicy, method: MethodName, input:
     case 'verify.revisionData':
       i.file = r(i.file as string);
       return i;
+    case 'verify.reportSettings.update':
+      if (typeof i.logoPath === 'string') i.logoPath = r(i.logoPath);
+      return i;
     case 'verify.extractRevision':
       i.file = r(i.file as string);
       i.output = w(i.output as string);

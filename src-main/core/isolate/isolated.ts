@@ -72,6 +72,17 @@ function workerScript(): string {
   return (script = out);
 }
 
+/**
+ * What a Worker is started with. Built (dist/node, dist/main), a small boot script loads `pdf-worker.cjs` through
+ * V8's code cache (pdf-worker-boot.ts); from the sources, the bundle made above runs directly.
+ */
+function workerEntry(): { script: string; workerData?: { bundle: string } } {
+  const script = workerScript();
+  const boot = path.join(path.dirname(script), 'pdf-worker-boot.cjs');
+  if (path.basename(script) === 'pdf-worker.cjs' && fs.existsSync(boot)) return { script: boot, workerData: { bundle: script } };
+  return { script };
+}
+
 /** One warm worker kept between files (its start costs ~300 ms); dropped after a minute idle. */
 let idle: { worker: Worker; heapMb: number; timer: NodeJS.Timeout } | null = null;
 const IDLE_MS = 60_000;
@@ -85,7 +96,9 @@ function takeWorker(heapMb: number): Worker {
     w.ref();
     return w;
   }
-  const w = new Worker(workerScript(), {
+  const entry = workerEntry();
+  const w = new Worker(entry.script, {
+    ...(entry.workerData ? { workerData: entry.workerData } : {}),
     resourceLimits: {
       maxOldGenerationSizeMb: heapMb,
       maxYoungGenerationSizeMb: Math.min(heapMb, ISOLATION_LIMITS.maxYoungGenerationSizeMb),
@@ -101,6 +114,20 @@ function takeWorker(heapMb: number): Worker {
     }
   });
   return w;
+}
+
+/**
+ * Starts the worker now, idle, so that its start (a thread, Node's bootstrap, the reader) overlaps the caller's
+ * own work: signing opens the certificate meanwhile. Never throws: the task that needs it reports any problem.
+ */
+export function prewarmPdfWorker(): void {
+  if (idle) return;
+  try {
+    const heapMb = ISOLATION_LIMITS.maxOldGenerationSizeMb;
+    keepWorker(takeWorker(heapMb), heapMb);
+  } catch {
+    // Reported by the first task instead (e.g. the worker's script is missing).
+  }
 }
 
 function keepWorker(worker: Worker, heapMb: number): void {

@@ -7,24 +7,17 @@
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../api/result';
 import { inspectPdfForSigning } from '../signing/inspect-pdf';
-import { certFromDer } from '../verify/certificate';
-import { TrustStore, type AnchorSource } from '../verify/trust';
-import { verifyPdf } from '../verify/verify-pdf';
-import type { WorkerReply, WorkerTask } from './tasks';
+import { WORKER_ANSWERED, type WorkerReply, type WorkerTask } from './tasks';
 
 let current = 0;
 
 async function run(task: WorkerTask): Promise<unknown> {
   switch (task.kind) {
     case 'verify': {
-      const trust = new TrustStore(task.anchors.map((a) => ({ cert: certFromDer(a.der), source: a.source as AnchorSource })));
-      return verifyPdf(task.file, {
-        trust,
-        online: task.online,
-        ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
-        ...(task.onlineBudgetMs !== undefined ? { onlineBudgetMs: task.onlineBudgetMs } : {}),
-        onSignature: (done, total) => parentPort?.postMessage({ id: current, progress: { done, total } } satisfies WorkerReply),
-      });
+      // Loaded on the first verification: a worker that only reads PDFs before signing never pays for the
+      // verifier (pkijs, the trust lists' XML signatures). Built, it is a file of its own (pdf-worker-verify.cjs).
+      const { runVerify } = await import('./pdf-worker-verify');
+      return runVerify(task, (done, total) => parentPort?.postMessage({ id: current, progress: { done, total } } satisfies WorkerReply));
     }
     case 'inspect':
       return inspectPdfForSigning(task.file, task.page);
@@ -35,7 +28,10 @@ async function run(task: WorkerTask): Promise<unknown> {
 parentPort?.on('message', (msg: { id: number; task: WorkerTask }) => {
   current = msg.id;
   run(msg.task).then(
-    (value) => parentPort?.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply),
+    (value) => {
+      parentPort?.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply);
+      answered();
+    },
     (err: unknown) => {
       const error =
         err instanceof AppError
@@ -44,6 +40,13 @@ parentPort?.on('message', (msg: { id: number; task: WorkerTask }) => {
             ? { code: 'PDF_LIMIT', message: 'El PDF excede un límite de lectura (estructura demasiado profunda).' }
             : { code: 'VERIFY_DAMAGED', message: 'El PDF está dañado y no se pudo leer su estructura.', details: { detail: String(err) } };
       parentPort?.postMessage({ id: msg.id, ok: false, error } satisfies WorkerReply);
+      answered();
     },
   );
 });
+
+/** Tells the boot (pdf-worker-boot.ts), if it loaded this bundle, that a task was answered: the worker is idle. */
+function answered(): void {
+  const hook = (globalThis as Record<symbol, unknown>)[WORKER_ANSWERED];
+  if (typeof hook === 'function') (hook as () => void)();
+}

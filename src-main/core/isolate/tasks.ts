@@ -15,3 +15,6 @@ export type WorkerTask =
 export type WorkerReply = { id: number } & (
   { ok: true; value: unknown } | { ok: false; error: ApiErrorData } | { ok?: undefined; progress: { done: number; total: number } }
 );
+
+/** Global hook the worker's boot sets (pdf-worker-boot.ts) and the worker calls after each answer. */
+export const WORKER_ANSWERED = Symbol.for('casilla.pdfWorker.answered');

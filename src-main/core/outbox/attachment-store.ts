@@ -64,8 +64,13 @@ export class AttachmentStore {
       const sha256 = hash.digest('hex');
       const target = this.pathOf(sha256);
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-      if (fs.existsSync(target)) fs.rmSync(tmp);
-      else fs.renameSync(tmp, target);
+      if (fs.existsSync(target)) {
+        fs.rmSync(tmp);
+        // Reused: a fresh modification time keeps the snapshot collector (core/compose/draft-snapshots.ts)
+        // from removing it before the caller writes the row that names it.
+        const now = new Date();
+        fs.utimesSync(target, now, now);
+      } else fs.renameSync(tmp, target);
       syncDir(path.dirname(target));
       return { sha256, size, path: target };
     } catch (err) {

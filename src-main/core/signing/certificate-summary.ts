@@ -3,10 +3,9 @@
  * who issued it, its validity and key usage; plus the checks that refuse a certificate that must not sign.
  */
 import crypto from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { keyUsageNames } from '../x509/key-usage';
 import { AppError } from '../../api/result';
+import { child, children, explicit, octets, oid, parseDer, type Node } from './der';
 import { SignErrorCodes } from './sign-errors';
 
 export type NationalId = { kind: 'DNI' | 'RUC' | 'RUN' | 'OTRO'; number: string };
@@ -34,14 +33,56 @@ const ATTR = {
   uid: '0.9.2342.19200300.100.1.1',
 } as const;
 
-function attrs(name: pkijs.RelativeDistinguishedNames): Map<string, string> {
+/** A Name's attributes by type (the first of each), read with the small DER reader (der.ts), not pkijs. */
+function attrs(name: Node): Map<string, string> {
   const m = new Map<string, string>();
-  for (const tv of name.typesAndValues) {
-    const v = tv.value as unknown as { valueBlock?: { value?: unknown } };
-    const text = typeof v.valueBlock?.value === 'string' ? v.valueBlock.value : '';
-    if (!m.has(tv.type)) m.set(tv.type, text);
+  for (const rdn of children(name)) {
+    for (const atv of children(rdn)) {
+      const type = oid(child(atv, 0));
+      if (!m.has(type)) m.set(type, directoryString(child(atv, 1)));
+    }
   }
   return m;
+}
+
+/** The text of a DirectoryString-like value; '' for a value that is not a string type. */
+function directoryString(v: Node): string {
+  if (v.idBlock.tagClass !== 1 || v.idBlock.isConstructed) return '';
+  const bytes = Buffer.from(v.content);
+  switch (v.idBlock.tagNumber) {
+    case 12: // UTF8String
+      return bytes.toString('utf8');
+    case 30: // BMPString: UTF-16 big endian
+      return bytes.length % 2 ? '' : Buffer.from(bytes).swap16().toString('utf16le');
+    case 28: {
+      // UniversalString: UTF-32 big endian
+      let s = '';
+      for (let i = 0; i + 3 < bytes.length; i += 4) s += String.fromCodePoint(bytes.readUInt32BE(i) & 0x1fffff);
+      return s;
+    }
+    case 18: // NumericString
+    case 19: // PrintableString
+    case 20: // TeletexString
+    case 21: // VideotexString
+    case 22: // IA5String
+    case 26: // VisibleString
+    case 25: // GraphicString
+    case 27: // GeneralString
+      return bytes.toString('latin1');
+    default:
+      return '';
+  }
+}
+
+/** tbsCertificate's fields by name (version is optional, so positions shift by one without it). */
+function tbsFields(der: Buffer): { issuer: Node; subject: Node; extensions: Node[] } {
+  const fields = children(child(parseDer(der), 0));
+  const v = fields[0]?.idBlock.tagClass === 3 && fields[0].idBlock.tagNumber === 0 ? 1 : 0;
+  const issuer = fields[v + 2];
+  const subject = fields[v + 4];
+  if (!issuer || !subject) throw new Error('certificado sin emisor o sujeto');
+  const ext = fields.slice(v + 6).find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 3);
+  return { issuer, subject, extensions: ext ? children(explicit(ext, 3)) : [] };
 }
 
 /** Finds the Peruvian DNI/RUC or Chilean RUN in a subject serialNumber (free form or ETSI `IDCPE-…`). */
@@ -62,19 +103,21 @@ export function nationalIdFrom(values: string[]): NationalId | null {
   return null;
 }
 
-function keyUsageOf(cert: pkijs.Certificate): string[] {
-  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.15');
+function keyUsageOf(extensions: Node[]): string[] {
+  const ext = extensions.find((e) => oid(child(e, 0)) === '2.5.29.15');
   if (!ext) return [];
-  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
-  if (!(parsed.result instanceof asn1js.BitString)) return [];
-  return keyUsageNames(parsed.result.valueBlock.valueHexView);
+  // Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING (a BIT STRING) }
+  const bits = parseDer(octets(children(ext).at(-1)));
+  if (bits.idBlock.tagClass !== 1 || bits.idBlock.tagNumber !== 3 || bits.idBlock.isConstructed) return [];
+  return keyUsageNames(bits.content.subarray(1)); // after the unused-bits count
 }
 
 export function summarizeCertificate(der: Buffer): CertificateSummary {
-  const cert = pkijs.Certificate.fromBER(der);
+  // Node's X509Certificate checks the whole structure (and throws on a broken one) before our reader walks it.
   const x509 = new crypto.X509Certificate(der);
-  const subject = attrs(cert.subject);
-  const issuer = attrs(cert.issuer);
+  const tbs = tbsFields(der);
+  const subject = attrs(tbs.subject);
+  const issuer = attrs(tbs.issuer);
   const personal = [subject.get(ATTR.givenName), subject.get(ATTR.surname)].filter(Boolean).join(' ');
   const name = subject.get(ATTR.cn) ?? (personal || x509.subject);
   const idCandidates = [subject.get(ATTR.serialNumber), subject.get(ATTR.uid), subject.get(ATTR.cn)].filter((v): v is string => Boolean(v));
@@ -87,7 +130,7 @@ export function summarizeCertificate(der: Buffer): CertificateSummary {
     serialNumber: x509.serialNumber,
     validFrom: new Date(x509.validFrom).toISOString(),
     validTo: new Date(x509.validTo).toISOString(),
-    keyUsage: keyUsageOf(cert),
+    keyUsage: keyUsageOf(tbs.extensions),
     keyAlgorithm: keyType === 'rsa' ? 'RSA' : keyType === 'ec' ? 'EC' : keyType === 'rsa-pss' ? 'RSA-PSS' : 'otro',
     fingerprintSha256: x509.fingerprint256.replace(/:/g, '').toLowerCase(),
   };

@@ -29,9 +29,8 @@ import { abandonTempOutput, commitTempOutput, createTempOutput, openForWrite } f
 import { SignErrorCodes } from './sign-errors';
 import { requestTimestampForImprint, type TsaConfig } from './tsa-client';
 
-export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
-
-export const PADES_LEVELS: readonly PadesLevel[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
+export { PADES_LEVELS, type PadesLevel } from './pades-levels';
+import type { PadesLevel } from './pades-levels';
 
 export type ExtendOptions = {
   input: string;

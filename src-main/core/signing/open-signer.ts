@@ -8,6 +8,7 @@ import { assertUsableForSigning, summarizeCertificate } from './certificate-summ
 import type { Signer } from './pades-signer';
 import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { SignErrorCodes } from './sign-errors';
+import { traceMark } from '../trace';
 
 const MAX_P12_BYTES = 512 * 1024;
 
@@ -26,6 +27,7 @@ export function readPkcs12File(file: string): Buffer {
 export function openSigner(file: string, password: string, options: { checkUsable?: boolean; now?: Date } = {}): Signer {
   const opened = openPkcs12(readPkcs12File(file), password);
   const summary = summarizeCertificate(opened.certificate);
+  traceMark('summary');
   if (options.checkUsable !== false) assertUsableForSigning(summary, options.now);
   return { ...opened, summary };
 }

@@ -7,8 +7,9 @@ import path from 'node:path';
 import type { ApiErrorData } from '../../api/result';
 import { AppError, CommonErrorCodes } from '../../api/result';
 import { inspectPdfIsolated } from '../isolate/isolated';
-import { signPdfAtLevel, type PadesLevel } from './ltv';
-import type { SignPdfOptions } from './pades-signer';
+import type { PadesLevel } from './pades-levels';
+import { signPdf, type SignPdfOptions } from './pades-signer';
+import { traceMark } from '../trace';
 
 export type BatchItemResult =
   | { input: string; ok: true; output: string; fieldName: string; page: number | null; resumed: boolean }
@@ -67,13 +68,20 @@ export async function signBatch(opts: BatchOptions): Promise<{ results: BatchIte
       try {
         // The file may come from anyone: its structure is first read in a bounded worker (core/isolate).
         await inspectPdfIsolated(input, 1, opts.signal ? { signal: opts.signal } : {});
-        const r = await signPdfAtLevel({
+        traceMark('input inspected (worker)');
+        const one = {
           ...opts.sign,
           input,
           output,
           ...(opts.signal ? { signal: opts.signal } : {}),
-          onProgress: (fraction) => opts.onProgress?.({ index, total, file: input, fraction }),
-        });
+          onProgress: (fraction: number) => opts.onProgress?.({ index, total, file: input, fraction }),
+        };
+        const level = opts.sign.level ?? 'B-B';
+        // B-B and B-T are one signature; the LTV code (and the verifier behind it) loads only for B-LT/B-LTA.
+        const r =
+          level === 'B-B' || level === 'B-T'
+            ? await signPdf({ ...one, level })
+            : await (await import('./ltv')).signPdfAtLevel({ ...one, level });
         result = { input, ok: true, output: r.output, fieldName: r.fieldName, page: r.page, resumed: false };
         state.done[input] = output;
         opts.store.save(opts.batchId, state);

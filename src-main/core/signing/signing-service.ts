@@ -10,17 +10,19 @@ import { AppError } from '../../api/result';
 import type { CoreContext } from '../context';
 import { secretAccounts } from '../secrets/secret-store';
 import { assertUsableForSigning, summarizeCertificate } from './certificate-summary';
+import { prewarmPdfWorker } from '../isolate/isolated';
 import { openSigner, readPkcs12File } from './open-signer';
-import { assertNotRevoked } from './keys/certificate-catalog';
-import type { PadesLevel } from './ltv';
-import { openTokenSigner, type TokenCertificateRef } from './keys/pkcs11/open-token-signer';
+import { mayPublishRevocation } from './keys/revocation-hint';
+import type { PadesLevel } from './pades-levels';
+import type { TokenCertificateRef } from './keys/pkcs11/open-token-signer';
 import type { ExternalSigner, Signer, SignPdfOptions, StampOptions } from './pades-signer';
 import type { CertificateSummary } from './certificate-summary';
-import { firmaGobSigner, type FirmaGobConfig } from './firmagob/client';
+import type { FirmaGobConfig } from './firmagob/client';
 import { openPkcs12 } from './keys/pkcs12/open-pkcs12';
 import { defaultOutputs, signBatch, toErrorData, type BatchState } from './sign-batch';
 import { SignErrorCodes } from './sign-errors';
 import type { SignRole } from './stamp-text';
+import { traceMark } from '../trace';
 
 const LIST_KEY = 'sign.certificates';
 const batchKey = (id: string) => `sign.batch.${id}`;
@@ -132,11 +134,21 @@ export async function startSigning(
   input: StartSigningInput,
   hooks: { signal?: AbortSignal; onProgress?: (p: SigningProgress) => void; onResult?: (r: SignFileResult) => void } = {},
 ): Promise<{ batchId: string; cancelled: boolean; results: SignFileResult[]; signed: number; failed: number }> {
+  // Each input is first read in the PDF worker: its start overlaps opening the certificate.
+  if (input.files.length > 0) prewarmPdfWorker();
+  // Every signature is audited: the keychain's seal key is read while the worker reads the input.
+  core.audit.warmSeal();
   const signer = await openCertificate(core, input.certificate);
+  traceMark('certificate opened');
   try {
     // A revoked certificate must not sign; an OCSP/CRL server that does not answer is not a refusal. FirmaGob
-    // issues its certificate per signature, so there is nothing to check before it signs.
-    if (!('external' in signer)) await assertNotRevoked(signer.certificate, signer.chain);
+    // issues its certificate per signature, so there is nothing to check before it signs. The catalog (and the
+    // verifier behind it) loads only for a certificate that publishes where to check.
+    if (!('external' in signer) && mayPublishRevocation(signer.certificate)) {
+      const { assertNotRevoked } = await import('./keys/certificate-catalog');
+      await assertNotRevoked(signer.certificate, signer.chain);
+    }
+    traceMark('revocation checked');
     return await signWith(core, input, signer, hooks);
   } finally {
     if (!('external' in signer)) await signer.key?.close();
@@ -147,11 +159,14 @@ type AnySigner = Signer | (ExternalSigner & { summary: CertificateSummary });
 
 async function openCertificate(core: CoreContext, c: StartSigningInput['certificate']): Promise<AnySigner> {
   if (c.firmagob) {
+    const { firmaGobSigner } = await import('./firmagob/client');
     const s = firmaGobSigner(c.firmagob);
     return { ...s, summary: s.summary as CertificateSummary };
   }
   if (c.pkcs11) {
     if (c.password === undefined) throw new AppError('SIGN_PASSWORD_REQUIRED', 'Escriba el PIN del token.');
+    // Loaded only for a token: the native pkcs11js and its constants cost milliseconds at every start.
+    const { openTokenSigner } = await import('./keys/pkcs11/open-token-signer');
     return openTokenSigner(c.pkcs11, c.password);
   }
   const { path: p12Path, password } = await resolveCertificate(core, c);
@@ -225,6 +240,7 @@ async function signWith(
     onResult: (r) => {
       if (r.ok && !r.resumed) {
         // No secrets here: who signed, what, where the result went.
+        traceMark('file signed');
         core.audit.append({
           action: 'sign',
           subject: r.output,

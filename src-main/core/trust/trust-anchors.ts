@@ -13,51 +13,19 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AnchorOrigin, TrustAnchorView, TrustUse, TslView } from '../../api/trust';
 import { certFromDer, certsFromPem, commonName, type Cert } from '../verify/certificate';
 import { grantedPeriods, readTsl, statusGranted, type TrustedList } from './tsl';
 
-export type TrustUse = 'signatures' | 'timestamps';
-export type AnchorOrigin = 'bundled' | 'refreshed' | 'user' | 'cli';
+export type { AnchorOrigin, TrustUse };
 
-export type TrustAnchorRecord = {
-  sha256: string;
-  name: string;
-  issuer: string;
-  country: string | null;
-  provider: string;
-  /** Which list: "TSL INDECOPI (IOFE)", "PKI del Estado de Chile", "Entidad Acreditadora (Chile)", "Propio". */
-  list: string;
-  /** The list's status for this service (URI tail or text), or "incluido" for bundles without statuses. */
-  status: string;
-  statusSince: string | null;
-  /** False when the list does not (or no longer) grant it; kept for display, never trusted. */
-  granted: boolean;
-  /** Periods in which signatures may chain to it (null `to`: still). Empty list: never. */
-  periods: { from: string; to: string | null }[];
-  uses: TrustUse[];
-  serviceType: string | null;
-  validFrom: string;
-  validTo: string;
-  origin: AnchorOrigin;
-  /** Official URL (or file) it came from, and when that copy was retrieved. */
-  sourceUrl: string | null;
-  retrieved: string | null;
-};
+/** One anchor as the app shows it: the contract's shape (`api/trust.ts`), which says what each field means. */
+export type TrustAnchorRecord = TrustAnchorView;
 
 export type TrustAnchorEntry = TrustAnchorRecord & { cert: Cert };
 
-export type TslInfo = {
-  origin: 'bundled' | 'refreshed';
-  sequenceNumber: number;
-  issued: string | null;
-  nextUpdate: string | null;
-  /** NextUpdate has passed: the list is still used, and the user is told to refresh it. */
-  stale: boolean;
-  signer: string;
-  signerSpkiSha256: string;
-  sha256: string;
-  sourceUrl: string;
-};
+/** The Peruvian list in use, as shown (`TslView`), plus the pinned signer's key hash. */
+export type TslInfo = TslView & { signerSpkiSha256: string };
 
 type ManifestSource = {
   id: string;

@@ -1,55 +1,54 @@
 /**
- * The report in plain Spanish lines, shared by `casilla verify` (terminal) and the PDF report, so both say
- * exactly the same thing.
+ * The report as plain lines for `casilla verify` (terminal), in the user's language (Spanish by default,
+ * English), with plural forms, times in the user's time zone with the UTC offset, and each file by the name the
+ * user knows (an upload's original name, never its internal path). The words are the PDF report's
+ * (`report-words.ts`), so both say the same thing.
  */
-import type { FileOutcome, SignatureReport, Verdict } from '../../api/verify';
+import type { FileOutcome, SignatureReport } from '../../api/verify';
+import { displayName } from './report-pdf';
+import { changeMessage, countOf, reasonText, reportTime, reportWords, type ReportLocale, type ReportWords } from './report-words';
 
-export const verdictWord: Record<Verdict, string> = { valid: 'VÁLIDO', invalid: 'NO VÁLIDO', indeterminate: 'INDETERMINADO' };
-const coverageWord = {
-  'entire-file': 'todo el archivo',
-  revision: 'una revisión (hay actualizaciones posteriores)',
-  anomalous: 'ANÓMALA',
-} as const;
-const modsWord = { none: 'ninguno', allowed: 'solo permitidos', disallowed: 'NO PERMITIDOS' } as const;
-const timeWord = { timestamp: 'sello de tiempo', claimed: 'declarada por el firmante', verification: 'hora de verificación' } as const;
+/** Spanish verdict words (kept for callers that print a verdict on its own). */
+export const verdictWord = reportWords('es').verdict;
 
-const revocationWord = { good: 'no revocado', revoked: 'REVOCADO', unknown: 'desconocida' } as const;
-const sourceWord = {
-  'embedded-ocsp': 'OCSP incluido en la firma',
-  'embedded-crl': 'CRL incluida en la firma',
-  'dss-ocsp': 'OCSP del DSS del documento',
-  'dss-crl': 'CRL del DSS del documento',
-  'online-ocsp': 'consulta OCSP en línea',
-  'online-crl': 'CRL descargada',
-  none: 'sin fuente',
-} as const;
+/** The file as the user knows it: its name, and the folder when it is not an upload of the browser mode. */
+function shownName(file: string): string {
+  const d = displayName(file);
+  return d.folder ? `${d.name} (${d.folder})` : d.name;
+}
 
-export function formatOutcome(o: FileOutcome): string {
-  if (!o.report) return `${o.file}: NO SE PUDO LEER — ${o.error.message} [${o.error.code}]`;
+export function formatOutcome(o: FileOutcome, locale: ReportLocale = { lang: 'es' }): string {
+  const w = reportWords(locale.lang);
+  if (!o.report) return `${shownName(o.file)}: ${w.unreadable} — ${o.error.message} [${o.error.code}]`;
   const r = o.report;
-  const lines = [`${r.file}: ${verdictWord[r.verdict]} (${r.revisions} revisiones, ${r.signatures.length} firmas)`];
-  for (const reason of r.reasons) if (r.signatures.length === 0) lines.push(`  ${reason.message}`);
-  r.signatures.forEach((s, i) => lines.push(...formatSignature(s, i + 1)));
+  const lines = [
+    `${shownName(o.file)}: ${w.verdict[r.verdict]} (${countOf(locale.lang, r.revisions, w.revisions)}, ${countOf(locale.lang, r.signatures.length, w.signatures)})`,
+  ];
+  for (const reason of r.reasons) if (r.signatures.length === 0) lines.push(`  ${reasonText(reason, locale.lang)}`);
+  r.signatures.forEach((s, i) => lines.push(...formatSignature(s, i + 1, w, locale)));
   return lines.join('\n');
 }
 
-function formatSignature(s: SignatureReport, n: number): string[] {
-  const what = s.kind === 'document-timestamp' ? 'Sello de tiempo del documento' : 'Firma';
-  const out = [`  ${what} ${n} «${s.field}»${s.page ? `, página ${s.page}` : ''}, revisión ${s.revision}: ${verdictWord[s.verdict]}`];
-  if (s.signer) out.push(`    Firmante: ${s.signer.name}${s.signer.id ? ` (${s.signer.id})` : ''}, emitido por ${s.signer.issuer}`);
+function formatSignature(s: SignatureReport, n: number, w: ReportWords, locale: ReportLocale): string[] {
+  const what = s.kind === 'document-timestamp' ? w.docTimestamp : w.signature;
+  const out = [`  ${what} ${n} «${s.field}»${s.page ? `, ${w.page} ${s.page}` : ''}, ${w.revision} ${s.revision}: ${w.verdict[s.verdict]}`];
+  if (s.signer)
+    out.push(`    ${w.lineSigner}: ${s.signer.name}${s.signer.id ? ` (${s.signer.id})` : ''}, ${w.issuedBy} ${s.signer.issuer}`);
   const time = s.timestamp?.time ?? s.claimedTime;
   if (time)
     out.push(
-      `    Hora: ${time} (${timeWord[s.timeSource]}${s.timestamp ? `, TSA ${s.timestamp.tsa}${s.timestamp.valid ? '' : ' no válida o no confiable'}` : ''})`,
+      `    ${w.lineTime}: ${reportTime(time, locale.timeZone)} (${w.timeSource[s.timeSource]}${s.timestamp ? `, TSA ${s.timestamp.tsa}${s.timestamp.valid ? '' : ` ${w.tsaBad}`}` : ''})`,
     );
   out.push(
-    `    Íntegra: ${s.intact ? 'sí' : 'NO'}; cubre: ${coverageWord[s.coverage]}; cambios posteriores: ${modsWord[s.modificationsAfter]}; nivel: ${s.level}`,
+    `    ${w.lineIntact}: ${s.intact ? w.yes : w.NO}; ${w.lineCovers}: ${w.coverage[s.coverage]}; ${w.lineChanges}: ${w.mods[s.modificationsAfter]}; ${w.lineLevel}: ${s.level}`,
   );
   out.push(
-    `    Confianza: ${s.trusted ? 'sí' : 'no'}; revocación: ${revocationWord[s.revocation.status]}${s.revocation.revokedAt ? ` el ${s.revocation.revokedAt}` : ''} (${sourceWord[s.revocation.source]})`,
+    `    ${w.lineTrust}: ${s.trusted ? w.yes : w.no}; ${w.lineRevocation}: ${w.revocationLong[s.revocation.status]}${s.revocation.revokedAt ? ` ${w.on} ${reportTime(s.revocation.revokedAt, locale.timeZone)}` : ''} (${w.source[s.revocation.source]})`,
   );
-  for (const r of s.reasons) out.push(`    - ${r.message}`);
+  for (const r of s.reasons) out.push(`    - ${reasonText(r, locale.lang)}`);
   for (const c of s.changes)
-    out.push(`    · Revisión ${c.revision}, ${c.object}: ${c.message} [${c.allowed ? 'permitido' : 'NO PERMITIDO'}]`);
+    out.push(
+      `    · ${w.revisionCap} ${c.revision}, ${c.object}: ${changeMessage(c, locale.lang)} [${c.allowed ? w.allowed : w.notAllowed}]`,
+    );
   return out;
 }

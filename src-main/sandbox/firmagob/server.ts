@@ -15,6 +15,7 @@ import { buildCadesSignature } from '../../core/signing/cades-builder';
 import { schemeFor } from '../../core/signing/signature-algorithms';
 import { readSmallBody, sendJson } from '../http-util';
 import { StateCa } from './state-ca';
+import { checkJwtHs256, chileLocalTime, type JwtProblem } from '../../core/signing/firmagob/jwt';
 
 export const PURPOSE_UNATTENDED = 'Desatendido';
 export const PURPOSE_ATTENDED = 'Propósito General';
@@ -49,30 +50,14 @@ export const SANDBOX_ENTITY: FirmaGobEntity = {
   officials: { '22222222': 'USUARIO DE PRUEBA FIRMAGOB', '11111111': 'FUNCIONARIA DE PRUEBA' },
 };
 
-/** "yyyy-MM-ddTHH:mm:ss" in Chile's time zone: FirmaGob's `expiration` is local time without a zone. */
-export function chileLocalTime(d: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'America/Santiago',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
-}
-
 type Claims = { entity?: unknown; run?: unknown; expiration?: unknown; purpose?: unknown };
 
-function b64urlJson(part: string): unknown {
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-}
+const TOKEN_REFUSED: Record<JwtProblem, [string, string]> = {
+  malformed: ['TOKEN', 'Token JWT mal formado.'],
+  unreadable: ['TOKEN', 'Token JWT ilegible.'],
+  alg: ['TOKEN', 'El token debe firmarse con HS256.'],
+  signature: ['TOKEN_SIGNATURE', 'La firma del token no corresponde a la clave secreta de la institución.'],
+};
 
 export async function startFirmaGobSimulator(options: FirmaGobSimulatorOptions): Promise<RunningFirmaGob> {
   const ca = await StateCa.load(options.dataDir);
@@ -100,22 +85,9 @@ export async function startFirmaGobSimulator(options: FirmaGobSimulatorOptions):
     }
     const ent = entities.find((e) => e.apiKey === body.api_token_key);
     if (!ent) return fail(res, 401, 'API_KEY', 'api_token_key desconocida.');
-    const token = typeof body.token === 'string' ? body.token : '';
-    const [h, p, s] = token.split('.');
-    if (!h || !p || !s) return fail(res, 401, 'TOKEN', 'Token JWT mal formado.');
-    let header: { alg?: unknown };
-    let claims: Claims;
-    try {
-      header = b64urlJson(h) as { alg?: unknown };
-      claims = b64urlJson(p) as Claims;
-    } catch {
-      return fail(res, 401, 'TOKEN', 'Token JWT ilegible.');
-    }
-    if (header.alg !== 'HS256') return fail(res, 401, 'TOKEN', 'El token debe firmarse con HS256.');
-    const expected = crypto.createHmac('sha256', ent.secret).update(`${h}.${p}`).digest();
-    const given = Buffer.from(s, 'base64url');
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
-      return fail(res, 401, 'TOKEN_SIGNATURE', 'La firma del token no corresponde a la clave secreta de la institución.');
+    const checked = checkJwtHs256(typeof body.token === 'string' ? body.token : '', ent.secret);
+    if (!checked.ok) return fail(res, 401, ...TOKEN_REFUSED[checked.problem]);
+    const claims = (typeof checked.claims === 'object' && checked.claims !== null ? checked.claims : {}) as Claims;
     if (claims.entity !== ent.entity) return fail(res, 401, 'ENTITY', 'La entidad del token no corresponde a la api_token_key.');
     if (typeof claims.expiration !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(claims.expiration))
       return fail(res, 401, 'TOKEN', 'expiration debe tener la forma aaaa-MM-ddTHH:mm:ss.');

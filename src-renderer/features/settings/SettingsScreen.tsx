@@ -8,6 +8,7 @@ import { AuditPanel } from './AuditPanel';
 import { CertificatesPanel, TrustAnchorsPanel } from './CertificatesPanel';
 import { FirmaGobPanel } from './FirmaGobPanel';
 import { ProfilesPanel } from './ProfilesPanel';
+import { ReportPanel } from './ReportPanel';
 import { TsaProfilesPanel } from './TsaProfilesPanel';
 
 export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; info: AppInfo | null; onSaved: (p: Preferences) => void }) {
@@ -21,6 +22,7 @@ export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; i
       <FirmaGobPanel />
       <TsaProfilesPanel />
       <TrustAnchorsPanel />
+      <ReportPanel />
       <AuditPanel />
       {info && (
         <section className="panel" aria-labelledby="about-title">

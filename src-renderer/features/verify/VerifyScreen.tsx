@@ -65,7 +65,7 @@ export function VerifyScreen({ initialPaths }: { initialPaths?: string[] }) {
     setError(null);
     setSaved(null);
     // No output: the main process writes it under the data folder's reports/ and says where.
-    const r = await call('verify.reportPdf', { files: verifiedPaths, offline });
+    const r = await call('verify.reportPdf', { files: verifiedPaths, offline, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
     if (!r.ok) return setError(errorText(t, r.error));
     if (shell === 'browser') {
       const d = await downloadFile(r.value.output, baseName(r.value.output));

@@ -6,7 +6,6 @@
  * min). Failure contract: AppError with a FIRMAGOB_* code and a Spanish message saying what to do; since the
  * CMS is asked for before anything is committed, a failure leaves no output file.
  */
-import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import * as asn1js from 'asn1js';
@@ -14,6 +13,7 @@ import { AppError } from '../../../api/result';
 import { CmsOid, parseCms, signedAttribute } from '../../verify/cms';
 import type { CertificateSummary } from '../certificate-summary';
 import type { ExternalSigner } from '../pades-signer';
+import { chileLocalTime, signJwtHs256 } from './jwt';
 
 export const FIRMAGOB_TEST_URL = 'https://api.firma.cert.digital.gob.cl';
 export const FIRMAGOB_PRODUCTION_URL = 'https://api.firma.digital.gob.cl';
@@ -72,37 +72,18 @@ export function checkFirmaGobConfig(c: Partial<FirmaGobConfig>): asserts c is Fi
     );
 }
 
-export function firmaGobToken(c: FirmaGobConfig, now: Date, localTime: (d: Date) => string): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const header = enc({ alg: 'HS256', typ: 'JWT' });
-  const payload = enc({
-    entity: c.entity,
-    run: c.run,
-    expiration: localTime(new Date(now.getTime() + 5 * 60_000)),
-    purpose: c.purpose,
-    iat: Math.floor(now.getTime() / 1000),
-  });
-  const sig = crypto.createHmac('sha256', c.secret).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${sig}`;
-}
-
-/** "yyyy-MM-ddTHH:mm:ss" in Chile (America/Santiago), the clock FirmaGob reads `expiration` with. */
-export function chileTime(d: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'America/Santiago',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
+/** The request's JWT: entity, RUN, `expiration` 5 minutes ahead in Chile's local time, purpose, issued-at. */
+export function firmaGobToken(c: FirmaGobConfig, now: Date, localTime: (d: Date) => string = chileLocalTime): string {
+  return signJwtHs256(
+    {
+      entity: c.entity,
+      run: c.run,
+      expiration: localTime(new Date(now.getTime() + 5 * 60_000)),
+      purpose: c.purpose,
+      iat: Math.floor(now.getTime() / 1000),
+    },
+    c.secret,
   );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
 }
 
 type TicketAnswer = {
@@ -118,7 +99,7 @@ export async function signDigestWithFirmaGob(config: FirmaGobConfig, digest: Buf
   const now = config.now?.() ?? new Date();
   const body = JSON.stringify({
     api_token_key: config.apiKey,
-    token: firmaGobToken(config, now, chileTime),
+    token: firmaGobToken(config, now),
     hashes: [{ 'content-type': 'application/pdf', content: digest.toString('base64') }],
   });
   const headers: Record<string, string> = {};

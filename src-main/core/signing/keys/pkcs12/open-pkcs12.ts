@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import { AppError } from '../../../../api/result';
 import { child, children, explicit, integer, octets, oid, parseDer, type Node } from '../../der';
 import { SignErrorCodes } from '../../sign-errors';
+import { traceMark } from '../../../trace';
 import { bmpPassword, KDF_PURPOSE, legacyDecrypt, LEGACY_PBE, pkcs12Kdf } from './pkcs12-kdf';
 
 /** A real PKCS#12 holding a certificate and its key is a few KB; anything huge is not one. */
@@ -74,7 +75,9 @@ export function openPkcs12(bytes: Buffer, password: string): OpenedPkcs12 {
   }
   try {
     const macData = children(pfx)[2];
+    traceMark('p12 parsed');
     if (macData) verifyMac(macData, authSafeContent, password);
+    traceMark('p12 mac');
     const keys: crypto.KeyObject[] = [];
     const certs: Buffer[] = [];
     for (const info of children(parseDer(authSafeContent))) {
@@ -87,7 +90,10 @@ export function openPkcs12(bytes: Buffer, password: string): OpenedPkcs12 {
       } else throw new Unsupported(`contenido ${type}`);
       readBags(parseDer(safeContents), password, keys, certs);
     }
-    return pairUp(keys, certs);
+    traceMark('p12 bags');
+    const r = pairUp(keys, certs);
+    traceMark('p12 paired');
+    return r;
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (err instanceof BadPassword) {
