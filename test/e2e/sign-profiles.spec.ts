@@ -175,7 +175,13 @@ test('"Firmar y adjuntar" with the FirmaGob simulator in the attended purpose of
     headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({
       method: 'sign.firmagob.save',
-      input: { baseUrl: 'sandbox:embedded', entity: 'Subsecretaría General de la Presidencia', apiKey: 'sandbox', run: '22222222', purpose: 'Propósito General' },
+      input: {
+        baseUrl: 'sandbox:embedded',
+        entity: 'Subsecretaría General de la Presidencia',
+        apiKey: 'sandbox',
+        run: '22222222',
+        purpose: 'Propósito General',
+      },
     }),
   });
   expect(((await saved.json()) as { ok: boolean }).ok).toBe(true);
