@@ -14,6 +14,7 @@ import { appHandlers } from './services/app';
 import { auditHandlers } from './services/audit';
 import { settingsHandlers } from './services/settings';
 import { signHandlers } from './services/sign';
+import { signProfileHandlers } from './services/sign-profiles';
 import { composeHandlers } from './services/compose';
 import { outboxHandlers } from './services/outbox';
 import { verifyHandlers } from './services/verify';
@@ -32,6 +33,7 @@ export function createHandlers(): HandlerTable {
     ...settingsHandlers,
     ...auditHandlers,
     ...signHandlers,
+    ...signProfileHandlers,
     ...composeHandlers,
     ...outboxHandlers,
     ...verifyHandlers,

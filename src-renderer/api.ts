@@ -91,9 +91,37 @@ export async function cancel(opId: string): Promise<void> {
   }).catch(() => undefined); // cancelling a call that already ended is not an error
 }
 
-/** Core events (progress, changes). Returns the unsubscribe function. */
+const eventListeners = new Set<(event: AppEvent) => void>();
+let stopEvents: (() => void) | null = null;
+
+/**
+ * Core events (progress, changes). Returns the unsubscribe function. In browser mode every subscriber shares one
+ * long-lived stream: Chromium allows six connections per host, and a stream per screen part (or an aborted one
+ * not yet released) would leave calls waiting.
+ */
 export function subscribe(fn: (event: AppEvent) => void): () => void {
   if (window.casilla) return window.casilla.bridge.subscribe(fn);
+  eventListeners.add(fn);
+  stopEvents ??= openEventStream((event) => {
+    for (const l of [...eventListeners]) {
+      try {
+        l(event);
+      } catch (err) {
+        // One listener's failure must not cut the others off the stream.
+        console.error(err);
+      }
+    }
+  });
+  return () => {
+    eventListeners.delete(fn);
+    if (eventListeners.size === 0 && stopEvents) {
+      stopEvents();
+      stopEvents = null;
+    }
+  };
+}
+
+function openEventStream(fn: (event: AppEvent) => void): () => void {
   // A streamed fetch rather than EventSource, so the token travels in a header, never in a URL.
   const controller = new AbortController();
   void (async () => {

@@ -10,6 +10,7 @@ import { appMethods, type AppOutputs } from './app';
 import { auditMethods, type AuditOutputs } from './audit';
 import { settingsMethods, type SettingsOutputs } from './settings';
 import { signMethods, type SignOutputs } from './sign';
+import { signProfileMethods, type SignProfileOutputs } from './sign-profiles';
 import { composeMethods, type ComposeOutputs } from './compose';
 import { outboxMethods, type OutboxOutputs } from './outbox';
 import { verifyMethods, type VerifyOutputs } from './verify';
@@ -23,6 +24,7 @@ export const methods = {
   ...settingsMethods,
   ...auditMethods,
   ...signMethods,
+  ...signProfileMethods,
   ...composeMethods,
   ...outboxMethods,
   ...verifyMethods,
@@ -38,6 +40,7 @@ export interface Outputs
     SettingsOutputs,
     AuditOutputs,
     SignOutputs,
+    SignProfileOutputs,
     ComposeOutputs,
     OutboxOutputs,
     VerifyOutputs,

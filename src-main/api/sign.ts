@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from './url-policy';
 import type { ApiErrorData } from './result';
+import type { SignatureWidget } from './stamp-geometry';
 
 const filePath = z.string().min(1).max(4096);
 
@@ -61,6 +62,12 @@ export const stampSchema = z
     timeZone: z.string().max(64).optional(),
     /** Firma Perú's styles: 1 image beside text, 2 image above text, 3 image only, 4 text only. */
     style: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
+    /** `rect`'s y is measured from the top of the page (Firma Perú's `positiony`). */
+    fromTop: z.boolean().optional(),
+    /** Largest font size of the stamp text (points) and the column where its lines wrap (Firma Perú's parameters). */
+    dateStyle: z.enum(['slash', 'dot']).optional(),
+    maxFontSize: z.number().min(3).max(72).optional(),
+    wordWrap: z.number().int().min(5).max(500).optional(),
   })
   .strict();
 
@@ -86,6 +93,8 @@ export const signOptionsSchema = z
     /** A saved TSA profile (`tsa.list`) instead of `tsa`: its password is read from the keychain in the main process. */
     tsaProfile: z.string().min(1).max(64).optional(),
     field: z.string().min(1).max(500).optional(),
+    /** Only a certificate whose holder or issuer contains this text may sign (a signing profile's filter). */
+    certificateFilter: z.string().min(1).max(200).optional(),
     stamp: stampSchema.default({ invisible: false, page: 'last', everyPage: false }),
   })
   .strict();
@@ -125,6 +134,8 @@ export type PdfSigningInfo = {
   /** 1 = certified without changes (cannot be signed), 2/3 = certified allowing signatures, null = not certified. */
   certificationLevel: number | null;
   signatureFields: Array<{ name: string; signed: boolean; page: number | null }>;
+  /** Visible widgets of signature fields, with their rectangles on the page as displayed (see api/stamp-geometry). */
+  signatureWidgets: SignatureWidget[];
 };
 
 export const signMethods = {

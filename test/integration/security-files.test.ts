@@ -65,6 +65,9 @@ describe('file access from the renderer (web host with a valid token)', () => {
       ['sign.inspectPdf', { path: '/etc/passwd' }],
       ['sign.inspectCertificate', { p12Path: '/etc/passwd', password: 'x' }],
       ['sign.start', { files: ['/etc/passwd'], certificate: { p12Path: '/etc/passwd', password: 'x' } }],
+      ['sign.profiles.import', { path: '/etc/passwd' }],
+      ['sign.stampImage.check', { path: '/etc/passwd' }],
+      ['sign.profiles.save', { profile: { name: 'x', imagePath: '/etc/passwd' } }],
     ] as const) {
       const r = await call(method, input);
       expect(r.ok, method).toBe(false);

@@ -4,6 +4,7 @@ import { auditCommand } from './audit';
 import { certsCommand } from './certs';
 import { doctorCommand } from './doctor';
 import { outboxCommand } from './outbox';
+import { profilesCommand } from './profiles';
 import { sandboxCommand } from './sandbox';
 import { sendCommand } from './send';
 import { serveCommand } from './serve';
@@ -20,6 +21,7 @@ export const allCommands: Record<string, CommandModule> = {
   sandbox: sandboxCommand,
   send: sendCommand,
   outbox: outboxCommand,
+  profiles: profilesCommand,
   sign: signCommand,
   trust: trustCommand,
   tsa: tsaCommand,

@@ -14,6 +14,7 @@ export const commandTable: CommandListing[] = [
   { name: 'sandbox', summary: 'Inicia el servidor de pruebas de la casilla en 127.0.0.1' },
   { name: 'send', summary: 'Pone una notificación en la bandeja de salida' },
   { name: 'outbox', summary: 'Bandeja de salida: revisar, enviar, reintentar, cancelar, exportar' },
+  { name: 'profiles', summary: 'Perfiles de firma: listar, importar parámetros de Firma Perú, eliminar' },
   { name: 'sign', args: '<input...>', summary: 'Firma o da V°B° a uno o varios PDF (PAdES)' },
   { name: 'trust', summary: 'Anclas de confianza: listas nacionales (Perú, Chile) y propias' },
   { name: 'tsa', summary: 'Perfiles de servidores de sellado de tiempo (TSA): listar, agregar, quitar, probar' },

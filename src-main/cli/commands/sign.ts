@@ -7,6 +7,7 @@ import { AppError } from '../../api/result';
 import type { FirmaGobConfig } from '../../core/signing/firmagob/client';
 import { paramsRunNotes, readFirmaPeruParams } from '../../core/signing/params/firma-peru';
 import { PADES_LEVELS, type PadesLevel } from '../../core/signing/pades-levels';
+import type { CoreContext } from '../../core/context';
 import { defaultOutputs } from '../../core/signing/sign-batch';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
 import type { TsaConfig } from '../../core/signing/tsa-client';
@@ -19,6 +20,7 @@ type SignCliOptions = {
   p12?: string;
   extend?: boolean;
   params?: string;
+  profile?: string;
   firmagob?: boolean;
   otpEnv?: string;
   firmagobUrl?: string;
@@ -108,6 +110,7 @@ export const signCommand: CommandModule = {
         '--params <file.json>',
         'parámetros de Firma Perú (estilo, página, posición, motivo, cargo, nivel, TSA); las opciones explícitas mandan',
       )
+      .option('--profile <nombre>', 'perfil de firma guardado (casilla profiles list); las opciones explícitas mandan')
       .option('--firmagob', 'firmar con FirmaGob (Chile) en modo hash, con la configuración guardada o las opciones --firmagob-*')
       .option('--otp-env <VAR>', 'FirmaGob atendido: variable de entorno con la clave OTP (si no, se pregunta)')
       .option('--attended', 'FirmaGob: propósito atendido ("Propósito General", pide OTP) en lugar de desatendido')
@@ -126,9 +129,16 @@ export const signCommand: CommandModule = {
       .action(async (inputs: string[], opts: SignCliOptions) => {
         if (opts.tsaProfile) opts.profileTsa = await profileTsa(rt.core(), opts.tsaProfile);
         if (opts.extend) return extendCommand(inputs, opts, rt);
-        const input = buildInput(inputs, opts);
+        let input = buildInput(inputs, opts);
         for (const note of opts.paramsNotes ?? []) rt.stderr(`Aviso: ${note}\n`);
         const core = rt.core();
+        if (opts.profile) input = await withSavedProfile(input, opts, core);
+        // A stamp placed over an existing signature's widget is signed anyway, with a warning (loaded only when a
+        // place is given: the plain sign path stays small).
+        const stamp = input.options.stamp;
+        const warnings =
+          !stamp.invisible && stamp.rect ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp) : [];
+        for (const w of warnings) rt.stderr(`Aviso: ${w.message}\n`);
         if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);
         else input.certificate.password = await readPassword(opts, rt.stderr);
         const quiet = rt.json;
@@ -164,10 +174,10 @@ export const signCommand: CommandModule = {
           process.off('SIGINT', onSigint);
         }
         if (out.cancelled) {
-          rt.print(() => `${signedText(out.signed)} antes de interrumpir. Lote ${out.batchId}.`, out);
+          rt.print(() => `${signedText(out.signed)} antes de interrumpir. Lote ${out.batchId}.`, { ...out, warnings });
           throw new CliExit(ExitCode.interrupted, '', 'CANCELLED');
         }
-        rt.print(() => `${signedText(out.signed)}, ${out.failed} con error. Lote ${out.batchId}.`, out);
+        rt.print(() => `${signedText(out.signed)}, ${out.failed} con error. Lote ${out.batchId}.`, { ...out, warnings });
         if (out.failed > 0) {
           const allUsage = out.results.every((r) => r.ok || USAGE_CODES.has(r.error.code) || r.error.code.startsWith('PDF_'));
           throw new CliExit(allUsage && out.signed === 0 ? ExitCode.usage : ExitCode.failed, '');
@@ -228,7 +238,8 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
   }
   const level = o.level ?? (o.tsa || o.tsaProfile ? 'B-T' : 'B-B');
   if (!isLevel(level)) throw usage(`Nivel desconocido: ${level} (use B-B, B-T, B-LT o B-LTA).`);
-  if (level !== 'B-B' && !o.tsa && !o.tsaProfile && !o.params) throw usage(`El nivel ${level} necesita --tsa <url>.`);
+  if (o.params && o.profile) throw usage('Use --params o --profile, no ambos.');
+  if (level !== 'B-B' && !o.tsa && !o.tsaProfile && !o.params && !o.profile) throw usage(`El nivel ${level} necesita --tsa <url>.`);
   const digest = o.digest ?? 'sha256';
   if (digest !== 'sha256' && digest !== 'sha384' && digest !== 'sha512') throw usage(`Resumen desconocido: ${digest}`);
   let certify: 1 | 2 | 3 | undefined;
@@ -331,6 +342,47 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
         maxFontSize: profile.stamp.maxFontSize,
         wordWrap: profile.stamp.wordWrap,
         dateStyle: profile.stamp.dateStyle,
+      },
+    },
+  };
+}
+
+/** A saved profile (`casilla profiles`) fills what the command line left unsaid, like --params. */
+async function withSavedProfile(input: StartSigningInput, o: SignCliOptions, core: CoreContext): Promise<StartSigningInput> {
+  const { findSigningProfile, profileSignOptions } = await import('../../core/signing/profiles/signing-profiles');
+  let profile;
+  try {
+    profile = findSigningProfile(core, o.profile ?? '');
+  } catch (err) {
+    if (err instanceof AppError) throw new CliExit(ExitCode.usage, `${err.message} Vea «casilla profiles list».`, err.code);
+    throw err;
+  }
+  const p = profileSignOptions(profile);
+  const opts = input.options;
+  const stamp = opts.stamp;
+  const level = o.level ? opts.level : p.level;
+  const tsa = opts.tsa ?? p.tsa ?? (p.tsaProfile && level !== 'B-B' ? await profileTsa(core, p.tsaProfile) : undefined);
+  if (level !== 'B-B' && !tsa) throw usage(`El nivel ${level} necesita --tsa <url> (el perfil «${profile.name}» no tiene servidor).`);
+  return {
+    ...input,
+    options: {
+      ...opts,
+      role: o.visa ? 'visto-bueno' : p.role,
+      level,
+      tsa,
+      reason: opts.reason ?? p.reason,
+      roleTitle: opts.roleTitle ?? p.roleTitle,
+      location: opts.location ?? p.location,
+      certificateFilter: p.certificateFilter,
+      stamp: {
+        ...p.stamp,
+        invisible: stamp.invisible || p.stamp.invisible,
+        page: o.page ? stamp.page : p.stamp.page,
+        everyPage: o.everyPage ? stamp.everyPage : p.stamp.everyPage,
+        ...(stamp.rect ? { rect: stamp.rect, fromTop: false } : {}),
+        ...(stamp.imagePath ? { imagePath: stamp.imagePath } : {}),
+        ...(stamp.template ? { template: stamp.template } : {}),
+        ...(stamp.timeZone ? { timeZone: stamp.timeZone } : {}),
       },
     },
   };

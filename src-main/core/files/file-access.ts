@@ -117,8 +117,16 @@ export function confineCall(policy: FileAccessPolicy, method: MethodName, input:
     case 'compose.importCsv':
     case 'compose.checkAttachment':
     case 'sign.inspectPdf':
+    case 'sign.profiles.import':
+    case 'sign.stampImage.check':
       i.path = r(i.path as string);
       return i;
+    case 'sign.profiles.save': {
+      const profile = { ...rec(i.profile) };
+      if (typeof profile.imagePath === 'string') profile.imagePath = r(profile.imagePath);
+      i.profile = profile;
+      return i;
+    }
     case 'compose.queue':
       i.groups = (i.groups as Rec[]).map((g) => ({
         ...g,

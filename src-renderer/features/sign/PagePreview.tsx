@@ -10,6 +10,9 @@ export const STAMP_SIZE = { width: 200, height: 60 };
 
 export type StampRect = [number, number, number, number];
 
+/** An existing signature's widget drawn on the page (from `sign.inspectPdf`), flagged when the stamp covers it. */
+export type PreviewWidget = { field: string; rect: StampRect; overlapped: boolean };
+
 /**
  * Renders one page of the PDF (pdf.js, in the renderer, from the bytes of the picked file) and lets the user
  * click where the stamp goes. The rectangle is in PDF points from the lower-left corner of the page as displayed,
@@ -21,12 +24,17 @@ export function PagePreview({
   rect,
   onRect,
   onPages,
+  widgets = [],
+  image = null,
 }: {
   file: File;
   page: number | 'last';
   rect: StampRect | null;
   onRect: (r: StampRect) => void;
   onPages: (n: number) => void;
+  widgets?: PreviewWidget[];
+  /** A `data:` URL of the stamp image, shown inside the stamp. */
+  image?: string | null;
 }) {
   const { t } = useI18n();
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -71,9 +79,11 @@ export function PagePreview({
     if (!size) return;
     const pageW = size.w / size.scale;
     const pageH = size.h / size.scale;
-    const x = Math.min(Math.max(0, xPx / size.scale - STAMP_SIZE.width / 2), pageW - STAMP_SIZE.width);
-    const y = Math.min(Math.max(0, (size.h - yPx) / size.scale - STAMP_SIZE.height / 2), pageH - STAMP_SIZE.height);
-    onRect([Math.round(x), Math.round(y), STAMP_SIZE.width, STAMP_SIZE.height]);
+    // A stamp already sized (by a profile) keeps its size; otherwise the default one.
+    const [w, h] = rect ? [rect[2], rect[3]] : [STAMP_SIZE.width, STAMP_SIZE.height];
+    const x = Math.min(Math.max(0, xPx / size.scale - w / 2), pageW - w);
+    const y = Math.min(Math.max(0, (size.h - yPx) / size.scale - h / 2), pageH - h);
+    onRect([Math.round(x), Math.round(y), w, h]);
   };
 
   const onKey = (e: React.KeyboardEvent) => {
@@ -115,6 +125,22 @@ export function PagePreview({
         data-ready={size ? 'true' : 'false'}
       >
         <canvas ref={canvas} />
+        {size &&
+          widgets.map((w) => (
+            <div
+              key={`${w.field}-${w.rect.join(',')}`}
+              className={w.overlapped ? 'existing-signature overlapped' : 'existing-signature'}
+              data-testid="existing-signature"
+              data-overlapped={w.overlapped ? 'true' : 'false'}
+              title={t('sign.overlap.existing', { field: w.field })}
+              style={{
+                left: w.rect[0] * size.scale,
+                top: size.h - (w.rect[1] + w.rect[3]) * size.scale,
+                width: w.rect[2] * size.scale,
+                height: w.rect[3] * size.scale,
+              }}
+            />
+          ))}
         {size && rect && (
           <div
             className="stamp-box"
@@ -125,7 +151,9 @@ export function PagePreview({
               width: rect[2] * size.scale,
               height: rect[3] * size.scale,
             }}
-          />
+          >
+            {image && <img src={image} alt="" className="stamp-image" data-testid="stamp-image-preview" />}
+          </div>
         )}
       </div>
     </div>

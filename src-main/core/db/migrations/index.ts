@@ -6,6 +6,7 @@ import { m0040OutboxUncertainty } from './0040-outbox-uncertainty';
 import { m0050AuditSeal } from './0050-audit-seal';
 import { m0060OutboxGroups } from './0060-outbox-groups';
 import { m0061ComposeDrafts } from './0061-compose-drafts';
+import { m0071SigningProfiles } from './0071-signing-profiles';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   m0050AuditSeal,
   m0060OutboxGroups,
   m0061ComposeDrafts,
+  m0071SigningProfiles,
 ];

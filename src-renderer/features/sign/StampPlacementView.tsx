@@ -1,0 +1,45 @@
+import { lazy, Suspense } from 'react';
+import { useI18n } from '../../i18n';
+import type { SignatureWidget, StampRect } from './signSession';
+
+// pdf.js is large: it loads only when a PDF is shown.
+const PagePreview = lazy(() => import('./PagePreview').then((m) => ({ default: m.PagePreview })));
+
+/** The first PDF's page with the stamp where it will go: a click or the arrow keys place it. */
+export function StampPlacementView({
+  file,
+  page,
+  rect,
+  onRect,
+  onPages,
+  widgets,
+  overlaps,
+  image,
+}: {
+  file: File;
+  page: number | 'last';
+  rect: StampRect | null;
+  onRect: (r: StampRect) => void;
+  onPages: (n: number) => void;
+  widgets: SignatureWidget[];
+  overlaps: SignatureWidget[];
+  image: string | null;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <p className="hint">{t('sign.clickToPlace')}</p>
+      <Suspense fallback={<p className="hint">{t('app.loading')}</p>}>
+        <PagePreview
+          file={file}
+          page={page}
+          rect={rect}
+          onRect={onRect}
+          onPages={onPages}
+          image={image}
+          widgets={widgets.map((w) => ({ field: w.field, rect: w.rect, overlapped: overlaps.includes(w) }))}
+        />
+      </Suspense>
+    </>
+  );
+}

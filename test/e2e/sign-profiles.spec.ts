@@ -1,0 +1,201 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startHost, type RunningHost } from './web-host';
+
+/**
+ * Firmar with saved signing profiles: a seeded profile fills the form, Firma Perú's parameter JSON is imported
+ * from the screen (bad files refused in Spanish, naming the parameter), a stamp image is picked and shown on the
+ * stamp, the current options are saved as a profile; then the signed file is signed again with the stamp over
+ * the first signature: the page shows the existing signature, a warning, and a confirmation (keyboard: Escape
+ * goes back) before signing. The screens with the warning and the confirmation are scanned with axe.
+ */
+let host: RunningHost;
+const root = path.resolve(__dirname, '..', '..');
+const samplePdf = path.join(root, 'resources', 'demo', 'ejemplo.pdf');
+const seal = path.join(root, 'resources', 'demo', 'sello.png');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-e2e-profiles-'));
+
+function paramsFile(name: string, params: Record<string, unknown>): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, JSON.stringify(params));
+  return file;
+}
+
+const oficina = paramsFile('oficina-logistica.json', {
+  signatureFormat: 'PAdES',
+  signatureLevel: 'B',
+  signatureStyle: '4',
+  stampPage: '1',
+  positionx: '60',
+  positiony: '120',
+  signatureReason: 'Doy conformidad al informe',
+  role: 'Jefe de Logística',
+  stampTextSize: '8',
+  stampWordWrap: '40',
+  webTsa: '',
+  certificateFilter: '.*',
+  visiblePosition: false,
+  bachtOperation: false,
+  oneByOne: true,
+});
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
+}
+
+// The second test signs again the file the first one signed.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  host = await startHost();
+  fs.mkdirSync('test-results/screens', { recursive: true });
+});
+test.afterAll(async () => {
+  await host.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('choose a seeded profile, import Firma Perú parameters, pick a stamp image, save a profile, sign', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('sign-files').setInputFiles(samplePdf);
+  await expect(page.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+
+  // The seeded V°B° profile fills the form; the user can still change it.
+  const profile = page.getByTestId('sign-profile');
+  await profile.selectOption({ label: 'V°B°' });
+  await expect(page.getByRole('radio', { name: 'Visto bueno (V°B°)' })).toBeChecked();
+  await expect(page.getByLabel('Motivo')).toHaveValue('V°B°');
+  await profile.selectOption({ label: 'Firma' });
+  await expect(page.getByRole('radio', { name: 'Firma (titular)' })).toBeChecked();
+  await expect(page.getByLabel('Motivo')).toHaveValue('');
+
+  // A file that is not JSON, then a parameter out of range: refused in Spanish, naming the parameter; no profile added.
+  fs.writeFileSync(path.join(tmp, 'roto.json'), '{ "signatureStyle": ');
+  await page.getByTestId('sign-profile-import').setInputFiles(path.join(tmp, 'roto.json'));
+  await expect(page.getByTestId('sign-error')).toContainText('El archivo de parámetros de firma no es válido');
+  await page.getByTestId('sign-profile-import').setInputFiles(paramsFile('malo.json', { signatureLevel: 'X' }));
+  await expect(page.getByTestId('sign-error')).toContainText('Revise el parámetro «signatureLevel»');
+  await expect(profile.locator('option')).toHaveText(['(ninguno: opciones a mano)', 'Firma', 'V°B°']);
+
+  // Firma Perú's parameters become a profile, applied at once, with what is not applied said.
+  await page.getByTestId('sign-profile-import').setInputFiles(oficina);
+  const note = page.getByTestId('sign-profile-imported');
+  await expect(note).toContainText('«oficina-logistica»');
+  await expect(note).toContainText('visiblePosition');
+  await expect(note).toContainText('oneByOne');
+  await expect(profile.locator('option:checked')).toHaveText('oficina-logistica');
+  await expect(page.getByLabel('Motivo')).toHaveValue('Doy conformidad al informe');
+  await expect(page.getByLabel('Cargo')).toHaveValue('Jefe de Logística');
+  await expect(page.getByLabel('Estilo del sello')).toHaveValue('4');
+  await expect(page.getByTestId('stamp-text-size')).toHaveValue('8');
+  await expect(page.getByTestId('stamp-box')).toBeVisible();
+
+  // A stamp image, checked by the core and shown on the stamp.
+  await page.getByTestId('stamp-image-input').setInputFiles(seal);
+  await expect(page.getByTestId('stamp-image-name')).toContainText('sello.png');
+  await expect(page.getByTestId('stamp-image-preview')).toBeVisible();
+  fs.writeFileSync(path.join(tmp, 'falso.png'), 'no soy una imagen');
+  await page.getByTestId('stamp-image-input').setInputFiles(path.join(tmp, 'falso.png'));
+  await expect(page.getByTestId('sign-error')).toContainText('imagen del sello');
+  await expect(page.getByTestId('stamp-image-name')).toContainText('sello.png');
+
+  // Saved as a profile of its own (the image kept with it).
+  await page.getByTestId('sign-profile-save-open').click();
+  await page.getByTestId('sign-profile-name').fill('Logística con sello');
+  await page.getByTestId('sign-profile-save').click();
+  await expect(page.getByTestId('sign-profile-saved')).toContainText('Logística con sello');
+  await expect(profile.locator('option:checked')).toHaveText('Logística con sello');
+
+  await page.getByTestId('use-demo-cert').click();
+  await page.screenshot({ path: 'test-results/screens/sign-profile.png', fullPage: true });
+  await page.getByTestId('sign-button').click();
+  await expect(page.getByTestId('sign-results')).toContainText('ejemplo-firmado.pdf', { timeout: 30_000 });
+
+  // Another visit: the saved profile brings its image back.
+  await page.goto(host.url);
+  await page.getByTestId('sign-files').setInputFiles(samplePdf);
+  await page.getByTestId('sign-profile').selectOption({ label: 'Logística con sello' });
+  await expect(page.getByTestId('stamp-image-name')).toBeVisible();
+  await expect(page.getByTestId('stamp-image-preview')).toBeVisible({ timeout: 20_000 });
+});
+
+test('a stamp over an existing signature is shown, warned about, and signed only after confirming', async ({ page }) => {
+  // The first test's output: next to its upload, in the data folder.
+  const signed = (fs.readdirSync(host.home, { recursive: true }) as string[])
+    .filter((f) => path.basename(f) === 'ejemplo-firmado.pdf')
+    .map((f) => path.join(host.home, f))[0];
+  if (!signed) throw new Error('no se encontró el PDF firmado por la primera prueba');
+  await page.goto(host.url);
+  await page.getByTestId('sign-files').setInputFiles(signed);
+  await expect(page.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  // The same profile puts the stamp where the first signature is.
+  await page.getByTestId('sign-profile').selectOption({ label: 'oficina-logistica' });
+  await expect(page.getByTestId('existing-signature')).toHaveCount(1);
+  await expect(page.getByTestId('existing-signature')).toHaveAttribute('data-overlapped', 'true');
+  await expect(page.getByTestId('overlap-warning')).toContainText('encima de una firma existente');
+
+  await page.getByTestId('use-demo-cert').click();
+  await page.getByTestId('sign-button').click();
+  const dialog = page.getByRole('alertdialog', { name: '¿Firmar encima de otra firma?' });
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('overlap-confirm-cancel')).toBeFocused();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/sign-overlap.png', fullPage: true });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('sign-results')).toHaveCount(0);
+
+  // Moved away with the keyboard: no warning, no question.
+  await page.getByTestId('page-preview').focus();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('existing-signature')).toHaveAttribute('data-overlapped', 'false');
+  await expect(page.getByTestId('overlap-warning')).toHaveCount(0);
+  // Back over it, and this time signed after confirming with the keyboard.
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('overlap-warning')).toBeVisible();
+  await page.getByTestId('sign-button').click();
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('overlap-confirm-sign')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('sign-results')).toContainText('firmado', { timeout: 30_000 });
+  await expect(page.getByTestId('sign-results').locator('.alert-error')).toHaveCount(0);
+});
+
+test('"Firmar y adjuntar" with the FirmaGob simulator in the attended purpose offers the OTP the simulator shows', async ({ page }) => {
+  // Configuración → FirmaGob, through the same contract call: the built-in simulator, attended purpose (asks an OTP).
+  const saved = await fetch(`${host.origin}/api/call`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      method: 'sign.firmagob.save',
+      input: {
+        baseUrl: 'sandbox:embedded',
+        entity: 'Subsecretaría General de la Presidencia',
+        apiKey: 'sandbox',
+        run: '22222222',
+        purpose: 'Propósito General',
+      },
+    }),
+  });
+  expect(((await saved.json()) as { ok: boolean }).ok).toBe(true);
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  await page.getByTestId('sign-attach-open').click();
+  await page.getByTestId('sign-attach-pdf').setInputFiles(samplePdf);
+  const choice = page.getByTestId('sign-attach').getByTestId('cert-choice').filter({ hasText: 'FirmaGob' });
+  await expect(choice).toContainText('(simulador)', { timeout: 20_000 });
+  await choice.getByRole('radio').check();
+  await expect(page.getByTestId('sign-attach').getByText('Clave OTP')).toBeVisible();
+  await expect(page.getByTestId('sign-attach-button')).toBeDisabled();
+  await page.getByTestId('sign-attach-simulator-otp').click();
+  await expect(page.getByTestId('sign-attach-password')).not.toHaveValue('');
+  await page.getByTestId('sign-attach-button').click();
+  await expect(page.getByTestId('attachments-list')).toContainText('ejemplo-firmado.pdf', { timeout: 30_000 });
+});

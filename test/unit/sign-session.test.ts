@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { PdfSigningInfo } from '../../src-main/api/sign';
+import {
+  INITIAL_OPTIONS,
+  INITIAL_SESSION,
+  displayedRect,
+  optionsToProfile,
+  overlappedWidgets,
+  profileToOptions,
+  rectsIntersect,
+  signOptionsForCall,
+  signSessionReducer as reduce,
+  type SignSessionState,
+} from '../../src-renderer/features/sign/signSession';
+
+const info = (height: number): PdfSigningInfo => ({
+  pages: 2,
+  page: { number: 2, width: 595, height, rotate: 0 },
+  encrypted: false,
+  certificationLevel: null,
+  signatureFields: [],
+  signatureWidgets: [],
+});
+
+describe('Firmar session reducer', () => {
+  it('keeps only the answer of the latest page request', () => {
+    let s: SignSessionState = reduce(INITIAL_SESSION, { type: 'pdfRequested', requestId: 1 });
+    s = reduce(s, { type: 'pdfRequested', requestId: 2 });
+    // The newer answer arrives first, then the slow older one: the older is dropped.
+    s = reduce(s, { type: 'pdfLoaded', requestId: 2, info: info(842) });
+    s = reduce(s, { type: 'pdfLoaded', requestId: 1, info: info(100) });
+    expect(s.pdf.info?.page.height).toBe(842);
+  });
+
+  it('ignores progress and results of a run that is not the current one', () => {
+    let s = reduce(INITIAL_SESSION, { type: 'signStarted', opId: 'a', total: 4 });
+    s = reduce(s, { type: 'signProgress', opId: 'old', fraction: 0.9, total: 4 });
+    expect(s.run.progress).toEqual({ done: 0, total: 4 });
+    s = reduce(s, { type: 'signProgress', opId: 'a', fraction: 0.5, total: 4 });
+    expect(s.run.progress).toEqual({ done: 2, total: 4 });
+    s = reduce(s, { type: 'signFinished', opId: 'old', results: [], cancelledBatch: 'x' });
+    expect(s.run.opId).toBe('a');
+    s = reduce(s, { type: 'signFinished', opId: 'a', results: [], cancelledBatch: 'batch-1' });
+    expect(s.run).toEqual({ opId: null, progress: null, results: [], cancelledBatch: 'batch-1' });
+  });
+
+  it('a failed run says why and frees the button; a new file clears the old results', () => {
+    let s = reduce(INITIAL_SESSION, { type: 'signStarted', opId: 'a', total: 1 });
+    s = reduce(s, { type: 'signFailed', opId: 'a', error: 'Contraseña incorrecta' });
+    expect(s.error).toBe('Contraseña incorrecta');
+    expect(s.run.progress).toBeNull();
+    s = reduce(s, { type: 'signStarted', opId: 'b', total: 1 });
+    expect(s.error).toBeNull();
+    s = reduce(s, {
+      type: 'signFinished',
+      opId: 'b',
+      results: [{ input: 'a.pdf', ok: true, output: 'a-firmado.pdf', fieldName: 'S', page: 1, resumed: false }],
+      cancelledBatch: null,
+    });
+    expect(s.run.results).toHaveLength(1);
+    s = reduce(s, { type: 'filesAdded', files: [] });
+    expect(s.run.results).toEqual([]);
+  });
+
+  it('a profile replaces every option (no mix of two profiles); a click places the stamp from the bottom', () => {
+    let s = reduce(INITIAL_SESSION, { type: 'options', patch: { cargo: 'Jefe', reason: 'Aprobado' } });
+    s = reduce(s, {
+      type: 'profileApplied',
+      profileId: 'p1',
+      options: { role: 'visto-bueno', rect: [10, 20, 100, 50], rectFromTop: true },
+    });
+    expect(s.options).toEqual({ ...INITIAL_OPTIONS, role: 'visto-bueno', rect: [10, 20, 100, 50], rectFromTop: true });
+    expect(s.profileId).toBe('p1');
+    expect(displayedRect(s.options, null)).toBeNull();
+    expect(displayedRect(s.options, 842)).toEqual([10, 842 - 20 - 50, 100, 50]);
+    s = reduce(s, { type: 'placed', rect: [1, 2, 100, 50] });
+    expect(s.options.rectFromTop).toBe(false);
+    expect(displayedRect(s.options, 842)).toEqual([1, 2, 100, 50]);
+  });
+
+  it('builds the sign.start options: no rect when invisible, every page only for a V°B°, TSA only above B-B', () => {
+    const o = { ...INITIAL_OPTIONS, rect: [1, 2, 3, 4] as [number, number, number, number], everyPage: true, style: 4 as const };
+    expect(signOptionsForCall(o)).toEqual({
+      role: 'firma',
+      stamp: { invisible: false, page: 'last', everyPage: false, rect: [1, 2, 3, 4], style: 4 },
+      level: 'B-B',
+    });
+    const v = signOptionsForCall({
+      ...o,
+      role: 'visto-bueno',
+      invisible: true,
+      level: 'B-T',
+      tsaUrl: 'http://127.0.0.1:1/tsa',
+      maxFontSize: 8,
+    });
+    expect(v.stamp).toEqual({ invisible: true, page: 'last', everyPage: true, style: 4, maxFontSize: 8 });
+    expect(v).toMatchObject({ tsa: { url: 'http://127.0.0.1:1/tsa' } });
+    // A saved TSA profile chosen in LongTermSection goes by id (its password stays in the keychain).
+    expect(signOptionsForCall({ ...o, level: 'B-T', tsaUrl: 'perfil:tsa-1' })).toMatchObject({ tsaProfile: 'tsa-1' });
+    expect(signOptionsForCall({ ...o, level: 'B-T', tsaUrl: 'perfil:tsa-1' })).not.toHaveProperty('tsa');
+  });
+
+  it('rectangles intersect only when they share area', () => {
+    expect(rectsIntersect([0, 0, 10, 10], [5, 5, 10, 10])).toBe(true);
+    expect(rectsIntersect([0, 0, 10, 10], [10, 0, 10, 10])).toBe(false);
+    expect(rectsIntersect([0, 0, 10, 10], [0, 20, 10, 10])).toBe(false);
+    expect(rectsIntersect([0, 0, 100, 100], [40, 40, 5, 5])).toBe(true);
+  });
+});
+
+describe('profiles ↔ Firmar options', () => {
+  const imported = {
+    id: 'p1',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    name: 'Oficina',
+    role: 'firma' as const,
+    level: 'B-T' as const,
+    tsaUrl: 'https://tsa.example.pe/tsr',
+    style: 2 as const,
+    page: 1,
+    everyPage: false,
+    rect: [300, 400, 120, 130] as [number, number, number, number],
+    fromTop: true,
+    reason: 'Conforme',
+    roleTitle: 'Jefe',
+    maxFontSize: 8,
+    wordWrap: 40,
+    template: '{name}\nMotivo: {reason}',
+    dateStyle: 'dot' as const,
+    timeZone: 'America/Lima',
+  };
+
+  it('a profile fills every option and saving the options gives the same profile back', () => {
+    const o = { ...INITIAL_OPTIONS, ...profileToOptions(imported) };
+    expect(o).toMatchObject({
+      role: 'firma',
+      level: 'B-T',
+      tsaUrl: 'https://tsa.example.pe/tsr',
+      style: 2,
+      rectFromTop: true,
+      cargo: 'Jefe',
+    });
+    const { id, updatedAt, ...fields } = imported;
+    expect(id && updatedAt).toBeTruthy();
+    expect(optionsToProfile(o, ' Oficina ')).toEqual(fields);
+    // A TSA profile is kept by id, and comes back as LongTermSection's value.
+    const withTsaProfile = optionsToProfile({ ...o, tsaUrl: 'perfil:tsa-1' }, 'Con TSA');
+    expect(withTsaProfile).toMatchObject({ tsaProfile: 'tsa-1' });
+    expect(withTsaProfile).not.toHaveProperty('tsaUrl');
+    expect(profileToOptions({ ...withTsaProfile, id: 'x', updatedAt: '' }).tsaUrl).toBe('perfil:tsa-1');
+    // The Peruvian stamp text goes to the signer with the call.
+    expect(signOptionsForCall(o).stamp).toMatchObject({
+      rect: [300, 400, 120, 130],
+      fromTop: true,
+      template: imported.template,
+      dateStyle: 'dot',
+    });
+  });
+
+  it('style 0 is an invisible signature; an invisible profile keeps no rectangle', () => {
+    const o = { ...INITIAL_OPTIONS, ...profileToOptions({ ...imported, style: 0 }) };
+    expect(o.invisible).toBe(true);
+    expect(o.style).toBe(1);
+    const saved = optionsToProfile(o, 'Invisible');
+    expect(saved.style).toBe(0);
+    expect(saved.rect).toBeUndefined();
+    expect(signOptionsForCall(o).stamp).not.toHaveProperty('rect');
+  });
+
+  it('finds the widgets the stamp covers, on its page only', () => {
+    const widgets = [
+      { field: 'Firma1', page: 1, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true },
+      { field: 'Firma2', page: 2, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true },
+    ];
+    expect(overlappedWidgets(widgets, 1, [150, 120, 10, 10]).map((w) => w.field)).toEqual(['Firma1']);
+    expect(overlappedWidgets(widgets, 1, [150, 300, 10, 10])).toEqual([]);
+  });
+});
