@@ -141,6 +141,28 @@ describe('signing profiles in the core', () => {
     }
   });
 
+  it('removes a kept image once no profile uses it (two profiles sharing one keep it until both are gone)', async () => {
+    const { core, home, cleanup } = tempCore();
+    try {
+      const a = saveSigningProfile(core, undefined, { name: 'Uno', imagePath: at('sello.png') });
+      const b = saveSigningProfile(core, undefined, { name: 'Dos', imagePath: at('sello.png') });
+      expect(b.imagePath).toBe(a.imagePath);
+      const kept = a.imagePath ?? '';
+      removeSigningProfile(core, 'Uno');
+      expect(fs.existsSync(kept)).toBe(true);
+      // Saving "Dos" without its image leaves the image unused: it goes.
+      const { id, updatedAt: _u, imagePath: _i, ...rest } = b;
+      saveSigningProfile(core, id, rest);
+      expect(fs.existsSync(kept)).toBe(false);
+      const c = saveSigningProfile(core, undefined, { name: 'Tres', imagePath: at('sello.png') });
+      removeSigningProfile(core, 'Tres');
+      expect(fs.existsSync(c.imagePath ?? '')).toBe(false);
+      expect(fs.readdirSync(path.join(home, 'stamp-images'))).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it("imports Firma Perú's parameter JSON, says which parameters it does not apply, refuses a bad file naming the key", async () => {
     const { core, home, cleanup } = tempCore();
     try {

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import type { CoreContext } from '../../context';
 import { readFirmaPeruParams, MAX_PARAMS_BYTES } from '../params/firma-peru';
 import type { StartSigningInput } from '../signing-service';
-import { keepStampImage } from './stamp-image-store';
+import { collectStampImages, keepStampImage } from './stamp-image-store';
 
 type Row = { id: string; name: string; profile_json: string; updated_at: string };
 type Core = Pick<CoreContext, 'db' | 'home' | 'audit'>;
@@ -59,6 +59,7 @@ export function saveSigningProfile(core: Core, id: string | undefined, input: z.
     )
     .run({ id: profileId, name, json: JSON.stringify(rest), at });
   core.audit.append({ action: 'sign.profile.save', subject: profileId, details: { name } });
+  if (id) collectUnusedImages(core);
   return findSigningProfile(core, profileId);
 }
 
@@ -66,7 +67,14 @@ export function removeSigningProfile(core: Core, idOrName: string): SigningProfi
   const p = findSigningProfile(core, idOrName);
   core.db.prepare(`DELETE FROM signing_profiles WHERE id = ?`).run(p.id);
   core.audit.append({ action: 'sign.profile.remove', subject: p.id, details: { name: p.name } });
+  collectUnusedImages(core);
   return p;
+}
+
+/** The images of `<home>/stamp-images/` that no saved profile names any more are removed. */
+function collectUnusedImages(core: Core): void {
+  const inUse = listSigningProfiles(core).flatMap((p) => (p.imagePath ? [p.imagePath] : []));
+  collectStampImages(core.home, inUse);
 }
 
 /** Keys of Firma Perú's parameter file that a profile applies. */

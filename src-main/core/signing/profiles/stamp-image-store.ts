@@ -60,3 +60,28 @@ export function keepStampImage(home: string, file: string): string {
   }
   return target;
 }
+
+/**
+ * Removes kept images no profile names any more (a profile removed, or saved with another image). Images are kept
+ * once per content, so two profiles may share one: only an image no remaining profile uses goes. A `.part` file
+ * is a copy being written (by this or another process) and is left alone.
+ */
+export function collectStampImages(home: string, inUse: Iterable<string>): string[] {
+  const dir = stampImageDir(home);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const keep = new Set([...inUse].map((f) => path.resolve(f)));
+  const removed: string[] = [];
+  for (const name of names) {
+    if (name.endsWith('.part')) continue;
+    const file = path.join(dir, name);
+    if (keep.has(file)) continue;
+    fs.rmSync(file, { force: true });
+    removed.push(file);
+  }
+  return removed;
+}
