@@ -5,6 +5,7 @@ import { APP_VERSION } from '../core/version';
 import { commandWord, homeArgument } from './argv';
 import { commandTable } from './commands';
 import { commanderMessageEs, localizeCommander, programTexts, resolveCliLocale, type CliLocale } from './locale';
+import { englishMessage } from './error-text';
 import { CliExit, CliRuntime, ExitCode, type CommandModule } from './runtime';
 
 /**
@@ -81,7 +82,7 @@ export async function main(argv: string[], parts: CliParts): Promise<number> {
     return ExitCode.ok;
   } catch (err: unknown) {
     if (err instanceof CliExit) {
-      if (err.message) report(json, err.code, err.message, err.exitCode);
+      if (err.message) report(json, err.code, locale === 'es' ? err.message : await englishMessage(err), err.exitCode);
       return err.exitCode;
     }
     if (err instanceof CommanderError) {

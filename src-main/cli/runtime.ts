@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CodedError } from '../api/i18n-text';
 import { AppError } from '../api/result';
 import type { CoreContext, Shell, openCore } from '../core/context';
 import type { CliLocale } from './locale';
@@ -14,9 +15,14 @@ export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as cons
  * Thrown by a command to end with a code and a message (Spanish, on stderr; with `--json`, an object on stdout).
  * `code` is the stable error code for scripts; without one it is read from a trailing `[CODE]` or a leading
  * `CODE:` in the message, else `BAD_USAGE` (exit 2) or `FAILED`.
+ *
+ * For a language other than Spanish `main` rewords it (src-main/cli/error-text.ts): `source`, the domain error
+ * the message quotes, by the text of its code; `text`, a message of the CLI's own, by its i18n key.
  */
 export class CliExit extends Error {
   readonly code: string;
+  source?: CodedError;
+  text?: { key: string; vars: Record<string, string | number> };
   constructor(
     readonly exitCode: number,
     message: string,
@@ -25,9 +31,17 @@ export class CliExit extends Error {
     super(message);
     this.code = code ?? codeIn(message) ?? defaultCode(exitCode);
   }
-  /** A domain error as a CLI exit: its message and code kept. */
-  static from(err: AppError, exitCode: number): CliExit {
-    return new CliExit(exitCode, `${err.message} [${err.code}]`, err.code);
+  /** A domain error as a CLI exit: its message and code kept (and the error, to word it in the user's language). */
+  static from(err: AppError, exitCode: number, message = `${err.message} [${err.code}]`): CliExit {
+    const exit = new CliExit(exitCode, message, err.code);
+    exit.source = { code: err.code, message: err.message, details: err.details };
+    return exit;
+  }
+  /** A message of the CLI's own: `spanish` as given, the i18n key `key` for another language. */
+  static said(exitCode: number, spanish: string, key: string, vars: Record<string, string | number>): CliExit {
+    const exit = new CliExit(exitCode, spanish);
+    exit.text = { key, vars };
+    return exit;
   }
 }
 

@@ -4,23 +4,16 @@ import zodEn from 'zod/v4/locales/en.js';
 import zodEs from 'zod/v4/locales/es.js';
 import en from './en.json';
 import es from './es.json';
+import { codeText, translateIn, type Dict, type T } from '../../src-main/api/i18n-text';
 import type { ValidationIssue } from '../../src-main/api/result';
 import type { Locale } from '../../src-main/api/settings';
 
-type Dict = { [key: string]: string | Dict };
+export type { T };
+
 const dictionaries: Record<Locale, Dict> = { es, en };
 
 /** The BCP 47 tag used for plural rules, numbers and dates. */
 export const localeTag: Record<Locale, string> = { es: 'es-PE', en: 'en-GB' };
-
-function find(d: Dict, key: string): string | undefined {
-  let cur: string | Dict | undefined = d;
-  for (const part of key.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = cur[part];
-  }
-  return typeof cur === 'string' ? cur : undefined;
-}
 
 /**
  * Looks a dotted key up; falls back to Spanish, then to the key itself so a gap is visible, not blank. With a
@@ -28,17 +21,8 @@ function find(d: Dict, key: string): string | undefined {
  * the dictionary has one: "1 válido", "3 válidos".
  */
 export function translate(locale: Locale, key: string, vars?: Record<string, string | number>): string {
-  const lookup = (k: string) => find(dictionaries[locale], k) ?? find(dictionaries.es, k);
-  let text: string | undefined;
-  if (typeof vars?.count === 'number') {
-    const form = new Intl.PluralRules(localeTag[locale]).select(vars.count);
-    text = lookup(`${key}_${form}`) ?? lookup(`${key}_other`);
-  }
-  text ??= lookup(key) ?? key;
-  return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+  return translateIn([dictionaries[locale], dictionaries.es], localeTag[locale], key, vars);
 }
-
-export type T = (key: string, vars?: Record<string, string | number>) => string;
 
 type DateInput = string | number | Date;
 
@@ -95,14 +79,7 @@ export function errorText(t: T, error: { code: string; message: string; details?
   const issues = error.details?.['issues'];
   if (error.code === 'BAD_INPUT' && Array.isArray(issues) && issues.length > 0)
     return `${t('errors.BAD_INPUT')} ${issuesText(t, issues as ValidationIssue[])}`;
-  const key = `errors.${error.code}`;
-  const vars: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(error.details ?? {})) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
-  const text = t(key, vars);
-  if (text === key) return error.message || t('errors.unknown', { message: error.code });
-  // A refusal about one file (an attachment) names it even when the code's text is the platform's generic one.
-  const name = error.details?.['name'];
-  return typeof name === 'string' && name && !text.includes(name) ? `«${name}»: ${text}` : text;
+  return codeText(t, error) ?? (error.message || t('errors.unknown', { message: error.code }));
 }
 
 /**

@@ -30,7 +30,7 @@ export const certsCommand: CommandModule = {
           rt.print(() => formatList(r.certificates, r.problems), r);
           if (r.problems.length && r.certificates.length === 0) throw new CliExit(ExitCode.failed, '');
         } catch (err) {
-          if (err instanceof AppError) throw new CliExit(ExitCode.failed, `${err.message} [${err.code}]`);
+          if (err instanceof AppError) throw CliExit.from(err, ExitCode.failed);
           throw err;
         } finally {
           unloadPkcs11Modules();

@@ -305,7 +305,7 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
   try {
     imported = readFirmaPeruParams(path.resolve(o.params ?? ''));
   } catch (err) {
-    if (err instanceof AppError) throw usage(`${err.message} [${err.code}]`);
+    if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage);
     throw err;
   }
   const { profile, tsaPassword } = imported;
@@ -314,7 +314,7 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
   try {
     o.paramsNotes = paramsRunNotes(profile, { inputs: input.files.length, rectGiven: Boolean(stamp.rect) });
   } catch (err) {
-    if (err instanceof AppError) throw usage(`${err.message} [${err.code}]`);
+    if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage);
     throw err;
   }
   const level = o.level ? opts.level : profile.level;
@@ -354,7 +354,7 @@ async function withSavedProfile(input: StartSigningInput, o: SignCliOptions, cor
   try {
     profile = findSigningProfile(core, o.profile ?? '');
   } catch (err) {
-    if (err instanceof AppError) throw new CliExit(ExitCode.usage, `${err.message} Vea «casilla profiles list».`, err.code);
+    if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage, `${err.message} Vea «casilla profiles list».`);
     throw err;
   }
   const p = profileSignOptions(profile);
@@ -428,8 +428,7 @@ async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters
     const { extendPdf } = await import('../../core/signing/ltv');
     r = await extendPdf({ input: path.resolve(inputs[0] ?? ''), output: path.resolve(o.output), level, ...(tsa ? { tsa } : {}) });
   } catch (err) {
-    if (err instanceof AppError)
-      throw new CliExit(USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed, `${err.message} [${err.code}]`);
+    if (err instanceof AppError) throw CliExit.from(err, USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed);
     throw err;
   }
   rt.print(
@@ -467,7 +466,7 @@ async function firmaGobFromCli(
   try {
     checkFirmaGobConfig(config);
   } catch (err) {
-    if (err instanceof AppError) throw usage(`${err.message} [${err.code}]`);
+    if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage);
     throw err;
   }
   return config;
@@ -475,7 +474,8 @@ async function firmaGobFromCli(
 
 function envValue(name: string): string {
   const v = process.env[name];
-  if (v === undefined) throw usage(`La variable de entorno ${name} no está definida.`);
+  if (v === undefined)
+    throw CliExit.said(ExitCode.usage, `La variable de entorno ${name} no está definida.`, 'cli.envVarMissing', { name });
   return v;
 }
 

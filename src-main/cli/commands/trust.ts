@@ -36,7 +36,7 @@ export const trustCommand: CommandModule = {
             r,
           );
         } catch (err) {
-          if (err instanceof AppError) throw new CliExit(ExitCode.failed, `${err.message} [${err.code}]`);
+          if (err instanceof AppError) throw CliExit.from(err, ExitCode.failed);
           throw err;
         }
       });
