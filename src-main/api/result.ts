@@ -58,6 +58,19 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An AppError by shape, not by class: code bundled twice (the PDF worker loads the verifier as a bundle of its
+ * own) has two AppError classes, and `instanceof` would call the other one's errors unknown.
+ */
+export function isAppError(err: unknown): err is AppError {
+  return (
+    err instanceof Error &&
+    err.name === 'AppError' &&
+    typeof (err as { code?: unknown }).code === 'string' &&
+    typeof (err as { toData?: unknown }).toData === 'function'
+  );
+}
+
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }

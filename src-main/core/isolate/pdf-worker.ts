@@ -5,7 +5,7 @@
  * `pdf-worker.cjs` next to the CLI and the Electron main (scripts/build.mjs).
  */
 import { parentPort } from 'node:worker_threads';
-import { AppError } from '../../api/result';
+import { isAppError } from '../../api/result';
 import { inspectPdfForSigning } from '../signing/inspect-pdf';
 import { WORKER_ANSWERED, type WorkerReply, type WorkerTask } from './tasks';
 
@@ -33,12 +33,11 @@ parentPort?.on('message', (msg: { id: number; task: WorkerTask }) => {
       answered();
     },
     (err: unknown) => {
-      const error =
-        err instanceof AppError
-          ? err.toData()
-          : err instanceof RangeError
-            ? { code: 'PDF_LIMIT', message: 'El PDF excede un límite de lectura (estructura demasiado profunda).' }
-            : { code: 'VERIFY_DAMAGED', message: 'El PDF está dañado y no se pudo leer su estructura.', details: { detail: String(err) } };
+      const error = isAppError(err) // by shape: the verifier is a bundle of its own, with its own AppError class
+        ? err.toData()
+        : err instanceof RangeError
+          ? { code: 'PDF_LIMIT', message: 'El PDF excede un límite de lectura (estructura demasiado profunda).' }
+          : { code: 'VERIFY_DAMAGED', message: 'El PDF está dañado y no se pudo leer su estructura.', details: { detail: String(err) } };
       parentPort?.postMessage({ id: msg.id, ok: false, error } satisfies WorkerReply);
       answered();
     },
