@@ -76,4 +76,21 @@ describe('the CLI words errors in its language', () => {
       message: 'La contraseña del certificado no es correcta.',
     });
   });
+
+  it('verify: a file that could not be read is said in English by its code, in Spanish by the core; exit 2 both', () => {
+    const notPdf = path.join(tmp.dir, 'notas.pdf');
+    fs.writeFileSync(notPdf, 'esto no es un PDF\n');
+    const verify = (lang: string) =>
+      spawnSync(process.execPath, [cliBundle, '--home', path.join(tmp.dir, 'home'), 'verify', notPdf], {
+        encoding: 'utf8',
+        env: { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '' },
+      });
+    const inEnglish = verify('en_US.UTF-8');
+    expect(inEnglish.status).toBe(2);
+    expect(inEnglish.stdout).toContain(`COULD NOT BE READ — ${en.errors.PDF_INVALID} [PDF_INVALID]`);
+    expect(inEnglish.stdout).not.toContain('cabecera');
+    const inSpanish = verify('es_PE.UTF-8');
+    expect(inSpanish.status).toBe(2);
+    expect(inSpanish.stdout).toContain('NO SE PUDO LEER — El PDF está dañado o no es un PDF (falta la cabecera %PDF). [PDF_INVALID]');
+  });
 });

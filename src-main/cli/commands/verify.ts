@@ -3,6 +3,7 @@ import { logoFromFile, savedReportBrand } from '../../core/verify/report-logo';
 import { writeReportPdf } from '../../core/verify/report-pdf';
 import { formatOutcome } from '../../core/verify/report-text';
 import { verifyFiles } from '../../core/verify/verify-service';
+import { englishErrorWording } from '../error-text';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 
 export const verifyCommand: CommandModule = {
@@ -51,7 +52,10 @@ export const verifyCommand: CommandModule = {
           });
           const json = outcomes.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
           const locale = { lang: rt.locale, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
-          rt.print(() => outcomes.map((o) => formatOutcome(o, locale)).join('\n\n'), json.length === 1 ? json[0] : json);
+          // In English a file that could not be read is said by the text of its error's code (the JSON keeps the core's).
+          const word = rt.locale === 'en' && outcomes.some((o) => o.error) ? await englishErrorWording() : undefined;
+          const shown = word ? outcomes.map((o) => (o.error ? { ...o, error: { ...o.error, message: word(o.error) } } : o)) : outcomes;
+          rt.print(() => shown.map((o) => formatOutcome(o, locale)).join('\n\n'), json.length === 1 ? json[0] : json);
           if (opts.report) {
             const brand = savedReportBrand(rt.core().home, rt.core().settings);
             if (logo) brand.logo = logo;
