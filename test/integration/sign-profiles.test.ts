@@ -7,7 +7,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../src-main/api/result';
 import { visualRectToUser, type Box } from '../../src-main/core/pdf/page-rotation';
@@ -24,6 +23,7 @@ import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { judge } from '../helpers/pdf-judges';
 import { P12_PASSWORD, testPki } from '../helpers/pki';
 import { tempCore, tempDir } from '../helpers/temp-home';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-profiles-cli-${process.pid}`, 'cli.cjs');
@@ -59,16 +59,7 @@ function firmaPeruParams(file: string, extra: Record<string, unknown> = {}): str
 }
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
   fs.copyFileSync(path.join(root, 'resources/demo/sello.png'), at('sello.png'));
   writePlainPdf(at('doc.pdf'), { pages: 2 });
 });

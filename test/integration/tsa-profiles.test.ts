@@ -8,7 +8,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TsaProfile, TsaTestResult } from '../../src-main/api/tsa';
 import type { Result } from '../../src-main/api/result';
@@ -18,6 +17,7 @@ import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { judge } from '../helpers/pdf-judges';
 import { P12_PASSWORD, startTestTsa, testPki, type TestTsa } from '../helpers/pki';
 import { tempCore, tempDir } from '../helpers/temp-home';
+import { bundleCli } from '../helpers/cli-bundle';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-tsa-cli-${process.pid}`, 'cli.cjs');
@@ -29,16 +29,7 @@ let tsa: TestTsa;
 
 beforeAll(async () => {
   tsa = await startTestTsa({ username: 'mesa', password: PASSWORD });
-  await build({
-    entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cliBundle,
-    external: ['electron', 'better-sqlite3', 'keytar', 'pkcs11js'],
-    logLevel: 'error',
-  });
+  await bundleCli(cliBundle);
 });
 afterAll(async () => {
   await tsa.close();
