@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'session.unlock',
   'session.lock-warning',
   'session.unlock.failed',
+  'session.password.set',
+  'session.password.change',
   'sign',
   'sign.failed',
   'sign.refused',
