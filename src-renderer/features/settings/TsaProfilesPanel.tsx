@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import type { TsaProfile, TsaTestResult } from '../../../src-main/api/tsa';
 import { call } from '../../api';
 import { errorText, useI18n } from '../../i18n';
+import { TsaUrlField } from '../../components/TsaUrlField';
 import { tsaUrlProblem } from '../sign/LongTermSection';
 
 type Message = { ok: boolean; text: string };
@@ -166,23 +167,7 @@ export function TsaProfilesPanel() {
           <label htmlFor={ids.name}>{t('settings.tsa.name')}</label>
           <input id={ids.name} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} data-testid="tsa-name" />
         </div>
-        <div className="field">
-          <label htmlFor={ids.url}>{t('settings.tsa.url')}</label>
-          <input
-            id={ids.url}
-            type="url"
-            value={url}
-            placeholder="https://"
-            aria-invalid={problem !== null}
-            onChange={(e) => setUrl(e.target.value.trim())}
-            data-testid="tsa-url"
-          />
-          {problem && (
-            <p role="alert" className="error">
-              {t(problem === 'https' ? 'sign.longTerm.httpsOnly' : 'sign.longTerm.badUrl')}
-            </p>
-          )}
-        </div>
+        <TsaUrlField id={ids.url} label={t('settings.tsa.url')} value={url} problem={problem} onChange={setUrl} testId="tsa-url" />
         <div className="field">
           <label htmlFor={ids.user}>{t('settings.tsa.user')}</label>
           <input id={ids.user} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} data-testid="tsa-user" />

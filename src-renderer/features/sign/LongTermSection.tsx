@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { TsaProfile } from '../../../src-main/api/tsa';
 import { isSecureServiceUrl } from '../../../src-main/api/url-policy';
 import { call } from '../../api';
+import { TsaUrlField } from '../../components/TsaUrlField';
 import { useI18n } from '../../i18n';
 
 export type SignLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
@@ -79,23 +80,14 @@ export function LongTermSection(props: {
       )}
       {needsTsa && profiles !== null && profiles.length === 0 && <p className="hint">{t('sign.longTerm.tsaNone')}</p>}
       {showUrl && (
-        <div className="field">
-          <label htmlFor={ids.tsa}>{t('sign.longTerm.tsa')}</label>
-          <input
-            id={ids.tsa}
-            type="url"
-            value={tsaUrl}
-            placeholder="https://"
-            aria-invalid={problem !== null}
-            onChange={(e) => onTsaUrl(e.target.value.trim())}
-            data-testid="sign-tsa-url"
-          />
-          {problem && (
-            <p role="alert" className="error">
-              {t(problem === 'https' ? 'sign.longTerm.httpsOnly' : 'sign.longTerm.badUrl')}
-            </p>
-          )}
-        </div>
+        <TsaUrlField
+          id={ids.tsa}
+          label={t('sign.longTerm.tsa')}
+          value={tsaUrl}
+          problem={problem}
+          onChange={onTsaUrl}
+          testId="sign-tsa-url"
+        />
       )}
       <div className="field">
         <label htmlFor={ids.style}>{t('sign.longTerm.style')}</label>
