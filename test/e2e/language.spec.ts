@@ -1,10 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { signPdf } from '../../src-main/core/signing/pades-signer';
-import { writePlainPdf } from '../helpers/pdf-fixtures';
-import { pdfTestSigner } from '../helpers/pdf-signer';
+import { writeShadowedContract } from '../helpers/shadow-contract';
 import { tempDir } from '../helpers/temp-home';
-import { appendUpdate, objectBody } from '../helpers/verify-attacks';
 import { startHost, type RunningHost } from './web-host';
 
 /**
@@ -20,19 +17,8 @@ let altered: string;
 
 test.beforeAll(async () => {
   tmp = tempDir('language-');
-  const signed = path.join(tmp.dir, 'contrato-firmado.pdf');
-  await signPdf({
-    input: writePlainPdf(path.join(tmp.dir, 'contrato.pdf'), { title: 'Monto: S/ 100' }),
-    output: signed,
-    signer: pdfTestSigner('rsa'),
-    role: 'firma',
-  });
   // A later revision that changes page 1's content: the verification lists the change and says NO VÁLIDO.
-  const overlay = '1 1 1 rg 60 705 420 40 re f 0 0 0 rg BT /F1 18 Tf 72 720 Td (Monto: S/ 100 000) Tj ET';
-  altered = appendUpdate(signed, path.join(tmp.dir, 'contrato-alterado.pdf'), [
-    { num: 40, body: `<< /Length ${overlay.length} >>\nstream\n${overlay}\nendstream` },
-    { num: 5, body: objectBody(signed, 5).replace(/\/Contents\s+6 0 R/, '/Contents [6 0 R 40 0 R]') },
-  ]);
+  ({ altered } = await writeShadowedContract(tmp.dir));
   host = await startHost();
 });
 test.afterAll(async () => {

@@ -6,12 +6,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
-import path from 'node:path';
-import { signPdf } from '../../src-main/core/signing/pades-signer';
-import { writePlainPdf } from '../helpers/pdf-fixtures';
-import { pdfTestSigner } from '../helpers/pdf-signer';
+import { writeShadowedContract } from '../helpers/shadow-contract';
 import { tempDir } from '../helpers/temp-home';
-import { appendUpdate, objectBody } from '../helpers/verify-attacks';
 import { startHost, type RunningHost } from './web-host';
 
 let host: RunningHost;
@@ -22,19 +18,8 @@ let signed: string;
 test.beforeAll(async () => {
   fs.mkdirSync('test-results/screens', { recursive: true });
   tmp = tempDir('verify-compare-');
-  signed = path.join(tmp.dir, 'contrato-firmado.pdf');
-  await signPdf({
-    input: writePlainPdf(path.join(tmp.dir, 'contrato.pdf'), { title: 'Monto: S/ 100' }),
-    output: signed,
-    signer: pdfTestSigner('rsa'),
-    role: 'firma',
-  });
   // Shadow hide-and-replace: an overlay appended to page 1's contents hides the signed line and writes another.
-  const overlay = '1 1 1 rg 60 705 420 40 re f 0 0 0 rg BT /F1 18 Tf 72 720 Td (Monto: S/ 100 000) Tj ET';
-  attack = appendUpdate(signed, path.join(tmp.dir, 'contrato-alterado.pdf'), [
-    { num: 40, body: `<< /Length ${overlay.length} >>\nstream\n${overlay}\nendstream` },
-    { num: 5, body: objectBody(signed, 5).replace(/\/Contents\s+6 0 R/, '/Contents [6 0 R 40 0 R]') },
-  ]);
+  ({ signed, altered: attack } = await writeShadowedContract(tmp.dir));
   host = await startHost();
 });
 test.afterAll(async () => {
