@@ -1,32 +1,56 @@
 /**
- * A CLI error in English: the domain error it quotes worded by the text of its code (`errors.<CODE>` of the
- * renderer's en.json, with its details as variables), a message of the CLI's own by its key; the core's Spanish
- * message kept only where en.json has no text. The dictionary is loaded here, when an English error is printed,
- * so `--version` and a command that succeeds never read it.
+ * Domain errors in the CLI's language. Their `message` is the core's Spanish: in Spanish it is said as it is; in
+ * English by the text of its code (`errors.<CODE>` of the renderer's en.json, with its details as variables), the
+ * core's message kept only where en.json has no text. The dictionary is loaded here, when an English error is
+ * printed, so `--version` and a command that succeeds never read it.
  */
 import { codeText, translateIn, type CodedError, type Dict, type T } from '../api/i18n-text';
 import type { CliExit } from './runtime';
+import { cliLocale } from './text';
 
 async function englishT(): Promise<T> {
   const en = (await import('../../src-renderer/i18n/en.json')).default as Dict;
   return (key, vars) => translateIn([en], 'en-GB', key, vars);
 }
 
-/** Words a domain error (e.g. one file's in a batch) in English by its code; its own message when en.json has no text. */
-export async function englishErrorWording(): Promise<(error: CodedError) => string> {
-  const t = await englishT();
-  return (error) => codeText(t, error) ?? error.message;
+/**
+ * A translator over the whole dictionary of the CLI's language, for the app's own labels of codes a command prints
+ * (trust lists and statuses, audit actions, recipient problems): loaded only by the command that needs it.
+ */
+export async function appT(): Promise<T> {
+  if (cliLocale() === 'en') return englishT();
+  const es = (await import('../../src-renderer/i18n/es.json')).default as Dict;
+  return (key, vars) => translateIn([es], 'es-PE', key, vars);
 }
 
-export async function englishMessage(exit: CliExit): Promise<string> {
-  if (!exit.source && !exit.text) return exit.message;
+/** The label of a code `key` in the app's dictionary, or `fallback` when the dictionary has none. */
+export function labelOr(t: T, key: string, fallback: string, vars?: Record<string, string | number>): string {
+  const text = t(key, vars);
+  return text === key ? fallback : text;
+}
+
+/** Words a domain error (e.g. one file's in a batch) in the CLI's language. */
+export async function errorWording(): Promise<(error: CodedError) => string> {
+  if (cliLocale() === 'es') return (error) => error.message;
   const t = await englishT();
-  if (exit.text) {
-    const text = t(exit.text.key, exit.text.vars);
-    return text === exit.text.key ? exit.message : text;
-  }
+  return (error) => englishText(t, error) ?? error.message;
+}
+
+/** The English text of a domain error; a refusal of one field names the field (`fields.<name>`) when en.json has it. */
+function englishText(t: T, error: CodedError): string | undefined {
+  const text = codeText(t, error);
+  const field = error.details?.['field'];
+  if (!text || typeof field !== 'string') return text;
+  const label = t(`fields.${field}`);
+  return label === `fields.${field}` ? `${text} (${field})` : `${text} (${label})`;
+}
+
+/** The message of a CLI exit in English: the domain error it quotes worded by its code. */
+export async function englishMessage(exit: CliExit): Promise<string> {
   const source = exit.source;
-  const text = source && codeText(t, source);
+  if (!source) return exit.message;
+  const t = await englishT();
+  const text = englishText(t, source);
   // The message may quote the error between words of the command's own (a file name before it, its code after).
-  return source && text && source.message ? exit.message.replace(source.message, () => text) : exit.message;
+  return text && source.message ? exit.message.replace(source.message, () => text) : exit.message;
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, Help } from 'commander';
 import { resolveHome } from '../core/home';
+import { tx } from './text';
 
 export type CliLocale = 'es' | 'en';
 
@@ -91,26 +92,16 @@ function describeDefaultsEs(text: string): string {
 }
 
 /** The texts `main` passes to commander for the program's own options. */
-export function programTexts(locale: CliLocale) {
-  return locale === 'en'
-    ? {
-        description: 'Casilla Desktop: sign and verify PDFs, and send notifications to the State casilla',
-        version: 'output the version number',
-        help: 'display help for command',
-        helpCommand: ['help [command]', 'display help for a command'] as const,
-        home: 'data folder (default CASILLA_HOME or the application folder)',
-        json: 'JSON output on stdout',
-        afterError: '(use --help to see the options)',
-      }
-    : {
-        description: 'Casilla Desktop: firma y verifica PDF, y envía notificaciones a la casilla del Estado',
-        version: 'muestra la versión',
-        help: 'muestra esta ayuda',
-        helpCommand: ['help [comando]', 'muestra la ayuda de un comando'] as const,
-        home: 'carpeta de datos (por defecto CASILLA_HOME o la carpeta de la aplicación)',
-        json: 'salida en JSON por stdout',
-        afterError: '(use --help para ver las opciones)',
-      };
+export function programTexts() {
+  return {
+    description: tx('program.description'),
+    version: tx('program.version'),
+    help: tx('program.help'),
+    helpCommand: [tx('program.helpCommandName'), tx('program.helpCommand')] as const,
+    home: tx('program.home'),
+    json: tx('program.json'),
+    afterError: tx('program.afterError'),
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { commandWord, homeArgument } from './argv';
 import { commandTable } from './commands';
 import { commanderMessageEs, localizeCommander, programTexts, resolveCliLocale, type CliLocale } from './locale';
 import { englishMessage } from './error-text';
+import { setCliLocale, tx } from './text';
 import { CliExit, CliRuntime, ExitCode, type CommandModule } from './runtime';
 
 /**
@@ -29,7 +30,8 @@ export function buildProgram(argv: readonly string[], locale: CliLocale, parts: 
   const program = new Command('casilla');
   const rt = new CliRuntime(program);
   rt.locale = locale;
-  const t = programTexts(locale);
+  setCliLocale(locale);
+  const t = programTexts();
   localizeCommander(program, locale, argv.includes('--json'));
   program
     .description(t.description)
@@ -49,11 +51,11 @@ export function buildProgram(argv: readonly string[], locale: CliLocale, parts: 
     // Listed in the help with its summary; its own bundle runs it (the launcher picks it by name).
     const stub = program
       .command(entry.name)
-      .summary(entry.summary)
+      .summary(tx(`summary.${entry.name}`))
       .allowUnknownOption()
       .allowExcessArguments()
       .action(() => {
-        throw new CliExit(ExitCode.failed, `El comando ${entry.name} no está en esta compilación.`, 'INTERNAL');
+        throw new CliExit(ExitCode.failed, tx('notInBuild', { name: entry.name }), 'INTERNAL');
       });
     if (entry.args) stub.argument(entry.args);
   }
@@ -94,7 +96,7 @@ export async function main(argv: string[], parts: CliParts): Promise<number> {
       }
       return ExitCode.usage;
     }
-    report(json, 'INTERNAL', 'Error inesperado: ' + formatCauses(err), ExitCode.failed);
+    report(json, 'INTERNAL', tx('unexpected', { causes: formatCauses(err) }), ExitCode.failed);
     return ExitCode.failed;
   } finally {
     traceMark('command done');

@@ -4,6 +4,7 @@ import { AppError } from '../api/result';
 import type { CoreContext, Shell, openCore } from '../core/context';
 import type { CliLocale } from './locale';
 import { traceMark } from '../core/trace';
+import { tx } from './text';
 
 /**
  * Exit codes of every command: 0 success, 1 negative result or failed operation, 2 bad usage or unreadable input,
@@ -12,17 +13,17 @@ import { traceMark } from '../core/trace';
 export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /**
- * Thrown by a command to end with a code and a message (Spanish, on stderr; with `--json`, an object on stdout).
+ * Thrown by a command to end with a code and a message in the CLI's language (`tx`, src-main/cli/text.ts; on
+ * stderr, or with `--json` an object on stdout).
  * `code` is the stable error code for scripts; without one it is read from a trailing `[CODE]` or a leading
  * `CODE:` in the message, else `BAD_USAGE` (exit 2) or `FAILED`.
  *
- * For a language other than Spanish `main` rewords it (src-main/cli/error-text.ts): `source`, the domain error
- * the message quotes, by the text of its code; `text`, a message of the CLI's own, by its i18n key.
+ * A domain error's message is the core's Spanish: for English `main` rewords `source`, the domain error the
+ * message quotes, by the text of its code (src-main/cli/error-text.ts).
  */
 export class CliExit extends Error {
   readonly code: string;
   source?: CodedError;
-  text?: { key: string; vars: Record<string, string | number> };
   constructor(
     readonly exitCode: number,
     message: string,
@@ -31,16 +32,13 @@ export class CliExit extends Error {
     super(message);
     this.code = code ?? codeIn(message) ?? defaultCode(exitCode);
   }
-  /** A domain error as a CLI exit: its message and code kept (and the error, to word it in the user's language). */
-  static from(err: AppError, exitCode: number, message = `${err.message} [${err.code}]`): CliExit {
-    const exit = new CliExit(exitCode, message, err.code);
+  /**
+   * A domain error as a CLI exit: its message and code kept (and the error, to word it in the user's language);
+   * `code` undefined reads it from the message, as for any CliExit.
+   */
+  static from(err: AppError, exitCode: number, message = `${err.message} [${err.code}]`, code: string | undefined = err.code): CliExit {
+    const exit = new CliExit(exitCode, message, code);
     exit.source = { code: err.code, message: err.message, details: err.details };
-    return exit;
-  }
-  /** A message of the CLI's own: `spanish` as given, the i18n key `key` for another language. */
-  static said(exitCode: number, spanish: string, key: string, vars: Record<string, string | number>): CliExit {
-    const exit = new CliExit(exitCode, spanish);
-    exit.text = { key, vars };
     return exit;
   }
 }
@@ -83,7 +81,7 @@ export class CliRuntime {
   /** Opens the data folder and database the first time a command needs them. */
   core(shell: Shell = 'cli'): CoreContext {
     if (!this.opened) {
-      if (!this.opener) throw new Error('El núcleo no está cargado');
+      if (!this.opener) throw new Error(tx('coreNotLoaded'));
       try {
         this.opened = this.opener({ home: this.options.home, shell });
         traceMark('core opened');

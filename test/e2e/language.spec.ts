@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
+import { ENGLISH, SPANISH } from '../helpers/language-words';
 import { writeShadowedContract } from '../helpers/shadow-contract';
 import { tempDir } from '../helpers/temp-home';
 import { startHost, type RunningHost } from './web-host';
@@ -27,71 +28,6 @@ test.afterAll(async () => {
 });
 
 const navs = ['sign', 'verify', 'compose', 'outbox', 'settings'] as const;
-
-const SPANISH = [
-  'Firmar',
-  'Verificar',
-  'Redactar',
-  'Bandeja',
-  'Configuración',
-  'contraseña',
-  'certificado',
-  'destinatario',
-  'válido',
-  'NO VÁLIDO',
-  'intento',
-  'aceptado',
-  'entregados',
-  'conciliado',
-  'incluida',
-  'incluido',
-  'Entidad Acreditadora',
-  'resultado desconocido',
-  'pendientes',
-  'bajo supervisión',
-  'Propio',
-  'Excepción',
-  'página',
-  'Se modificó',
-  'feriados',
-  'integrado',
-  'borrador',
-  'pendiente',
-  'enviado',
-  'no se pudo',
-  'Datos no válidos',
-  'Error inesperado',
-  'archivo',
-  'firmado',
-];
-const ENGLISH = [
-  'Sign',
-  'Verify',
-  'Compose',
-  'Outbox',
-  'Settings',
-  'Client ID',
-  'Client secret',
-  'delivered',
-  'pending',
-  'Usage',
-  'Too big',
-  'expected',
-  'Unexpected',
-  'failed',
-  'Built-in',
-  'Password',
-  'attempt',
-  'accepted',
-  'undersupervision',
-  'included',
-  'Too big',
-  'Invalid input',
-  'page',
-  'changed',
-  'exception',
-  'sign',
-];
 
 /**
  * The text a user reads or hears: visible text plus accessible names, placeholders, tooltips and alt texts. Proper

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src-renderer/i18n/en.json';
+import { commandTable } from '../../src-main/cli/commands';
 import { bundleCli } from '../helpers/cli-bundle';
+import { ENGLISH, SPANISH } from '../helpers/language-words';
 import { tempDir } from '../helpers/temp-home';
 
 const root = path.resolve(__dirname, '../..');
@@ -92,5 +94,226 @@ describe('the CLI words errors in its language', () => {
     const inSpanish = verify('es_PE.UTF-8');
     expect(inSpanish.status).toBe(2);
     expect(inSpanish.stdout).toContain('NO SE PUDO LEER — El PDF está dañado o no es un PDF (falta la cabecera %PDF). [PDF_INVALID]');
+  });
+});
+
+/**
+ * Every command in each language: its help, its normal output, its progress lines, its errors and the messages of
+ * its --json objects carry none of the other language's marker words (test/helpers/language-words.ts, plus a few
+ * the CLI uses). What is not the CLI's wording is left out before looking: option names and command words
+ * (`--page`, `casilla sign`), placeholders, paths and file names, error codes in brackets, and the proper names
+ * of data (certificate and provider names of the trust lists, as `trust list --json` gives them). The outbox
+ * command is left out (its texts are another piece of work).
+ */
+const CLI_SPANISH = [
+  ...SPANISH,
+  'archivos',
+  'firmados',
+  'Lote',
+  'Aviso',
+  'Uso',
+  'Opciones',
+  'Argumentos',
+  'Comandos',
+  'muestra',
+  'perfil',
+  'perfiles',
+  'salida',
+  'anclas',
+  'servidor',
+  'destinatarios',
+  'línea',
+  'llavero',
+  'registro',
+  'de',
+  'del',
+  'la',
+  'los',
+  'las',
+  'con',
+  'para',
+  'que',
+  'sin',
+  'y',
+];
+const CLI_ENGLISH = [
+  ...ENGLISH,
+  'the',
+  'of',
+  'and',
+  'with',
+  'file',
+  'files',
+  'signed',
+  'Options',
+  'Arguments',
+  'Commands',
+  'display',
+  'output',
+  'profile',
+  'profiles',
+  'Warning',
+  'recipients',
+  'line',
+  'keychain',
+  'Batch',
+  'not',
+];
+
+/** The subcommands of each command whose help is read (outbox left out, see above). */
+const SUBCOMMANDS: Record<string, string[]> = {
+  audit: ['list', 'verify'],
+  certs: ['list'],
+  profiles: ['list', 'import', 'remove'],
+  trust: ['list', 'refresh'],
+  tsa: ['list', 'add', 'remove', 'test'],
+};
+
+type Said = { what: string; status: number | null; text: string };
+
+/** The CLI's prose in `text`: what a translator would translate, without names, paths and syntax. */
+function prose(text: string, names: readonly string[]): string {
+  let t = text;
+  for (const n of [...names].sort((a, b) => b.length - a.length)) if (n) t = t.split(n).join(' ');
+  return t
+    .replace(/\S*[/\\]\S*/g, ' ')
+    .replace(/\S+\.(pdf|json|p12|pem|png|csv)\b/gi, ' ')
+    .replace(/(^|\s)--?[a-z][\w-]*/gi, ' ')
+    .replace(/<[^>]*>|\[[^\]]*\]|\{\w+\}/g, ' ')
+    .replace(/\bcasilla((\s+help)?(\s+[a-z][\w-]*){1,2})?/g, ' ')
+    .replace(/^ {2}[a-z][\w-]*(?=\s|$)/gm, ' ');
+}
+
+function markers(said: readonly Said[], words: readonly string[], names: readonly string[]): string[] {
+  const hits: string[] = [];
+  for (const s of said) {
+    const text = prose(s.text, names);
+    for (const w of words) {
+      const at = text.search(new RegExp(`(^|[^\\p{L}])${w}($|[^\\p{L}])`, 'iu'));
+      if (at >= 0)
+        hits.push(
+          `${s.what}: ${w} «${text
+            .slice(Math.max(0, at - 30), at + 40)
+            .replace(/\s+/g, ' ')
+            .trim()}»`,
+        );
+    }
+  }
+  return hits;
+}
+
+/** Every `message` string of a --json answer (keys and codes are for programs, not people). */
+function jsonMessages(stdout: string): string {
+  const out: string[] = [];
+  const walk = (v: unknown, key: string): void => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    else if (typeof v === 'string' && key === 'message') out.push(v);
+  };
+  walk(JSON.parse(stdout), '');
+  return out.join('\n');
+}
+
+function runAll(lang: string): { said: Said[]; names: string[] } {
+  const dir = path.join(tmp.dir, `all-${lang}`);
+  fs.mkdirSync(path.join(dir, 'out'), { recursive: true });
+  const home = path.join(dir, 'home');
+  const env: NodeJS.ProcessEnv = { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '', CASILLA_PW: 'demo1234' };
+  const said: Said[] = [];
+  const run = (what: string, args: string[], json = false) => {
+    const r = spawnSync(process.execPath, [cliBundle, '--home', home, ...(json ? ['--json'] : []), ...args], {
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
+    const text = (json && r.stdout.trim().startsWith('{')) || (json && r.stdout.trim().startsWith('[')) ? jsonMessages(r.stdout) : r.stdout;
+    said.push({ what, status: r.status, text: `${text}\n${r.stderr}` });
+    return r;
+  };
+  // Help of the program, of each command and of each subcommand.
+  run('--help', ['--help']);
+  for (const c of commandTable.filter((c) => c.name !== 'outbox')) {
+    run(`help ${c.name}`, ['help', c.name]);
+    for (const sub of SUBCOMMANDS[c.name] ?? []) run(`${c.name} ${sub} --help`, [c.name, sub, '--help']);
+  }
+  // Usage errors of commander and of the commands.
+  run('sign without input', ['sign']);
+  run('verify --nope', ['verify', '--nope', pdf]);
+  run('sign without signer', ['sign', pdf]);
+  run('sign bad page', ['sign', pdf, '--p12', p12, '--page', 'cero', '-o', path.join(dir, 'x.pdf')]);
+  // A batch with a good and a bad file: the ✔/✘ lines, the summary; and its --json.
+  const good = path.join(dir, 'bueno.pdf');
+  const bad = path.join(dir, 'malo.pdf');
+  fs.copyFileSync(pdf, good);
+  fs.writeFileSync(bad, 'esto no es un PDF\n');
+  const batch = run('sign batch', ['sign', good, bad, '--out-dir', path.join(dir, 'out'), '--p12', p12, '--password-env', 'CASILLA_PW']);
+  expect(batch.status, batch.stderr).toBe(1);
+  expect(batch.stderr).toMatch(/✔/);
+  expect(batch.stderr).toMatch(/✘/);
+  const again = run(
+    'sign batch --json',
+    ['sign', good, bad, '--out-dir', path.join(dir, 'out'), '--force', '--p12', p12, '--password-env', 'CASILLA_PW'],
+    true,
+  );
+  expect(again.status).toBe(1);
+  expect(JSON.parse(again.stdout)).toMatchObject({ signed: 1, failed: 1 });
+  run('sign existing output', ['sign', good, '--out-dir', path.join(dir, 'out'), '--p12', p12, '--password-env', 'CASILLA_PW']);
+  // Verification: a signed file, an unreadable one, and both in --json.
+  const signed = path.join(dir, 'out', 'bueno-firmado.pdf');
+  run('verify', ['verify', signed, bad]);
+  const vj = run('verify --json', ['verify', signed, bad], true);
+  expect(vj.status).toBe(2);
+  // Sending: refused recipients, a wrong type, a missing attachment; in --json too.
+  const msg = ['--type', 'NT', '--subject', 'Asunto', '--body', 'Texto'];
+  run('send bad recipient', ['send', '--to', '123', ...msg]);
+  run('send bad recipient --json', ['send', '--to', '123', ...msg], true);
+  run('send bad type', ['send', '--to', '33.333.333-3', '--type', 'XX', '--subject', 'A', '--body', 'B']);
+  run('send missing attachment', ['send', '--to', '33.333.333-3', ...msg, '--attach', path.join(dir, 'falta.pdf')]);
+  run('send missing attachment --json', ['send', '--to', '33.333.333-3', ...msg, '--attach', path.join(dir, 'falta.pdf')], true);
+  run('send long subject', ['send', '--to', '33.333.333-3', '--type', 'NT', '--subject', 'x'.repeat(151), '--body', 'B']);
+  // Lists and their empty states, a profile and a TSA profile, the audit log, the doctor.
+  run('profiles list (empty)', ['profiles', 'list']);
+  run('tsa list (empty)', ['tsa', 'list']);
+  const params = path.join(dir, 'params.json');
+  fs.writeFileSync(
+    params,
+    JSON.stringify({
+      signatureFormat: 'PAdES',
+      signatureLevel: 'B',
+      signatureStyle: '1',
+      stampPage: '1',
+      signatureReason: 'Motivo',
+      webTsa: '',
+    }),
+  );
+  run('profiles import', ['profiles', 'import', params, '--name', 'Oficina']);
+  run('profiles list', ['profiles', 'list']);
+  run('profiles remove unknown', ['profiles', 'remove', 'Ninguno']);
+  run('tsa add', ['tsa', 'add', 'Sellos', '--url', 'https://tsa.example.org/tsr', '--user', 'u1']);
+  run('tsa add bad url', ['tsa', 'add', 'Otro', '--url', 'ftp://tsa.example.org']);
+  run('tsa list', ['tsa', 'list']);
+  run('tsa remove', ['tsa', 'remove', 'Sellos']);
+  run('trust list', ['trust', 'list']);
+  const trust = spawnSync(process.execPath, [cliBundle, '--home', home, '--json', 'trust', 'list'], { encoding: 'utf8', env });
+  const overview = JSON.parse(trust.stdout) as {
+    anchors: { name: string; provider: string; issuer: string }[];
+    tsl: { signer: string } | null;
+  };
+  const names = [...overview.anchors.flatMap((a) => [a.name, a.provider, a.issuer]), overview.tsl?.signer ?? ''];
+  run('audit list', ['audit', 'list']);
+  run('audit verify', ['audit', 'verify']);
+  run('certs list', ['certs', 'list', '--no-defaults', '--offline']);
+  run('doctor', ['doctor']);
+  return { said, names };
+}
+
+describe('every command speaks the chosen language', () => {
+  it('in English (LANG=en_US) no command says a Spanish word: help, output, progress, errors, --json messages', () => {
+    const { said, names } = runAll('en_US.UTF-8');
+    expect(markers(said, CLI_SPANISH, names)).toEqual([]);
+  });
+  it('in Spanish (LANG=es_PE) no command says an English word', () => {
+    const { said, names } = runAll('es_PE.UTF-8');
+    expect(markers(said, CLI_ENGLISH, names)).toEqual([]);
   });
 });

@@ -9,20 +9,22 @@ import { importRecipientsCsvFile, type CsvImport } from '../../core/compose/reci
 import { collect, parseRecipient, type RecipientProblem } from '../../core/compose/recipients';
 import type { MessageType } from '../../core/casilla/rules';
 import { recipientRulesFor } from '../../core/casilla/backends';
-import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
+import { isSecureServiceUrl } from '../../api/url-policy';
 import { currentTarget, type BackendOverride } from '../../services/backends';
 import { explainStorageError } from '../../core/db/storage-errors';
 import { outboxRuntime } from '../../services/outbox-runtime';
+import { appT, labelOr } from '../error-text';
 import { CliExit, ExitCode, type CliRuntime, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
 const collectList = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `--backend URL --client-id ID --client-secret-env VAR`, shared by `send` and `outbox sync`. */
 export function addBackendOptions(cmd: Command): Command {
   return cmd
-    .option('--backend <url>', 'servidor de casilla (en lugar del perfil activo)')
-    .option('--client-id <id>', 'client_id de la institución para --backend')
-    .option('--client-secret-env <VAR>', 'variable de entorno con el client_secret para --backend');
+    .option('--backend <url>', tx('send.opt.backend'))
+    .option('--client-id <id>', tx('send.opt.clientId'))
+    .option('--client-secret-env <VAR>', tx('send.opt.clientSecretEnv'));
 }
 
 export function backendOverride(opts: { backend?: string; clientId?: string; clientSecretEnv?: string }): BackendOverride | undefined {
@@ -31,13 +33,13 @@ export function backendOverride(opts: { backend?: string; clientId?: string; cli
   try {
     url = new URL(opts.backend);
   } catch {
-    throw new CliExit(ExitCode.usage, `URL de servidor no válida: ${opts.backend}`);
+    throw new CliExit(ExitCode.usage, tx('send.badBackendUrl', { url: opts.backend }));
   }
-  if (!/^https?:$/.test(url.protocol)) throw new CliExit(ExitCode.usage, `URL de servidor no válida: ${opts.backend}`);
-  if (!isSecureServiceUrl(opts.backend)) throw new CliExit(ExitCode.usage, `--backend ${opts.backend}: ${INSECURE_URL_MESSAGE}`);
-  if (!opts.clientId || !opts.clientSecretEnv) throw new CliExit(ExitCode.usage, '--backend requiere --client-id y --client-secret-env');
+  if (!/^https?:$/.test(url.protocol)) throw new CliExit(ExitCode.usage, tx('send.badBackendUrl', { url: opts.backend }));
+  if (!isSecureServiceUrl(opts.backend)) throw new CliExit(ExitCode.usage, `--backend ${opts.backend}: ${tx('insecureUrl')}`);
+  if (!opts.clientId || !opts.clientSecretEnv) throw new CliExit(ExitCode.usage, tx('send.backendNeeds'));
   const secret = process.env[opts.clientSecretEnv];
-  if (!secret) throw new CliExit(ExitCode.usage, `La variable de entorno ${opts.clientSecretEnv} está vacía o no existe.`);
+  if (!secret) throw new CliExit(ExitCode.usage, tx('envVarEmpty', { name: opts.clientSecretEnv }));
   return { baseUrl: opts.backend.replace(/\/+$/, ''), clientId: opts.clientId, clientSecret: secret };
 }
 
@@ -61,25 +63,25 @@ export const sendCommand: CommandModule = {
     addBackendOptions(
       program
         .command('send')
-        .description('Pone una notificación en la bandeja de salida y muestra su id local (la envía «outbox sync» o la aplicación)')
-        .option('--to <id>', 'destinatario: RUN/RUT con dígito verificador, DNI o RUC (repetible)', collectList)
-        .option('--to-file <csv>', 'destinatarios desde un CSV (UTF-8 o Latin-1, «,» o «;», con o sin encabezado)')
-        .requiredOption('--type <NT|CP|CI>', 'tipo de mensaje')
-        .option('--procedure <code>', 'código de procedimiento (NT)')
-        .option('--stage <1|2|3>', 'etapa del procedimiento (NT)')
-        .requiredOption('--subject <text>', 'asunto (máximo 150 caracteres)')
-        .option('--body <text>', 'contenido (HTML permitido)')
-        .option('--body-file <file>', 'contenido desde un archivo (HTML, o texto: las líneas en blanco separan párrafos)')
-        .option('--attach <file>', 'adjunto (repetible)', collectList),
+        .description(tx('send.description'))
+        .option('--to <id>', tx('send.opt.to'), collectList)
+        .option('--to-file <csv>', tx('send.opt.toFile'))
+        .requiredOption('--type <NT|CP|CI>', tx('send.opt.type'))
+        .option('--procedure <code>', tx('send.opt.procedure'))
+        .option('--stage <1|2|3>', tx('send.opt.stage'))
+        .requiredOption('--subject <text>', tx('send.opt.subject'))
+        .option('--body <text>', tx('send.opt.body'))
+        .option('--body-file <file>', tx('send.opt.bodyFile'))
+        .option('--attach <file>', tx('send.opt.attach'), collectList),
     ).action(async (opts: SendOptions) => run(rt, opts));
   },
 };
 
 async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
   const type = opts.type.toUpperCase();
-  if (!['NT', 'CP', 'CI'].includes(type)) throw new CliExit(ExitCode.usage, `Tipo de mensaje no válido: ${opts.type} (NT, CP o CI)`);
+  if (!['NT', 'CP', 'CI'].includes(type)) throw new CliExit(ExitCode.usage, tx('send.badType', { value: opts.type }));
   const stage = opts.stage === undefined ? undefined : Number(opts.stage);
-  if (stage !== undefined && ![1, 2, 3].includes(stage)) throw new CliExit(ExitCode.usage, `Etapa no válida: ${opts.stage} (1, 2 o 3)`);
+  if (stage !== undefined && ![1, 2, 3].includes(stage)) throw new CliExit(ExitCode.usage, tx('send.badStage', { value: opts.stage ?? '' }));
   let content = opts.body;
   if (opts.bodyFile) {
     try {
@@ -87,10 +89,10 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
       // A text file (no tags) keeps its paragraphs: blank lines separate them, as the official wrote them.
       if (looksLikePlainText(content)) content = textToHtml(content);
     } catch {
-      throw new CliExit(ExitCode.usage, `No se pudo leer ${opts.bodyFile}`);
+      throw new CliExit(ExitCode.usage, tx('send.bodyUnreadable', { file: opts.bodyFile }));
     }
   }
-  if (content === undefined) throw new CliExit(ExitCode.usage, 'Falta el contenido: --body o --body-file');
+  if (content === undefined) throw new CliExit(ExitCode.usage, tx('send.bodyMissing'));
   const override = backendOverride(opts);
   const core = rt.core();
   // Recipients are read with the rules of the server they go to (CasillaÚnica: RUN/RUT only); nothing is
@@ -103,20 +105,24 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     try {
       csv = await importRecipientsCsvFile(opts.toFile, rules);
     } catch (err) {
-      if (err instanceof AppError) throw new CliExit(ExitCode.usage, `${opts.toFile}: ${err.message}`);
+      if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage, `${opts.toFile}: ${err.message}`, undefined);
       throw err;
     }
     // A loop, not push(...list): spreading 125,000+ arguments overflows the stack.
     for (const r of csv.recipients) results.push(r);
     problems = csv.problems;
     if (csv.problemCount > csv.problems.length)
-      rt.stderr(`(${csv.problemCount} filas con errores; se muestran las primeras ${csv.problems.length})\n`);
+      rt.stderr(tx('send.csvProblemsShown', { count: csv.problemCount, shown: csv.problems.length }) + '\n');
   }
   const parsed = collect(results);
   problems = [...parsed.problems.map((p) => ({ ...p, input: `--to ${p.input}` })), ...problems];
   if (problems.length) {
-    const lines = problems.map((p) => `  línea ${p.line}: «${p.input}» ${p.message}`).join('\n');
-    throw new CliExit(ExitCode.usage, `Destinatarios no válidos (${problems.length}):\n${lines}`);
+    // In Spanish the core's sentence (it names what the token looks like); in English the text of its code.
+    const t = rt.locale === 'es' ? undefined : await appT();
+    const said = (p: RecipientProblem) =>
+      t ? labelOr(t, `compose.problemCodes.${p.code}`, p.message, { accepted: p.params?.accepted ?? '', expected: p.params?.expected ?? '' }) : p.message;
+    const lines = problems.map((p) => tx('send.problemLine', { line: p.line, input: p.input, message: said(p) })).join('\n');
+    throw new CliExit(ExitCode.usage, tx('send.badRecipients', { count: problems.length, lines }));
   }
   const outbox = outboxRuntime(core, override ? { overrides: [override] } : {});
   try {
@@ -125,7 +131,7 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
       (opts.attach ?? []).map((p) => ({ path: p, name: path.basename(p) })),
     );
     for (const a of attachments.filter((x) => x.renamed))
-      rt.stderr(`«${a.originalName}» se enviará como «${a.name}» (nombre que acepta la plataforma).\n`);
+      rt.stderr(tx('send.renamed', { from: a.originalName, to: a.name }) + '\n');
     const target = await currentTarget(core, override);
     const result = await queueNotification(outbox, target, {
       messageType: type as MessageType,
@@ -139,15 +145,21 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     });
     rt.print(
       () =>
-        `En la bandeja de salida (guardado): ${result.messageIds.length} mensaje(s): ${result.messageIds.join(', ')}\n(${parsed.recipients.length} destinatario(s)${parsed.duplicates ? `, ${parsed.duplicates} repetido(s) unidos` : ''}; envío ${result.envioId})`,
+        tx('send.queued', {
+          messages: tx('send.messages', { count: result.messageIds.length }),
+          ids: result.messageIds.join(', '),
+          recipients: tx('send.recipients', { count: parsed.recipients.length }),
+          duplicates: parsed.duplicates ? tx('send.duplicates', { count: parsed.duplicates }) : '',
+          envio: result.envioId,
+        }),
       { ...result, recipients: parsed.recipients.length, duplicates: parsed.duplicates, backend: target.backendUrl },
     );
   } catch (err) {
-    // Nothing was queued (the queue is one transaction): say why, in Spanish, with what to do.
+    // Nothing was queued (the queue is one transaction): say why, in the CLI's language, with what to do.
     const storage = explainStorageError(err, core.home);
-    if (storage) throw new CliExit(ExitCode.failed, `${storage.code}: ${storage.message}\nNo se puso nada en la bandeja de salida.`);
+    if (storage) throw CliExit.from(storage, ExitCode.failed, `${storage.code}: ${storage.message}\n${tx('send.nothingQueued')}`);
     if (err instanceof AppError)
-      throw new CliExit(/^ERR0|^ATTACHMENT_|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
+      throw CliExit.from(err, /^ERR0|^ATTACHMENT_|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
     throw err;
   }
 }

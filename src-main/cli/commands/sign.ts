@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
+import { isSecureServiceUrl } from '../../api/url-policy';
+import type { CodedError } from '../../api/i18n-text';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
@@ -12,7 +13,9 @@ import { defaultOutputs } from '../../core/signing/sign-batch';
 import { startSigning, type StartSigningInput } from '../../core/signing/signing-service';
 import type { TsaConfig } from '../../core/signing/tsa-client';
 import { tsaConfigForProfile } from '../../core/signing/tsa-profiles';
+import { errorWording } from '../error-text';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
 type SignCliOptions = {
   output?: string;
@@ -78,59 +81,57 @@ export const signCommand: CommandModule = {
   register(program, rt) {
     program
       .command('sign')
-      .description('Firma o da V°B° a uno o varios PDF (PAdES B-B o B-T) con un certificado PKCS#12 o de un token PKCS#11')
-      .argument('<input...>', 'PDF de entrada')
-      .option('-o, --output <file>', 'PDF de salida (solo con un archivo de entrada)')
-      .option('--out-dir <dir>', 'carpeta de salida para <nombre>-firmado.pdf (por defecto, junto a cada entrada)')
-      .option('--p12 <file>', 'certificado .p12/.pfx')
-      .option('--password-env <VAR>', 'variable de entorno con la contraseña (si no, se pregunta sin eco)')
-      .option('--pkcs11-module <PATH>', 'módulo PKCS#11 del token o tarjeta (en lugar de --p12)')
-      .option('--token-label <L>', 'token por su etiqueta')
-      .option('--slot <N>', 'token por su ranura')
-      .option('--cert-id <HEX>', 'certificado del token por su id (ver «casilla certs list»)')
-      .option('--pin-env <VAR>', 'variable de entorno con el PIN del token (si no, se pregunta sin eco)')
-      .option('--token-timeout <S>', 'segundos que puede tardar el token en firmar antes de darlo por perdido (por defecto 60)')
-      .option('--visa', 'visto bueno (V°B°) en lugar de firma')
-      .option('--certify <P>', 'firma de certificación DocMDP: 1 sin cambios, 2 formularios y firmas, 3 también anotaciones')
-      .option('--reason <text>', 'motivo')
-      .option('--role <text>', 'cargo que aparece en el sello')
-      .option('--location <text>', 'lugar')
-      .option('--page <N|last>', 'página del sello (por defecto, la última)')
-      .option('--rect <x,y,w,h>', 'posición y tamaño del sello en puntos PDF')
-      .option('--every-page', 'V°B°: iniciales en todas las páginas y sello completo en la elegida')
-      .option('--image <file>', 'imagen PNG/JPG para el sello')
-      .option('--invisible', 'firma sin sello visible')
-      .option('--field <name>', 'firmar en este campo de firma vacío')
-      .option('--tsa <url>', 'servidor de sellado de tiempo RFC 3161 (nivel B-T)')
-      .option('--tsa-user <user>', 'usuario de la TSA')
-      .option('--tsa-password-env <VAR>', 'variable de entorno con la contraseña de la TSA')
-      .option('--tsa-profile <NAME>', 'perfil de TSA guardado (casilla tsa list): dirección, usuario y contraseña del llavero')
-      .option('--level <B-B|B-T|B-LT|B-LTA>', 'nivel PAdES (B-T si se indica --tsa); B-LT y B-LTA incluyen cadena, OCSP y CRL (DSS)')
-      .option(
-        '--params <file.json>',
-        'parámetros de Firma Perú (estilo, página, posición, motivo, cargo, nivel, TSA); las opciones explícitas mandan',
+      .description(tx('sign.description'))
+      .argument('<input...>', tx('sign.argInput'))
+      .option('-o, --output <file>', tx('sign.opt.output'))
+      .option('--out-dir <dir>', tx('sign.opt.outDir'))
+      .option('--p12 <file>', tx('sign.opt.p12'))
+      .option('--password-env <VAR>', tx('sign.opt.passwordEnv'))
+      .option('--pkcs11-module <PATH>', tx('sign.opt.pkcs11Module'))
+      .option('--token-label <L>', tx('sign.opt.tokenLabel'))
+      .option('--slot <N>', tx('sign.opt.slot'))
+      .option('--cert-id <HEX>', tx('sign.opt.certId'))
+      .option('--pin-env <VAR>', tx('sign.opt.pinEnv'))
+      .option('--token-timeout <S>', tx('sign.opt.tokenTimeout'))
+      .option('--visa', tx('sign.opt.visa'))
+      .option('--certify <P>', tx('sign.opt.certify'))
+      .option('--reason <text>', tx('sign.opt.reason'))
+      .option('--role <text>', tx('sign.opt.role'))
+      .option('--location <text>', tx('sign.opt.location'))
+      .option('--page <N|last>', tx('sign.opt.page'))
+      .option('--rect <x,y,w,h>', tx('sign.opt.rect'))
+      .option('--every-page', tx('sign.opt.everyPage'))
+      .option('--image <file>', tx('sign.opt.image'))
+      .option('--invisible', tx('sign.opt.invisible'))
+      .option('--field <name>', tx('sign.opt.field'))
+      .option('--tsa <url>', tx('sign.opt.tsa'))
+      .option('--tsa-user <user>', tx('sign.opt.tsaUser'))
+      .option('--tsa-password-env <VAR>', tx('sign.opt.tsaPasswordEnv'))
+      .option('--tsa-profile <NAME>', tx('sign.opt.tsaProfile'))
+      .option('--level <B-B|B-T|B-LT|B-LTA>', tx('sign.opt.level'))
+      .option('--params <file.json>', tx('sign.opt.params'),
       )
-      .option('--profile <nombre>', 'perfil de firma guardado (casilla profiles list); las opciones explícitas mandan')
-      .option('--firmagob', 'firmar con FirmaGob (Chile) en modo hash, con la configuración guardada o las opciones --firmagob-*')
-      .option('--otp-env <VAR>', 'FirmaGob atendido: variable de entorno con la clave OTP (si no, se pregunta)')
-      .option('--attended', 'FirmaGob: propósito atendido ("Propósito General", pide OTP) en lugar de desatendido')
-      .option('--firmagob-url <url>', 'FirmaGob: dirección del servicio (por defecto la guardada o la de certificación)')
-      .option('--firmagob-entity <nombre>', 'FirmaGob: entidad (institución) del token')
-      .option('--firmagob-api-key <key>', 'FirmaGob: api_token_key de la institución')
-      .option('--firmagob-secret-env <VAR>', 'FirmaGob: variable de entorno con la clave secreta (si no, la del llavero)')
-      .option('--run <RUN>', 'FirmaGob: RUN del funcionario sin puntos, guion ni dígito verificador')
-      .option('--extend', 'no firma: extiende un PDF ya firmado a B-LT o B-LTA (por defecto B-LTA, necesita --tsa)')
-      .option('--digest <sha256|sha384|sha512>', 'algoritmo de resumen', 'sha256')
-      .option('--pss', 'firmar claves RSA con RSA-PSS')
-      .option('--batch-id <id>', 'reanudar un lote anterior: se saltan los archivos ya firmados')
-      .option('--force', 'sobrescribir las salidas que ya existen (sin esto, no se toca ningún archivo existente)')
-      .option('--time-zone <zona>', 'zona horaria del sello, p. ej. America/Lima (por defecto la del sistema)')
-      .option('--template <texto>', 'plantilla del sello con {name} {id} {role} {reason} {place} {date}; \\n separa líneas')
+      .option('--profile <name>', tx('sign.opt.profile'))
+      .option('--firmagob', tx('sign.opt.firmagob'))
+      .option('--otp-env <VAR>', tx('sign.opt.otpEnv'))
+      .option('--attended', tx('sign.opt.attended'))
+      .option('--firmagob-url <url>', tx('sign.opt.firmagobUrl'))
+      .option('--firmagob-entity <name>', tx('sign.opt.firmagobEntity'))
+      .option('--firmagob-api-key <key>', tx('sign.opt.firmagobApiKey'))
+      .option('--firmagob-secret-env <VAR>', tx('sign.opt.firmagobSecretEnv'))
+      .option('--run <RUN>', tx('sign.opt.run'))
+      .option('--extend', tx('sign.opt.extend'))
+      .option('--digest <sha256|sha384|sha512>', tx('sign.opt.digest'), 'sha256')
+      .option('--pss', tx('sign.opt.pss'))
+      .option('--batch-id <id>', tx('sign.opt.batchId'))
+      .option('--force', tx('sign.opt.force'))
+      .option('--time-zone <zone>', tx('sign.opt.timeZone'))
+      .option('--template <text>', tx('sign.opt.template'))
       .action(async (inputs: string[], opts: SignCliOptions) => {
         if (opts.tsaProfile) opts.profileTsa = await profileTsa(rt.core(), opts.tsaProfile);
         if (opts.extend) return extendCommand(inputs, opts, rt);
         let input = buildInput(inputs, opts);
-        for (const note of opts.paramsNotes ?? []) rt.stderr(`Aviso: ${note}\n`);
+        for (const note of opts.paramsNotes ?? []) rt.stderr(tx('warning', { message: note }) + '\n');
         const core = rt.core();
         if (opts.profile) input = await withSavedProfile(input, opts, core);
         // A stamp placed over an existing signature's widget is signed anyway, with a warning (loaded only when a
@@ -138,7 +139,9 @@ export const signCommand: CommandModule = {
         const stamp = input.options.stamp;
         const warnings =
           !stamp.invisible && stamp.rect ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp) : [];
-        for (const w of warnings) rt.stderr(`Aviso: ${w.message}\n`);
+        const word = await errorWording();
+        const shownWarnings = warnings.map((w) => ({ ...w, message: word(w) }));
+        for (const w of shownWarnings) rt.stderr(tx('warning', { message: w.message }) + '\n');
         if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);
         else input.certificate.password = await readPassword(opts, rt.stderr);
         const quiet = rt.json;
@@ -149,7 +152,7 @@ export const signCommand: CommandModule = {
         const abort = new AbortController();
         const onSigint = (): void => {
           if (abort.signal.aborted) process.exit(ExitCode.interrupted);
-          rt.stderr(`\nInterrumpido. Lote ${batchId}: para reanudarlo, repita la orden con --batch-id ${batchId}\n`);
+          rt.stderr(tx('sign.interrupted', { batch: batchId }));
           abort.abort();
         };
         process.on('SIGINT', onSigint);
@@ -159,12 +162,14 @@ export const signCommand: CommandModule = {
             signal: abort.signal,
             onProgress: (p) => {
               if (!quiet && process.stderr.isTTY)
-                rt.stderr(`\r\x1b[KFirmando ${p.index + 1}/${p.total} ${path.basename(p.file)} ${Math.round(p.fraction * 100)}%`);
+                rt.stderr(
+                  `\r\x1b[K${tx('sign.progress', { index: p.index + 1, total: p.total, file: path.basename(p.file), percent: Math.round(p.fraction * 100) })}`,
+                );
             },
             onResult: (r) => {
               if (quiet) return;
               if (process.stderr.isTTY) rt.stderr('\r\x1b[K');
-              rt.stderr(formatResult(r) + '\n');
+              rt.stderr(formatResult(r, word) + '\n');
             },
           });
         } catch (err) {
@@ -174,10 +179,14 @@ export const signCommand: CommandModule = {
           process.off('SIGINT', onSigint);
         }
         if (out.cancelled) {
-          rt.print(() => `${signedText(out.signed)} antes de interrumpir. Lote ${out.batchId}.`, { ...out, warnings });
+          rt.print(() => tx('sign.cancelledSummary', { signed: signedText(out.signed), batch: out.batchId }), { ...out, warnings: shownWarnings });
           throw new CliExit(ExitCode.interrupted, '', 'CANCELLED');
         }
-        rt.print(() => `${signedText(out.signed)}, ${out.failed} con error. Lote ${out.batchId}.`, { ...out, warnings });
+        rt.print(() => tx('sign.summary', { signed: signedText(out.signed), count: out.failed, batch: out.batchId }), {
+          ...out,
+          results: out.results.map((r) => (r.ok ? r : { ...r, error: { ...r.error, message: word(r.error) } })),
+          warnings: shownWarnings,
+        });
         if (out.failed > 0) {
           const allUsage = out.results.every((r) => r.ok || USAGE_CODES.has(r.error.code) || r.error.code.startsWith('PDF_'));
           throw new CliExit(allUsage && out.signed === 0 ? ExitCode.usage : ExitCode.failed, '');
@@ -187,12 +196,12 @@ export const signCommand: CommandModule = {
 };
 
 function signedText(n: number): string {
-  return n === 1 ? '1 archivo firmado' : `${n} archivos firmados`;
+  return tx('sign.signed', { count: n });
 }
 
-function formatResult(r: SignFileResult): string {
-  if (r.ok) return `✔ ${r.input} → ${r.output}${r.resumed ? ' (ya firmado en el lote anterior)' : ''}`;
-  return `✘ ${r.input}: ${r.error.message} [${r.error.code}]`;
+function formatResult(r: SignFileResult, word: (e: CodedError) => string): string {
+  if (r.ok) return `✔ ${r.input} → ${r.output}${r.resumed ? tx('sign.resumed') : ''}`;
+  return `✘ ${r.input}: ${word(r.error)} [${r.error.code}]`;
 }
 
 function usage(msg: string): CliExit {
@@ -201,16 +210,16 @@ function usage(msg: string): CliExit {
 
 function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
   if ([o.p12, o.pkcs11Module, o.firmagob].filter(Boolean).length !== 1)
-    throw usage('Indique con qué firmar: --p12 <archivo>, --pkcs11-module <ruta> o --firmagob.');
-  if (o.slot !== undefined && !/^\d+$/.test(o.slot)) throw usage(`Ranura inválida: ${o.slot}`);
-  if (o.certId !== undefined && !/^[0-9a-fA-F:]+$/.test(o.certId)) throw usage(`--cert-id espera hexadecimal: ${o.certId}`);
+    throw usage(tx('sign.needSigner'));
+  if (o.slot !== undefined && !/^\d+$/.test(o.slot)) throw usage(tx('sign.badSlot', { value: o.slot }));
+  if (o.certId !== undefined && !/^[0-9a-fA-F:]+$/.test(o.certId)) throw usage(tx('sign.badCertId', { value: o.certId }));
   const tokenTimeout = o.tokenTimeout === undefined ? undefined : Number(o.tokenTimeout);
   if (tokenTimeout !== undefined && !(Number.isFinite(tokenTimeout) && tokenTimeout > 0 && tokenTimeout <= 600))
-    throw usage(`--token-timeout espera segundos entre 0 y 600: ${o.tokenTimeout}`);
-  if (o.output && inputs.length !== 1) throw usage('-o/--output solo se admite con un archivo de entrada; use --out-dir.');
-  if (o.output && o.outDir) throw usage('Use -o o --out-dir, no ambos.');
+    throw usage(tx('sign.badTokenTimeout', { value: o.tokenTimeout ?? '' }));
+  if (o.output && inputs.length !== 1) throw usage(tx('sign.outputNeedsOne'));
+  if (o.output && o.outDir) throw usage(tx('sign.outputOrOutDir'));
   if (o.outDir && !fs.statSync(o.outDir, { throwIfNoEntry: false })?.isDirectory())
-    throw usage(`La carpeta de salida no existe: ${o.outDir}`);
+    throw usage(tx('sign.outDirMissing', { dir: o.outDir }));
   const files = inputs.map((f) => path.resolve(f));
   const outDir = o.outDir ? path.resolve(o.outDir) : undefined;
   // A resumed batch finds its own earlier outputs in place: those are skipped by the batch, not overwritten.
@@ -219,33 +228,33 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     if (existing.length)
       throw new CliExit(
         ExitCode.usage,
-        `${existing.length === 1 ? 'La salida ya existe' : `${existing.length} salidas ya existen`}: ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? '…' : ''}. Use --force para sobrescribir.`,
+        tx('sign.outputExists', { count: existing.length, files: existing.slice(0, 5).join(', ') + (existing.length > 5 ? '…' : '') }),
         'SIGN_OUTPUT_EXISTS',
       );
   }
   let page: number | 'last' = 'last';
   if (o.page && o.page !== 'last') {
     const n = Number(o.page);
-    if (!Number.isInteger(n) || n < 1) throw usage(`Página inválida: ${o.page}`);
+    if (!Number.isInteger(n) || n < 1) throw usage(tx('sign.badPage', { value: o.page }));
     page = n;
   }
   let rect: [number, number, number, number] | undefined;
   if (o.rect) {
     const parts = o.rect.split(',').map((v) => Number(v.trim()));
     if (parts.length !== 4 || parts.some((v) => !Number.isFinite(v)) || (parts[2] ?? 0) <= 0 || (parts[3] ?? 0) <= 0)
-      throw usage(`--rect espera x,y,ancho,alto: ${o.rect}`);
+      throw usage(tx('sign.badRect', { value: o.rect }));
     rect = parts as [number, number, number, number];
   }
   const level = o.level ?? (o.tsa || o.tsaProfile ? 'B-T' : 'B-B');
-  if (!isLevel(level)) throw usage(`Nivel desconocido: ${level} (use B-B, B-T, B-LT o B-LTA).`);
-  if (o.params && o.profile) throw usage('Use --params o --profile, no ambos.');
-  if (level !== 'B-B' && !o.tsa && !o.tsaProfile && !o.params && !o.profile) throw usage(`El nivel ${level} necesita --tsa <url>.`);
+  if (!isLevel(level)) throw usage(tx('sign.badLevel', { value: level }));
+  if (o.params && o.profile) throw usage(tx('sign.paramsOrProfile'));
+  if (level !== 'B-B' && !o.tsa && !o.tsaProfile && !o.params && !o.profile) throw usage(tx('sign.levelNeedsTsa', { level }));
   const digest = o.digest ?? 'sha256';
-  if (digest !== 'sha256' && digest !== 'sha384' && digest !== 'sha512') throw usage(`Resumen desconocido: ${digest}`);
+  if (digest !== 'sha256' && digest !== 'sha384' && digest !== 'sha512') throw usage(tx('sign.badDigest', { value: digest }));
   let certify: 1 | 2 | 3 | undefined;
   if (o.certify !== undefined) {
-    if (o.certify !== '1' && o.certify !== '2' && o.certify !== '3') throw usage('--certify espera 1, 2 o 3.');
-    if (o.visa) throw usage('Un V°B° no puede certificar el documento.');
+    if (o.certify !== '1' && o.certify !== '2' && o.certify !== '3') throw usage(tx('sign.badCertify'));
+    if (o.visa) throw usage(tx('sign.visaCannotCertify'));
     certify = Number(o.certify) as 1 | 2 | 3;
   }
   const tsa = tsaOf(o);
@@ -253,7 +262,7 @@ function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
     try {
       new Intl.DateTimeFormat('es', { timeZone: o.timeZone });
     } catch {
-      throw usage(`Zona horaria desconocida: ${o.timeZone}`);
+      throw usage(tx('sign.badTimeZone', { value: o.timeZone ?? '' }));
     }
   }
   const base: StartSigningInput = {
@@ -319,7 +328,7 @@ function withParams(input: StartSigningInput, o: SignCliOptions): StartSigningIn
   }
   const level = o.level ? opts.level : profile.level;
   const tsa = opts.tsa ?? (profile.tsa ? { ...profile.tsa, ...(tsaPassword !== undefined ? { password: tsaPassword } : {}) } : undefined);
-  if (level !== 'B-B' && !tsa) throw usage(`El nivel ${level} necesita --tsa <url> o webTsa en los parámetros.`);
+  if (level !== 'B-B' && !tsa) throw usage(tx('sign.levelNeedsTsaParams', { level }));
   return {
     ...input,
     options: {
@@ -354,7 +363,7 @@ async function withSavedProfile(input: StartSigningInput, o: SignCliOptions, cor
   try {
     profile = findSigningProfile(core, o.profile ?? '');
   } catch (err) {
-    if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage, `${err.message} Vea «casilla profiles list».`);
+    if (err instanceof AppError) throw CliExit.from(err, ExitCode.usage, `${err.message} ${tx('sign.seeProfiles')}`);
     throw err;
   }
   const p = profileSignOptions(profile);
@@ -362,7 +371,7 @@ async function withSavedProfile(input: StartSigningInput, o: SignCliOptions, cor
   const stamp = opts.stamp;
   const level = o.level ? opts.level : p.level;
   const tsa = opts.tsa ?? p.tsa ?? (p.tsaProfile && level !== 'B-B' ? await profileTsa(core, p.tsaProfile) : undefined);
-  if (level !== 'B-B' && !tsa) throw usage(`El nivel ${level} necesita --tsa <url> (el perfil «${profile.name}» no tiene servidor).`);
+  if (level !== 'B-B' && !tsa) throw usage(tx('sign.levelNeedsTsaProfile', { level, profile: profile.name }));
   return {
     ...input,
     options: {
@@ -403,11 +412,11 @@ async function profileTsa(core: Parameters<typeof tsaConfigForProfile>[0], name:
 
 function tsaOf(o: SignCliOptions): TsaConfig | undefined {
   if (o.profileTsa) {
-    if (o.tsa) throw usage('Use --tsa o --tsa-profile, no ambos.');
+    if (o.tsa) throw usage(tx('sign.tsaOrProfile'));
     return o.profileTsa;
   }
   if (!o.tsa) return undefined;
-  if (!isSecureServiceUrl(o.tsa)) throw usage(`--tsa ${o.tsa}: ${INSECURE_URL_MESSAGE}`);
+  if (!isSecureServiceUrl(o.tsa)) throw usage(`--tsa ${o.tsa}: ${tx('insecureUrl')}`);
   const tsa: TsaConfig = { url: o.tsa };
   if (o.tsaUser) tsa.username = o.tsaUser;
   if (o.tsaPasswordEnv) tsa.password = envValue(o.tsaPasswordEnv);
@@ -417,11 +426,11 @@ function tsaOf(o: SignCliOptions): TsaConfig | undefined {
 /** `casilla sign --extend in.pdf -o out.pdf --tsa URL [--level B-LT|B-LTA]`: validation data for signatures already there. */
 async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters<CommandModule['register']>[1]): Promise<void> {
   if (inputs.length !== 1 || !o.output)
-    throw usage('--extend trabaja con un archivo: casilla sign --extend entrada.pdf -o salida.pdf --tsa URL');
+    throw usage(tx('sign.extendOneFile'));
   const level = o.level ?? 'B-LTA';
-  if (level !== 'B-LT' && level !== 'B-LTA') throw usage('--extend admite --level B-LT o B-LTA.');
+  if (level !== 'B-LT' && level !== 'B-LTA') throw usage(tx('sign.extendLevels'));
   const tsa = tsaOf(o);
-  if (level === 'B-LTA' && !tsa) throw usage('El nivel B-LTA necesita --tsa <url> para el sello de tiempo del documento.');
+  if (level === 'B-LTA' && !tsa) throw usage(tx('sign.ltaNeedsTsa'));
   let r;
   try {
     // Loaded here: the LTV code (and the verifier behind it) is not needed to sign.
@@ -433,8 +442,15 @@ async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters
   }
   rt.print(
     () =>
-      `✔ ${r.output}: ${level}, ${r.signatures} firma(s), ${r.certs} certificado(s), ${r.ocsps} OCSP, ${r.crls} CRL` +
-      (r.timestamped ? ', sello de tiempo del documento.' : '.'),
+      tx('sign.extended', {
+        output: r.output,
+        level,
+        signatures: tx('sign.signatures', { count: r.signatures }),
+        certs: tx('sign.certificates', { count: r.certs }),
+        ocsps: r.ocsps,
+        crls: r.crls,
+        timestamp: r.timestamped ? tx('sign.docTimestamp') : '.',
+      }),
     r,
   );
 }
@@ -460,7 +476,7 @@ async function firmaGobFromCli(
   if (o.attended) over.purpose = 'Propósito General';
   const config = await resolveFirmaGobConfig(core, over);
   if (config.purpose === 'Propósito General') {
-    const otp = o.otpEnv ? process.env[o.otpEnv] : await promptHidden('Clave OTP de FirmaGob: ', stderr);
+    const otp = o.otpEnv ? process.env[o.otpEnv] : await promptHidden(tx('sign.otpPrompt'), stderr);
     if (otp) config.otp = otp.trim();
   }
   try {
@@ -475,14 +491,14 @@ async function firmaGobFromCli(
 function envValue(name: string): string {
   const v = process.env[name];
   if (v === undefined)
-    throw CliExit.said(ExitCode.usage, `La variable de entorno ${name} no está definida.`, 'cli.envVarMissing', { name });
+    throw new CliExit(ExitCode.usage, tx('envVarMissing', { name }));
   return v;
 }
 
 async function readPassword(o: SignCliOptions, stderr: (s: string) => void): Promise<string> {
-  if (o.pkcs11Module) return o.pinEnv ? envValue(o.pinEnv) : promptHidden('PIN del token: ', stderr);
+  if (o.pkcs11Module) return o.pinEnv ? envValue(o.pinEnv) : promptHidden(tx('sign.pinPrompt'), stderr);
   if (o.passwordEnv) return envValue(o.passwordEnv);
-  return promptHidden('Contraseña del certificado: ', stderr);
+  return promptHidden(tx('sign.passwordPrompt'), stderr);
 }
 
 /**
@@ -507,10 +523,10 @@ function promptHidden(question: string, stderr: (s: string) => void): Promise<st
     const onData = (chunk: Buffer): void => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003') return finish(new CliExit(ExitCode.usage, 'Cancelado.'));
+        if (ch === '\u0003') return finish(new CliExit(ExitCode.usage, tx('sign.cancelled')));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
-        if (value.length > 1024) return finish(new CliExit(ExitCode.usage, 'Contraseña demasiado larga.'));
+        if (value.length > 1024) return finish(new CliExit(ExitCode.usage, tx('sign.passwordTooLong')));
       }
     };
     // Raw mode before the prompt: nothing typed after the prompt appears can be echoed by the terminal.

@@ -3,29 +3,27 @@ import { logoFromFile, savedReportBrand } from '../../core/verify/report-logo';
 import { writeReportPdf } from '../../core/verify/report-pdf';
 import { formatOutcome } from '../../core/verify/report-text';
 import { verifyFiles } from '../../core/verify/verify-service';
-import { englishErrorWording } from '../error-text';
+import { errorWording } from '../error-text';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
 export const verifyCommand: CommandModule = {
   register(program, rt) {
     program
       .command('verify')
-      .description('Verifica las firmas de uno o varios PDF: integridad, confianza, hora, revocación y cambios posteriores')
-      .argument('<file...>', 'PDF firmados')
+      .description(tx('verify.description'))
+      .argument('<file...>', tx('verify.argFile'))
       .option(
         '--trust <pem>',
-        'certificado de confianza adicional (PEM o DER); se puede repetir',
+        tx('verify.opt.trust'),
         (v: string, acc: string[]) => [...acc, v],
         [] as string[],
       )
-      .option('--offline', 'no consultar OCSP ni CRL en línea; solo lo incluido en el archivo')
-      .option('--report <out.pdf>', 'escribe además el informe en PDF (con el nombre y el logo de la institución de Configuración)')
-      .option('--logo <imagen>', 'logo del informe (PNG o JPEG, hasta 2 MB) en lugar del guardado en Configuración')
-      .option('--institution <nombre>', 'nombre de la institución del informe en lugar del guardado en Configuración')
-      .addHelpText(
-        'after',
-        '\nSale con 0 si todas las firmas de todos los archivos son válidas, 1 si alguna no lo es, 2 si un archivo no se pudo leer.\nCon --json imprime un objeto por archivo (un arreglo si hay varios).',
-      )
+      .option('--offline', tx('verify.opt.offline'))
+      .option('--report <out.pdf>', tx('verify.opt.report'))
+      .option('--logo <image>', tx('verify.opt.logo'))
+      .option('--institution <name>', tx('verify.opt.institution'))
+      .addHelpText('after', tx('verify.after'))
       .action(
         async (files: string[], opts: { trust: string[]; offline?: boolean; report?: string; logo?: string; institution?: string }) => {
           // A bad --logo is bad usage, said before any file is verified.
@@ -50,11 +48,12 @@ export const verifyCommand: CommandModule = {
             action: 'verify',
             details: { files: outcomes.length, verdicts: outcomes.map((o) => o.report?.verdict ?? o.error?.code ?? ''), shell: 'cli' },
           });
-          const json = outcomes.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
           const locale = { lang: rt.locale, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
-          // In English a file that could not be read is said by the text of its error's code (the JSON keeps the core's).
-          const word = rt.locale === 'en' && outcomes.some((o) => o.error) ? await englishErrorWording() : undefined;
+          // A file that could not be read is said in the CLI's language (in English by the text of its error's code),
+          // in the text and in the --json error entry alike; the code stays.
+          const word = outcomes.some((o) => o.error) ? await errorWording() : undefined;
           const shown = word ? outcomes.map((o) => (o.error ? { ...o, error: { ...o.error, message: word(o.error) } } : o)) : outcomes;
+          const json = shown.map((o) => (o.report ? o.report : { file: o.file, error: o.error }));
           rt.print(() => shown.map((o) => formatOutcome(o, locale)).join('\n\n'), json.length === 1 ? json[0] : json);
           if (opts.report) {
             const brand = savedReportBrand(rt.core().home, rt.core().settings);
@@ -65,7 +64,7 @@ export const verifyCommand: CommandModule = {
             } catch (err: unknown) {
               throw new CliExit(
                 ExitCode.failed,
-                `No se pudo escribir el informe ${opts.report}: ${err instanceof Error ? err.message : String(err)}`,
+                tx('verify.reportUnwritable', { file: opts.report, reason: err instanceof Error ? err.message : String(err) }),
               );
             }
           }
