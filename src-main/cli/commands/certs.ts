@@ -1,9 +1,12 @@
 import path from 'node:path';
 import type { CertificateChoice } from '../../api/keys';
 import { AppError } from '../../api/result';
+import type { CodedError } from '../../api/i18n-text';
+import { errorWording } from '../error-text';
 import { listSigningCertificates } from '../../core/signing/keys/certificate-catalog';
 import { unloadPkcs11Modules } from '../../core/signing/keys/pkcs11/pkcs11-source';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
 type CertsListOptions = { pkcs11Module?: string[]; nssDb?: string[]; offline?: boolean; defaults?: boolean };
 
@@ -11,14 +14,14 @@ export const certsCommand: CommandModule = {
   register(program, rt) {
     const certs = program
       .command('certs')
-      .description('Certificados para firmar: archivos recordados, tokens y tarjetas PKCS#11, almacén NSS');
+      .description(tx('certs.description'));
     certs
       .command('list')
-      .description('Lista cada certificado con el motivo por el que no puede firmar, si lo hay')
-      .option('--pkcs11-module <PATH>', 'módulo PKCS#11 a leer (repetible)', collect, [])
-      .option('--nss-db <DIR>', 'base de datos NSS (cert9.db) a leer (repetible)', collect, [])
-      .option('--no-defaults', 'no leer los módulos instalados ni las bases NSS del usuario')
-      .option('--offline', 'no consultar OCSP/CRL')
+      .description(tx('certs.list'))
+      .option('--pkcs11-module <PATH>', tx('certs.opt.pkcs11Module'), collect, [])
+      .option('--nss-db <DIR>', tx('certs.opt.nssDb'), collect, [])
+      .option('--no-defaults', tx('certs.opt.noDefaults'))
+      .option('--offline', tx('certs.opt.offline'))
       .action(async (opts: CertsListOptions) => {
         try {
           const r = await listSigningCertificates(rt.core(), {
@@ -27,7 +30,8 @@ export const certsCommand: CommandModule = {
             includeDefaults: opts.defaults !== false,
             online: !opts.offline,
           });
-          rt.print(() => formatList(r.certificates, r.problems), r);
+          const word = await errorWording();
+          rt.print(() => formatList(r.certificates, r.problems, word), r);
           if (r.problems.length && r.certificates.length === 0) throw new CliExit(ExitCode.failed, '');
         } catch (err) {
           if (err instanceof AppError) throw CliExit.from(err, ExitCode.failed);
@@ -43,21 +47,25 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function formatList(list: CertificateChoice[], problems: { source: string; message: string; code: string }[]): string {
+function formatList(
+  list: CertificateChoice[],
+  problems: { source: string; message: string; code: string }[],
+  word: (e: CodedError) => string,
+): string {
   const lines: string[] = [];
-  if (!list.length) lines.push('No hay certificados.');
+  if (!list.length) lines.push(tx('certs.none'));
   for (const c of list) {
     const where =
       c.source === 'pkcs12'
         ? c.location.file
-        : `${c.location.tokenLabel ?? ''} ranura ${c.location.slot ?? '?'} id ${c.location.objectId ?? '?'}`;
-    const state = c.blockers.length ? `NO PUEDE FIRMAR: ${c.blockers.map((b) => b.message).join(' ')}` : 'puede firmar';
+        : tx('certs.tokenPlace', { label: c.location.tokenLabel ?? '', slot: c.location.slot ?? '?', id: c.location.objectId ?? '?' });
+    const state = c.blockers.length ? tx('certs.cannotSign', { reasons: c.blockers.map((b) => word(b)).join(' ') }) : tx('certs.canSign');
     lines.push(
-      `${c.remembered ? '★ ' : ''}[${c.source}] ${c.info.name} (${c.info.keyAlgorithm}, vence ${c.info.validTo.slice(0, 10)}) — ${where}`,
+      `${c.remembered ? '★ ' : ''}[${c.source}] ${c.info.name} (${c.info.keyAlgorithm}, ${tx('certs.expires', { date: c.info.validTo.slice(0, 10) })}) — ${where}`,
     );
     lines.push(`    ${state}`);
-    for (const w of c.warnings) lines.push(`    aviso: ${w.message}`);
+    for (const w of c.warnings) lines.push(`    ${tx('certs.warning', { message: word(w) })}`);
   }
-  for (const p of problems) lines.push(`! ${p.source}: ${p.message} [${p.code}]`);
+  for (const p of problems) lines.push(`! ${p.source}: ${word(p)} [${p.code}]`);
   return lines.join('\n');
 }

@@ -3,28 +3,29 @@ import { APP_VERSION } from '../../core/version';
 import { DB_FILE } from '../../core/db/database';
 import path from 'node:path';
 import type { CommandModule } from '../runtime';
+import { tx } from '../text';
 
 /** External tools the app or its tests use, and how to ask each for its version. */
-const checkers: Array<{ name: string; cmd: string; args: string[]; purpose: string }> = [
-  { name: 'pdfsig', cmd: 'pdfsig', args: ['-v'], purpose: 'verificación independiente (poppler)' },
-  { name: 'qpdf', cmd: 'qpdf', args: ['--version'], purpose: 'estructura del PDF' },
-  { name: 'mutool', cmd: 'mutool', args: ['-v'], purpose: 'segunda opinión (MuPDF)' },
-  { name: 'openssl', cmd: 'openssl', args: ['version'], purpose: 'PKI de pruebas, TSA y OCSP' },
-  { name: 'chromium', cmd: 'chromium', args: ['--version'], purpose: 'modo navegador y pruebas e2e' },
+const checkers: Array<{ name: string; cmd: string; args: string[] }> = [
+  { name: 'pdfsig', cmd: 'pdfsig', args: ['-v'] },
+  { name: 'qpdf', cmd: 'qpdf', args: ['--version'] },
+  { name: 'mutool', cmd: 'mutool', args: ['-v'] },
+  { name: 'openssl', cmd: 'openssl', args: ['version'] },
+  { name: 'chromium', cmd: 'chromium', args: ['--version'] },
 ];
 
 function probe(cmd: string, args: string[]): string | null {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 5000 });
   if (r.error || r.status === null) return null;
   const text = `${r.stdout}\n${r.stderr}`.split('\n').find((l) => /\d+\.\d+/.test(l));
-  return (text ?? '').trim() || 'instalado';
+  return (text ?? '').trim() || tx('doctor.installed');
 }
 
 export const doctorCommand: CommandModule = {
   register(program, rt) {
     program
       .command('doctor')
-      .description('Versiones, carpeta de datos, llavero y herramientas instaladas')
+      .description(tx('doctor.description'))
       .action(async () => {
         const core = rt.core();
         const keychain = await core.secrets.available();
@@ -42,11 +43,11 @@ export const doctorCommand: CommandModule = {
           const lines = [
             `Casilla Desktop ${report.app}`,
             `Node ${report.node} (${report.platform})${report.electron ? `, Electron ${report.electron}` : ''}`,
-            `Carpeta de datos: ${report.home}`,
-            `Base de datos: ${report.database.file} (esquema ${String(report.database.schema)})`,
-            `Llavero del sistema: ${keychain.ok ? 'disponible' : `NO disponible (${keychain.reason})`}`,
-            'Herramientas:',
-            ...checkers.map((c) => `  ${c.name.padEnd(9)} ${report.checkers[c.name] ?? 'no instalado'}  — ${c.purpose}`),
+            tx('doctor.home', { home: report.home }),
+            tx('doctor.database', { file: report.database.file, schema: String(report.database.schema) }),
+            keychain.ok ? tx('doctor.keychainOk') : tx('doctor.keychainMissing', { reason: keychain.reason ?? '' }),
+            tx('doctor.tools'),
+            ...checkers.map((c) => `  ${c.name.padEnd(9)} ${report.checkers[c.name] ?? tx('doctor.notInstalled')}  — ${tx(`doctor.purpose.${c.name}`)}`),
           ];
           return lines.join('\n');
         }, report);

@@ -3,39 +3,38 @@ import { AppError } from '../../api/result';
 import type { SigningProfile } from '../../api/sign-profiles';
 import { importFirmaPeruProfile, listSigningProfiles, removeSigningProfile } from '../../core/signing/profiles/signing-profiles';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
-const WHY: Record<string, string> = {
-  ui: 'lo decide quien firma (la aplicación pregunta)',
-  secret: 'las credenciales no se guardan en un perfil',
-  unknown: 'parámetro desconocido',
-};
+const why = (code: string): string => (['ui', 'secret', 'unknown'].includes(code) ? tx(`profiles.why.${code}`) : code);
 
 function describe(p: SigningProfile): string {
-  const where = p.style === 0 ? 'invisible' : `estilo ${p.style}, página ${p.page === 'last' ? 'última' : p.page}`;
-  const rect = p.rect ? `, posición ${p.rect.join(',')}${p.fromTop ? ' (desde arriba)' : ''}` : '';
-  return `${p.name}  ${p.role === 'visto-bueno' ? 'V°B°' : 'firma'} · ${p.level} · ${where}${rect}${p.reason ? ` · motivo «${p.reason}»` : ''}${p.imagePath ? ' · con imagen' : ''}`;
+  const where =
+    p.style === 0 ? tx('profiles.invisible') : tx('profiles.styled', { style: p.style, page: p.page === 'last' ? tx('profiles.lastPage') : p.page });
+  const rect = p.rect ? `${tx('profiles.rect', { rect: p.rect.join(',') })}${p.fromTop ? tx('profiles.fromTop') : ''}` : '';
+  const role = p.role === 'visto-bueno' ? tx('profiles.visa') : tx('profiles.signature');
+  return `${p.name}  ${role} · ${p.level} · ${where}${rect}${p.reason ? tx('profiles.reason', { reason: p.reason }) : ''}${p.imagePath ? tx('profiles.image') : ''}`;
 }
 
 /** `casilla profiles list|import F [--name N]|remove NAME`: saved signing profiles (also chosen in Firmar). */
 export const profilesCommand: CommandModule = {
   register(program, rt) {
-    const profiles = program.command('profiles').description('Perfiles de firma guardados (V°B°, firma, por oficina)');
+    const profiles = program.command('profiles').description(tx('profiles.description'));
     const fail = (err: unknown, code: number): never => {
       if (err instanceof AppError) throw CliExit.from(err, code);
       throw err;
     };
     profiles
       .command('list')
-      .description('Los perfiles, con lo que fija cada uno')
+      .description(tx('profiles.list'))
       .action(() => {
         const list = listSigningProfiles(rt.core());
-        rt.print(() => (list.length ? list.map(describe).join('\n') : 'No hay perfiles de firma.'), list);
+        rt.print(() => (list.length ? list.map(describe).join('\n') : tx('profiles.none')), list);
       });
     profiles
       .command('import')
-      .description('Importa un archivo de parámetros de Firma Perú (JSON) como perfil')
-      .argument('<file>', 'parámetros de Firma Perú (.json, hasta 64 KB)')
-      .option('--name <nombre>', 'nombre del perfil (por defecto, el del archivo)')
+      .description(tx('profiles.import'))
+      .argument('<file>', tx('profiles.argFile'))
+      .option('--name <name>', tx('profiles.opt.name'))
       .action((file: string, opts: { name?: string }) => {
         let out;
         try {
@@ -47,16 +46,17 @@ export const profilesCommand: CommandModule = {
         const { profile, notApplied } = out;
         rt.print(
           () =>
-            [`Perfil importado: ${describe(profile)}`, ...notApplied.map((n) => `  no se aplica «${n.key}»: ${WHY[n.why] ?? n.why}`)].join(
-              '\n',
-            ),
+            [
+              tx('profiles.imported', { profile: describe(profile) }),
+              ...notApplied.map((n) => tx('profiles.notApplied', { key: n.key, why: why(n.why) })),
+            ].join('\n'),
           out,
         );
       });
     profiles
       .command('remove')
-      .description('Elimina un perfil por su nombre')
-      .argument('<name>', 'nombre del perfil')
+      .description(tx('profiles.remove'))
+      .argument('<name>', tx('profiles.argName'))
       .action((name: string) => {
         let removed;
         try {
@@ -64,7 +64,7 @@ export const profilesCommand: CommandModule = {
         } catch (err) {
           fail(err, err instanceof AppError && err.code === 'SIGN_PROFILE_NOT_FOUND' ? ExitCode.usage : ExitCode.failed);
         }
-        if (removed) rt.print(`Perfil eliminado: ${removed.name}`, { removed: true, profile: removed });
+        if (removed) rt.print(tx('profiles.removed', { name: removed.name }), { removed: true, profile: removed });
       });
   },
 };

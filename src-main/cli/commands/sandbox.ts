@@ -1,6 +1,7 @@
 import { resolveHome } from '../../core/home';
 import { embeddedSandboxDir, FaultSpecError, formatFaultSpec, startFirmaGobSimulator, startSandbox } from '../../sandbox';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
 type SandboxOptions = {
   port: string;
@@ -18,24 +19,24 @@ export const sandboxCommand: CommandModule = {
   register(program, rt) {
     program
       .command('sandbox')
-      .description('Inicia el servidor de pruebas de la casilla (sandbox) en 127.0.0.1')
-      .option('--port <n>', 'puerto (0 = uno libre)', '0')
-      .option('--data <dir>', 'carpeta de datos del sandbox (por defecto <carpeta de datos>/sandbox)')
-      .option('--faults <spec>', 'fallos inyectados, p. ej. drop-after-commit=0.2,reset=0.1,latency=50-400ms,seed=7')
-      .option('--rate <n>', 'solicitudes por segundo por institución antes de responder 429', '6')
-      .option('--ignore-idempotency-key', 'ignora Idempotency-Key como la plataforma real (solo ERR031 evita duplicados)')
-      .option('--email-delay <ms>', 'cuánto tiempo quedan pendientes los destinatarios por correo', '4000')
-      .option('--firmagob', 'inicia también el simulador de FirmaGob (Chile) con su CA del Estado de prueba')
-      .option('--firmagob-port <n>', 'puerto del simulador de FirmaGob (0 = uno libre)', '0')
+      .description(tx('sandbox.description'))
+      .option('--port <n>', tx('sandbox.opt.port'), '0')
+      .option('--data <dir>', tx('sandbox.opt.data'))
+      .option('--faults <spec>', tx('sandbox.opt.faults'))
+      .option('--rate <n>', tx('sandbox.opt.rate'), '6')
+      .option('--ignore-idempotency-key', tx('sandbox.opt.ignoreIdempotencyKey'))
+      .option('--email-delay <ms>', tx('sandbox.opt.emailDelay'), '4000')
+      .option('--firmagob', tx('sandbox.opt.firmagob'))
+      .option('--firmagob-port <n>', tx('sandbox.opt.firmagobPort'), '0')
       .action(async (opts: SandboxOptions) => {
         const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, tx('portInvalid', { port: opts.port }));
         const rate = Number(opts.rate);
         if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000)
-          throw new CliExit(ExitCode.usage, `Tasa no válida: ${opts.rate} (solicitudes por segundo, mayor que 0)`);
+          throw new CliExit(ExitCode.usage, tx('sandbox.badRate', { value: opts.rate }));
         const emailDelayMs = Number(opts.emailDelay);
         if (!Number.isInteger(emailDelayMs) || emailDelayMs < 0 || emailDelayMs > 3_600_000)
-          throw new CliExit(ExitCode.usage, `Demora no válida: ${opts.emailDelay} ms`);
+          throw new CliExit(ExitCode.usage, tx('sandbox.badDelay', { value: opts.emailDelay }));
         const dataDir = opts.data ?? embeddedSandboxDir(resolveHome(rt.options.home));
         let sandbox;
         try {
@@ -50,7 +51,7 @@ export const sandboxCommand: CommandModule = {
         } catch (err) {
           if (err instanceof FaultSpecError) throw new CliExit(ExitCode.usage, err.message);
           if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE')
-            throw new CliExit(ExitCode.failed, `El puerto ${port} ya está en uso.`);
+            throw new CliExit(ExitCode.failed, tx('sandbox.portInUse', { port }));
           throw err;
         }
         const firmagob = opts.firmagob ? await startFirmaGobSimulator({ dataDir, port: Number(opts.firmagobPort) || 0 }) : null;
@@ -58,26 +59,26 @@ export const sandboxCommand: CommandModule = {
         const fg = firmagob?.entities[0];
         rt.print(
           [
-            `Sandbox de la casilla listo: ${sandbox.baseUrl}`,
-            `Institución de demostración: ${sandbox.institution.name}`,
+            tx('sandbox.ready', { url: sandbox.baseUrl }),
+            tx('sandbox.institution', { name: sandbox.institution.name }),
             `  client_id:      ${sandbox.institution.clientId}`,
             `  client_secret:  ${sandbox.institution.clientSecret}`,
             `  webhook secret: ${sandbox.institution.webhookSecret}`,
-            `Token de /sandbox/* (Authorization: Bearer): ${sandbox.trainerToken}`,
-            `Datos: ${dataDir}`,
-            `Fallos: ${faults}   Límite: ${rate}/s`,
+            tx('sandbox.trainerToken', { token: sandbox.trainerToken }),
+            tx('sandbox.data', { dir: dataDir }),
+            tx('sandbox.faults', { faults, rate }),
             ...(firmagob && fg
               ? [
-                  `Simulador de FirmaGob: ${firmagob.baseUrl}`,
-                  `  entidad:        ${fg.entity}`,
+                  tx('sandbox.firmagob', { url: firmagob.baseUrl }),
+                  tx('sandbox.entity', { entity: fg.entity }),
                   `  api_token_key:  ${fg.apiKey}`,
-                  `  clave secreta:  ${fg.secret}`,
-                  `  RUN de prueba:  ${Object.keys(fg.officials).join(', ')}`,
-                  `  OTP (atendido): GET ${firmagob.baseUrl}/sandbox/firmagob/otp?run=<RUN>`,
-                  `  CA del Estado (simulador): ${firmagob.rootPemFile}`,
+                  tx('sandbox.secret', { secret: fg.secret }),
+                  tx('sandbox.runs', { runs: Object.keys(fg.officials).join(', ') }),
+                  tx('sandbox.otp', { url: `${firmagob.baseUrl}/sandbox/firmagob/otp?run=<RUN>` }),
+                  tx('sandbox.stateCa', { file: firmagob.rootPemFile }),
                 ]
               : []),
-            'Ctrl+C para detener.',
+            tx('sandbox.stop'),
           ].join('\n'),
           {
             baseUrl: sandbox.baseUrl,

@@ -6,6 +6,7 @@ import { resolveRendererDir } from '../../host/renderer-dir';
 import { createHandlers } from '../../services';
 import { startBackgroundWork } from '../../services/background';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
 /** Browsers that may exist on the machine, tried in order when --open is given. */
 const BROWSERS = ['xdg-open', 'chromium', 'google-chrome', 'firefox'];
@@ -14,15 +15,15 @@ export const serveCommand: CommandModule = {
   register(program, rt) {
     program
       .command('serve')
-      .description('Inicia el modo navegador: la interfaz y el núcleo en http://127.0.0.1 con un token de sesión')
-      .option('--port <n>', 'puerto (0 = uno libre)', '0')
-      .option('--open', 'abre el navegador si existe')
+      .description(tx('serve.description'))
+      .option('--port <n>', tx('serve.opt.port'), '0')
+      .option('--open', tx('serve.opt.open'))
       .action(async (opts: { port: string; open?: boolean }) => {
         const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, `Puerto no válido: ${opts.port}`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliExit(ExitCode.usage, tx('portInvalid', { port: opts.port }));
         const core = rt.core('browser');
         const staticDir = resolveRendererDir();
-        if (!fs.existsSync(staticDir)) rt.stderr('Aviso: la interfaz no está compilada (npm run build); solo responde la API.\n');
+        if (!fs.existsSync(staticDir)) rt.stderr(tx('serve.noInterface') + '\n');
         const host = await startWebHost({ core, table: createHandlers(), staticDir, port });
         // Launcher pages of an earlier run hold only used or expired codes: remove them.
         const runDir = path.join(core.home, 'run');
@@ -31,7 +32,7 @@ export const serveCommand: CommandModule = {
         core.audit.append({ action: 'app.start', details: { shell: 'browser' } });
         const background = await startBackgroundWork(core);
         rt.print(
-          `Casilla Desktop en modo navegador: ${host.url}\n(enlace de un solo uso, válido 5 minutos)\nCarpeta de datos: ${core.home}\nCtrl+C para salir.`,
+          tx('serve.ready', { url: host.url, home: core.home }),
           {
             url: host.url,
             origin: host.origin,

@@ -7,8 +7,9 @@ import { testTsa, testTsaProfile } from '../../core/signing/tsa-probe';
 import { findTsaProfile, listTsaProfiles, removeTsaProfile, saveTsaProfile } from '../../core/signing/tsa-profiles';
 import type { TsaConfig } from '../../core/signing/tsa-client';
 import type { TsaTestResult } from '../../api/tsa';
-import { INSECURE_URL_MESSAGE, isSecureServiceUrl } from '../../api/url-policy';
+import { isSecureServiceUrl } from '../../api/url-policy';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
+import { tx } from '../text';
 
 const USAGE = new Set(['TSA_PROFILE_NOT_FOUND', 'TSA_PROFILE_EXISTS', 'TSA_INSECURE_URL', 'BAD_INPUT']);
 
@@ -19,30 +20,30 @@ function fail(err: unknown): never {
 
 function env(name: string): string {
   const v = process.env[name];
-  if (v === undefined) throw new CliExit(ExitCode.usage, `La variable de entorno ${name} no está definida.`);
+  if (v === undefined) throw new CliExit(ExitCode.usage, tx('envVarMissing', { name }));
   return v;
 }
 
 function describeTest(r: TsaTestResult): string {
-  return `Sello obtenido de «${r.tsaName}»: ${r.time} (${r.elapsedMs} ms, ${r.tokenBytes} bytes${r.intact ? '' : ', ¡la firma del sello no es válida!'}).`;
+  return tx('tsa.tested', { name: r.tsaName, time: r.time, ms: r.elapsedMs, bytes: r.tokenBytes, broken: r.intact ? '' : tx('tsa.broken') });
 }
 
 export const tsaCommand: CommandModule = {
   register(program, rt) {
-    const tsa = program.command('tsa').description('Perfiles de servidores de sellado de tiempo (TSA); contraseñas en el llavero');
+    const tsa = program.command('tsa').description(tx('tsa.description'));
     tsa
       .command('list')
-      .description('Cada perfil: nombre, dirección, usuario y si tiene contraseña en el llavero')
+      .description(tx('tsa.list'))
       .action(() => {
         const list = listTsaProfiles(rt.core());
         rt.print(
           () =>
             list.length === 0
-              ? 'No hay perfiles de TSA. Agregue uno con «casilla tsa add NOMBRE --url URL».'
+              ? tx('tsa.none')
               : list
                   .map(
                     (p) =>
-                      `${p.name}  ${p.url}${p.username ? `  usuario ${p.username}${p.hasPassword ? ' (contraseña en el llavero)' : ''}` : ''}`,
+                      `${p.name}  ${p.url}${p.username ? `${tx('tsa.user', { user: p.username })}${p.hasPassword ? tx('tsa.hasPassword') : ''}` : ''}`,
                   )
                   .join('\n'),
           list,
@@ -50,15 +51,15 @@ export const tsaCommand: CommandModule = {
       });
     tsa
       .command('add')
-      .description('Agrega (o con --replace, actualiza) un perfil de TSA')
-      .argument('<name>', 'nombre del perfil')
-      .requiredOption('--url <url>', 'dirección RFC 3161 (https; http solo en 127.0.0.1 o localhost)')
-      .option('--user <user>', 'usuario (autenticación HTTP Basic)')
-      .option('--password-env <VAR>', 'variable de entorno con la contraseña (va al llavero del sistema)')
-      .option('--replace', 'actualizar el perfil si ya existe')
+      .description(tx('tsa.add'))
+      .argument('<name>', tx('tsa.argName'))
+      .requiredOption('--url <url>', tx('tsa.opt.url'))
+      .option('--user <user>', tx('tsa.opt.user'))
+      .option('--password-env <VAR>', tx('tsa.opt.passwordEnv'))
+      .option('--replace', tx('tsa.opt.replace'))
       .action(async (name: string, opts: { url: string; user?: string; passwordEnv?: string; replace?: boolean }) => {
         const core = rt.core();
-        if (opts.passwordEnv && !opts.user) throw new CliExit(ExitCode.usage, '--password-env necesita --user.');
+        if (opts.passwordEnv && !opts.user) throw new CliExit(ExitCode.usage, tx('tsa.passwordNeedsUser'));
         const password = opts.passwordEnv ? env(opts.passwordEnv) : undefined;
         try {
           let id: string | undefined;
@@ -76,7 +77,7 @@ export const tsaCommand: CommandModule = {
             ...(password !== undefined ? { password } : {}),
           });
           rt.print(
-            () => `Perfil de TSA «${saved.name}» guardado (${saved.url}${saved.hasPassword ? ', contraseña en el llavero' : ''}).`,
+            () => tx('tsa.saved', { name: saved.name, url: saved.url, password: saved.hasPassword ? tx('tsa.savedPassword') : '' }),
             saved,
           );
         } catch (err) {
@@ -85,31 +86,31 @@ export const tsaCommand: CommandModule = {
       });
     tsa
       .command('remove')
-      .description('Elimina un perfil de TSA y su contraseña del llavero')
-      .argument('<name>', 'nombre del perfil')
+      .description(tx('tsa.remove'))
+      .argument('<name>', tx('tsa.argName'))
       .action(async (name: string) => {
         try {
           const p = await removeTsaProfile(rt.core(), name);
-          rt.print(() => `Perfil de TSA «${p.name}» eliminado.`, { removed: true, profile: p });
+          rt.print(() => tx('tsa.removed', { name: p.name }), { removed: true, profile: p });
         } catch (err) {
           fail(err);
         }
       });
     tsa
       .command('test')
-      .description('Pide un sello de tiempo de prueba (sobre un resumen al azar) y muestra la TSA y su hora')
-      .argument('[name]', 'perfil guardado')
-      .option('--url <url>', 'o una dirección sin guardar')
-      .option('--user <user>', 'usuario (con --url)')
-      .option('--password-env <VAR>', 'variable de entorno con la contraseña (con --url)')
+      .description(tx('tsa.test'))
+      .argument('[name]', tx('tsa.argSaved'))
+      .option('--url <url>', tx('tsa.opt.testUrl'))
+      .option('--user <user>', tx('tsa.opt.testUser'))
+      .option('--password-env <VAR>', tx('tsa.opt.testPasswordEnv'))
       .action(async (name: string | undefined, opts: { url?: string; user?: string; passwordEnv?: string }) => {
-        if (Boolean(name) === Boolean(opts.url)) throw new CliExit(ExitCode.usage, 'Indique un perfil o --url, no ambos.');
+        if (Boolean(name) === Boolean(opts.url)) throw new CliExit(ExitCode.usage, tx('tsa.profileOrUrl'));
         try {
           let r: TsaTestResult;
           if (name) r = await testTsaProfile(rt.core(), name);
           else {
             const url = opts.url ?? '';
-            if (!isSecureServiceUrl(url)) throw new CliExit(ExitCode.usage, `--url ${url}: ${INSECURE_URL_MESSAGE}`);
+            if (!isSecureServiceUrl(url)) throw new CliExit(ExitCode.usage, `--url ${url}: ${tx('insecureUrl')}`);
             const config: TsaConfig = { url };
             if (opts.user) config.username = opts.user;
             if (opts.passwordEnv) config.password = env(opts.passwordEnv);
