@@ -36,13 +36,30 @@ export async function errorWording(): Promise<(error: CodedError) => string> {
   return (error) => englishText(t, error) ?? error.message;
 }
 
-/** The English text of a domain error; a refusal of one field names the field (`fields.<name>`) when en.json has it. */
+/**
+ * The English text of a domain error. Input refused field by field (`details.field`, or BAD_INPUT's
+ * `details.issues`) names the fields after the code's text, each by its label (`fields.<name>`) when en.json has
+ * one, so several refused fields are all said.
+ */
 function englishText(t: T, error: CodedError): string | undefined {
   const text = codeText(t, error);
+  if (!text) return text;
   const field = error.details?.['field'];
-  if (!text || typeof field !== 'string') return text;
-  const label = t(`fields.${field}`);
-  return label === `fields.${field}` ? `${text} (${field})` : `${text} (${label})`;
+  const issues = error.details?.['issues'];
+  const paths =
+    typeof field === 'string'
+      ? [[field]]
+      : Array.isArray(issues)
+        ? issues.map((i: { path?: unknown }) => (Array.isArray(i.path) ? i.path.map(String) : []))
+        : [];
+  const names = paths
+    .filter((p) => p.length > 0)
+    .map((p) => {
+      const last = p[p.length - 1] ?? '';
+      const label = t(`fields.${last}`);
+      return label === `fields.${last}` ? p.join('.') : label;
+    });
+  return names.length ? `${text} (${[...new Set(names)].join(', ')})` : text;
 }
 
 /** The message of a CLI exit in English: the domain error it quotes worded by its code. */

@@ -102,8 +102,9 @@ describe('the CLI words errors in its language', () => {
  * its --json objects carry none of the other language's marker words (test/helpers/language-words.ts, plus a few
  * the CLI uses). What is not the CLI's wording is left out before looking: option names and command words
  * (`--page`, `casilla sign`), placeholders, paths and file names, error codes in brackets, and the proper names
- * of data (certificate and provider names of the trust lists, as `trust list --json` gives them). The outbox
- * command is left out (its texts are another piece of work).
+ * of data (certificate and provider names of the trust lists, as `trust list --json` gives them), hashes, ids,
+ * dotted action codes and JSON details. The outbox command is left out (its texts are another piece of work; its
+ * line in the single test bundle's help too).
  */
 const CLI_SPANISH = [
   ...SPANISH,
@@ -176,7 +177,11 @@ function prose(text: string, names: readonly string[]): string {
   let t = text;
   for (const n of [...names].sort((a, b) => b.length - a.length)) if (n) t = t.split(n).join(' ');
   return t
+    .replace(/^ {2}outbox\b.*$/gm, ' ')
+    .replace(/\{"[^\n]*\}/g, ' ')
     .replace(/\S*[/\\]\S*/g, ' ')
+    .replace(/\b(?=[0-9a-f-]*\d)[0-9a-f-]{6,}\b/gi, ' ')
+    .replace(/\b[a-z]+(\.[a-z_-]+)+\b/g, ' ')
     .replace(/\S+\.(pdf|json|p12|pem|png|csv)\b/gi, ' ')
     .replace(/(^|\s)--?[a-z][\w-]*/gi, ' ')
     .replace(/<[^>]*>|\[[^\]]*\]|\{\w+\}/g, ' ')
@@ -202,15 +207,19 @@ function markers(said: readonly Said[], words: readonly string[], names: readonl
   return hits;
 }
 
-/** Every `message` string of a --json answer (keys and codes are for programs, not people). */
+/**
+ * The `message` of every error object of a --json answer (the command's own, and one per file of a batch or a
+ * verification); keys and codes are for programs, and a verification report's reasons keep the core's Spanish
+ * `message` next to their `code`, as the app's contract does.
+ */
 function jsonMessages(stdout: string): string {
   const out: string[] = [];
-  const walk = (v: unknown, key: string): void => {
-    if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
-    else if (typeof v === 'string' && key === 'message') out.push(v);
+  const walk = (v: unknown, key: string, parent: string): void => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, key, parent));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k, key);
+    else if (typeof v === 'string' && key === 'message' && (parent === 'error' || parent === 'warnings')) out.push(v);
   };
-  walk(JSON.parse(stdout), '');
+  walk(JSON.parse(stdout), '', '');
   return out.join('\n');
 }
 

@@ -4,7 +4,6 @@ import { appT, labelOr } from '../error-text';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 import { tx } from '../text';
 
-
 export const auditCommand: CommandModule = {
   register(program, rt) {
     const audit = program.command('audit').description(tx('audit.description'));
@@ -23,8 +22,7 @@ export const auditCommand: CommandModule = {
       .description(tx('audit.verify'))
       .action(async () => {
         const result = await rt.core().audit.verifySealed();
-        const sealNote = (r: typeof result) =>
-          r.ok && r.seal === 'unavailable' ? tx('audit.sealUnavailable') : '';
+        const sealNote = (r: typeof result) => (r.ok && r.seal === 'unavailable' ? tx('audit.sealUnavailable') : '');
         rt.print(
           () =>
             result.ok

@@ -12,9 +12,7 @@ type CertsListOptions = { pkcs11Module?: string[]; nssDb?: string[]; offline?: b
 
 export const certsCommand: CommandModule = {
   register(program, rt) {
-    const certs = program
-      .command('certs')
-      .description(tx('certs.description'));
+    const certs = program.command('certs').description(tx('certs.description'));
     certs
       .command('list')
       .description(tx('certs.list'))

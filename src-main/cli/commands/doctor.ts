@@ -47,7 +47,9 @@ export const doctorCommand: CommandModule = {
             tx('doctor.database', { file: report.database.file, schema: String(report.database.schema) }),
             keychain.ok ? tx('doctor.keychainOk') : tx('doctor.keychainMissing', { reason: keychain.reason ?? '' }),
             tx('doctor.tools'),
-            ...checkers.map((c) => `  ${c.name.padEnd(9)} ${report.checkers[c.name] ?? tx('doctor.notInstalled')}  — ${tx(`doctor.purpose.${c.name}`)}`),
+            ...checkers.map(
+              (c) => `  ${c.name.padEnd(9)} ${report.checkers[c.name] ?? tx('doctor.notInstalled')}  — ${tx(`doctor.purpose.${c.name}`)}`,
+            ),
           ];
           return lines.join('\n');
         }, report);

@@ -9,7 +9,9 @@ const why = (code: string): string => (['ui', 'secret', 'unknown'].includes(code
 
 function describe(p: SigningProfile): string {
   const where =
-    p.style === 0 ? tx('profiles.invisible') : tx('profiles.styled', { style: p.style, page: p.page === 'last' ? tx('profiles.lastPage') : p.page });
+    p.style === 0
+      ? tx('profiles.invisible')
+      : tx('profiles.styled', { style: p.style, page: p.page === 'last' ? tx('profiles.lastPage') : p.page });
   const rect = p.rect ? `${tx('profiles.rect', { rect: p.rect.join(',') })}${p.fromTop ? tx('profiles.fromTop') : ''}` : '';
   const role = p.role === 'visto-bueno' ? tx('profiles.visa') : tx('profiles.signature');
   return `${p.name}  ${role} · ${p.level} · ${where}${rect}${p.reason ? tx('profiles.reason', { reason: p.reason }) : ''}${p.imagePath ? tx('profiles.image') : ''}`;

@@ -81,7 +81,8 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
   const type = opts.type.toUpperCase();
   if (!['NT', 'CP', 'CI'].includes(type)) throw new CliExit(ExitCode.usage, tx('send.badType', { value: opts.type }));
   const stage = opts.stage === undefined ? undefined : Number(opts.stage);
-  if (stage !== undefined && ![1, 2, 3].includes(stage)) throw new CliExit(ExitCode.usage, tx('send.badStage', { value: opts.stage ?? '' }));
+  if (stage !== undefined && ![1, 2, 3].includes(stage))
+    throw new CliExit(ExitCode.usage, tx('send.badStage', { value: opts.stage ?? '' }));
   let content = opts.body;
   if (opts.bodyFile) {
     try {
@@ -120,7 +121,12 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     // In Spanish the core's sentence (it names what the token looks like); in English the text of its code.
     const t = rt.locale === 'es' ? undefined : await appT();
     const said = (p: RecipientProblem) =>
-      t ? labelOr(t, `compose.problemCodes.${p.code}`, p.message, { accepted: p.params?.accepted ?? '', expected: p.params?.expected ?? '' }) : p.message;
+      t
+        ? labelOr(t, `compose.problemCodes.${p.code}`, p.message, {
+            accepted: p.params?.accepted ?? '',
+            expected: p.params?.expected ?? '',
+          })
+        : p.message;
     const lines = problems.map((p) => tx('send.problemLine', { line: p.line, input: p.input, message: said(p) })).join('\n');
     throw new CliExit(ExitCode.usage, tx('send.badRecipients', { count: problems.length, lines }));
   }
@@ -130,8 +136,7 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
       core,
       (opts.attach ?? []).map((p) => ({ path: p, name: path.basename(p) })),
     );
-    for (const a of attachments.filter((x) => x.renamed))
-      rt.stderr(tx('send.renamed', { from: a.originalName, to: a.name }) + '\n');
+    for (const a of attachments.filter((x) => x.renamed)) rt.stderr(tx('send.renamed', { from: a.originalName, to: a.name }) + '\n');
     const target = await currentTarget(core, override);
     const result = await queueNotification(outbox, target, {
       messageType: type as MessageType,
@@ -159,7 +164,11 @@ async function run(rt: CliRuntime, opts: SendOptions): Promise<void> {
     const storage = explainStorageError(err, core.home);
     if (storage) throw CliExit.from(storage, ExitCode.failed, `${storage.code}: ${storage.message}\n${tx('send.nothingQueued')}`);
     if (err instanceof AppError)
-      throw CliExit.from(err, /^ERR0|^ATTACHMENT_|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed, `${err.code}: ${err.message}`);
+      throw CliExit.from(
+        err,
+        /^ERR0|^ATTACHMENT_|RECIPIENT/.test(err.code) ? ExitCode.usage : ExitCode.failed,
+        `${err.code}: ${err.message}`,
+      );
     throw err;
   }
 }

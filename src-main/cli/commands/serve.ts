@@ -31,16 +31,13 @@ export const serveCommand: CommandModule = {
           if (/^abrir-[0-9a-f]+\.html$/.test(f)) fs.rmSync(path.join(runDir, f), { force: true });
         core.audit.append({ action: 'app.start', details: { shell: 'browser' } });
         const background = await startBackgroundWork(core);
-        rt.print(
-          tx('serve.ready', { url: host.url, home: core.home }),
-          {
-            url: host.url,
-            origin: host.origin,
-            token: host.token,
-            home: core.home,
-            sandbox: background.sandboxUrl,
-          },
-        );
+        rt.print(tx('serve.ready', { url: host.url, home: core.home }), {
+          url: host.url,
+          origin: host.origin,
+          token: host.token,
+          home: core.home,
+          sandbox: background.sandboxUrl,
+        });
         // The browser's command line names a private launcher file, never the token (argv is public on Linux).
         if (opts.open) openBrowser(host.writeLauncher(runDir));
         await new Promise<void>((resolve) => {

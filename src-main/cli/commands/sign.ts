@@ -109,8 +109,7 @@ export const signCommand: CommandModule = {
       .option('--tsa-password-env <VAR>', tx('sign.opt.tsaPasswordEnv'))
       .option('--tsa-profile <NAME>', tx('sign.opt.tsaProfile'))
       .option('--level <B-B|B-T|B-LT|B-LTA>', tx('sign.opt.level'))
-      .option('--params <file.json>', tx('sign.opt.params'),
-      )
+      .option('--params <file.json>', tx('sign.opt.params'))
       .option('--profile <name>', tx('sign.opt.profile'))
       .option('--firmagob', tx('sign.opt.firmagob'))
       .option('--otp-env <VAR>', tx('sign.opt.otpEnv'))
@@ -179,7 +178,10 @@ export const signCommand: CommandModule = {
           process.off('SIGINT', onSigint);
         }
         if (out.cancelled) {
-          rt.print(() => tx('sign.cancelledSummary', { signed: signedText(out.signed), batch: out.batchId }), { ...out, warnings: shownWarnings });
+          rt.print(() => tx('sign.cancelledSummary', { signed: signedText(out.signed), batch: out.batchId }), {
+            ...out,
+            warnings: shownWarnings,
+          });
           throw new CliExit(ExitCode.interrupted, '', 'CANCELLED');
         }
         rt.print(() => tx('sign.summary', { signed: signedText(out.signed), count: out.failed, batch: out.batchId }), {
@@ -209,8 +211,7 @@ function usage(msg: string): CliExit {
 }
 
 function buildInput(inputs: string[], o: SignCliOptions): StartSigningInput {
-  if ([o.p12, o.pkcs11Module, o.firmagob].filter(Boolean).length !== 1)
-    throw usage(tx('sign.needSigner'));
+  if ([o.p12, o.pkcs11Module, o.firmagob].filter(Boolean).length !== 1) throw usage(tx('sign.needSigner'));
   if (o.slot !== undefined && !/^\d+$/.test(o.slot)) throw usage(tx('sign.badSlot', { value: o.slot }));
   if (o.certId !== undefined && !/^[0-9a-fA-F:]+$/.test(o.certId)) throw usage(tx('sign.badCertId', { value: o.certId }));
   const tokenTimeout = o.tokenTimeout === undefined ? undefined : Number(o.tokenTimeout);
@@ -425,8 +426,7 @@ function tsaOf(o: SignCliOptions): TsaConfig | undefined {
 
 /** `casilla sign --extend in.pdf -o out.pdf --tsa URL [--level B-LT|B-LTA]`: validation data for signatures already there. */
 async function extendCommand(inputs: string[], o: SignCliOptions, rt: Parameters<CommandModule['register']>[1]): Promise<void> {
-  if (inputs.length !== 1 || !o.output)
-    throw usage(tx('sign.extendOneFile'));
+  if (inputs.length !== 1 || !o.output) throw usage(tx('sign.extendOneFile'));
   const level = o.level ?? 'B-LTA';
   if (level !== 'B-LT' && level !== 'B-LTA') throw usage(tx('sign.extendLevels'));
   const tsa = tsaOf(o);
@@ -490,8 +490,7 @@ async function firmaGobFromCli(
 
 function envValue(name: string): string {
   const v = process.env[name];
-  if (v === undefined)
-    throw new CliExit(ExitCode.usage, tx('envVarMissing', { name }));
+  if (v === undefined) throw new CliExit(ExitCode.usage, tx('envVarMissing', { name }));
   return v;
 }
 

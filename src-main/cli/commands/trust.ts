@@ -34,7 +34,9 @@ export const trustCommand: CommandModule = {
               }),
             );
           for (const [i, p] of o.problemCodes.entries())
-            lines.push(`! ${labelOr(t, `settings.trustProblems.${p.code}`, o.problems[i] ?? p.message, { list: p.params.list ? list({ listCode: p.params.list, list: p.params.list }) : '', file: p.params.file ?? '', detail: p.params.detail ?? '' })}`);
+            lines.push(
+              `! ${labelOr(t, `settings.trustProblems.${p.code}`, o.problems[i] ?? p.message, { list: p.params.list ? list({ listCode: p.params.list, list: p.params.list }) : '', file: p.params.file ?? '', detail: p.params.detail ?? '' })}`,
+            );
           return lines.join('\n');
         }, o);
       });

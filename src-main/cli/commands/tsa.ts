@@ -25,7 +25,13 @@ function env(name: string): string {
 }
 
 function describeTest(r: TsaTestResult): string {
-  return tx('tsa.tested', { name: r.tsaName, time: r.time, ms: r.elapsedMs, bytes: r.tokenBytes, broken: r.intact ? '' : tx('tsa.broken') });
+  return tx('tsa.tested', {
+    name: r.tsaName,
+    time: r.time,
+    ms: r.elapsedMs,
+    bytes: r.tokenBytes,
+    broken: r.intact ? '' : tx('tsa.broken'),
+  });
 }
 
 export const tsaCommand: CommandModule = {

@@ -13,12 +13,7 @@ export const verifyCommand: CommandModule = {
       .command('verify')
       .description(tx('verify.description'))
       .argument('<file...>', tx('verify.argFile'))
-      .option(
-        '--trust <pem>',
-        tx('verify.opt.trust'),
-        (v: string, acc: string[]) => [...acc, v],
-        [] as string[],
-      )
+      .option('--trust <pem>', tx('verify.opt.trust'), (v: string, acc: string[]) => [...acc, v], [] as string[])
       .option('--offline', tx('verify.opt.offline'))
       .option('--report <out.pdf>', tx('verify.opt.report'))
       .option('--logo <image>', tx('verify.opt.logo'))
