@@ -316,13 +316,14 @@ function runAll(lang: string): { said: Said[]; names: string[] } {
   return { said, names };
 }
 
+// About 60 runs of the CLI per language, each a whole process: minutes on a busy machine.
 describe('every command speaks the chosen language', () => {
   it('in English (LANG=en_US) no command says a Spanish word: help, output, progress, errors, --json messages', () => {
     const { said, names } = runAll('en_US.UTF-8');
     expect(markers(said, CLI_SPANISH, names)).toEqual([]);
-  });
+  }, 400_000);
   it('in Spanish (LANG=es_PE) no command says an English word', () => {
     const { said, names } = runAll('es_PE.UTF-8');
     expect(markers(said, CLI_ENGLISH, names)).toEqual([]);
-  });
+  }, 400_000);
 });
