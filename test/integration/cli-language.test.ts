@@ -270,6 +270,8 @@ function runAll(lang: string): { said: Said[]; names: string[] } {
   // Verification: a signed file, an unreadable one, and both in --json.
   const signed = path.join(dir, 'out', 'bueno-firmado.pdf');
   run('verify', ['verify', signed, bad]);
+  run('verify with an unreadable --trust', ['verify', '--trust', path.join(dir, 'falta.pem'), signed]);
+  run('verify with a bad --logo', ['verify', '--logo', bad, signed], true);
   const vj = run('verify --json', ['verify', signed, bad], true);
   expect(vj.status).toBe(2);
   // Sending: refused recipients, a wrong type, a missing attachment; in --json too.

@@ -1,3 +1,4 @@
+import { isAppError } from '../../api/result';
 import type { FileOutcome } from '../../api/verify';
 import { logoFromFile, savedReportBrand } from '../../core/verify/report-logo';
 import { writeReportPdf } from '../../core/verify/report-pdf';
@@ -27,6 +28,8 @@ export const verifyCommand: CommandModule = {
             try {
               logo = logoFromFile(opts.logo);
             } catch (err: unknown) {
+              // The message worded in the CLI's language by its code; the exit's code stays BAD_USAGE.
+              if (isAppError(err)) throw CliExit.from(err, ExitCode.usage, err.message, undefined);
               throw new CliExit(ExitCode.usage, err instanceof Error ? err.message : String(err));
             }
           }
@@ -34,8 +37,7 @@ export const verifyCommand: CommandModule = {
           try {
             outcomes = await verifyFiles(rt.core(), { files, trust: opts.trust, offline: Boolean(opts.offline) });
           } catch (err: unknown) {
-            if (err instanceof Error && 'code' in err && (err as { code: string }).code === 'VERIFY_TRUST_UNREADABLE')
-              throw new CliExit(ExitCode.usage, err.message);
+            if (isAppError(err) && err.code === 'VERIFY_TRUST_UNREADABLE') throw CliExit.from(err, ExitCode.usage, err.message, undefined);
             throw err;
           }
           // The same audit entry as the app's Verificar screen writes.
