@@ -6,7 +6,7 @@ import { commandWord, homeArgument } from './argv';
 import { commandTable } from './commands';
 import { commanderMessageEs, localizeCommander, programTexts, resolveCliLocale, type CliLocale } from './locale';
 import { englishMessage } from './error-text';
-import { setCliLocale, tx } from './text';
+import { tx, useCliLocale } from './text';
 import { CliExit, CliRuntime, ExitCode, type CommandModule } from './runtime';
 
 /**
@@ -30,7 +30,6 @@ export function buildProgram(argv: readonly string[], locale: CliLocale, parts: 
   const program = new Command('casilla');
   const rt = new CliRuntime(program);
   rt.locale = locale;
-  setCliLocale(locale);
   const t = programTexts();
   localizeCommander(program, locale, argv.includes('--json'));
   program
@@ -73,7 +72,11 @@ export async function main(argv: string[], parts: CliParts): Promise<number> {
   let rt: CliRuntime | undefined;
   let locale: CliLocale = 'es';
   try {
-    if (!onlyVersion) locale = await resolveCliLocale(homeArgument(argv));
+    // `--version` alone prints only the version: no language, no dictionary.
+    if (!onlyVersion) {
+      locale = await resolveCliLocale(homeArgument(argv));
+      await useCliLocale(locale);
+    }
     traceMark('locale resolved');
     const built = buildProgram(argv, locale, parts);
     rt = built.rt;
@@ -96,6 +99,8 @@ export async function main(argv: string[], parts: CliParts): Promise<number> {
       }
       return ExitCode.usage;
     }
+    // The failure may have come before the dictionary was read (`--version` reads none).
+    await useCliLocale(locale);
     report(json, 'INTERNAL', tx('unexpected', { causes: formatCauses(err) }), ExitCode.failed);
     return ExitCode.failed;
   } finally {

@@ -1,29 +1,34 @@
 /**
  * The CLI's own texts, by key: `cli.<key>` of the renderer's dictionaries (src-renderer/i18n/{es,en}.json), in the
- * language `main` set (locale.ts decides it), Spanish when English has no text. Only the `cli` section is
- * bundled (esbuild keeps the named top-level property of a JSON import), so a command stays small.
+ * language `main` chose (locale.ts decides it). Only that language's dictionary is read, once, when `main` sets it;
+ * `casilla --version` reads none.
  */
-import { cli as cliEn } from '../../src-renderer/i18n/en.json';
-import { cli as cliEs } from '../../src-renderer/i18n/es.json';
 import { translateIn, type Dict } from '../api/i18n-text';
 import type { CliLocale } from './locale';
 
 /** BCP 47 tags for plural rules, as the renderer uses them. */
 const TAGS: Record<CliLocale, string> = { es: 'es-PE', en: 'en-GB' };
-const DICTS: Record<CliLocale, Dict> = { es: { cli: cliEs }, en: { cli: cliEn } };
+const loaded: Partial<Record<CliLocale, Dict>> = {};
 
 let current: CliLocale = 'es';
 
-/** Set by `main` once the language is known, before any command is registered. */
-export function setCliLocale(locale: CliLocale): void {
+/** Chooses the CLI's language and reads its dictionary; called by `main` before any command is registered. */
+export async function useCliLocale(locale: CliLocale): Promise<void> {
   current = locale;
+  if (loaded[locale]) return;
+  const file = locale === 'en' ? await import('../../src-renderer/i18n/en.json') : await import('../../src-renderer/i18n/es.json');
+  loaded[locale] = { cli: file.default.cli };
 }
 
 export function cliLocale(): CliLocale {
   return current;
 }
 
-/** The CLI's text `cli.<key>` with `{name}` variables; a numeric `count` picks the plural form (`_one`/`_other`). */
+/**
+ * The CLI's text `cli.<key>` with `{name}` variables; a numeric `count` picks the plural form (`_one`/`_other`).
+ * Both dictionaries have the same keys (test/unit/cli-text.test.ts); before `useCliLocale` it gives the key.
+ */
 export function tx(key: string, vars?: Record<string, string | number>): string {
-  return translateIn([DICTS[current], DICTS.es], TAGS[current], `cli.${key}`, vars);
+  const dict = loaded[current];
+  return translateIn(dict ? [dict] : [], TAGS[current], `cli.${key}`, vars);
 }

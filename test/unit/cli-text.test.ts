@@ -2,17 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import en from '../../src-renderer/i18n/en.json';
 import es from '../../src-renderer/i18n/es.json';
 import { errorWording } from '../../src-main/cli/error-text';
-import { setCliLocale, tx } from '../../src-main/cli/text';
+import { tx, useCliLocale } from '../../src-main/cli/text';
 
-afterEach(() => setCliLocale('es'));
+afterEach(() => useCliLocale('es'));
 
 describe("the CLI's texts", () => {
-  it('picks the plural form of the language: one file, two files; un archivo, dos archivos', () => {
-    setCliLocale('en');
+  it('picks the plural form of the language: one file, two files; un archivo, dos archivos', async () => {
+    await useCliLocale('en');
     expect(tx('sign.signed', { count: 1 })).toBe('1 file signed');
     expect(tx('sign.signed', { count: 2 })).toBe('2 files signed');
     expect(tx('sign.summary', { signed: tx('sign.signed', { count: 1 }), count: 0, batch: 'b' })).toBe('1 file signed, 0 failed. Batch b.');
-    setCliLocale('es');
+    await useCliLocale('es');
     expect(tx('sign.signed', { count: 1 })).toBe('1 archivo firmado');
     expect(tx('sign.signed', { count: 0 })).toBe('0 archivos firmados');
   });
@@ -37,11 +37,11 @@ describe("the CLI's texts", () => {
       message: 'Datos no válidos: url: inválido; username: muy largo',
       details: { issues: [{ path: ['url'] }, { path: ['profile', 'username'] }, { path: ['clientSecret'] }] },
     };
-    setCliLocale('en');
+    await useCliLocale('en');
     const word = await errorWording();
     expect(word(error)).toBe(`${en.errors.BAD_INPUT} (url, profile.username, ${en.fields.clientSecret})`);
     expect(word({ code: 'NO_SUCH_CODE_YET', message: 'Mensaje del núcleo' })).toBe('Mensaje del núcleo');
-    setCliLocale('es');
+    await useCliLocale('es');
     expect((await errorWording())(error)).toBe(error.message);
   });
 });
