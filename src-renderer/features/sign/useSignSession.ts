@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ApiErrorData } from '../../../src-main/api/result';
-import type { CertificateInfo, SignFileResult } from '../../../src-main/api/sign';
+import type { CertificateInfo, PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
 import type { NotAppliedParam, SigningProfile } from '../../../src-main/api/sign-profiles';
 import { call, cancel, newOpId, pathForFile } from '../../api';
+import { useLatest } from '../../lib/useCoreQuery';
 import { onCoreEvent } from './coreEvents';
 import { errorText, useI18n } from '../../i18n';
 import { tsaUrlProblem } from './LongTermSection';
 import {
   INITIAL_SESSION,
+  batchOverlaps,
   displayedRect,
   levelReady,
   optionsToProfile,
@@ -15,6 +17,7 @@ import {
   profileToOptions,
   signOptionsForCall,
   signSessionReducer,
+  type BatchPdf,
   type PickedPdf,
   type SignOptions,
   type StampImageChoice,
@@ -82,6 +85,25 @@ export function useSignSession() {
       dispatch({ type: 'pdfLoaded', requestId, info: r.ok ? r.value : null }),
     );
   }, [firstPath, page]);
+
+  // The other files of a batch, read at the same page: the stamp goes to the same place in each of them and may
+  // cover a signature there that the first file's preview does not show. One file at a time; a newer file list or
+  // page drops the answers of the older one.
+  const latestBatch = useLatest();
+  const restPaths = JSON.stringify(state.files.slice(1).map((f) => f.path));
+  const [batchInfo, setBatchInfo] = useState<Record<string, PdfSigningInfo | null>>({});
+  useEffect(() => {
+    const paths = JSON.parse(restPaths) as string[];
+    void latestBatch(async (signal) => {
+      const read: Record<string, PdfSigningInfo | null> = {};
+      for (const path of paths) {
+        if (signal.aborted) break;
+        const r = await call('sign.inspectPdf', { path, page });
+        read[path] = r.ok ? r.value : null;
+      }
+      return read;
+    }).then((read) => read && setBatchInfo(read));
+  }, [restPaths, page, latestBatch]);
 
   const setOptions = useCallback((patch: Partial<SignOptions>) => dispatch({ type: 'options', patch }), []);
   const place = useCallback((rect: StampRect) => dispatch({ type: 'placed', rect }), []);
@@ -209,6 +231,8 @@ export function useSignSession() {
   const rect = displayedRect(o, state.pdf.info?.page.height ?? null);
   const pageInfo = state.pdf.info;
   const overlaps = rect && pageInfo && !o.invisible ? overlappedWidgets(pageInfo.signatureWidgets, pageInfo.page.number, rect) : [];
+  const batch: BatchPdf[] = state.files.map((f, i) => ({ name: f.file.name, info: i === 0 ? pageInfo : (batchInfo[f.path] ?? null) }));
+  const fileOverlaps = batchOverlaps(batch, o);
   const canSign = state.files.length > 0 && certificate.ready && state.run.progress === null && levelReady(o, tsaUrlProblem);
   const signedPaths = state.run.results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
 
@@ -219,9 +243,11 @@ export function useSignSession() {
     /** Existing signature widgets on the page shown, and those the stamp would cover. */
     widgets: pageInfo ? pageInfo.signatureWidgets.filter((w) => w.page === pageInfo.page.number) : [],
     overlaps,
+    /** Every file of the batch where the stamp covers an existing signature (the first one included). */
+    fileOverlaps,
     confirmingOverlap,
-    /** Signing over an existing signature asks first. */
-    requestSign: () => (overlaps.length > 0 ? setConfirmingOverlap(true) : void sign()),
+    /** Signing over an existing signature, in any file of the batch, asks first. */
+    requestSign: () => (fileOverlaps.length > 0 ? setConfirmingOverlap(true) : void sign()),
     cancelOverlap: () => setConfirmingOverlap(false),
     profiles,
     applyProfile,
