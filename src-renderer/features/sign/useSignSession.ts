@@ -3,7 +3,7 @@ import type { ApiErrorData } from '../../../src-main/api/result';
 import type { CertificateInfo, PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
 import type { NotAppliedParam, SigningProfile } from '../../../src-main/api/sign-profiles';
 import { call, cancel, newOpId, pathForFile } from '../../api';
-import { useLatest } from '../../lib/useCoreQuery';
+import { useCoreQuery, useLatest } from '../../lib/useCoreQuery';
 import { onCoreEvent } from './coreEvents';
 import { errorText, useI18n } from '../../i18n';
 import { tsaUrlProblem } from './LongTermSection';
@@ -25,6 +25,8 @@ import {
 } from './signSession';
 import { useCertificateSelection } from './useCertificateSelection';
 
+const NO_PROFILES: SigningProfile[] = [];
+
 /**
  * The Firmar screen's container logic: the session reducer, the certificate, the calls to the core (upload,
  * inspect the certificate and the page, sign with progress, cancel, resume). The password goes to the core with
@@ -38,27 +40,18 @@ export function useSignSession() {
   const [info, setInfo] = useState<CertificateInfo | null>(null);
   const [remember, setRemember] = useState(false);
   const pdfRequest = useRef(0);
-  const [profiles, setProfiles] = useState<SigningProfile[]>([]);
-  const profilesRequest = useRef(0);
   const [imported, setImported] = useState<{ name: string; notApplied: NotAppliedParam[] } | null>(null);
   const [profileSaved, setProfileSaved] = useState<string | null>(null);
   const [confirmingOverlap, setConfirmingOverlap] = useState(false);
 
   // The saved profiles, listed again when the core says they changed (here, another window or the CLI's core);
   // an older, slower answer never replaces a newer one.
-  const loadProfiles = useCallback(async () => {
-    const id = ++profilesRequest.current;
-    const r = await call('sign.profiles.list', {});
-    if (id !== profilesRequest.current) return;
-    if (r.ok) setProfiles(r.value);
-    else setError(r.error);
-  }, [setError]);
+  const profilesQuery = useCoreQuery('sign.profiles.list', {}, { refreshOn: ['signProfiles'] });
+  const profiles = profilesQuery.data ?? NO_PROFILES;
+  const loadProfiles = profilesQuery.reload;
   useEffect(() => {
-    void loadProfiles();
-    return onCoreEvent((e) => {
-      if (e.type === 'changed' && e.topic === 'signProfiles') void loadProfiles();
-    });
-  }, [loadProfiles]);
+    if (profilesQuery.error) setError(profilesQuery.error);
+  }, [profilesQuery.error, setError]);
 
   const addFiles = useCallback(
     async (list: File[]) => {
