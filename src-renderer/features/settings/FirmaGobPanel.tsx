@@ -1,16 +1,16 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { signMethods } from '../../../src-main/api/sign';
 import { call } from '../../api';
 import { useCoreQuery } from '../../lib/useCoreQuery';
 import { validate } from '../../lib/validate';
 import { errorText, useI18n } from '../../i18n';
+import { Field } from '../../components/Field';
 
 type Purpose = 'Desatendido' | 'Propósito General';
 
 /** FirmaGob (Chile): the institution's entity, API key and secret (to the OS keychain) and the official's RUN. */
 export function FirmaGobPanel() {
   const { t } = useI18n();
-  const ids = { url: useId(), entity: useId(), apiKey: useId(), secret: useId(), run: useId(), name: useId(), purpose: useId() };
   const [baseUrl, setBaseUrl] = useState('https://api.firma.cert.digital.gob.cl');
   const [entity, setEntity] = useState('');
   const [apiKey, setApiKey] = useState('');
@@ -56,44 +56,41 @@ export function FirmaGobPanel() {
       <p className="hint">{t('settings.firmagob.intro')}</p>
       <p className="hint">{t('settings.firmagob.simulatorHint')}</p>
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.url}>{t('settings.firmagob.url')}</label>
-          <input id={ids.url} type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value.trim())} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.entity}>{t('settings.firmagob.entity')}</label>
-          <input id={ids.entity} value={entity} onChange={(e) => setEntity(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.apiKey}>{t('settings.firmagob.apiKey')}</label>
-          <input id={ids.apiKey} value={apiKey} onChange={(e) => setApiKey(e.target.value.trim())} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.secret}>{t('settings.firmagob.secret')}</label>
-          <input
-            id={ids.secret}
-            type="password"
-            autoComplete="off"
-            value={secret}
-            placeholder={hasSecret ? t('settings.firmagob.secretKept') : ''}
-            onChange={(e) => setSecret(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.run}>{t('settings.firmagob.run')}</label>
-          <input id={ids.run} inputMode="numeric" value={run} onChange={(e) => setRun(e.target.value.replace(/\D/g, ''))} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.name}>{t('settings.firmagob.officialName')}</label>
-          <input id={ids.name} value={officialName} onChange={(e) => setOfficialName(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.purpose}>{t('settings.firmagob.purpose')}</label>
-          <select id={ids.purpose} value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-            <option value="Desatendido">{t('settings.firmagob.unattended')}</option>
-            <option value="Propósito General">{t('settings.firmagob.attended')}</option>
-          </select>
-        </div>
+        <Field label={t('settings.firmagob.url')}>
+          {(c) => <input {...c} type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value.trim())} />}
+        </Field>
+        <Field label={t('settings.firmagob.entity')}>
+          {(c) => <input {...c} value={entity} onChange={(e) => setEntity(e.target.value)} />}
+        </Field>
+        <Field label={t('settings.firmagob.apiKey')}>
+          {(c) => <input {...c} value={apiKey} onChange={(e) => setApiKey(e.target.value.trim())} />}
+        </Field>
+        <Field label={t('settings.firmagob.secret')}>
+          {(c) => (
+            <input
+              {...c}
+              type="password"
+              autoComplete="off"
+              value={secret}
+              placeholder={hasSecret ? t('settings.firmagob.secretKept') : ''}
+              onChange={(e) => setSecret(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('settings.firmagob.run')}>
+          {(c) => <input {...c} inputMode="numeric" value={run} onChange={(e) => setRun(e.target.value.replace(/\D/g, ''))} />}
+        </Field>
+        <Field label={t('settings.firmagob.officialName')}>
+          {(c) => <input {...c} value={officialName} onChange={(e) => setOfficialName(e.target.value)} />}
+        </Field>
+        <Field label={t('settings.firmagob.purpose')}>
+          {(c) => (
+            <select {...c} value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
+              <option value="Desatendido">{t('settings.firmagob.unattended')}</option>
+              <option value="Propósito General">{t('settings.firmagob.attended')}</option>
+            </select>
+          )}
+        </Field>
       </div>
       <div className="actions-row">
         <button type="button" onClick={() => void save()} disabled={!entity || !apiKey || !run} data-testid="firmagob-save">
