@@ -59,6 +59,16 @@ function firstTestOutput(): string {
   return signed;
 }
 
+/** The preference as Configuración saves it, through the same contract call. */
+async function setLocale(locale: 'es' | 'en'): Promise<void> {
+  const r = await fetch(`${host.origin}/api/call`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ method: 'settings.update', input: { locale } }),
+  });
+  expect(((await r.json()) as { ok: boolean }).ok).toBe(true);
+}
+
 // The later tests sign again the file the first one signed.
 test.describe.configure({ mode: 'serial' });
 
@@ -187,6 +197,15 @@ test('in a batch, a signature under the stamp in the second file only is warned 
   await expect(warning).toContainText('el sello queda encima de una firma existente');
   await expect(warning).not.toContainText('ejemplo.pdf');
   expect(await seriousViolations(page)).toEqual([]);
+  // In English too: the language changed meanwhile (as from another window); the screen keeps its files.
+  try {
+    await setLocale('en');
+    await expect(warning).toContainText('In ejemplo-firmado.pdf (page 1: «');
+    await expect(warning).toContainText('the stamp lies over an existing signature');
+  } finally {
+    await setLocale('es');
+  }
+  await expect(warning).toContainText('En ejemplo-firmado.pdf');
 
   // Moved away, no file is named; back over it, the batch asks first and, confirmed, signs both files.
   await page.getByTestId('page-preview').focus();

@@ -85,8 +85,11 @@ export function useSignSession() {
   const latestBatch = useLatest();
   const restPaths = JSON.stringify(state.files.slice(1).map((f) => f.path));
   const [batchInfo, setBatchInfo] = useState<Record<string, PdfSigningInfo | null>>({});
+  // Until the batch is read, the sign button waits: signing must not skip the question for a file not read yet.
+  const [batchChecking, setBatchChecking] = useState(false);
   useEffect(() => {
     const paths = JSON.parse(restPaths) as string[];
+    setBatchChecking(paths.length > 0);
     void latestBatch(async (signal) => {
       const read: Record<string, PdfSigningInfo | null> = {};
       for (const path of paths) {
@@ -95,7 +98,11 @@ export function useSignSession() {
         read[path] = r.ok ? r.value : null;
       }
       return read;
-    }).then((read) => read && setBatchInfo(read));
+    }).then((read) => {
+      if (!read) return; // a newer file list or page is being read
+      setBatchInfo(read);
+      setBatchChecking(false);
+    });
   }, [restPaths, page, latestBatch]);
 
   const setOptions = useCallback((patch: Partial<SignOptions>) => dispatch({ type: 'options', patch }), []);
@@ -226,7 +233,8 @@ export function useSignSession() {
   const overlaps = rect && pageInfo && !o.invisible ? overlappedWidgets(pageInfo.signatureWidgets, pageInfo.page.number, rect) : [];
   const batch: BatchPdf[] = state.files.map((f, i) => ({ name: f.file.name, info: i === 0 ? pageInfo : (batchInfo[f.path] ?? null) }));
   const fileOverlaps = batchOverlaps(batch, o);
-  const canSign = state.files.length > 0 && certificate.ready && state.run.progress === null && levelReady(o, tsaUrlProblem);
+  const canSign =
+    state.files.length > 0 && !batchChecking && certificate.ready && state.run.progress === null && levelReady(o, tsaUrlProblem);
   const signedPaths = state.run.results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
 
   return {
