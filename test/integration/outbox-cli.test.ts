@@ -59,6 +59,15 @@ describe('casilla send and casilla outbox', () => {
     expect(english.stdout).toMatch(/ accepted +\d+ rcpt\./);
     expect(english.stdout).not.toMatch(/Línea de tiempo|intento 1|aceptado como|Destinatarios/);
     expect(english.stdout).toContain('resultado desconocido (tiempo de espera agotado); se buscará en la casilla');
+    // A message's error: the core's Spanish sentence in Spanish, the text of its code in English.
+    const spanishError = 'Resultado desconocido (tiempo de espera agotado): se buscará en la casilla antes de cualquier reenvío.';
+    const rw = new Database(path.join(home.dir, 'casilla.sqlite'));
+    rw.prepare(`UPDATE outbox_messages SET error_code = 'UNKNOWN_OUTCOME', error_message = ? WHERE id = ?`).run(spanishError, id);
+    rw.close();
+    expect((await run('outbox', 'list')).stdout).toContain(`[UNKNOWN_OUTCOME] ${spanishError}`);
+    const listEn = await runCli(home.dir, ['outbox', 'list'], { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    expect(listEn.stdout).toContain('[UNKNOWN_OUTCOME] It is not known whether the platform received the message');
+    expect(listEn.stdout).not.toContain('Resultado desconocido');
 
     const out = path.join(home.dir, 'bandeja.csv');
     expect((await run('outbox', 'export', out)).status).toBe(0);

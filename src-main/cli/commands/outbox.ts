@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { ComposeOutputs } from '../../api/compose';
-import { translateIn, type Dict, type T } from '../../api/i18n-text';
+import { codeText, translateIn, type Dict, type T } from '../../api/i18n-text';
 import { OUTBOX_STATES, type OutboxDetail, type OutboxEvent, type OutboxState, type OutboxSummary } from '../../api/outbox';
 import { outboxEventText } from '../../api/outbox-text';
 import { outboxCsvLines } from '../../core/outbox/export-csv';
@@ -21,8 +21,13 @@ async function outboxTexts(locale: CliLocale): Promise<T> {
   return (key, vars) => translateIn([dict], tag, key, vars);
 }
 
-function line(t: T, m: OutboxSummary): string {
-  const err = m.errorCode ? `  [${m.errorCode}] ${m.errorMessage ?? ''}` : '';
+/**
+ * One message on one line. Its error: in Spanish the core's sentence (it may name the reason), in English the text
+ * of its code (the sentence only for a code without one).
+ */
+function line(t: T, m: OutboxSummary, locale: CliLocale): string {
+  const words = m.errorCode && locale !== 'es' ? codeText(t, { code: m.errorCode, message: m.errorMessage ?? '' }) : undefined;
+  const err = m.errorCode ? `  [${m.errorCode}] ${words ?? m.errorMessage ?? ''}` : '';
   return `${m.id}  ${m.createdAt.slice(0, 19).replace('T', ' ')}  ${m.messageType}  ${t(`outbox.states.${m.state}`).toLowerCase().padEnd(22)} ${String(m.recipientCount).padStart(3)} ${t('outbox.cli.recipientsShort')}  ${m.subject}${m.groupLabel ? ` · ${m.groupLabel}` : ''}${err}`;
 }
 
@@ -59,7 +64,7 @@ export const outboxCommand: CommandModule = {
           ...(opts.state ? { states: [opts.state] } : {}),
         })) as OutboxSummary[];
         const t = rt.json ? null : await outboxTexts(rt.locale);
-        rt.print(() => (list.length ? list.map((m) => line(t!, m)).join('\n') : t!('outbox.cli.empty')), list);
+        rt.print(() => (list.length ? list.map((m) => line(t!, m, rt.locale)).join('\n') : t!('outbox.cli.empty')), list);
       });
     outbox
       .command('show <id>')
@@ -79,7 +84,7 @@ export const outboxCommand: CommandModule = {
         rt.print(
           () =>
             [
-              line(t!, d),
+              line(t!, d, rt.locale),
               `${t!('outbox.cli.server', { url: d.backendUrl })}${d.messageDataId ? `  ·  ${t!('outbox.cli.platformId', { id: d.messageDataId })}` : ''}`,
               t!('outbox.cli.recipients'),
               ...d.recipients.map(
@@ -138,7 +143,7 @@ export const outboxCommand: CommandModule = {
       .action(async (id: string) => {
         const m = (await callOrExit(rt, 'outbox.retry', { id })) as OutboxSummary;
         const t = await outboxTexts(rt.locale);
-        rt.print(line(t, m), m);
+        rt.print(line(t, m, rt.locale), m);
       });
     outbox
       .command('cancel <id>')
@@ -146,7 +151,7 @@ export const outboxCommand: CommandModule = {
       .action(async (id: string) => {
         const m = (await callOrExit(rt, 'outbox.cancel', { id })) as OutboxSummary;
         const t = await outboxTexts(rt.locale);
-        rt.print(line(t, m), m);
+        rt.print(line(t, m, rt.locale), m);
       });
     outbox
       .command('export <file>')
