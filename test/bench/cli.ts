@@ -50,6 +50,14 @@ function childCpuMs(): number {
   return d;
 }
 
+const FLOOR_SCRIPT = [
+  "const fs = require('node:fs'), crypto = require('node:crypto');",
+  'const [key, input, out] = process.argv.slice(1);',
+  'const bytes = fs.readFileSync(input);',
+  "const sig = crypto.sign('sha256', bytes, crypto.createPrivateKey(fs.readFileSync(key)));",
+  "const fd = fs.openSync(out, 'w'); fs.writeSync(fd, bytes); fs.writeSync(fd, sig); fs.fsyncSync(fd); fs.closeSync(fd);",
+].join('\n');
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -65,6 +73,7 @@ function main(): void {
   const input = writePlainPdf(path.join(dir, 'una-pagina.pdf'), { pages: 1 });
   const ours = path.join(dir, 'ours.pdf');
   const peer = path.join(dir, 'pdfsig.pdf');
+  const floorOut = path.join(dir, 'floor.bin');
   const cases: Case[] = [
     { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
     { name: 'casilla --version', cmd: process.execPath, args: [cli, '--version'] },
@@ -80,6 +89,14 @@ function main(): void {
       cmd: process.execPath,
       args: [cli, '--home', home, 'sign', input, '-o', ours, '--p12', pki.p12.rsa, '--password-env', 'BENCH_PW', '--force'],
       env: { BENCH_PW: P12_PASSWORD },
+    },
+    {
+      // The least any Node signer does: start Node, read a key already in PEM (no PKCS#12 password, no MAC),
+      // RSA-sign the file's bytes and write them with fsync. No PDF is parsed, no CMS built, no audit kept:
+      // a floor for what `casilla sign` can reach as a Node process, next to pdfsig in the same run.
+      name: 'floor: node, PEM key, RSA sign, write+fsync',
+      cmd: process.execPath,
+      args: ['-e', FLOOR_SCRIPT, pki.keyPem.rsa, input, floorOut],
     },
     {
       name: 'pdfsig -add-signature (1 page, invisible)',

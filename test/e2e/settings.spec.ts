@@ -53,3 +53,35 @@ test('the report panel keeps the institution and a logo (checked by the core), a
   await panel.getByTestId('report-logo-remove').click();
   await expect(page.getByTestId('report-logo-state')).toContainText('Sin logo');
 });
+
+test('a slow first answer of the core does not replace the institution the user already typed', async ({ page }) => {
+  // A logo first, so that the moment the held answer is applied shows on screen (the logo line changes).
+  await page.goto(host.url);
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('report-logo').setInputFiles(path.resolve(__dirname, '..', '..', 'resources', 'icons', '64x64.png'));
+  await expect(page.getByTestId('report-logo-state')).toHaveText('Logo: 64x64.png (64×64 px)');
+  // Hold the panel's next read back until the user has typed (as on a busy machine), then let it through.
+  let release!: () => void;
+  const typed = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  await page.route('**/api/call', async (route) => {
+    if (held === 0 && (route.request().postData() ?? '').includes('verify.reportSettings.get')) {
+      held++;
+      await typed;
+    }
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('report-logo-state')).toContainText('Sin logo');
+  await page.getByTestId('report-institution').fill('Municipalidad de Arica');
+  expect(held).toBe(1);
+  release();
+  // The held answer is on screen (the logo line comes from it), and the typed name is still there and savable.
+  await expect(page.getByTestId('report-logo-state')).toHaveText('Logo: 64x64.png (64×64 px)');
+  await expect(page.getByTestId('report-institution')).toHaveValue('Municipalidad de Arica');
+  await page.getByTestId('report-save').click();
+  await expect(page.getByTestId('report-message')).toHaveText('Datos del informe guardados.');
+  await page.getByTestId('report-logo-remove').click();
+  await expect(page.getByTestId('report-logo-state')).toContainText('Sin logo');
+});

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReportSettingsInfo } from '../../../src-main/api/verify';
 import { call, pathForFile } from '../../api';
 import { errorText, useI18n } from '../../i18n';
@@ -13,11 +13,13 @@ export function ReportPanel() {
   const [info, setInfo] = useState<ReportSettingsInfo | null>(null);
   const [institution, setInstitution] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  /** Set once the user types: a slower first answer of the core must not replace what they wrote. */
+  const edited = useRef(false);
   const load = useCallback(async () => {
     const r = await call('verify.reportSettings.get', {});
     if (!r.ok) return setMessage({ ok: false, text: errorText(t, r.error) });
     setInfo(r.value);
-    setInstitution(r.value.institution);
+    if (!edited.current) setInstitution(r.value.institution);
   }, [t]);
   useEffect(() => {
     void load();
@@ -47,7 +49,10 @@ export function ReportPanel() {
               {...c}
               maxLength={120}
               value={institution}
-              onChange={(e) => setInstitution(e.target.value)}
+              onChange={(e) => {
+                edited.current = true;
+                setInstitution(e.target.value);
+              }}
               data-testid="report-institution"
             />
           )}
