@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { signMethods } from '../../../src-main/api/sign';
 import { call } from '../../api';
 import { useCoreQuery } from '../../lib/useCoreQuery';
@@ -22,13 +22,21 @@ export function FirmaGobPanel() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const stored = useCoreQuery('sign.firmagob.get', {});
   const load = stored.reload;
-  // The saved settings fill the form each time they are (re)read.
+  /** Set when the user edits a field, cleared by a save: a read answered late must not replace what they typed. */
+  const edited = useRef(false);
+  const edit =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      edited.current = true;
+      set(v);
+    };
+  // The saved settings fill the form each time they are (re)read, unless the user is already editing it.
   useEffect(() => {
     if (stored.error) return setMessage({ ok: false, text: errorText(t, stored.error) });
     if (!stored.data) return;
     setHasSecret(stored.data.hasSecret);
     const s = stored.data.settings;
-    if (!s) return;
+    if (!s || edited.current) return;
     setBaseUrl(s.baseUrl);
     setEntity(s.entity);
     setApiKey(s.apiKey);
@@ -48,6 +56,7 @@ export function FirmaGobPanel() {
     setSecret('');
     if (!r.ok) return setMessage({ ok: false, text: errorText(t, r.error) });
     setMessage({ ok: true, text: t('settings.firmagob.saved') });
+    edited.current = false;
     await load();
   };
   return (
@@ -57,13 +66,13 @@ export function FirmaGobPanel() {
       <p className="hint">{t('settings.firmagob.simulatorHint')}</p>
       <div className="inline-form">
         <Field label={t('settings.firmagob.url')}>
-          {(c) => <input {...c} type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value.trim())} />}
+          {(c) => <input {...c} type="url" value={baseUrl} onChange={(e) => edit(setBaseUrl)(e.target.value.trim())} />}
         </Field>
         <Field label={t('settings.firmagob.entity')}>
-          {(c) => <input {...c} value={entity} onChange={(e) => setEntity(e.target.value)} />}
+          {(c) => <input {...c} value={entity} onChange={(e) => edit(setEntity)(e.target.value)} />}
         </Field>
         <Field label={t('settings.firmagob.apiKey')}>
-          {(c) => <input {...c} value={apiKey} onChange={(e) => setApiKey(e.target.value.trim())} />}
+          {(c) => <input {...c} value={apiKey} onChange={(e) => edit(setApiKey)(e.target.value.trim())} />}
         </Field>
         <Field label={t('settings.firmagob.secret')}>
           {(c) => (
@@ -78,14 +87,14 @@ export function FirmaGobPanel() {
           )}
         </Field>
         <Field label={t('settings.firmagob.run')}>
-          {(c) => <input {...c} inputMode="numeric" value={run} onChange={(e) => setRun(e.target.value.replace(/\D/g, ''))} />}
+          {(c) => <input {...c} inputMode="numeric" value={run} onChange={(e) => edit(setRun)(e.target.value.replace(/\D/g, ''))} />}
         </Field>
         <Field label={t('settings.firmagob.officialName')}>
-          {(c) => <input {...c} value={officialName} onChange={(e) => setOfficialName(e.target.value)} />}
+          {(c) => <input {...c} value={officialName} onChange={(e) => edit(setOfficialName)(e.target.value)} />}
         </Field>
         <Field label={t('settings.firmagob.purpose')}>
           {(c) => (
-            <select {...c} value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
+            <select {...c} value={purpose} onChange={(e) => edit(setPurpose)(e.target.value as Purpose)}>
               <option value="Desatendido">{t('settings.firmagob.unattended')}</option>
               <option value="Propósito General">{t('settings.firmagob.attended')}</option>
             </select>
