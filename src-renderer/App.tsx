@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo } from '../src-main/api/app';
 import type { BackendProfile, Preferences } from '../src-main/api/settings';
 import { call, ensureSession, shell, subscribe } from './api';
@@ -9,6 +9,7 @@ import { SettingsScreen } from './features/settings/SettingsScreen';
 import { SignScreen } from './features/sign/SignScreen';
 import { VerifyScreen } from './features/verify/VerifyScreen';
 import { I18nProvider, translate, useI18n } from './i18n';
+import { useLatest } from './lib/useCoreQuery';
 
 export const screens = ['sign', 'verify', 'compose', 'outbox', 'settings'] as const;
 export type Screen = (typeof screens)[number];
@@ -25,16 +26,19 @@ export function App() {
 
   // Of several loads of the preferences, only the newest is applied, and a save made meanwhile wins over any load
   // started before it: a slow answer read before the user chose English must not switch the app back to Spanish.
-  const prefsGeneration = useRef(0);
-  const savePrefs = useCallback((p: Preferences) => {
-    prefsGeneration.current += 1;
-    setPrefs(p);
-  }, []);
+  const latestLoad = useLatest();
+  const savePrefs = useCallback(
+    (p: Preferences) => {
+      latestLoad.supersede();
+      setPrefs(p);
+    },
+    [latestLoad],
+  );
 
   const reload = useCallback(async () => {
-    const generation = ++prefsGeneration.current;
-    const [p, i, profiles] = await Promise.all([call('settings.get', {}), call('app.info', {}), call('profiles.list', {})]);
-    if (generation !== prefsGeneration.current) return;
+    const answers = await latestLoad(() => Promise.all([call('settings.get', {}), call('app.info', {}), call('profiles.list', {})]));
+    if (!answers) return;
+    const [p, i, profiles] = answers;
     if (!p.ok) {
       setFatal(p.error.code === 'UNAUTHORIZED' ? 'app.noToken' : 'app.connectionLost');
       setPrefs(DEFAULT_PREFS);
@@ -43,7 +47,7 @@ export function App() {
     setPrefs(p.value);
     if (i.ok) setInfo(i.value);
     if (profiles.ok) setProfile(profiles.value.find((x) => x.active) ?? null);
-  }, []);
+  }, [latestLoad]);
 
   useEffect(() => {
     let unsubscribe: (() => void) | null = null;

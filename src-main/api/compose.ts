@@ -186,6 +186,14 @@ export type DraftSummaryView = { id: string; name: string; subject: string; upda
 
 export type MessageTemplateView = { id: string; name: string; subject: string; body: string; updatedAt: string };
 
+/**
+ * The legal rule a recipient's served date follows (core/calendar/served.ts): Peru, served when deposited in the
+ * casilla; Chile, the third business day after it reached the DDU, under DS 4/2020 art. 27 or, from 1 July 2026,
+ * Ley 21.806.
+ */
+export const SERVED_BASIS_CODES = ['pe_deposited', 'cl_ds_4_2020', 'cl_ley_21806'] as const;
+export type ServedBasis = (typeof SERVED_BASIS_CODES)[number];
+
 export interface ComposeOutputs {
   'compose.parseRecipients': RecipientParseView;
   'compose.importCsv': RecipientParseView & { encoding: string; delimiter: string; header: boolean; rows: number; problemCount: number };
@@ -219,7 +227,8 @@ export interface ComposeOutputs {
   };
   'compose.servedDates': {
     country: 'CL' | 'PE';
-    recipients: { rolUnico: number; deemedServedAt: string | null; basis: string | null }[];
+    /** `basis`: the rule the served date follows, worded by `outbox.servedBasis.<code>`; null when not served. */
+    recipients: { rolUnico: number; deemedServedAt: string | null; basis: ServedBasis | null }[];
   };
   'compose.deadline': {
     date: string;

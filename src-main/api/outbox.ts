@@ -72,7 +72,10 @@ export const OUTBOX_EVENT_CODES = [
   'reconciled_discarded',
 ] as const;
 export type OutboxEventCode = (typeof OUTBOX_EVENT_CODES)[number];
-/** Codes whose Spanish `detail` adds a reason the code's text does not carry (shown beside it in Spanish). */
+/**
+ * Codes whose Spanish `detail` adds a reason the code's text does not carry. Entries written before reasons were
+ * codes (no `reason`) show that `detail` beside the code's text in Spanish.
+ */
 export const OUTBOX_EVENTS_WITH_REASON: readonly OutboxEventCode[] = [
   'retry_later',
   'transport_unavailable',
@@ -82,13 +85,80 @@ export const OUTBOX_EVENTS_WITH_REASON: readonly OutboxEventCode[] = [
   'attachment_corrupt',
   'status_unreadable',
 ];
+/**
+ * Why an upload, a status poll or the search for an uncertain upload went the way it did, as a code the UI and the
+ * CLI word in the user's language (`outbox.reasons.<code>`) with its parameters. A reason that quotes another
+ * (the search failed *because* the connection was cut) carries it as `cause`, worded into its text's `{cause}`.
+ * Written by core/casilla/classify.ts (a call), core/outbox/reconciler.ts (the search), core/outbox/decide.ts
+ * (the decision after an unknown outcome) and the sender.
+ */
+export const OUTBOX_REASON_CODES = [
+  // A call to the platform (classify.ts).
+  'offline',
+  'timeout',
+  'connection_interrupted',
+  'answer_unreadable',
+  'rate_limited_after_upload',
+  'server_error_after_upload',
+  'server_error',
+  'rate_limited',
+  'refused',
+  // The sender.
+  'process_interrupted',
+  'attachment_unreadable',
+  'error',
+  // The search on the platform (reconciler.ts).
+  'no_recipients',
+  'list_too_short',
+  'citizen_pending_failed',
+  'citizen_inbox_failed',
+  'not_listed',
+  // The decision after an unknown outcome (decide.ts).
+  'found',
+  'several_found',
+  'duplicate_not_listed_yet',
+  'duplicate_not_found',
+  'absent_resend',
+  'search_failed',
+  'duplicate_without_id',
+  'resend_inside_window',
+  'search_failed_too_late',
+  'search_failed_time_unknown',
+] as const;
+export type OutboxReasonCode = (typeof OUTBOX_REASON_CODES)[number];
+export type OutboxReason = { code: OutboxReasonCode; params?: Record<string, string | number>; cause?: OutboxReason };
+/** How deep a stored reason may nest (a reason read back from the database deeper than this is cut). */
+export const OUTBOX_REASON_DEPTH = 4;
+
+export function isOutboxReasonCode(code: unknown): code is OutboxReasonCode {
+  return typeof code === 'string' && (OUTBOX_REASON_CODES as readonly string[]).includes(code);
+}
+
+/** A reason read back from storage (JSON): kept only when every level has a known code; params only strings and numbers. */
+export function parseOutboxReason(value: unknown, depth = 0): OutboxReason | undefined {
+  if (depth >= OUTBOX_REASON_DEPTH || !value || typeof value !== 'object') return undefined;
+  const v = value as { code?: unknown; params?: unknown; cause?: unknown };
+  if (!isOutboxReasonCode(v.code)) return undefined;
+  const out: OutboxReason = { code: v.code };
+  if (v.params && typeof v.params === 'object') {
+    const params: Record<string, string | number> = {};
+    for (const [k, x] of Object.entries(v.params)) if (typeof x === 'string' || typeof x === 'number') params[k] = x;
+    if (Object.keys(params).length) out.params = params;
+  }
+  const cause = v.cause === undefined ? undefined : parseOutboxReason(v.cause, depth + 1);
+  if (cause) out.cause = cause;
+  return out;
+}
+
 export type OutboxEvent = {
   at: string;
   state: string;
-  /** Spanish, for logs and the CLI. */
+  /** Spanish, for logs (and how an entry written before codes existed is shown). */
   detail: string | null;
   code?: OutboxEventCode;
   params?: Record<string, string | number>;
+  /** Why, as codes (entries written before reasons were codes have it only inside `detail`). */
+  reason?: OutboxReason;
 };
 
 export type OutboxDetail = OutboxSummary & {

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CertificateChoice } from '../../src-main/api/keys';
 import { call } from '../api';
 import { errorText, useI18n } from '../i18n';
+import { Field } from '../components/Field';
 
 /**
  * Every certificate the user can sign with (remembered files first, then PKCS#11 tokens, smart cards and the NSS
@@ -18,7 +19,6 @@ export function CertificatePicker({
   onSelect: (choice: CertificateChoice | null) => void;
 }) {
   const { t } = useI18n();
-  const ids = { module: useId() };
   const [list, setList] = useState<CertificateChoice[] | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const [modulePath, setModulePath] = useState('');
@@ -88,16 +88,17 @@ export function CertificatePicker({
         </p>
       )}
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.module}>{t('keys.module')}</label>
-          <input
-            id={ids.module}
-            value={modulePath}
-            placeholder="/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
-            onChange={(e) => setModulePath(e.target.value)}
-            data-testid="pkcs11-module"
-          />
-        </div>
+        <Field label={t('keys.module')}>
+          {(c) => (
+            <input
+              {...c}
+              value={modulePath}
+              placeholder="/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
+              onChange={(e) => setModulePath(e.target.value)}
+              data-testid="pkcs11-module"
+            />
+          )}
+        </Field>
         <button type="button" disabled={loading} onClick={() => void load(modulePath ? [modulePath] : [])} data-testid="pkcs11-search">
           {loading ? t('keys.loading') : t('keys.search')}
         </button>

@@ -27,6 +27,16 @@ export class LatestRequest<T> {
     return true;
   }
 
+  /**
+   * A change made here (the user saved what the request would load) wins over every request in flight: each is
+   * aborted and its answer dropped, as if a newer request had started. Requests started after it apply as usual.
+   */
+  supersede(): void {
+    this.seq += 1;
+    this.controller?.abort();
+    this.controller = null;
+  }
+
   /** The newest request's number; `isCurrent(g)` tells a follow-up (the next page) whether it is still wanted. */
   get generation(): number {
     return this.seq;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract';
 import type { ApiErrorData, Result } from '../../src-main/api/result';
 import { call, subscribe } from '../api';
@@ -75,12 +75,16 @@ export function useCoreQuery<M extends MethodName>(
   return { data, error, loading, reload, setData, generation, isCurrent };
 }
 
+/** What `useLatest` returns: the call, and `supersede` to drop every answer still in flight. */
+export type Latest = (<T>(request: (signal: AbortSignal) => Promise<T>) => Promise<T | undefined>) & { supersede: () => void };
+
 /**
  * For a call the user starts (verify these files, save this form) rather than data the screen shows: the returned
- * function resolves to the answer, or to `undefined` when a newer call started meanwhile or the screen was left,
- * so an older, slower answer is never applied over a newer one.
+ * function resolves to the answer, or to `undefined` when a newer call started meanwhile, `supersede` was called
+ * (a local change wins over the answers in flight) or the screen was left, so an older, slower answer is never
+ * applied over a newer one.
  */
-export function useLatest(): <T>(request: (signal: AbortSignal) => Promise<T>) => Promise<T | undefined> {
+export function useLatest(): Latest {
   const ref = useRef<LatestRequest<unknown> | null>(null);
   ref.current ??= new LatestRequest<unknown>(() => undefined);
   useEffect(() => {
@@ -88,9 +92,12 @@ export function useLatest(): <T>(request: (signal: AbortSignal) => Promise<T>) =
     const l = ref.current!;
     return () => l.dispose();
   }, []);
-  return useCallback(async <T>(request: (signal: AbortSignal) => Promise<T>) => {
-    let value: T | undefined;
-    const applied = await ref.current!.run(async (signal) => (value = await request(signal)));
-    return applied ? value : undefined;
+  return useMemo(() => {
+    const latest = async <T>(request: (signal: AbortSignal) => Promise<T>) => {
+      let value: T | undefined;
+      const applied = await ref.current!.run(async (signal) => (value = await request(signal)));
+      return applied ? value : undefined;
+    };
+    return Object.assign(latest, { supersede: () => ref.current!.supersede() });
   }, []);
 }

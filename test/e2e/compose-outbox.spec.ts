@@ -273,6 +273,10 @@ test('two typed paragraphs arrive as two, attachments are judged when picked, on
   const ok = page.getByTestId('outbox-detail').getByRole('row').filter({ hasText: 'RUN 33.333.333-3' });
   await expect(ok.getByTestId('served-at')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
   await expect(failed.getByTestId('served-at')).toHaveText('—');
+  // The rule the served date follows, worded from its code (Ley 21.806 for an arrival from 1 July 2026).
+  await expect(page.getByTestId('served-basis')).toHaveText(
+    /^Fecha de notificación según: Chile: tercer día hábil desde su llegada al DDU \((Ley 21\.806|DS 4\/2020, art\. 27)\)$/,
+  );
   await page.getByTestId('deadline').getByRole('spinbutton').fill('10');
   await expect(page.getByTestId('deadline')).toContainText('Vence el');
   // The signed constancia de envío downloads from the detail.

@@ -54,6 +54,25 @@ test('Configuración → FirmaGob: settings are kept, the secret goes to the key
   await expect(panel.getByLabel('Clave secreta')).toHaveValue('');
   await expect(panel.getByLabel('Clave secreta')).toHaveAttribute('placeholder', /guardada en el llavero/);
   expect(await page.content()).not.toContain('secreto-e2e-no-debe-volver');
+
+  // A read answered after the user started typing (a busy machine) fills the rest but keeps what was typed.
+  let release!: () => void;
+  const typed = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  await page.route('**/api/call', async (route) => {
+    if (held === 0 && (route.request().postData() ?? '').includes('sign.firmagob.get')) {
+      held++;
+      await typed;
+    }
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByTestId('nav-settings').click();
+  await panel.getByLabel('API key').fill('otra-clave');
+  expect(held).toBe(1);
+  release();
+  await expect(panel.getByLabel('Clave secreta')).toHaveAttribute('placeholder', /guardada en el llavero/);
+  await expect(panel.getByLabel('API key')).toHaveValue('otra-clave');
 });
 
 test('Configuración → TSA: a profile with a password in the keychain is tested, then chosen in Firmar to sign B-T', async ({ page }) => {

@@ -10,7 +10,8 @@ import { startHost, type RunningHost } from './web-host';
  * from the screen (bad files refused in Spanish, naming the parameter), a stamp image is picked and shown on the
  * stamp, the current options are saved as a profile; then the signed file is signed again with the stamp over
  * the first signature: the page shows the existing signature, a warning, and a confirmation (keyboard: Escape
- * goes back) before signing. The screens with the warning and the confirmation are scanned with axe.
+ * goes back) before signing; in a batch, the warning names the files, also those the preview does not show. The
+ * screens with the warning and the confirmation are scanned with axe.
  */
 let host: RunningHost;
 const root = path.resolve(__dirname, '..', '..');
@@ -49,7 +50,26 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
 }
 
-// The second test signs again the file the first one signed.
+/** The first test's output: next to its upload, in the data folder. */
+function firstTestOutput(): string {
+  const signed = (fs.readdirSync(host.home, { recursive: true }) as string[])
+    .filter((f) => path.basename(f) === 'ejemplo-firmado.pdf')
+    .map((f) => path.join(host.home, f))[0];
+  if (!signed) throw new Error('no se encontró el PDF firmado por la primera prueba');
+  return signed;
+}
+
+/** The preference as Configuración saves it, through the same contract call. */
+async function setLocale(locale: 'es' | 'en'): Promise<void> {
+  const r = await fetch(`${host.origin}/api/call`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ method: 'settings.update', input: { locale } }),
+  });
+  expect(((await r.json()) as { ok: boolean }).ok).toBe(true);
+}
+
+// The later tests sign again the file the first one signed.
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
@@ -126,11 +146,7 @@ test('choose a seeded profile, import Firma Perú parameters, pick a stamp image
 });
 
 test('a stamp over an existing signature is shown, warned about, and signed only after confirming', async ({ page }) => {
-  // The first test's output: next to its upload, in the data folder.
-  const signed = (fs.readdirSync(host.home, { recursive: true }) as string[])
-    .filter((f) => path.basename(f) === 'ejemplo-firmado.pdf')
-    .map((f) => path.join(host.home, f))[0];
-  if (!signed) throw new Error('no se encontró el PDF firmado por la primera prueba');
+  const signed = firstTestOutput();
   await page.goto(host.url);
   await page.getByTestId('sign-files').setInputFiles(signed);
   await expect(page.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
@@ -166,6 +182,44 @@ test('a stamp over an existing signature is shown, warned about, and signed only
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('sign-results')).toContainText('firmado', { timeout: 30_000 });
   await expect(page.getByTestId('sign-results').locator('.alert-error')).toHaveCount(0);
+});
+
+test('in a batch, a signature under the stamp in the second file only is warned about, naming that file', async ({ page }) => {
+  const signed = firstTestOutput();
+  await page.goto(host.url);
+  // The first file (the one previewed) has no signature; the second has one where the profile puts the stamp.
+  await page.getByTestId('sign-files').setInputFiles([samplePdf, signed]);
+  await expect(page.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await page.getByTestId('sign-profile').selectOption({ label: 'oficina-logistica' });
+  await expect(page.getByTestId('existing-signature')).toHaveCount(0);
+  const warning = page.getByTestId('overlap-warning');
+  await expect(warning).toContainText('En ejemplo-firmado.pdf (página 1: «');
+  await expect(warning).toContainText('el sello queda encima de una firma existente');
+  await expect(warning).not.toContainText('ejemplo.pdf');
+  expect(await seriousViolations(page)).toEqual([]);
+  // In English too: the language changed meanwhile (as from another window); the screen keeps its files.
+  try {
+    await setLocale('en');
+    await expect(warning).toContainText('In ejemplo-firmado.pdf (page 1: «');
+    await expect(warning).toContainText('the stamp lies over an existing signature');
+  } finally {
+    await setLocale('es');
+  }
+  await expect(warning).toContainText('En ejemplo-firmado.pdf');
+
+  // Moved away, no file is named; back over it, the batch asks first and, confirmed, signs both files.
+  await page.getByTestId('page-preview').focus();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowUp');
+  await expect(warning).toHaveCount(0);
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
+  await expect(warning).toContainText('ejemplo-firmado.pdf');
+  await page.getByTestId('use-demo-cert').click();
+  await page.getByTestId('sign-button').click();
+  await expect(page.getByRole('alertdialog', { name: '¿Firmar encima de otra firma?' })).toBeVisible();
+  await page.getByTestId('overlap-confirm-sign').click();
+  const results = page.getByTestId('sign-results');
+  await expect(results.locator('li')).toHaveCount(2, { timeout: 30_000 });
+  await expect(results.locator('.alert-error')).toHaveCount(0);
 });
 
 test('"Firmar y adjuntar" with the FirmaGob simulator in the attended purpose offers the OTP the simulator shows', async ({ page }) => {

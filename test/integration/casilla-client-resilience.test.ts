@@ -155,8 +155,13 @@ describe('faults', () => {
     expect(await t.client.sendMessage(validMessage('Lento'), [], { idempotencyKey: key, timeoutMs: 100 })).toEqual({
       kind: 'unknown-outcome',
       reason: 'tiempo de espera agotado',
+      why: { code: 'timeout' },
     });
-    expect(await t.client.getProcedure({ timeoutMs: 100 })).toMatchObject({ kind: 'retryable', reason: 'tiempo de espera agotado' });
+    expect(await t.client.getProcedure({ timeoutMs: 100 })).toMatchObject({
+      kind: 'retryable',
+      reason: 'tiempo de espera agotado',
+      why: { code: 'timeout' },
+    });
     await setFaults('none');
   });
 

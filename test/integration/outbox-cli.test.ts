@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useCliSandbox } from '../helpers/cli-sandbox';
+import Database from 'better-sqlite3';
+import { runCli, useCliSandbox } from '../helpers/cli-sandbox';
 
 describe('casilla send and casilla outbox', () => {
   // CASILLA_TEST_IGNORE_KEY=1: the same test against a sandbox that ignores Idempotency-Key, like the platform.
@@ -42,6 +43,31 @@ describe('casilla send and casilla outbox', () => {
     expect(show.status).toBe(0);
     expect(show.stdout).toContain('Luis (RUN 33.333.351-1)');
     expect(show.stdout).toContain(list[0]!.messageDataId);
+    // The timeline worded from its codes in the CLI's language.
+    expect(show.stdout).toMatch(/Línea de tiempo:[\s\S]*intento 1[\s\S]*aceptado como [0-9a-f]{24}/);
+    // An entry written before codes existed (a sentence only) still shows as written, in either language.
+    const db = new Database(path.join(home.dir, 'casilla.sqlite'));
+    db.prepare(`INSERT INTO outbox_events (message_id, at, state, detail) VALUES (?, ?, 'queued', ?)`).run(
+      id,
+      '2026-01-01T00:00:00.000Z',
+      'resultado desconocido (tiempo de espera agotado); se buscará en la casilla',
+    );
+    db.close();
+    const english = await runCli(home.dir, ['outbox', 'show', id], { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    expect(english.status).toBe(0);
+    expect(english.stdout).toMatch(/Timeline:[\s\S]*attempt 1[\s\S]*accepted as [0-9a-f]{24}/);
+    expect(english.stdout).toMatch(/ accepted +\d+ rcpt\./);
+    expect(english.stdout).not.toMatch(/Línea de tiempo|intento 1|aceptado como|Destinatarios/);
+    expect(english.stdout).toContain('resultado desconocido (tiempo de espera agotado); se buscará en la casilla');
+    // A message's error: the core's Spanish sentence in Spanish, the text of its code in English.
+    const spanishError = 'Resultado desconocido (tiempo de espera agotado): se buscará en la casilla antes de cualquier reenvío.';
+    const rw = new Database(path.join(home.dir, 'casilla.sqlite'));
+    rw.prepare(`UPDATE outbox_messages SET error_code = 'UNKNOWN_OUTCOME', error_message = ? WHERE id = ?`).run(spanishError, id);
+    rw.close();
+    expect((await run('outbox', 'list')).stdout).toContain(`[UNKNOWN_OUTCOME] ${spanishError}`);
+    const listEn = await runCli(home.dir, ['outbox', 'list'], { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    expect(listEn.stdout).toContain('[UNKNOWN_OUTCOME] It is not known whether the platform received the message');
+    expect(listEn.stdout).not.toContain('Resultado desconocido');
 
     const out = path.join(home.dir, 'bandeja.csv');
     expect((await run('outbox', 'export', out)).status).toBe(0);

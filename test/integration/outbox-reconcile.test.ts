@@ -105,6 +105,11 @@ describe('unknown outcomes with the key ignored', () => {
     expect(row.error_message).toMatch(/ERR031/);
     const events = e.repo.detail(id).events.map((ev) => ev.detail ?? '');
     expect(events.some((d) => /ERR031 después de un intento con resultado desconocido/.test(d))).toBe(true);
+    // The user's evidence as codes, read back from SQLite: the decision, and why the platform could not be searched.
+    const human = e.repo.detail(id).events.find((ev) => ev.code === 'needs_human');
+    expect(human?.reason?.code).toBe('duplicate_without_id');
+    expect(human?.reason?.cause?.code).toMatch(/^citizen_(pending|inbox)_failed$/);
+    expect(human?.reason?.cause?.cause?.code).toBeDefined();
     // Still exactly one on the platform: the resend was refused as a duplicate.
     expect(await e.sandboxMessages()).toHaveLength(1);
     // Retry and cancel are refused while the outcome is unknown; the user's resolution is the way out.
@@ -123,6 +128,11 @@ describe('unknown outcomes with the key ignored', () => {
     await e.runUntilQuiet();
     expect(e.repo.row(id).state).toBe('done');
     expect(e.repo.detail(id).events.some((ev) => /no está en la casilla/.test(ev.detail ?? ''))).toBe(true);
+    const events = e.repo.detail(id).events;
+    expect(events.find((ev) => ev.code === 'unknown_outcome')?.reason).toMatchObject({ code: 'connection_interrupted' });
+    const resent = events.find((ev) => ev.code === 'accepted');
+    expect(resent?.reason?.code).toBe('absent_resend');
+    expect(resent?.reason?.cause).toMatchObject({ code: 'not_listed', params: { count: expect.any(Number), rol: expect.any(Number) } });
     expect(await e.sandboxMessages()).toHaveLength(1);
   });
 

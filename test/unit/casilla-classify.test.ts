@@ -55,6 +55,7 @@ describe('classifyOutcome', () => {
       kind: 'retryable',
       delayMs: 4000,
       reason: 'el servidor respondió 503',
+      why: { code: 'server_error', params: { status: 503 } },
       status: 503,
     });
     expect(classifyOutcome(response(503, null, { retryAfter: '7' }), read)).toMatchObject({ kind: 'retryable', delayMs: 7000 });
@@ -89,7 +90,20 @@ describe('classifyOutcome', () => {
   it('a lost answer is unknown for an upload, retryable for a read; a refused connection is retryable for both', () => {
     expect(classifyOutcome(failure('ECONNRESET'), upload).kind).toBe('unknown-outcome');
     expect(classifyOutcome(failure('UND_ERR_SOCKET'), upload).kind).toBe('unknown-outcome');
-    expect(classifyOutcome(failure(null, true), upload)).toEqual({ kind: 'unknown-outcome', reason: 'tiempo de espera agotado' });
+    expect(classifyOutcome(failure(null, true), upload)).toEqual({
+      kind: 'unknown-outcome',
+      reason: 'tiempo de espera agotado',
+      why: { code: 'timeout' },
+    });
+    // The reason as a code too (what the outbox records and the UI words): the network code rides as a parameter.
+    expect(classifyOutcome(failure('ECONNRESET'), upload)).toMatchObject({
+      why: { code: 'connection_interrupted', params: { net: 'ECONNRESET' } },
+    });
+    expect(classifyOutcome(failure('ECONNREFUSED'), upload)).toMatchObject({ why: { code: 'offline', params: { net: 'ECONNREFUSED' } } });
+    expect(classifyOutcome(response(502, null), upload)).toMatchObject({
+      why: { code: 'server_error_after_upload', params: { status: 502 } },
+    });
+    expect(classifyOutcome(response(429, null), upload)).toMatchObject({ why: { code: 'rate_limited_after_upload' } });
     expect(classifyOutcome(failure('ECONNRESET'), read).kind).toBe('retryable');
     expect(classifyOutcome(failure('ECONNREFUSED'), upload).kind).toBe('retryable');
   });

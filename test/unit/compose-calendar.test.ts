@@ -22,17 +22,18 @@ describe('business days and served dates', () => {
     expect(localDate('CL', new Date('2026-09-17T02:00:00Z'))).toBe('2026-09-16');
     expect(deemedServed('CL', '2026-09-17T02:00:00Z', 'delivered')).toEqual({
       deemedServedAt: '2026-09-22',
-      basis: 'Chile: tercer día hábil desde su llegada al DDU (Ley 21.806)',
+      basis: 'cl_ley_21806',
     });
     expect(deemedServed('CL', '2026-03-02T15:00:00Z', 'delivered')).toMatchObject({
       deemedServedAt: '2026-03-05',
-      basis: expect.stringContaining('DS 4/2020'),
+      basis: 'cl_ds_4_2020',
     });
     expect(deemedServed('CL', null, 'pending')).toEqual({ deemedServedAt: null, basis: null });
     expect(deemedServed('CL', '2026-03-02T15:00:00Z', 'error_permanent_general').deemedServedAt).toBeNull();
   });
   it('Peru: served when deposited', () => {
     expect(deemedServed('PE', '2026-07-27T22:00:00Z', 'delivered').deemedServedAt).toBe('2026-07-27T22:00:00.000Z');
+    expect(deemedServed('PE', '2026-07-27T22:00:00Z', 'delivered').basis).toBe('pe_deposited');
     expect(deadlineFrom('PE', '2026-07-27T22:00:00.000Z', 1)).toBe('2026-07-30');
   });
   it('keeps official holidays as data with a source, and the differences with date-holidays are the documented ones', () => {

@@ -11,7 +11,9 @@ import { errorText, formatters, issueText, reasonText, translate } from '../../s
 import { AUDIT_ACTIONS } from '../../src-main/api/audit';
 import { DDU_TYPES, RECIPIENT_STATUSES } from '../../src-main/api/delivery';
 import { RECIPIENT_PROBLEM_CODES } from '../../src-main/api/compose';
-import { OUTBOX_EVENT_CODES } from '../../src-main/api/outbox';
+import { OUTBOX_EVENT_CODES, OUTBOX_REASON_CODES, type OutboxReason } from '../../src-main/api/outbox';
+import { outboxEventText, outboxReasonText } from '../../src-main/api/outbox-text';
+import { SERVED_BASIS_CODES } from '../../src-main/api/compose';
 import { TRUST_LIST_CODES, TRUST_PROBLEM_CODES, TRUST_STATUS_CODES } from '../../src-main/api/trust';
 
 type Dict = { [k: string]: string | Dict };
@@ -158,6 +160,8 @@ describe('codes across the contract', () => {
     'settings.trustStatuses': [...TRUST_STATUS_CODES],
     'settings.trustProblems': [...TRUST_PROBLEM_CODES],
     'outbox.events': [...OUTBOX_EVENT_CODES],
+    'outbox.reasons': [...OUTBOX_REASON_CODES],
+    'outbox.servedBasis': [...SERVED_BASIS_CODES],
     'compose.problemCodes': [...RECIPIENT_PROBLEM_CODES],
     'outbox.dduTypes': [...DDU_TYPES],
     'outbox.recipientStatus': [...RECIPIENT_STATUSES],
@@ -168,13 +172,16 @@ describe('codes across the contract', () => {
   for (const [section, codes] of Object.entries(unions)) {
     it(`${section}: every code has a Spanish and an English text, same placeholders, English not Spanish`, () => {
       expect(codes.length).toBeGreaterThan(section === 'validation' ? 1 : 2);
-      const missing = codes.filter((c) => !lookup(es as Dict, `${section}.${c}`) || !lookup(en as Dict, `${section}.${c}`));
+      // A code with plural forms (`<code>_one`, `<code>_other`) counts by its forms, each in both languages.
+      const forms = (c: string) => (lookup(es as Dict, `${section}.${c}_other`) !== undefined ? [`${c}_one`, `${c}_other`] : [c]);
+      const all = codes.flatMap(forms);
+      const missing = all.filter((c) => !lookup(es as Dict, `${section}.${c}`) || !lookup(en as Dict, `${section}.${c}`));
       expect(missing).toEqual([]);
-      const mismatched = codes.filter(
+      const mismatched = all.filter(
         (c) => placeholders(lookup(es as Dict, `${section}.${c}`)!).join() !== placeholders(lookup(en as Dict, `${section}.${c}`)!).join(),
       );
       expect(mismatched).toEqual([]);
-      expect(codes.filter((c) => spanish.test(lookup(en as Dict, `${section}.${c}`)!))).toEqual([]);
+      expect(all.filter((c) => spanish.test(lookup(en as Dict, `${section}.${c}`)!))).toEqual([]);
     });
   }
 
@@ -184,6 +191,60 @@ describe('codes across the contract', () => {
     );
     expect(used.size).toBeGreaterThan(10);
     expect([...used].filter((c) => !(OUTBOX_EVENT_CODES as readonly string[]).includes(c))).toEqual([]);
+  });
+
+  it('outbox reasons nest and are worded whole in each language: no placeholder left, no Spanish in English', () => {
+    const tEn = (k: string, v?: Record<string, string | number>) => translate('en', k, v);
+    const tEs = (k: string, v?: Record<string, string | number>) => translate('es', k, v);
+    const leaf: OutboxReason = { code: 'connection_interrupted', params: { net: 'ECONNRESET' } };
+    for (const code of OUTBOX_REASON_CODES) {
+      // Every parameter any reason uses, and a cause (a reason that quotes none ignores it).
+      const r: OutboxReason = {
+        code,
+        params: {
+          net: 'ECONNRESET',
+          status: 502,
+          error: 'ERR031',
+          count: 2,
+          rol: 12345678,
+          messageDataId: 'a'.repeat(24),
+          candidates: 'x, y',
+          seconds: 400,
+        },
+        cause: { code: 'citizen_inbox_failed', cause: leaf },
+      };
+      const en = outboxReasonText(tEn, r);
+      const es = outboxReasonText(tEs, r);
+      expect(en, code).not.toMatch(/\{\w+\}|outbox\.reasons/);
+      expect(es, code).not.toMatch(/\{\w+\}|outbox\.reasons/);
+      expect(spanish.test(en), `${code}: ${en}`).toBe(false);
+      expect(en).not.toBe(es);
+    }
+    const nested: OutboxReason = {
+      code: 'search_failed_too_late',
+      params: { seconds: 301 },
+      cause: { code: 'citizen_pending_failed', cause: leaf },
+    };
+    expect(outboxReasonText(tEn, nested)).toBe(
+      'could not search the platform (recipient lookup (citizenPending): connection interrupted (ECONNRESET)) and 301 s have passed since the attempt: resending could duplicate it',
+    );
+    expect(outboxReasonText(tEs, { code: 'absent_resend', cause: { code: 'not_listed', params: { count: 1, rol: 7 } } })).toBe(
+      'no está en la casilla (la lista del destinatario 7 tiene 1 mensaje de la institución, ninguno con el mismo asunto y destinatarios desde el intento); se envía de nuevo',
+    );
+    // A platform refusal is worded by its error code's text, never the bare code.
+    expect(outboxReasonText(tEn, { code: 'refused', params: { error: 'ERR031' } })).not.toMatch(/ERR031$/);
+    // A timeline entry: the code's words and its reason; an old entry (sentence only) still shows in Spanish.
+    const entry = {
+      at: '2026-11-30T10:00:00Z',
+      state: 'queued',
+      detail: 'se volverá a buscar',
+      code: 'look_again' as const,
+      reason: { code: 'search_failed' as const, cause: leaf },
+    };
+    expect(outboxEventText(tEn, 'en', entry)).toBe(
+      'it will be looked for again on the platform (could not search the platform: connection interrupted (ECONNRESET))',
+    );
+    expect(outboxEventText(tEs, 'es', { at: entry.at, state: 'queued', detail: 'texto libre de antes' })).toBe('texto libre de antes');
   });
 
   it('every audit action the core writes is listed in api/audit (so it has its texts)', () => {

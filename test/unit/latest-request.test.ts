@@ -48,6 +48,23 @@ describe('LatestRequest (the rule of useCoreQuery)', () => {
     expect(latest.disposed).toBe(true);
   });
 
+  it('a local change supersedes the loads in flight (a save made while the preferences load wins over the older load)', async () => {
+    const shown: string[] = [];
+    const latest = new LatestRequest<string>((locale) => shown.push(locale));
+    const slowLoad = deferred<string>();
+    let signal: AbortSignal | undefined;
+    const load = latest.run((s) => ((signal = s), slowLoad.promise)); // read before the user chose English
+    latest.supersede(); // the user saved 'en'
+    expect(signal!.aborted).toBe(true);
+    slowLoad.resolve('es');
+    expect(await load).toBe(false);
+    expect(shown).toEqual([]);
+    // A load started after the save applies as usual.
+    expect(await latest.run(async () => 'en')).toBe(true);
+    expect(shown).toEqual(['en']);
+    expect(latest.disposed).toBe(false);
+  });
+
   it('a follow-up (the next page) checks that its request is still the newest', async () => {
     const latest = new LatestRequest<number>(() => undefined);
     await latest.run(async () => 1);

@@ -8,6 +8,12 @@ import {
   type FinderVerdict,
   type UnknownFacts,
 } from '../../src-main/core/outbox/decide';
+import { OUTBOX_REASON_CODES, type OutboxReason } from '../../src-main/api/outbox';
+import { outboxReasonText } from '../../src-main/api/outbox-text';
+import { findText, type Dict } from '../../src-main/api/i18n-text';
+import { translate } from '../../src-renderer/i18n/core';
+import en from '../../src-renderer/i18n/en.json';
+import es from '../../src-renderer/i18n/es.json';
 
 const W = 4 * 60_000;
 const facts = (verdict: FinderVerdict, more: Partial<UnknownFacts> = {}): UnknownFacts => ({
@@ -20,38 +26,102 @@ const facts = (verdict: FinderVerdict, more: Partial<UnknownFacts> = {}): Unknow
   ...more,
 });
 const found: FinderVerdict = { kind: 'found', messageDataId: 'a'.repeat(24), receivedAt: '2026-11-30T00:00:00.000Z' };
-const absent: FinderVerdict = { kind: 'absent', evidence: 'lista completa' };
+const absent: FinderVerdict = { kind: 'absent', listed: 3, rol: 12345678 };
 const ambiguous: FinderVerdict = { kind: 'ambiguous', candidates: ['a'.repeat(24), 'b'.repeat(24)] };
-const unsupported: FinderVerdict = { kind: 'unsupported', reason: 'página web' };
-const unavailable: FinderVerdict = { kind: 'unavailable', reason: '503' };
+const unsupported: FinderVerdict = {
+  kind: 'unsupported',
+  reason: { code: 'citizen_inbox_failed', cause: { code: 'refused', params: { error: 'NOT_FOUND' } } },
+};
+const unavailable: FinderVerdict = {
+  kind: 'unavailable',
+  reason: { code: 'citizen_pending_failed', cause: { code: 'server_error', params: { status: 503 } } },
+};
+
+const tEs = (k: string, v?: Record<string, string | number>) => translate('es', k, v);
+const tEn = (k: string, v?: Record<string, string | number>) => translate('en', k, v);
+/** Every code of a reason and the reasons it quotes. */
+const codesOf = (r: OutboxReason | undefined): string[] => (r ? [r.code, ...codesOf(r.cause)] : []);
 
 describe('decideUnknown: one rule for an attempt whose outcome is unknown', () => {
-  it.each<[string, UnknownFacts, string, boolean?]>([
-    ['found → adopt, whatever the time', facts(found, { elapsedMs: 3_600_000 }), 'adopt'],
-    ['found after ERR031 → adopt', facts(found, { duplicateConfirmed: true }), 'adopt'],
-    ['ambiguous → the user chooses', facts(ambiguous), 'human'],
-    ['absent inside the window → fresh resend', facts(absent), 'resend', true],
-    ['absent an hour later → fresh resend (the list is complete)', facts(absent, { elapsedMs: 3_600_000 }), 'resend', true],
-    ['absent but ERR031 said it is there → look again', facts(absent, { duplicateConfirmed: true }), 'look-again'],
-    ['absent, ERR031, looked enough → the user', facts(absent, { duplicateConfirmed: true, passes: 5 }), 'human'],
-    ['cannot search, inside the window → guarded resend', facts(unsupported), 'resend', false],
-    ['cannot search, window passed → the user', facts(unsupported, { elapsedMs: W }), 'human'],
-    ['cannot search, time unknown → the user (never assumed inside)', facts(unsupported, { elapsedMs: null }), 'human'],
-    ['cannot search, negative time (clock moved) → the user', facts(unsupported, { elapsedMs: -1 }), 'human'],
-    ['cannot search after ERR031 → the user, with the evidence', facts(unsupported, { duplicateConfirmed: true }), 'human'],
-    ['could not look now → look again', facts(unavailable, { elapsedMs: 3_600_000 }), 'look-again'],
-    ['could not look, passes used, inside window → guarded resend', facts(unavailable, { passes: 5 }), 'resend', false],
-    ['could not look, passes used, window passed → the user', facts(unavailable, { passes: 5, elapsedMs: W + 1 }), 'human'],
-  ])('%s', (_name, f, expected, fresh) => {
+  it.each<[string, UnknownFacts, string, string, boolean?]>([
+    ['found → adopt, whatever the time', facts(found, { elapsedMs: 3_600_000 }), 'adopt', 'found'],
+    ['found after ERR031 → adopt', facts(found, { duplicateConfirmed: true }), 'adopt', 'found'],
+    ['ambiguous → the user chooses', facts(ambiguous), 'human', 'several_found'],
+    ['absent inside the window → fresh resend', facts(absent), 'resend', 'absent_resend', true],
+    [
+      'absent an hour later → fresh resend (the list is complete)',
+      facts(absent, { elapsedMs: 3_600_000 }),
+      'resend',
+      'absent_resend',
+      true,
+    ],
+    [
+      'absent but ERR031 said it is there → look again',
+      facts(absent, { duplicateConfirmed: true }),
+      'look-again',
+      'duplicate_not_listed_yet',
+    ],
+    ['absent, ERR031, looked enough → the user', facts(absent, { duplicateConfirmed: true, passes: 5 }), 'human', 'duplicate_not_found'],
+    ['cannot search, inside the window → guarded resend', facts(unsupported), 'resend', 'resend_inside_window', false],
+    ['cannot search, window passed → the user', facts(unsupported, { elapsedMs: W }), 'human', 'search_failed_too_late'],
+    [
+      'cannot search, time unknown → the user (never assumed inside)',
+      facts(unsupported, { elapsedMs: null }),
+      'human',
+      'search_failed_time_unknown',
+    ],
+    ['cannot search, negative time (clock moved) → the user', facts(unsupported, { elapsedMs: -1 }), 'human', 'search_failed_too_late'],
+    [
+      'cannot search after ERR031 → the user, with the evidence',
+      facts(unsupported, { duplicateConfirmed: true }),
+      'human',
+      'duplicate_without_id',
+    ],
+    ['could not look now → look again', facts(unavailable, { elapsedMs: 3_600_000 }), 'look-again', 'search_failed'],
+    [
+      'could not look, passes used, inside window → guarded resend',
+      facts(unavailable, { passes: 5 }),
+      'resend',
+      'resend_inside_window',
+      false,
+    ],
+    [
+      'could not look, passes used, window passed → the user',
+      facts(unavailable, { passes: 5, elapsedMs: W + 1 }),
+      'human',
+      'search_failed_too_late',
+    ],
+  ])('%s', (_name, f, expected, why, fresh) => {
     const d = decideUnknown(f);
     expect(d.do).toBe(expected);
+    expect(d.why.code).toBe(why);
     if (d.do === 'resend') expect(d.fresh).toBe(fresh);
-    expect(d.why.length).toBeGreaterThan(10);
+    // Every code of the decision (and of the reasons it quotes) has its text in both languages, fully filled.
+    // (Looked up in each dictionary alone: the UI's translator would fall back to Spanish for a missing English text.)
+    for (const code of codesOf(d.why)) {
+      expect(OUTBOX_REASON_CODES).toContain(code);
+      for (const dict of [es, en] as Dict[])
+        expect(findText(dict, `outbox.reasons.${code}`) ?? findText(dict, `outbox.reasons.${code}_other`), code).toBeDefined();
+    }
+    for (const t of [tEs, tEn]) expect(outboxReasonText(t, d.why)).not.toMatch(/\{\w+\}|outbox\.reasons/);
   });
 
-  it('the evidence reaches the user', () => {
-    expect(decideUnknown(facts(ambiguous)).why).toContain('b'.repeat(24));
-    expect(decideUnknown(facts(unsupported, { duplicateConfirmed: true })).why).toMatch(/ERR031/);
+  it('the evidence reaches the user, in their language', () => {
+    const human = decideUnknown(facts(ambiguous));
+    expect(human.why.params).toEqual({ count: 2, candidates: `${'a'.repeat(24)}, ${'b'.repeat(24)}` });
+    expect(outboxReasonText(tEn, human.why)).toContain('b'.repeat(24));
+    const err031 = decideUnknown(facts(unsupported, { duplicateConfirmed: true }));
+    expect(err031.why.cause).toEqual(unsupported.reason);
+    expect(outboxReasonText(tEn, err031.why)).toMatch(
+      /ERR031.*recipient's inbox: the platform refused the request: The item was not found/,
+    );
+    expect(outboxReasonText(tEs, err031.why)).toMatch(/ERR031.*bandeja del destinatario/);
+    const late = decideUnknown(facts(unavailable, { passes: 5, elapsedMs: 400_400 }));
+    expect(late.why.params).toEqual({ seconds: 400 });
+    expect(outboxReasonText(tEn, late.why)).toMatch(/400 s.*could duplicate/);
+    const gone = decideUnknown(facts(absent));
+    expect(gone.why.cause).toEqual({ code: 'not_listed', params: { count: 3, rol: 12345678 } });
+    expect(outboxReasonText(tEs, gone.why)).toContain('3 mensajes de la institución');
   });
 });
 

@@ -3,6 +3,7 @@ import type { PdfSigningInfo } from '../../src-main/api/sign';
 import {
   INITIAL_OPTIONS,
   INITIAL_SESSION,
+  batchOverlaps,
   displayedRect,
   optionsToProfile,
   overlappedWidgets,
@@ -174,5 +175,29 @@ describe('profiles ↔ Firmar options', () => {
     ];
     expect(overlappedWidgets(widgets, 1, [150, 120, 10, 10]).map((w) => w.field)).toEqual(['Firma1']);
     expect(overlappedWidgets(widgets, 1, [150, 300, 10, 10])).toEqual([]);
+  });
+
+  it('checks every file of a batch on its own page: only the files with a widget under the stamp are named', () => {
+    const rect: [number, number, number, number] = [100, 100, 200, 60];
+    const pdf = (pageNumber: number, height: number, widgets: Array<{ field: string; page: number; y: number }>): PdfSigningInfo => ({
+      ...info(height),
+      page: { number: pageNumber, width: 595, height, rotate: 0 },
+      signatureWidgets: widgets.map((w) => ({ field: w.field, page: w.page, rect: [100, w.y, 200, 60], signed: true })),
+    });
+    const files = [
+      { name: 'a.pdf', info: pdf(1, 842, []) }, // nothing there
+      { name: 'b.pdf', info: pdf(3, 842, [{ field: 'Firma1', page: 3, y: 120 }]) }, // its last page has a signature at the spot
+      { name: 'c.pdf', info: pdf(2, 842, [{ field: 'Firma1', page: 1, y: 120 }]) }, // a signature there, but on another page
+      { name: 'd.pdf', info: null }, // not read yet
+    ];
+    const o = { ...INITIAL_OPTIONS, rect, page: 'last' as const };
+    expect(batchOverlaps(files, o)).toEqual([{ name: 'b.pdf', page: 3, widgets: [files[1]!.info!.signatureWidgets[0]] }]);
+    expect(batchOverlaps(files, { ...o, invisible: true })).toEqual([]);
+    expect(batchOverlaps(files, { ...o, rect: null })).toEqual([]);
+    // From the top: 100 pt below the top edge is another height on a shorter page (A5, 595 pt high).
+    const fromTop = { ...o, rect: [100, 100, 200, 60] as [number, number, number, number], rectFromTop: true };
+    const tall = { name: 'a4.pdf', info: pdf(1, 842, [{ field: 'F', page: 1, y: 842 - 160 }]) };
+    const short = { name: 'a5.pdf', info: pdf(1, 595, [{ field: 'F', page: 1, y: 842 - 160 }]) };
+    expect(batchOverlaps([tall, short], fromTop).map((f) => f.name)).toEqual(['a4.pdf']);
   });
 });

@@ -1,26 +1,40 @@
 import fs from 'node:fs';
-import { OUTBOX_STATES, type OutboxState, type OutboxSummary } from '../../api/outbox';
+import type { ComposeOutputs } from '../../api/compose';
+import { codeText, translateIn, type Dict, type T } from '../../api/i18n-text';
+import { OUTBOX_STATES, type OutboxDetail, type OutboxEvent, type OutboxState, type OutboxSummary } from '../../api/outbox';
+import { outboxEventText } from '../../api/outbox-text';
 import { outboxCsvLines } from '../../core/outbox/export-csv';
 import { createHandlers, dispatch } from '../../services';
 import { outboxRuntime } from '../../services/outbox-runtime';
 import { CliExit, ExitCode, type CliRuntime, type CommandModule } from '../runtime';
+import type { CliLocale } from '../locale';
 import { addBackendOptions, backendOverride } from './send';
 
-const STATE_ES: Record<OutboxState, string> = {
-  draft: 'borrador',
-  queued: 'en cola',
-  sending: 'enviando',
-  accepted: 'aceptado',
-  tracking: 'en seguimiento',
-  done: 'terminado',
-  failed: 'fallido',
-  needs_reconciliation: 'requiere conciliación',
-  cancelled: 'cancelado',
-};
+/**
+ * The texts of the user's language (the renderer's dictionary, `outbox.*`), loaded only when a human listing is
+ * printed: states, timeline entries and their reasons, the served date's rule are worded from their codes.
+ */
+async function outboxTexts(locale: CliLocale): Promise<T> {
+  const dict = (locale === 'en' ? await import('../../../src-renderer/i18n/en.json') : await import('../../../src-renderer/i18n/es.json'))
+    .default as Dict;
+  const tag = locale === 'en' ? 'en-GB' : 'es';
+  return (key, vars) => translateIn([dict], tag, key, vars);
+}
 
-function line(m: OutboxSummary): string {
-  const err = m.errorCode ? `  [${m.errorCode}] ${m.errorMessage ?? ''}` : '';
-  return `${m.id}  ${m.createdAt.slice(0, 19).replace('T', ' ')}  ${m.messageType}  ${STATE_ES[m.state].padEnd(22)} ${String(m.recipientCount).padStart(3)} dest.  ${m.subject}${m.groupLabel ? ` · ${m.groupLabel}` : ''}${err}`;
+/**
+ * One message on one line. Its error: in Spanish the core's sentence (it may name the reason), in English the text
+ * of its code (the sentence only for a code without one).
+ */
+function line(t: T, m: OutboxSummary, locale: CliLocale): string {
+  const words = m.errorCode && locale !== 'es' ? codeText(t, { code: m.errorCode, message: m.errorMessage ?? '' }) : undefined;
+  const err = m.errorCode ? `  [${m.errorCode}] ${words ?? m.errorMessage ?? ''}` : '';
+  return `${m.id}  ${m.createdAt.slice(0, 19).replace('T', ' ')}  ${m.messageType}  ${t(`outbox.states.${m.state}`).toLowerCase().padEnd(22)} ${String(m.recipientCount).padStart(3)} ${t('outbox.cli.recipientsShort')}  ${m.subject}${m.groupLabel ? ` · ${m.groupLabel}` : ''}${err}`;
+}
+
+/** A timeline entry: its code's words and reason; an entry written before codes existed, its sentence as stored. */
+function eventLine(t: T, locale: CliLocale, e: OutboxEvent): string {
+  const text = e.code ? outboxEventText(t, locale, e) : (e.detail ?? '');
+  return `  ${e.at}  ${e.state}${text ? `  ${text}` : ''}`;
 }
 
 /** Runs one contract method and turns a failure into the CLI's exit codes. */
@@ -49,39 +63,46 @@ export const outboxCommand: CommandModule = {
           limit: Number(opts.limit),
           ...(opts.state ? { states: [opts.state] } : {}),
         })) as OutboxSummary[];
-        rt.print(() => (list.length ? list.map(line).join('\n') : 'La bandeja de salida está vacía.'), list);
+        const t = rt.json ? null : await outboxTexts(rt.locale);
+        rt.print(() => (list.length ? list.map((m) => line(t!, m, rt.locale)).join('\n') : t!('outbox.cli.empty')), list);
       });
     outbox
       .command('show <id>')
       .description('Detalle de un mensaje: destinatarios, adjuntos y línea de tiempo')
       .action(async (id: string) => {
-        const detail = (await callOrExit(rt, 'outbox.get', { id })) as import('../../api/outbox').OutboxDetail;
+        const detail = (await callOrExit(rt, 'outbox.get', { id })) as OutboxDetail;
         // The date each recipient is deemed served (the backend's country rule, core/calendar/served.ts).
-        const served = (await callOrExit(rt, 'compose.servedDates', {
-          id,
-        })) as import('../../api/compose').ComposeOutputs['compose.servedDates'];
+        const served = (await callOrExit(rt, 'compose.servedDates', { id })) as ComposeOutputs['compose.servedDates'];
         const d = {
           ...detail,
-          recipients: detail.recipients.map((r) => ({
-            ...r,
-            deemedServedAt: served.recipients.find((x) => x.rolUnico === r.rolUnico)?.deemedServedAt ?? null,
-          })),
+          recipients: detail.recipients.map((r) => {
+            const s = served.recipients.find((x) => x.rolUnico === r.rolUnico);
+            return { ...r, deemedServedAt: s?.deemedServedAt ?? null, servedBasis: s?.basis ?? null };
+          }),
         };
+        const t = rt.json ? null : await outboxTexts(rt.locale);
         rt.print(
           () =>
             [
-              line(d),
-              `Servidor: ${d.backendUrl}${d.messageDataId ? `  ·  id en la casilla: ${d.messageDataId}` : ''}`,
-              'Destinatarios:',
+              line(t!, d, rt.locale),
+              `${t!('outbox.cli.server', { url: d.backendUrl })}${d.messageDataId ? `  ·  ${t!('outbox.cli.platformId', { id: d.messageDataId })}` : ''}`,
+              t!('outbox.cli.recipients'),
               ...d.recipients.map(
                 (r) =>
-                  `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  leído ${r.readAt}` : ''}${r.deemedServedAt ? `  notificado el ${r.deemedServedAt}` : ''}`,
+                  `  ${r.label.padEnd(28)} ${(r.dduType ?? '-').padEnd(15)} ${r.status ?? '-'}${r.readAt ? `  ${t!('outbox.cli.readAt', { at: r.readAt })}` : ''}${
+                    r.deemedServedAt
+                      ? `  ${t!('outbox.cli.servedOn', { date: r.deemedServedAt, basis: r.servedBasis ? t!(`outbox.servedBasis.${r.servedBasis}`) : '-' })}`
+                      : ''
+                  }`,
               ),
               ...(d.attachments.length
-                ? ['Adjuntos:', ...d.attachments.map((a) => `  ${a.name}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`)]
+                ? [
+                    t!('outbox.cli.attachments'),
+                    ...d.attachments.map((a) => `  ${a.name}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`),
+                  ]
                 : []),
-              'Línea de tiempo:',
-              ...d.events.map((e) => `  ${e.at}  ${e.state}${e.detail ? `  ${e.detail}` : ''}`),
+              t!('outbox.cli.timeline'),
+              ...d.events.map((e) => eventLine(t!, rt.locale, e)),
             ].join('\n'),
           d,
         );
@@ -121,14 +142,16 @@ export const outboxCommand: CommandModule = {
       .description('Vuelve a poner en cola un mensaje fallido o cancelado')
       .action(async (id: string) => {
         const m = (await callOrExit(rt, 'outbox.retry', { id })) as OutboxSummary;
-        rt.print(line(m), m);
+        const t = await outboxTexts(rt.locale);
+        rt.print(line(t, m, rt.locale), m);
       });
     outbox
       .command('cancel <id>')
       .description('Cancela un mensaje que aún no empezó a enviarse (no si su último intento tiene resultado desconocido)')
       .action(async (id: string) => {
         const m = (await callOrExit(rt, 'outbox.cancel', { id })) as OutboxSummary;
-        rt.print(line(m), m);
+        const t = await outboxTexts(rt.locale);
+        rt.print(line(t, m, rt.locale), m);
       });
     outbox
       .command('export <file>')

@@ -9,13 +9,15 @@
  *
  * A recipient without `delivered_at` (pending, failed) has no served date: null.
  */
+import type { ServedBasis } from '../../api/compose';
 import type { Country } from '../casilla/backends';
 import { addBusinessDays, localDate } from './calendar';
 
 export type ServedDate = {
   /** "YYYY-MM-DD" (Chile) or the delivery instant (Peru), null when not delivered. */
   deemedServedAt: string | null;
-  basis: string | null;
+  /** The rule it follows, as a code (api/compose.ts), worded by the UI and the CLI. */
+  basis: ServedBasis | null;
 };
 
 const LEY_21806_FROM = '2026-07-01';
@@ -24,14 +26,11 @@ export function deemedServed(country: Country, deliveredAt: string | null, statu
   if (!deliveredAt || status !== 'delivered') return { deemedServedAt: null, basis: null };
   const at = new Date(deliveredAt);
   if (Number.isNaN(at.getTime())) return { deemedServedAt: null, basis: null };
-  if (country === 'PE') return { deemedServedAt: at.toISOString(), basis: 'Perú: notificada al depositarse en la casilla electrónica' };
+  if (country === 'PE') return { deemedServedAt: at.toISOString(), basis: 'pe_deposited' };
   const day = localDate('CL', at);
   return {
     deemedServedAt: addBusinessDays('CL', day, 3),
-    basis:
-      day >= LEY_21806_FROM
-        ? 'Chile: tercer día hábil desde su llegada al DDU (Ley 21.806)'
-        : 'Chile: tercer día hábil desde su llegada al DDU (DS 4/2020, art. 27)',
+    basis: day >= LEY_21806_FROM ? 'cl_ley_21806' : 'cl_ds_4_2020',
   };
 }
 

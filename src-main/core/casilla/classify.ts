@@ -11,15 +11,19 @@
  *                    "The one trap"). `retryAfterMs` rides along when the answer had one.
  *
  * Retry delays are exponential backoff with full jitter: random(0, min(cap, base·2^attempt)).
+ *
+ * `reason` is the Spanish sentence for logs; `why` is the same as a code with parameters (api/outbox.ts), which
+ * is what the outbox records and the UI and the CLI word in the user's language.
  */
+import type { OutboxReason } from '../../api/outbox';
 import { casillaErrorText, isCasillaErrorCode } from './errors';
 
 export type Outcome<T> =
   | { kind: 'accepted'; value: T; status: number; replayed: boolean }
-  | { kind: 'retryable'; delayMs: number; reason: string; status?: number }
+  | { kind: 'retryable'; delayMs: number; reason: string; why: OutboxReason; status?: number }
   | { kind: 'rate-limited'; retryAfterMs: number; status: number }
   | { kind: 'permanent'; code: string; message: string; status: number }
-  | { kind: 'unknown-outcome'; reason: string; status?: number; retryAfterMs?: number };
+  | { kind: 'unknown-outcome'; reason: string; why: OutboxReason; status?: number; retryAfterMs?: number };
 
 /** What happened, as observed by the client. */
 export type CallObservation =
@@ -69,27 +73,32 @@ export function networkErrorCode(err: unknown): string | null {
 }
 
 export function classifyOutcome<T>(obs: CallObservation, ctx: ClassifyContext): Outcome<T> {
-  const retry = (reason: string, status?: number, retryAfter?: string | null): Outcome<T> => ({
+  const retry = (reason: string, why: OutboxReason, status?: number, retryAfter?: string | null): Outcome<T> => ({
     kind: 'retryable',
     delayMs: retryAfter ? parseRetryAfter(retryAfter, ctx.now) : backoffDelay(ctx.attempt, ctx.backoff, ctx.random),
     reason,
+    why,
     ...(status !== undefined ? { status } : {}),
   });
 
   if (obs.type === 'failure') {
     const code = networkErrorCode(obs.error);
-    if (code !== null && NOT_SENT_CODES.has(code)) return retry(`sin conexión (${code})`);
+    if (code !== null && NOT_SENT_CODES.has(code)) return retry(`sin conexión (${code})`, { code: 'offline', params: { net: code } });
     const what = obs.timedOut ? 'tiempo de espera agotado' : `conexión interrumpida (${code ?? errorText(obs.error)})`;
-    if (ctx.unsafe) return { kind: 'unknown-outcome', reason: what };
-    return retry(what);
+    const why: OutboxReason = obs.timedOut
+      ? { code: 'timeout' }
+      : { code: 'connection_interrupted', params: { net: code ?? errorText(obs.error).slice(0, 80) } };
+    if (ctx.unsafe) return { kind: 'unknown-outcome', reason: what, why };
+    return retry(what, why);
   }
 
   const { status } = obs;
   if (status >= 200 && status < 300) {
     if (obs.bodyValid) return { kind: 'accepted', value: obs.body as T, status, replayed: obs.replayed };
     // A 2xx we cannot read: for an upload the platform probably stored it, we just do not know its id.
-    if (ctx.unsafe) return { kind: 'unknown-outcome', reason: `respuesta ${status} ilegible` };
-    return retry(`respuesta ${status} ilegible`, status);
+    const why: OutboxReason = { code: 'answer_unreadable', params: { status } };
+    if (ctx.unsafe) return { kind: 'unknown-outcome', reason: `respuesta ${status} ilegible`, why };
+    return retry(`respuesta ${status} ilegible`, why, status);
   }
   // One rule for uploads: once the body may have reached the platform, only an answer the platform itself gave
   // about THIS request (2xx we can read, or a refusal with its reason) is an outcome; anything else is unknown.
@@ -100,11 +109,13 @@ export function classifyOutcome<T>(obs: CallObservation, ctx: ClassifyContext): 
         status === 429
           ? 'límite de solicitudes (429) después de enviar el mensaje'
           : `el servidor respondió ${status} después de recibir el mensaje`,
+      why: status === 429 ? { code: 'rate_limited_after_upload' } : { code: 'server_error_after_upload', params: { status } },
       status,
       ...(obs.retryAfter !== null ? { retryAfterMs: parseRetryAfter(obs.retryAfter, ctx.now) } : {}),
     };
   if (status === 429) return { kind: 'rate-limited', retryAfterMs: parseRetryAfter(obs.retryAfter, ctx.now), status };
-  if (status === 408 || status === 425 || status >= 500) return retry(`el servidor respondió ${status}`, status, obs.retryAfter);
+  if (status === 408 || status === 425 || status >= 500)
+    return retry(`el servidor respondió ${status}`, { code: 'server_error', params: { status } }, status, obs.retryAfter);
 
   const err = errorBody(obs.body);
   if (err && isCasillaErrorCode(err.code)) return { kind: 'permanent', code: err.code, message: casillaErrorText(err.code), status };

@@ -4,6 +4,8 @@
  * what they say.
  */
 
+import type { OutboxReason } from '../../api/outbox';
+
 /** The platform's duplicate window (ERR031) and the part of it we dare to use: a resend must land inside. */
 export const PLATFORM_DUPLICATE_WINDOW_MS = 5 * 60_000;
 
@@ -31,13 +33,16 @@ export function elapsedSinceUncertain(m: { monoMs: number | null; platformMs: nu
 /** What looking for the message on the platform found (reconciler.ts). */
 export type FinderVerdict =
   | { kind: 'found'; messageDataId: string; receivedAt: string }
-  /** The platform's list for a recipient covers the whole time since the first uncertain attempt, and it is not there. */
-  | { kind: 'absent'; evidence: string }
+  /**
+   * The platform's list for a recipient covers the whole time since the first uncertain attempt, and it is not
+   * there: `listed` messages of the institution were in recipient `rol`'s list.
+   */
+  | { kind: 'absent'; listed: number; rol: number }
   | { kind: 'ambiguous'; candidates: string[] }
   /** The platform offers no list we can read (the real platform's web inbox), or the list does not reach back far enough. */
-  | { kind: 'unsupported'; reason: string }
+  | { kind: 'unsupported'; reason: OutboxReason }
   /** Could not look right now (network, 5xx, rate limit). */
-  | { kind: 'unavailable'; reason: string; retryAfterMs?: number };
+  | { kind: 'unavailable'; reason: OutboxReason; retryAfterMs?: number };
 
 export type UnknownFacts = {
   verdict: FinderVerdict;
@@ -52,12 +57,13 @@ export type UnknownFacts = {
   duplicateConfirmed: boolean;
 };
 
+/** Every decision says why as a code with parameters (api/outbox.ts `OUTBOX_REASON_CODES`), worded by the UI and the CLI. */
 export type UnknownDecision =
-  | { do: 'adopt'; messageDataId: string; receivedAt: string; why: string }
+  | { do: 'adopt'; messageDataId: string; receivedAt: string; why: OutboxReason }
   /** `fresh`: nothing is on the platform, the uncertainty is over; otherwise a resend ERR031 still guards. */
-  | { do: 'resend'; fresh: boolean; why: string }
-  | { do: 'look-again'; why: string }
-  | { do: 'human'; why: string };
+  | { do: 'resend'; fresh: boolean; why: OutboxReason }
+  | { do: 'look-again'; why: OutboxReason }
+  | { do: 'human'; why: OutboxReason };
 
 /** One rule for an attempt whose outcome is unknown: find it, or resend only when no second copy can result. */
 export function decideUnknown(f: UnknownFacts): UnknownDecision {
@@ -68,46 +74,42 @@ export function decideUnknown(f: UnknownFacts): UnknownDecision {
         do: 'adopt',
         messageDataId: v.messageDataId,
         receivedAt: v.receivedAt,
-        why: `encontrado en la casilla como ${v.messageDataId}`,
+        why: { code: 'found', params: { messageDataId: v.messageDataId } },
       };
     case 'ambiguous':
       return {
         do: 'human',
-        why: `hay ${v.candidates.length} mensajes iguales en la casilla (${v.candidates.join(', ')}); elija cuál es este`,
+        why: { code: 'several_found', params: { count: v.candidates.length, candidates: v.candidates.join(', ') } },
       };
-    case 'absent':
+    case 'absent': {
+      const evidence: OutboxReason = { code: 'not_listed', params: { count: v.listed, rol: v.rol } };
       if (f.duplicateConfirmed) {
         // The platform said ERR031 but its list does not show it yet: look again, then ask.
         return f.passes < f.maxPasses
-          ? { do: 'look-again', why: 'la casilla indicó envío duplicado pero aún no lo muestra' }
-          : { do: 'human', why: `la casilla indicó envío duplicado (ERR031) pero no se encontró el mensaje: ${v.evidence}` };
+          ? { do: 'look-again', why: { code: 'duplicate_not_listed_yet' } }
+          : { do: 'human', why: { code: 'duplicate_not_found', cause: evidence } };
       }
-      return { do: 'resend', fresh: true, why: `no está en la casilla (${v.evidence}); se envía de nuevo` };
+      return { do: 'resend', fresh: true, why: { code: 'absent_resend', cause: evidence } };
+    }
     case 'unavailable':
-      if (f.passes < f.maxPasses) return { do: 'look-again', why: `no se pudo buscar en la casilla: ${v.reason}` };
+      if (f.passes < f.maxPasses) return { do: 'look-again', why: { code: 'search_failed', cause: v.reason } };
       return unsupported(f, v.reason);
     case 'unsupported':
       return unsupported(f, v.reason);
   }
 }
 
-function unsupported(f: UnknownFacts, reason: string): UnknownDecision {
-  if (f.duplicateConfirmed)
-    return {
-      do: 'human',
-      why: `la casilla confirmó que ya tiene este contenido (ERR031) pero no informa su número, y no se pudo buscar (${reason})`,
-    };
+function unsupported(f: UnknownFacts, reason: OutboxReason): UnknownDecision {
+  if (f.duplicateConfirmed) return { do: 'human', why: { code: 'duplicate_without_id', cause: reason } };
   if (f.elapsedMs !== null && f.elapsedMs >= 0 && f.elapsedMs < f.windowMs)
-    return {
-      do: 'resend',
-      fresh: false,
-      why: `no se pudo buscar (${reason}); dentro de la ventana de duplicados la casilla responde ERR031 si ya lo tiene`,
-    };
-  const when =
-    f.elapsedMs === null
-      ? 'no se pudo medir el tiempo con el reloj de la casilla'
-      : `pasaron ${Math.round(f.elapsedMs / 1000)} s desde el intento`;
-  return { do: 'human', why: `no se pudo buscar en la casilla (${reason}) y ${when}: reenviar podría duplicarlo` };
+    return { do: 'resend', fresh: false, why: { code: 'resend_inside_window', cause: reason } };
+  return {
+    do: 'human',
+    why:
+      f.elapsedMs === null
+        ? { code: 'search_failed_time_unknown', cause: reason }
+        : { code: 'search_failed_too_late', params: { seconds: Math.round(f.elapsedMs / 1000) }, cause: reason },
+  };
 }
 
 /** A message in the platform's per-citizen list. */

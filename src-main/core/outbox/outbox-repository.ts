@@ -1,9 +1,11 @@
 import {
   OUTBOX_EVENT_CODES,
+  parseOutboxReason,
   type OutboxDetail,
   type OutboxEvent,
   type OutboxEventCode,
   type OutboxFilter,
+  type OutboxReason,
   type OutboxRecipient,
   type OutboxState,
   type OutboxStats,
@@ -482,7 +484,7 @@ export function toFtsQuery(text: string): string | null {
 }
 
 /** A timeline entry's text: the core's Spanish sentence (logs, CLI) and its code with parameters (the UI). */
-export type EventDetail = { code: OutboxEventCode; params?: Record<string, string | number>; message: string };
+export type EventDetail = { code: OutboxEventCode; params?: Record<string, string | number>; message: string; reason?: OutboxReason };
 
 /**
  * How a coded entry is kept in `outbox_events.detail` without a schema change: the Spanish sentence first (so
@@ -493,7 +495,8 @@ const CODE_SEPARATOR = '\u001e';
 
 export function storedDetail(d: EventDetail | string | null): string | null {
   if (d === null || typeof d === 'string') return d;
-  return `${d.message}${CODE_SEPARATOR}${JSON.stringify({ code: d.code, ...(d.params ? { params: d.params } : {}) })}`;
+  const coded = { code: d.code, ...(d.params ? { params: d.params } : {}), ...(d.reason ? { reason: d.reason } : {}) };
+  return `${d.message}${CODE_SEPARATOR}${JSON.stringify(coded)}`;
 }
 
 /** A stored entry read back: the sentence as `detail`, and the code with its parameters when it has one. */
@@ -502,10 +505,19 @@ export function readEvent(e: { at: string; state: string; detail: string | null 
   if (!e.detail || cut < 0) return e;
   const message = e.detail.slice(0, cut);
   try {
-    const coded = JSON.parse(e.detail.slice(cut + 1)) as { code?: unknown; params?: unknown };
+    const coded = JSON.parse(e.detail.slice(cut + 1)) as { code?: unknown; params?: unknown; reason?: unknown };
     if (typeof coded.code === 'string' && (OUTBOX_EVENT_CODES as readonly string[]).includes(coded.code)) {
       const params = coded.params && typeof coded.params === 'object' ? (coded.params as Record<string, string | number>) : undefined;
-      return { at: e.at, state: e.state, detail: message, code: coded.code as OutboxEventCode, ...(params ? { params } : {}) };
+      // A reason whose codes this version does not know is left out: the sentence in `detail` still says it.
+      const reason = parseOutboxReason(coded.reason);
+      return {
+        at: e.at,
+        state: e.state,
+        detail: message,
+        code: coded.code as OutboxEventCode,
+        ...(params ? { params } : {}),
+        ...(reason ? { reason } : {}),
+      };
     }
   } catch {
     // A damaged suffix: the sentence alone is still right.

@@ -11,6 +11,8 @@ import type { MessageStatus } from '../casilla/client';
 import type { OutboxTransport, TransportFactory } from './transport';
 import { decidePoll, decideUnknown, elapsedSinceUncertain, isFinalRecipientStatus, MAX_BAD_POLLS, type FinderVerdict } from './decide';
 import { findOnPlatform } from './reconciler';
+import type { OutboxReason } from '../../api/outbox';
+import { errorReason, reasonSpanish } from './reason-words';
 
 export { isFinalRecipientStatus } from './decide';
 
@@ -44,6 +46,9 @@ export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
 };
 
 export type SyncCounts = { sent: number; polled: number; failed: number; reconcile: number; reconciled: number };
+
+/** No connection to the backend could be prepared (credentials missing, keychain locked): nothing left the machine. */
+type NoTransport = { noTransport: true; message: string; reason: OutboxReason };
 
 type Step = 'finished' | 'retry' | 'rate-limited' | 'offline' | 'stopped';
 
@@ -138,11 +143,12 @@ export class OutboxSender {
 
   /** Rows left in `sending` by a dead sender: their outcome is unknown, to be reconciled. */
   private recoverAbandoned(): void {
-    for (const row of this.repo.expiredSending()) this.markUnknown(row, 'el proceso se interrumpió durante el envío', 0, true);
+    for (const row of this.repo.expiredSending()) this.markUnknown(row, { code: 'process_interrupted' }, 0, true);
   }
 
   /** Records an unknown outcome: back to `queued`, to be looked for (never resent blindly). */
-  private markUnknown(row: OutboxRow, reason: string, delayMs: number, now = false): void {
+  private markUnknown(row: OutboxRow, reason: OutboxReason, delayMs: number, now = false): void {
+    const words = reasonSpanish(reason);
     const first = !row.unknown_since;
     const since = row.unknown_since ?? row.last_attempt_at ?? new Date(this.now()).toISOString();
     // Looked for at once after a crash (the answer is long lost); a moment later after a live failure.
@@ -157,17 +163,17 @@ export class OutboxSender {
         due_at: this.iso(look),
         lease_until: null,
         error_code: 'UNKNOWN_OUTCOME',
-        error_message: `Resultado desconocido (${reason}): se buscará en la casilla antes de cualquier reenvío.`,
+        error_message: `Resultado desconocido (${words}): se buscará en la casilla antes de cualquier reenvío.`,
       },
-      { code: 'unknown_outcome', message: `resultado desconocido (${reason}); se buscará en la casilla` },
+      { code: 'unknown_outcome', message: `resultado desconocido (${words}); se buscará en la casilla`, reason },
     );
   }
 
-  private async transport(row: OutboxRow): Promise<OutboxTransport | string> {
+  private async transport(row: OutboxRow): Promise<OutboxTransport | NoTransport> {
     try {
       return await this.transportFor({ profileId: row.profile_id, backendUrl: row.backend_url, clientId: row.client_id });
     } catch (err) {
-      return err instanceof Error ? err.message : String(err);
+      return { noTransport: true, message: err instanceof Error ? err.message : String(err), reason: errorReason(err) };
     }
   }
 
@@ -186,10 +192,11 @@ export class OutboxSender {
   /** Step 5: an earlier attempt may be on the platform. Look, then adopt, resend or ask, as decide.ts says. */
   private async reconcile(row: OutboxRow, counts: SyncCounts, signal?: AbortSignal): Promise<Step> {
     const transport = await this.transport(row);
-    if (typeof transport === 'string') {
+    if ('noTransport' in transport) {
       this.unclaim(row, backoffDelay(row.attempts, this.options.retry, this.random) + 1000, {
         code: 'transport_unavailable',
-        message: transport,
+        message: transport.message,
+        reason: transport.reason,
       });
       return 'retry';
     }
@@ -214,7 +221,7 @@ export class OutboxSender {
         this.unclaim(row, 0, null);
         return 'stopped';
       }
-      verdict = { kind: 'unavailable', reason: err instanceof Error ? err.message : String(err) };
+      verdict = { kind: 'unavailable', reason: errorReason(err) };
       platformNow = null;
     }
     const monoStart = this.uncertainMono.get(row.id);
@@ -250,7 +257,7 @@ export class OutboxSender {
           {
             code: 'reconciled_auto',
             params: { messageDataId: decision.messageDataId },
-            message: `conciliado automáticamente: ${decision.why} (mismo asunto y destinatarios, recibido después del intento)`,
+            message: `conciliado automáticamente: ${reasonSpanish(decision.why)} (mismo asunto y destinatarios, recibido después del intento)`,
           },
           { messageDataId: decision.messageDataId, reconciled: true },
         );
@@ -281,7 +288,7 @@ export class OutboxSender {
           ['sending'],
           'queued',
           { due_at: this.iso(wait), reconcile_passes: row.reconcile_passes + 1, attempts: Math.max(0, row.attempts - 1) },
-          { code: 'look_again', message: decision.why },
+          { code: 'look_again', message: reasonSpanish(decision.why), reason: decision.why },
         );
         if (verdict.kind === 'unavailable' && verdict.retryAfterMs) {
           this.pausedUntil = this.now() + verdict.retryAfterMs;
@@ -297,9 +304,9 @@ export class OutboxSender {
           {
             due_at: null,
             error_code: row.error_code === 'ERR031' ? 'ERR031' : 'UNKNOWN_OUTCOME',
-            error_message: `No se sabe si la casilla recibió el mensaje: ${decision.why}. Revíselo en la casilla antes de reenviar.`,
+            error_message: `No se sabe si la casilla recibió el mensaje: ${reasonSpanish(decision.why)}. Revíselo en la casilla antes de reenviar.`,
           },
-          { code: 'needs_human', message: decision.why },
+          { code: 'needs_human', message: reasonSpanish(decision.why), reason: decision.why },
         );
         counts.reconcile++;
         return 'finished';
@@ -308,14 +315,14 @@ export class OutboxSender {
     }
   }
 
-  private async send(row: OutboxRow, counts: SyncCounts, signal?: AbortSignal, why?: string): Promise<Step> {
+  private async send(row: OutboxRow, counts: SyncCounts, signal?: AbortSignal, why?: OutboxReason): Promise<Step> {
     let attachments: { name: string; bytes: Buffer }[];
     try {
       attachments = this.repo.attachments(row.id).map((a) => ({ name: a.name, bytes: this.store.read(a.sha256) }));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (row.unknown_since) {
-        this.markUnknown(row, `adjunto ilegible: ${message}`, this.options.retry.capMs);
+        this.markUnknown(row, { code: 'attachment_unreadable', cause: errorReason(err) }, this.options.retry.capMs);
         return 'finished';
       }
       this.repo.transition(
@@ -323,17 +330,18 @@ export class OutboxSender {
         ['sending'],
         'failed',
         { error_code: 'ATTACHMENT_CORRUPT', error_message: message, due_at: null },
-        { code: 'attachment_corrupt', message },
+        { code: 'attachment_corrupt', message, reason: errorReason(err) },
       );
       counts.failed++;
       return 'finished';
     }
     const transport = await this.transport(row);
-    if (typeof transport === 'string') {
+    if ('noTransport' in transport) {
       // Nothing left the machine: the attempt did not happen, so it is simply retried later.
       this.unclaim(row, backoffDelay(row.attempts, this.options.retry, this.random) + 1000, {
         code: 'transport_unavailable',
-        message: transport,
+        message: transport.message,
+        reason: transport.reason,
       });
       return 'retry';
     }
@@ -381,7 +389,8 @@ export class OutboxSender {
           {
             code: 'accepted',
             params: { messageDataId: id },
-            message: `aceptado como ${id}${outcome.replayed ? ' (respuesta repetida por la clave de idempotencia)' : ''}${why ? ` (${why})` : ''}`,
+            message: `aceptado como ${id}${outcome.replayed ? ' (respuesta repetida por la clave de idempotencia)' : ''}${why ? ` (${reasonSpanish(why)})` : ''}`,
+            ...(why ? { reason: why } : {}),
           },
           { messageDataId: id },
         );
@@ -392,14 +401,14 @@ export class OutboxSender {
       }
       case 'retryable': {
         // For an upload only "the connection was refused": nothing reached the platform.
-        const offline = /sin conexión/.test(outcome.reason);
+        const offline = outcome.why.code === 'offline';
         if (!row.unknown_since) this.uncertainMono.delete(row.id);
         this.repo.transition(
           row.id,
           ['sending'],
           'queued',
           { due_at: this.iso(outcome.delayMs), error_message: outcome.reason },
-          { code: offline ? 'offline' : 'retry_later', message: outcome.reason },
+          { code: offline ? 'offline' : 'retry_later', message: outcome.reason, reason: outcome.why },
         );
         if (offline) {
           this.pausedUntil = this.now() + outcome.delayMs;
@@ -450,7 +459,7 @@ export class OutboxSender {
         return 'finished';
       }
       case 'unknown-outcome': {
-        this.markUnknown(current, outcome.reason, outcome.retryAfterMs ?? 0);
+        this.markUnknown(current, outcome.why, outcome.retryAfterMs ?? 0);
         if (outcome.retryAfterMs) {
           this.pausedUntil = this.now() + outcome.retryAfterMs;
           return 'rate-limited';
@@ -465,8 +474,11 @@ export class OutboxSender {
   private async poll(row: OutboxRow, counts: SyncCounts, signal?: AbortSignal): Promise<Step> {
     if (!row.message_data_id) return 'finished';
     const transport = await this.transport(row);
-    if (typeof transport === 'string') {
-      this.repo.reschedule(row.id, ['accepted', 'tracking'], { due_at: this.iso(this.options.poll.capMs), error_message: transport });
+    if ('noTransport' in transport) {
+      this.repo.reschedule(row.id, ['accepted', 'tracking'], {
+        due_at: this.iso(this.options.poll.capMs),
+        error_message: transport.message,
+      });
       return 'retry';
     }
     let outcome;
@@ -533,7 +545,8 @@ export class OutboxSender {
       case 'unknown-outcome':
       case 'permanent': {
         const reason = outcome.kind === 'permanent' ? `${outcome.code}: ${outcome.message}` : outcome.reason;
-        if (outcome.kind === 'retryable' && /sin conexión/.test(outcome.reason)) {
+        const why: OutboxReason = outcome.kind === 'permanent' ? { code: 'refused', params: { error: outcome.code } } : outcome.why;
+        if (outcome.kind === 'retryable' && outcome.why.code === 'offline') {
           // No answer at all is not an unusable answer: wait for the network, count nothing.
           this.repo.reschedule(row.id, ['accepted', 'tracking'], { due_at: nextPoll(), error_message: reason });
           this.pausedUntil = this.now() + outcome.delayMs;
@@ -560,6 +573,7 @@ export class OutboxSender {
               code: 'status_unreadable',
               params: { polls: row.bad_polls + 1 },
               message: `estado ilegible ${row.bad_polls + 1} veces: ${reason}`,
+              reason: why,
             },
           );
           counts.reconcile++;

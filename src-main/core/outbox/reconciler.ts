@@ -6,6 +6,7 @@
  * page: the verdict is then `unsupported`, and the sender falls back to a resend inside the duplicate window
  * (ERR031 guards it) or to the user.
  */
+import type { OutboxReason } from '../../api/outbox';
 import type { Outcome } from '../casilla/classify';
 import { matchCandidates, type FinderVerdict, type PlatformListing } from './decide';
 import type { OutboxTransport } from './transport';
@@ -26,11 +27,11 @@ const COVERAGE_MS = 60_000;
 
 export async function findOnPlatform(transport: OutboxTransport, target: FindTarget, signal?: AbortSignal): Promise<FinderVerdict> {
   const rol = target.recipients[0];
-  if (rol === undefined) return { kind: 'unsupported', reason: 'el mensaje no tiene destinatarios' };
+  if (rol === undefined) return { kind: 'unsupported', reason: { code: 'no_recipients' } };
   const pending = await transport.citizenPending(rol, signal ? { signal } : {});
-  if (pending.kind !== 'accepted') return notLooked(pending, 'citizenPending');
+  if (pending.kind !== 'accepted') return notLooked(pending, 'citizen_pending_failed');
   const inbox = await transport.citizenInbox(pending.value.access_url, signal ? { signal } : {});
-  if (inbox.kind !== 'accepted') return notLooked(inbox, 'bandeja del ciudadano');
+  if (inbox.kind !== 'accepted') return notLooked(inbox, 'citizen_inbox_failed');
   const listing: PlatformListing[] = [];
   for (const m of inbox.value.messages) {
     const t = Date.parse(m.received_at);
@@ -45,22 +46,23 @@ export async function findOnPlatform(transport: OutboxTransport, target: FindTar
   const oldest = listing.reduce((min, m) => Math.min(min, m.receivedAtMs), Infinity);
   const truncated = inbox.value.messages.length >= 500;
   if (truncated && oldest > target.sincePlatformMs - target.toleranceMs - COVERAGE_MS)
-    return { kind: 'unsupported', reason: 'la lista de la casilla no alcanza hasta el intento' };
-  return {
-    kind: 'absent',
-    evidence: `${listing.length} mensaje(s) de la institución para el RUN ${rol}, ninguno con el mismo asunto y destinatarios desde el intento`,
-  };
+    return { kind: 'unsupported', reason: { code: 'list_too_short' } };
+  return { kind: 'absent', listed: listing.length, rol };
 }
 
-function notLooked(o: Exclude<Outcome<unknown>, { kind: 'accepted' }>, what: string): FinderVerdict {
+/** Which step of the search failed (`step`), and why (the call's classified outcome). */
+function notLooked(
+  o: Exclude<Outcome<unknown>, { kind: 'accepted' }>,
+  step: 'citizen_pending_failed' | 'citizen_inbox_failed',
+): FinderVerdict {
+  const at = (cause: OutboxReason): OutboxReason => ({ code: step, cause });
   switch (o.kind) {
     case 'permanent':
-      return { kind: 'unsupported', reason: `${what}: ${o.message}` };
+      return { kind: 'unsupported', reason: at({ code: 'refused', params: { error: o.code } }) };
     case 'rate-limited':
-      return { kind: 'unavailable', reason: `${what}: límite de solicitudes`, retryAfterMs: o.retryAfterMs };
+      return { kind: 'unavailable', reason: at({ code: 'rate_limited' }), retryAfterMs: o.retryAfterMs };
     case 'retryable':
-      return { kind: 'unavailable', reason: `${what}: ${o.reason}` };
     case 'unknown-outcome':
-      return { kind: 'unavailable', reason: `${what}: ${o.reason}` };
+      return { kind: 'unavailable', reason: at(o.why) };
   }
 }

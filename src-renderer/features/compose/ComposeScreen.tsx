@@ -17,6 +17,7 @@ import { emptyGroup, RecipientGroup, type GroupState } from './RecipientGroup';
 import { RichTextEditor } from './RichTextEditor';
 import { TemplatesPanel } from './TemplatesPanel';
 import { Icon } from '../../components/Icon';
+import { Field } from '../../components/Field';
 
 /** The backend's limits, from the contract: subject length, groups of one envío. */
 const SUBJECT_MAX = COMPOSE_LIMITS.subjectChars;
@@ -56,15 +57,7 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
   const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [openDraftId, setOpenDraftId] = useState<string | null>(null);
-  const ids = {
-    type: useId(),
-    proc: useId(),
-    stage: useId(),
-    subject: useId(),
-    counter: useId(),
-    sig: useId(),
-    body: useId(),
-  };
+  const ids = { body: useId() };
 
   useEffect(() => {
     void (async () => {
@@ -193,53 +186,53 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
         <div className="compose-grid">
           <div>
             <div className="inline-form">
-              <div className="field">
-                <label htmlFor={ids.type}>{t('compose.type')}</label>
-                <select id={ids.type} value={draft.type} onChange={(e) => set('type', e.target.value as Draft['type'])}>
-                  <option value="NT">{t('compose.typeNT')}</option>
-                  <option value="CP">{t('compose.typeCP')}</option>
-                  <option value="CI">{t('compose.typeCI')}</option>
-                </select>
-              </div>
+              <Field label={t('compose.type')}>
+                {(c) => (
+                  <select {...c} value={draft.type} onChange={(e) => set('type', e.target.value as Draft['type'])}>
+                    <option value="NT">{t('compose.typeNT')}</option>
+                    <option value="CP">{t('compose.typeCP')}</option>
+                    <option value="CI">{t('compose.typeCI')}</option>
+                  </select>
+                )}
+              </Field>
               {draft.type === 'NT' && (
                 <>
-                  <div className="field">
-                    <label htmlFor={ids.proc}>{t('compose.procedure')}</label>
-                    <select id={ids.proc} value={draft.procedure} onChange={(e) => set('procedure', e.target.value)}>
-                      <option value="">—</option>
-                      {procedureCodes.map((p) => (
-                        <option key={p.code} value={p.code}>
-                          {p.code} · {p.name}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  <div className="field">
-                    <label htmlFor={ids.stage}>{t('compose.stage')}</label>
-                    <select id={ids.stage} value={draft.stage} onChange={(e) => set('stage', e.target.value)}>
-                      <option value="1">{t('compose.stage1')}</option>
-                      <option value="2">{t('compose.stage2')}</option>
-                      <option value="3">{t('compose.stage3')}</option>
-                    </select>
-                  </div>
+                  <Field label={t('compose.procedure')}>
+                    {(c) => (
+                      <select {...c} value={draft.procedure} onChange={(e) => set('procedure', e.target.value)}>
+                        <option value="">—</option>
+                        {procedureCodes.map((p) => (
+                          <option key={p.code} value={p.code}>
+                            {p.code} · {p.name}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </Field>
+                  <Field label={t('compose.stage')}>
+                    {(c) => (
+                      <select {...c} value={draft.stage} onChange={(e) => set('stage', e.target.value)}>
+                        <option value="1">{t('compose.stage1')}</option>
+                        <option value="2">{t('compose.stage2')}</option>
+                        <option value="3">{t('compose.stage3')}</option>
+                      </select>
+                    )}
+                  </Field>
                 </>
               )}
             </div>
-            <div className="field">
-              <label htmlFor={ids.subject}>{t('compose.subject')}</label>
-              <input
-                id={ids.subject}
-                data-testid="subject"
-                type="text"
-                maxLength={SUBJECT_MAX}
-                value={draft.subject}
-                aria-describedby={ids.counter}
-                onChange={(e) => set('subject', e.target.value)}
-              />
-              <span id={ids.counter} className="hint" aria-live="polite">
-                {t('compose.subjectCounter', { count: draft.subject.length, max: SUBJECT_MAX })}
-              </span>
-            </div>
+            <Field label={t('compose.subject')} hint={t('compose.subjectCounter', { count: draft.subject.length, max: SUBJECT_MAX })}>
+              {(c) => (
+                <input
+                  {...c}
+                  data-testid="subject"
+                  type="text"
+                  maxLength={SUBJECT_MAX}
+                  value={draft.subject}
+                  onChange={(e) => set('subject', e.target.value)}
+                />
+              )}
+            </Field>
             <div className="field">
               <span className="label" id={ids.body}>
                 {t('compose.body')}
@@ -247,17 +240,18 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
               <RichTextEditor labelledBy={ids.body} value={draft.body} onChange={(html) => set('body', html)} />
             </div>
             {signatures.length > 0 && (
-              <div className="field">
-                <label htmlFor={ids.sig}>{t('compose.signature')}</label>
-                <select id={ids.sig} value={draft.signatureUid} onChange={(e) => set('signatureUid', e.target.value)}>
-                  <option value="">—</option>
-                  {signatures.map((s) => (
-                    <option key={s.uid} value={s.uid}>
-                      {s.name}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <Field label={t('compose.signature')}>
+                {(c) => (
+                  <select {...c} value={draft.signatureUid} onChange={(e) => set('signatureUid', e.target.value)}>
+                    <option value="">—</option>
+                    {signatures.map((s) => (
+                      <option key={s.uid} value={s.uid}>
+                        {s.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
             )}
             {groups.map((g, i) => (
               <RecipientGroup

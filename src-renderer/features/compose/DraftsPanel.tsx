@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { Field } from '../../components/Field';
 import type { ComposeOutputs, DraftSummaryView } from '../../../src-main/api/compose';
 import { call } from '../../api';
 import { errorText, useI18n } from '../../i18n';
@@ -22,7 +23,6 @@ export function DraftsPanel({
   onOpen: (opened: ComposeOutputs['compose.drafts.open']) => void;
 }) {
   const { t, fmt } = useI18n();
-  const nameId = useId();
   const [drafts, setDrafts] = useState<DraftSummaryView[]>([]);
   const [name, setName] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -71,10 +71,9 @@ export function DraftsPanel({
     <details className="panel templates" data-testid="drafts">
       <summary>{t('compose.drafts.title', { count: drafts.length })}</summary>
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={nameId}>{t('compose.drafts.name')}</label>
-          <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} data-testid="draft-name" />
-        </div>
+        <Field label={t('compose.drafts.name')}>
+          {(c) => <input {...c} value={name} onChange={(e) => setName(e.target.value)} data-testid="draft-name" />}
+        </Field>
         <button type="button" disabled={busy} onClick={() => void save()} data-testid="draft-save">
           {openId ? t('compose.drafts.update') : t('compose.drafts.save')}
         </button>

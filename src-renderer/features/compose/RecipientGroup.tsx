@@ -4,6 +4,7 @@ import type { Locale } from '../../../src-main/api/settings';
 import type { Reason } from '../../../src-main/api/verify';
 import { call, pathForFile } from '../../api';
 import { errorText, reasonText, useI18n, type T } from '../../i18n';
+import { Field } from '../../components/Field';
 import { SignAndAttach } from './SignAndAttach';
 
 export type Attachment = {
@@ -45,7 +46,7 @@ type Props = {
  */
 export function RecipientGroup({ index, group, update: updateGroup, onRemove, onMessage }: Props) {
   const { t, locale } = useI18n();
-  const ids = { title: useId(), rcpt: useId(), csv: useId(), files: useId() };
+  const ids = { title: useId() };
   const suffix = index === 0 ? '' : `-${index}`;
   const tid = (base: string) => `${base}${suffix}`;
   const { key, recipientsText, parsed, attachments } = group;
@@ -143,98 +144,117 @@ export function RecipientGroup({ index, group, update: updateGroup, onRemove, on
           {t('compose.removeGroup')}
         </button>
       )}
-      <div className="field">
-        <label htmlFor={ids.rcpt}>{t('compose.recipients')}</label>
-        <textarea
-          id={ids.rcpt}
-          rows={4}
-          value={recipientsText}
-          placeholder="12.345.678-5"
-          onChange={(e) => {
-            const text = e.target.value;
-            update((g) => ({ ...g, recipientsText: text }));
-          }}
-          aria-describedby={`${ids.rcpt}-status`}
-          data-testid={tid('recipients')}
-        />
-        <span id={`${ids.rcpt}-status`} className="hint" aria-live="polite" data-testid={tid('recipients-status')}>
-          {parsed
+      <Field
+        label={t('compose.recipients')}
+        hint={
+          parsed
             ? t('compose.recipientsStatus', counts(t, parsed.recipients.length, problems.length, parsed.duplicates))
-            : t('compose.recipientsHelp')}
-        </span>
-        {parsed && parsed.recipients.length > 0 && (
-          <ul className="recipient-list" aria-label={t('compose.recipients')} data-testid={tid('recipients-list')}>
-            {parsed.recipients.slice(0, 20).map((r) => (
-              <li key={r.rolUnico}>{group.names[r.rolUnico] ? `${group.names[r.rolUnico]} (${r.label})` : r.label}</li>
-            ))}
-            {parsed.recipients.length > 20 && (
-              <li className="hint">{t('compose.moreRecipients', { count: parsed.recipients.length - 20 })}</li>
+            : t('compose.recipientsHelp')
+        }
+        hintTestId={tid('recipients-status')}
+        after={
+          <>
+            {parsed && parsed.recipients.length > 0 && (
+              <ul className="recipient-list" aria-label={t('compose.recipients')} data-testid={tid('recipients-list')}>
+                {parsed.recipients.slice(0, 20).map((r) => (
+                  <li key={r.rolUnico}>{group.names[r.rolUnico] ? `${group.names[r.rolUnico]} (${r.label})` : r.label}</li>
+                ))}
+                {parsed.recipients.length > 20 && (
+                  <li className="hint">{t('compose.moreRecipients', { count: parsed.recipients.length - 20 })}</li>
+                )}
+              </ul>
             )}
-          </ul>
+            {problems.length > 0 && (
+              <ul className="problems" role="alert">
+                {problems.slice(0, 10).map((p) => (
+                  <li key={`${p.line}-${p.input}`}>
+                    {t('compose.problemLine', { line: p.line, input: p.input, message: problemText(t, locale, p) })}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        }
+      >
+        {(c) => (
+          <textarea
+            {...c}
+            rows={4}
+            value={recipientsText}
+            placeholder="12.345.678-5"
+            onChange={(e) => {
+              const text = e.target.value;
+              update((g) => ({ ...g, recipientsText: text }));
+            }}
+            data-testid={tid('recipients')}
+          />
         )}
-        {problems.length > 0 && (
-          <ul className="problems" role="alert">
-            {problems.slice(0, 10).map((p) => (
-              <li key={`${p.line}-${p.input}`}>
-                {t('compose.problemLine', { line: p.line, input: p.input, message: problemText(t, locale, p) })}
-              </li>
-            ))}
-          </ul>
+      </Field>
+      <Field
+        label={t('compose.importCsv')}
+        after={
+          group.csvInfo && (
+            <span className="hint" role="status" data-testid={tid('csv-result')}>
+              {group.csvInfo}
+            </span>
+          )
+        }
+      >
+        {(c) => (
+          <input
+            {...c}
+            type="file"
+            accept=".csv,text/csv"
+            data-testid={tid('csv-input')}
+            onChange={(e) => e.target.files?.[0] && void importCsv(e.target.files[0])}
+          />
         )}
-      </div>
-      <div className="field">
-        <label htmlFor={ids.csv}>{t('compose.importCsv')}</label>
-        <input
-          id={ids.csv}
-          type="file"
-          accept=".csv,text/csv"
-          data-testid={tid('csv-input')}
-          onChange={(e) => e.target.files?.[0] && void importCsv(e.target.files[0])}
-        />
-        {group.csvInfo && (
-          <span className="hint" role="status" data-testid={tid('csv-result')}>
-            {group.csvInfo}
-          </span>
+      </Field>
+      <Field
+        label={t('compose.attachments')}
+        after={
+          <>
+            <SignAndAttach
+              suffix={suffix}
+              onSigned={async (path, name) => {
+                await attach(path, name, attachments);
+              }}
+            />
+            <ul className="attachments" data-testid={tid('attachments-list')}>
+              {attachments.map((a) => (
+                <li key={a.name}>
+                  <span data-testid="attachment-name">{a.name}</span>{' '}
+                  {a.originalName && <span className="hint">{t('compose.renamedFrom', { name: a.originalName })}</span>}{' '}
+                  {a.size !== null && <span className="hint">({Math.ceil(a.size / 1024)} KB)</span>}{' '}
+                  {a.signed && (
+                    <span className={`verdict verdict-${a.signed}`}>
+                      {t('compose.signedBadge', { verdict: t(`verify.verdict.${a.signed}`) })}
+                    </span>
+                  )}{' '}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => update((g) => ({ ...g, attachments: g.attachments.filter((y) => y.name !== a.name) }))}
+                  >
+                    {t('compose.remove')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        }
+      >
+        {(c) => (
+          <input
+            {...c}
+            type="file"
+            multiple
+            accept=".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
+            data-testid={tid('attachments-input')}
+            onChange={(e) => void addFiles(e.target.files)}
+          />
         )}
-      </div>
-      <div className="field">
-        <label htmlFor={ids.files}>{t('compose.attachments')}</label>
-        <input
-          id={ids.files}
-          type="file"
-          multiple
-          accept=".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx"
-          data-testid={tid('attachments-input')}
-          onChange={(e) => void addFiles(e.target.files)}
-        />
-        <SignAndAttach
-          suffix={suffix}
-          onSigned={async (path, name) => {
-            await attach(path, name, attachments);
-          }}
-        />
-        <ul className="attachments" data-testid={tid('attachments-list')}>
-          {attachments.map((a) => (
-            <li key={a.name}>
-              <span data-testid="attachment-name">{a.name}</span>{' '}
-              {a.originalName && <span className="hint">{t('compose.renamedFrom', { name: a.originalName })}</span>}{' '}
-              {a.size !== null && <span className="hint">({Math.ceil(a.size / 1024)} KB)</span>}{' '}
-              {a.signed && (
-                <span className={`verdict verdict-${a.signed}`}>
-                  {t('compose.signedBadge', { verdict: t(`verify.verdict.${a.signed}`) })}
-                </span>
-              )}{' '}
-              <button
-                type="button"
-                className="link"
-                onClick={() => update((g) => ({ ...g, attachments: g.attachments.filter((y) => y.name !== a.name) }))}
-              >
-                {t('compose.remove')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </div>
+      </Field>
     </fieldset>
   );
 }

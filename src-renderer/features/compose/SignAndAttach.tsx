@@ -1,10 +1,11 @@
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { baseName } from '../../paths';
 import type { ApiErrorData } from '../../../src-main/api/result';
 import { call, newOpId, pathForFile } from '../../api';
 import { errorText, useI18n } from '../../i18n';
 import { CertificateFields } from '../sign/CertificateFields';
 import { useCertificateSelection, type PickedFile } from '../sign/useCertificateSelection';
+import { Field } from '../../components/Field';
 
 /**
  * "Firmar y adjuntar": signs one picked PDF (invisible signature, role firma) and hands the signed copy to the
@@ -13,7 +14,6 @@ import { useCertificateSelection, type PickedFile } from '../sign/useCertificate
  */
 export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: (path: string, name: string) => Promise<void> }) {
   const { t } = useI18n();
-  const ids = { pdf: useId() };
   const [open, setOpen] = useState(false);
   const [demo, setDemo] = useState<{ path: string; password: string } | null>(null);
   const [pdf, setPdf] = useState<PickedFile | null>(null);
@@ -74,16 +74,17 @@ export function SignAndAttach({ suffix, onSigned }: { suffix: string; onSigned: 
   return (
     <div className="panel sign-attach" data-testid={tid('sign-attach')}>
       <p className="hint">{t('compose.signAttachHint')}</p>
-      <div className="field">
-        <label htmlFor={ids.pdf}>{t('compose.signAttachPdf')}</label>
-        <input
-          id={ids.pdf}
-          type="file"
-          accept="application/pdf,.pdf"
-          data-testid={tid('sign-attach-pdf')}
-          onChange={(e) => void pickPdf(e.target.files?.[0])}
-        />
-      </div>
+      <Field label={t('compose.signAttachPdf')}>
+        {(c) => (
+          <input
+            {...c}
+            type="file"
+            accept="application/pdf,.pdf"
+            data-testid={tid('sign-attach-pdf')}
+            onChange={(e) => void pickPdf(e.target.files?.[0])}
+          />
+        )}
+      </Field>
       <CertificateFields
         selection={cert}
         demo={demo}

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { MessageTemplateView } from '../../../src-main/api/compose';
 import { call } from '../../api';
 import { errorText, useI18n } from '../../i18n';
+import { Field } from '../../components/Field';
 
 /**
  * Templates: apply one (subject and body), fill its placeholders ({{nombre}}, {{expediente}}...), or save the
@@ -17,7 +18,6 @@ export function TemplatesPanel({
   onApply: (subject: string, body: string) => void;
 }) {
   const { t } = useI18n();
-  const ids = { pick: useId(), name: useId() };
   const [templates, setTemplates] = useState<MessageTemplateView[]>([]);
   const [name, setName] = useState('');
   const [names, setNames] = useState<string[]>([]);
@@ -65,22 +65,22 @@ export function TemplatesPanel({
       <summary>{t('compose.templates')}</summary>
       <div className="inline-form">
         {templates.length > 0 && (
-          <div className="field">
-            <label htmlFor={ids.pick}>{t('compose.templateUse')}</label>
-            <select id={ids.pick} value="" onChange={(e) => apply(e.target.value)} data-testid="template-select">
-              <option value="">—</option>
-              {templates.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field label={t('compose.templateUse')}>
+            {(c) => (
+              <select {...c} value="" onChange={(e) => apply(e.target.value)} data-testid="template-select">
+                <option value="">—</option>
+                {templates.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         )}
-        <div className="field">
-          <label htmlFor={ids.name}>{t('compose.templateName')}</label>
-          <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} data-testid="template-name" />
-        </div>
+        <Field label={t('compose.templateName')}>
+          {(c) => <input {...c} value={name} onChange={(e) => setName(e.target.value)} data-testid="template-name" />}
+        </Field>
         <button type="button" disabled={!name.trim() || (!subject && !body)} onClick={() => void save()} data-testid="template-save">
           {t('compose.templateSave')}
         </button>
@@ -88,10 +88,9 @@ export function TemplatesPanel({
       {names.length > 0 && (
         <div className="inline-form" data-testid="placeholders">
           {names.map((n) => (
-            <label key={n} className="field">
-              {`{{${n}}}`}
-              <input value={values[n] ?? ''} onChange={(e) => setValues({ ...values, [n]: e.target.value })} />
-            </label>
+            <Field key={n} label={`{{${n}}}`}>
+              {(c) => <input {...c} value={values[n] ?? ''} onChange={(e) => setValues({ ...values, [n]: e.target.value })} />}
+            </Field>
           ))}
           <button type="button" onClick={() => void fill()} data-testid="placeholders-fill">
             {t('compose.templateFill')}

@@ -1,13 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { baseName } from '../../paths';
-import {
-  OUTBOX_EVENTS_WITH_REASON,
-  OUTBOX_STATES,
-  type OutboxDetail,
-  type OutboxEvent,
-  type OutboxFilter,
-  type OutboxState,
-} from '../../../src-main/api/outbox';
+import { OUTBOX_STATES, type OutboxDetail, type OutboxFilter, type OutboxState } from '../../../src-main/api/outbox';
+import { outboxEventText } from '../../../src-main/api/outbox-text';
 import type { ComposeOutputs } from '../../../src-main/api/compose';
 import { deliveryFromCounts, hasReceipt, isErrorRecipientStatus, messageDelivery } from '../../../src-main/api/delivery';
 import { call, downloadFile, shell } from '../../api';
@@ -23,15 +17,6 @@ const PAGE = 200;
 
 export function OutboxScreen() {
   const { t, fmt: dates, locale } = useI18n();
-  // A timeline entry: its code's words; in Spanish also the core's own reason when it adds one.
-  const eventText = (e: OutboxEvent) => {
-    if (!e.code) return locale === 'es' ? e.detail : '';
-    const text = t(`outbox.events.${e.code}`, {
-      ...e.params,
-      ...(e.params?.['error'] ? { error: errorText(t, { code: String(e.params['error']), message: '' }) } : {}),
-    });
-    return locale === 'es' && e.detail && OUTBOX_EVENTS_WITH_REASON.includes(e.code) ? `${text} (${e.detail})` : text;
-  };
   const deadlineSource = (d: ComposeOutputs['compose.deadline']) =>
     d.years.map((y) => t(y.official ? 'outbox.holidaysOfficial' : 'outbox.holidaysFallback', { year: y.year })).join(' · ');
   const [filter, setFilter] = useState<{ state: string; type: string; text: string; recipient: string; from: string; to: string }>({
@@ -349,6 +334,15 @@ export function OutboxScreen() {
                 </tbody>
               </table>
             </div>
+            {served && served.recipients.some((r) => r.basis) && (
+              <p className="hint" data-testid="served-basis">
+                {t('outbox.servedBasisLabel', {
+                  basis: [...new Set(served.recipients.flatMap((r) => (r.basis ? [r.basis] : [])))]
+                    .map((b) => t(`outbox.servedBasis.${b}`))
+                    .join(' · '),
+                })}
+              </p>
+            )}
             {firstServed && served && (
               <div className="field deadline" data-testid="deadline">
                 <label>
@@ -370,7 +364,7 @@ export function OutboxScreen() {
             <ol className="timeline">
               {selected.events.map((e, i) => (
                 <li key={i} data-testid="timeline-entry" data-code={e.code ?? ''}>
-                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {eventText(e)}
+                  <time>{fmt(e.at)}</time> <strong>{t(`outbox.states.${e.state}`)}</strong> {outboxEventText(t, locale, e)}
                 </li>
               ))}
             </ol>

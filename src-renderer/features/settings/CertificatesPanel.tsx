@@ -4,6 +4,7 @@ import { call } from '../../api';
 import { TableHead } from '../../components/TableHead';
 import { useCoreQuery } from '../../lib/useCoreQuery';
 import { errorText, useI18n } from '../../i18n';
+import { Field } from '../../components/Field';
 
 /** The certificates the user signs with (passwords, when remembered, stay in the OS keychain). */
 export function CertificatesPanel() {
@@ -177,10 +178,11 @@ export function TrustAnchorsPanel() {
           </tbody>
         </table>
       </div>
-      <label className="field">
-        {t('settings.trustAdd')}
-        <input type="file" accept=".pem,.crt,.cer,.der" data-testid="trust-add" onChange={(e) => void add(e.target.files?.[0])} />
-      </label>
+      <Field label={t('settings.trustAdd')}>
+        {(c) => (
+          <input {...c} type="file" accept=".pem,.crt,.cer,.der" data-testid="trust-add" onChange={(e) => void add(e.target.files?.[0])} />
+        )}
+      </Field>
       {message && (
         <p
           role={message.kind === 'error' ? 'alert' : 'status'}

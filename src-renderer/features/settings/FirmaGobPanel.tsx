@@ -1,16 +1,16 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { signMethods } from '../../../src-main/api/sign';
 import { call } from '../../api';
 import { useCoreQuery } from '../../lib/useCoreQuery';
 import { validate } from '../../lib/validate';
 import { errorText, useI18n } from '../../i18n';
+import { Field } from '../../components/Field';
 
 type Purpose = 'Desatendido' | 'Propósito General';
 
 /** FirmaGob (Chile): the institution's entity, API key and secret (to the OS keychain) and the official's RUN. */
 export function FirmaGobPanel() {
   const { t } = useI18n();
-  const ids = { url: useId(), entity: useId(), apiKey: useId(), secret: useId(), run: useId(), name: useId(), purpose: useId() };
   const [baseUrl, setBaseUrl] = useState('https://api.firma.cert.digital.gob.cl');
   const [entity, setEntity] = useState('');
   const [apiKey, setApiKey] = useState('');
@@ -22,13 +22,21 @@ export function FirmaGobPanel() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const stored = useCoreQuery('sign.firmagob.get', {});
   const load = stored.reload;
-  // The saved settings fill the form each time they are (re)read.
+  /** Set when the user edits a field, cleared by a save: a read answered late must not replace what they typed. */
+  const edited = useRef(false);
+  const edit =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      edited.current = true;
+      set(v);
+    };
+  // The saved settings fill the form each time they are (re)read, unless the user is already editing it.
   useEffect(() => {
     if (stored.error) return setMessage({ ok: false, text: errorText(t, stored.error) });
     if (!stored.data) return;
     setHasSecret(stored.data.hasSecret);
     const s = stored.data.settings;
-    if (!s) return;
+    if (!s || edited.current) return;
     setBaseUrl(s.baseUrl);
     setEntity(s.entity);
     setApiKey(s.apiKey);
@@ -48,6 +56,7 @@ export function FirmaGobPanel() {
     setSecret('');
     if (!r.ok) return setMessage({ ok: false, text: errorText(t, r.error) });
     setMessage({ ok: true, text: t('settings.firmagob.saved') });
+    edited.current = false;
     await load();
   };
   return (
@@ -56,44 +65,41 @@ export function FirmaGobPanel() {
       <p className="hint">{t('settings.firmagob.intro')}</p>
       <p className="hint">{t('settings.firmagob.simulatorHint')}</p>
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.url}>{t('settings.firmagob.url')}</label>
-          <input id={ids.url} type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value.trim())} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.entity}>{t('settings.firmagob.entity')}</label>
-          <input id={ids.entity} value={entity} onChange={(e) => setEntity(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.apiKey}>{t('settings.firmagob.apiKey')}</label>
-          <input id={ids.apiKey} value={apiKey} onChange={(e) => setApiKey(e.target.value.trim())} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.secret}>{t('settings.firmagob.secret')}</label>
-          <input
-            id={ids.secret}
-            type="password"
-            autoComplete="off"
-            value={secret}
-            placeholder={hasSecret ? t('settings.firmagob.secretKept') : ''}
-            onChange={(e) => setSecret(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.run}>{t('settings.firmagob.run')}</label>
-          <input id={ids.run} inputMode="numeric" value={run} onChange={(e) => setRun(e.target.value.replace(/\D/g, ''))} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.name}>{t('settings.firmagob.officialName')}</label>
-          <input id={ids.name} value={officialName} onChange={(e) => setOfficialName(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.purpose}>{t('settings.firmagob.purpose')}</label>
-          <select id={ids.purpose} value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-            <option value="Desatendido">{t('settings.firmagob.unattended')}</option>
-            <option value="Propósito General">{t('settings.firmagob.attended')}</option>
-          </select>
-        </div>
+        <Field label={t('settings.firmagob.url')}>
+          {(c) => <input {...c} type="url" value={baseUrl} onChange={(e) => edit(setBaseUrl)(e.target.value.trim())} />}
+        </Field>
+        <Field label={t('settings.firmagob.entity')}>
+          {(c) => <input {...c} value={entity} onChange={(e) => edit(setEntity)(e.target.value)} />}
+        </Field>
+        <Field label={t('settings.firmagob.apiKey')}>
+          {(c) => <input {...c} value={apiKey} onChange={(e) => edit(setApiKey)(e.target.value.trim())} />}
+        </Field>
+        <Field label={t('settings.firmagob.secret')}>
+          {(c) => (
+            <input
+              {...c}
+              type="password"
+              autoComplete="off"
+              value={secret}
+              placeholder={hasSecret ? t('settings.firmagob.secretKept') : ''}
+              onChange={(e) => setSecret(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('settings.firmagob.run')}>
+          {(c) => <input {...c} inputMode="numeric" value={run} onChange={(e) => edit(setRun)(e.target.value.replace(/\D/g, ''))} />}
+        </Field>
+        <Field label={t('settings.firmagob.officialName')}>
+          {(c) => <input {...c} value={officialName} onChange={(e) => edit(setOfficialName)(e.target.value)} />}
+        </Field>
+        <Field label={t('settings.firmagob.purpose')}>
+          {(c) => (
+            <select {...c} value={purpose} onChange={(e) => edit(setPurpose)(e.target.value as Purpose)}>
+              <option value="Desatendido">{t('settings.firmagob.unattended')}</option>
+              <option value="Propósito General">{t('settings.firmagob.attended')}</option>
+            </select>
+          )}
+        </Field>
       </div>
       <div className="actions-row">
         <button type="button" onClick={() => void save()} disabled={!entity || !apiKey || !run} data-testid="firmagob-save">

@@ -70,12 +70,12 @@ export function ProfilesPanel() {
       </table>
       <form className="inline-form" onSubmit={(e) => void add(e)} autoComplete="off" data-testid="profiles-form">
         <Field label={t('settings.profileName')}>
-          {(id) => <input id={id} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
+          {(c) => <input {...c} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
         </Field>
         <Field label={t('settings.profileUrl')}>
-          {(id) => (
+          {(c) => (
             <input
-              id={id}
+              {...c}
               type="url"
               required
               placeholder="https://"
@@ -85,12 +85,12 @@ export function ProfilesPanel() {
           )}
         </Field>
         <Field label={t('settings.profileClientId')}>
-          {(id) => <input id={id} required value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} />}
+          {(c) => <input {...c} required value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} />}
         </Field>
         <Field label={t('settings.profileSecret')}>
-          {(id) => (
+          {(c) => (
             <input
-              id={id}
+              {...c}
               type="password"
               required
               value={form.clientSecret}

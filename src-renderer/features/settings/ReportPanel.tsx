@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReportSettingsInfo } from '../../../src-main/api/verify';
 import { call, pathForFile } from '../../api';
 import { errorText, useI18n } from '../../i18n';
+import { Field } from '../../components/Field';
 
 /**
  * The verification report's header: the institution's name and logo (PNG or JPEG; the core checks it and keeps a
@@ -9,7 +10,6 @@ import { errorText, useI18n } from '../../i18n';
  */
 export function ReportPanel() {
   const { t } = useI18n();
-  const ids = { institution: useId() };
   const [info, setInfo] = useState<ReportSettingsInfo | null>(null);
   const [institution, setInstitution] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -43,19 +43,20 @@ export function ReportPanel() {
       <h3 id="report-settings-title">{t('verify.reportSettings.title')}</h3>
       <p className="hint">{t('verify.reportSettings.intro')}</p>
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.institution}>{t('verify.reportSettings.institution')}</label>
-          <input
-            id={ids.institution}
-            maxLength={120}
-            value={institution}
-            onChange={(e) => {
-              edited.current = true;
-              setInstitution(e.target.value);
-            }}
-            data-testid="report-institution"
-          />
-        </div>
+        <Field label={t('verify.reportSettings.institution')}>
+          {(c) => (
+            <input
+              {...c}
+              maxLength={120}
+              value={institution}
+              onChange={(e) => {
+                edited.current = true;
+                setInstitution(e.target.value);
+              }}
+              data-testid="report-institution"
+            />
+          )}
+        </Field>
         <button
           type="button"
           onClick={() => void saveName()}
@@ -71,18 +72,20 @@ export function ReportPanel() {
           : t('verify.reportSettings.logoNone')}
       </p>
       <div className="inline-form">
-        <label className="field">
-          {t('verify.reportSettings.logoPick')}
-          <input
-            type="file"
-            accept="image/png,image/jpeg,.png,.jpg,.jpeg"
-            data-testid="report-logo"
-            onChange={(e) => {
-              void pickLogo(e.target.files?.[0]);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        <Field label={t('verify.reportSettings.logoPick')}>
+          {(c) => (
+            <input
+              {...c}
+              type="file"
+              accept="image/png,image/jpeg,.png,.jpg,.jpeg"
+              data-testid="report-logo"
+              onChange={(e) => {
+                void pickLogo(e.target.files?.[0]);
+                e.target.value = '';
+              }}
+            />
+          )}
+        </Field>
         {info?.logo && (
           <button type="button" className="danger" onClick={() => void removeLogo()} data-testid="report-logo-remove">
             {t('verify.reportSettings.logoRemove')}

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AppInfo } from '../../../src-main/api/app';
 import type { Preferences } from '../../../src-main/api/settings';
 import { call } from '../../api';
@@ -10,6 +10,7 @@ import { FirmaGobPanel } from './FirmaGobPanel';
 import { ProfilesPanel } from './ProfilesPanel';
 import { ReportPanel } from './ReportPanel';
 import { TsaProfilesPanel } from './TsaProfilesPanel';
+import { Field } from '../../components/Field';
 
 export function SettingsScreen({ prefs, info, onSaved }: { prefs: Preferences; info: AppInfo | null; onSaved: (p: Preferences) => void }) {
   const { t } = useI18n();
@@ -39,7 +40,6 @@ function GeneralPanel({ prefs, onSaved }: { prefs: Preferences; onSaved: (p: Pre
   const [warning, setWarning] = useState(String(prefs.lockWarningMinutes));
   const [lock, setLock] = useState(String(prefs.lockMinutes));
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const ids = { lang: useId(), warning: useId(), lock: useId() };
 
   const changeLanguage = async (locale: 'es' | 'en') => {
     const r = await call('settings.update', { locale });
@@ -59,27 +59,26 @@ function GeneralPanel({ prefs, onSaved }: { prefs: Preferences; onSaved: (p: Pre
   return (
     <section className="panel" aria-labelledby="general-title">
       <h3 id="general-title">{t('settings.general')}</h3>
-      <div className="field">
-        <label htmlFor={ids.lang}>{t('settings.language')}</label>
-        <select
-          id={ids.lang}
-          data-testid="language-select"
-          value={prefs.locale}
-          onChange={(e) => void changeLanguage(e.target.value as 'es' | 'en')}
-        >
-          <option value="es">{t('settings.languageEs')}</option>
-          <option value="en">{t('settings.languageEn')}</option>
-        </select>
-      </div>
+      <Field label={t('settings.language')}>
+        {(c) => (
+          <select
+            {...c}
+            data-testid="language-select"
+            value={prefs.locale}
+            onChange={(e) => void changeLanguage(e.target.value as 'es' | 'en')}
+          >
+            <option value="es">{t('settings.languageEs')}</option>
+            <option value="en">{t('settings.languageEn')}</option>
+          </select>
+        )}
+      </Field>
       <form onSubmit={(e) => void save(e)} className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.warning}>{t('settings.lockWarning')}</label>
-          <input id={ids.warning} type="number" min={0.05} step="any" value={warning} onChange={(e) => setWarning(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.lock}>{t('settings.lock')}</label>
-          <input id={ids.lock} type="number" min={0.1} step="any" value={lock} onChange={(e) => setLock(e.target.value)} />
-        </div>
+        <Field label={t('settings.lockWarning')}>
+          {(c) => <input {...c} type="number" min={0.05} step="any" value={warning} onChange={(e) => setWarning(e.target.value)} />}
+        </Field>
+        <Field label={t('settings.lock')}>
+          {(c) => <input {...c} type="number" min={0.1} step="any" value={lock} onChange={(e) => setLock(e.target.value)} />}
+        </Field>
         <button type="submit" className="primary">
           {t('settings.save')}
         </button>

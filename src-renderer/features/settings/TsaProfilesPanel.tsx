@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { TsaProfile, TsaTestResult } from '../../../src-main/api/tsa';
 import { call } from '../../api';
 import { errorText, useI18n } from '../../i18n';
 import { TsaUrlField } from '../../components/TsaUrlField';
 import { tsaUrlProblem } from '../sign/LongTermSection';
+import { Field } from '../../components/Field';
 
 type Message = { ok: boolean; text: string };
 
@@ -15,7 +16,6 @@ const FAILURE_KINDS = ['credentials', 'http', 'rejected', 'timeout', 'network', 
  */
 export function TsaProfilesPanel() {
   const { t, fmt } = useI18n();
-  const ids = { name: useId(), url: useId(), user: useId(), password: useId() };
   const [profiles, setProfiles] = useState<TsaProfile[]>([]);
   const [editing, setEditing] = useState<string | null>(null);
   const [name, setName] = useState('');
@@ -163,28 +163,27 @@ export function TsaProfilesPanel() {
         </table>
       )}
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.name}>{t('settings.tsa.name')}</label>
-          <input id={ids.name} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} data-testid="tsa-name" />
-        </div>
-        <TsaUrlField id={ids.url} label={t('settings.tsa.url')} value={url} problem={problem} onChange={setUrl} testId="tsa-url" />
-        <div className="field">
-          <label htmlFor={ids.user}>{t('settings.tsa.user')}</label>
-          <input id={ids.user} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} data-testid="tsa-user" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.password}>{t('settings.tsa.password')}</label>
-          <input
-            id={ids.password}
-            type="password"
-            autoComplete="off"
-            value={password}
-            disabled={!username}
-            placeholder={current?.hasPassword ? t('settings.tsa.passwordKeptHint') : ''}
-            onChange={(e) => setPassword(e.target.value)}
-            data-testid="tsa-password"
-          />
-        </div>
+        <Field label={t('settings.tsa.name')}>
+          {(c) => <input {...c} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} data-testid="tsa-name" />}
+        </Field>
+        <TsaUrlField label={t('settings.tsa.url')} value={url} problem={problem} onChange={setUrl} testId="tsa-url" />
+        <Field label={t('settings.tsa.user')}>
+          {(c) => <input {...c} value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} data-testid="tsa-user" />}
+        </Field>
+        <Field label={t('settings.tsa.password')}>
+          {(c) => (
+            <input
+              {...c}
+              type="password"
+              autoComplete="off"
+              value={password}
+              disabled={!username}
+              placeholder={current?.hasPassword ? t('settings.tsa.passwordKeptHint') : ''}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="tsa-password"
+            />
+          )}
+        </Field>
       </div>
       <div className="actions-row">
         <button

@@ -1,7 +1,8 @@
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { CertificatePicker } from '../../components/CertificatePicker';
 import { useI18n } from '../../i18n';
 import type { CertificateSelection } from './useCertificateSelection';
+import { Field } from '../../components/Field';
 
 export type CertificateFieldIds = { demo: string; p12: string; password: string; simulatorOtp: string };
 
@@ -22,7 +23,6 @@ export function CertificateFields({
   children?: ReactNode;
 }) {
   const { t } = useI18n();
-  const ids = { p12: useId(), pw: useId() };
   // A remembered certificate is a file already: the file inputs are for the other cases.
   const fileChoice = !(sel.choice && 'certificateId' in sel.choice.ref);
   return (
@@ -37,16 +37,17 @@ export function CertificateFields({
         </p>
       )}
       {fileChoice && (
-        <div className="field">
-          <label htmlFor={ids.p12}>{t('sign.p12')}</label>
-          <input
-            id={ids.p12}
-            type="file"
-            accept=".p12,.pfx,application/x-pkcs12"
-            onChange={(e) => void sel.pickP12(e.target.files?.[0])}
-            data-testid={testIds.p12}
-          />
-        </div>
+        <Field label={t('sign.p12')}>
+          {(c) => (
+            <input
+              {...c}
+              type="file"
+              accept=".p12,.pfx,application/x-pkcs12"
+              onChange={(e) => void sel.pickP12(e.target.files?.[0])}
+              data-testid={testIds.p12}
+            />
+          )}
+        </Field>
       )}
       <div className="inline-form">
         {sel.noSecret ? (
@@ -54,23 +55,26 @@ export function CertificateFields({
             {t('keys.noSecret')}
           </p>
         ) : (
-          <div className="field">
-            <label htmlFor={ids.pw}>
-              {sel.choice?.secretKind === 'pin'
+          <Field
+            label={
+              sel.choice?.secretKind === 'pin'
                 ? t('keys.secretPin')
                 : sel.choice?.secretKind === 'otp'
                   ? t('keys.secretOtp')
-                  : t('sign.password')}
-            </label>
-            <input
-              id={ids.pw}
-              type="password"
-              autoComplete="off"
-              value={sel.password}
-              onChange={(e) => sel.setPassword(e.target.value)}
-              data-testid={testIds.password}
-            />
-          </div>
+                  : t('sign.password')
+            }
+          >
+            {(c) => (
+              <input
+                {...c}
+                type="password"
+                autoComplete="off"
+                value={sel.password}
+                onChange={(e) => sel.setPassword(e.target.value)}
+                data-testid={testIds.password}
+              />
+            )}
+          </Field>
         )}
         {sel.choice?.secretKind === 'otp' && sel.choice.location.simulator && (
           <button type="button" onClick={() => void sel.askSimulatorOtp()} data-testid={testIds.simulatorOtp}>

@@ -1,9 +1,10 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { TsaProfile } from '../../../src-main/api/tsa';
 import { isSecureServiceUrl } from '../../../src-main/api/url-policy';
 import { call } from '../../api';
 import { TsaUrlField } from '../../components/TsaUrlField';
 import { useI18n } from '../../i18n';
+import { Field } from '../../components/Field';
 
 export type SignLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type StampStyle = 1 | 2 | 3 | 4;
@@ -37,7 +38,6 @@ export function LongTermSection(props: {
   onStyle: (s: StampStyle) => void;
 }) {
   const { t } = useI18n();
-  const ids = { level: useId(), tsa: useId(), tsaChoice: useId(), style: useId() };
   const [profiles, setProfiles] = useState<TsaProfile[] | null>(null);
   const needsTsa = props.level !== 'B-B';
   const { tsaUrl, onTsaUrl } = props;
@@ -55,50 +55,44 @@ export function LongTermSection(props: {
   const problem = needsTsa && tsaUrl && !chosenProfile ? tsaUrlProblem(tsaUrl) : null;
   return (
     <section className="inline-form" aria-label={t('sign.longTerm.title')}>
-      <div className="field">
-        <label htmlFor={ids.level}>{t('sign.longTerm.level')}</label>
-        <select id={ids.level} value={props.level} onChange={(e) => props.onLevel(e.target.value as SignLevel)} data-testid="sign-level">
-          {(['B-B', 'B-T', 'B-LT', 'B-LTA'] as const).map((l) => (
-            <option key={l} value={l}>
-              {t(`sign.longTerm.levels.${l}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      {needsTsa && profiles !== null && profiles.length > 0 && (
-        <div className="field">
-          <label htmlFor={ids.tsaChoice}>{t('sign.longTerm.tsaChoice')}</label>
-          <select id={ids.tsaChoice} value={chosenProfile} onChange={(e) => onTsaUrl(e.target.value)} data-testid="sign-tsa-profile">
-            {profiles.map((p) => (
-              <option key={p.id} value={PROFILE_PREFIX + p.id}>
-                {p.name} — {p.url}
+      <Field label={t('sign.longTerm.level')}>
+        {(c) => (
+          <select {...c} value={props.level} onChange={(e) => props.onLevel(e.target.value as SignLevel)} data-testid="sign-level">
+            {(['B-B', 'B-T', 'B-LT', 'B-LTA'] as const).map((l) => (
+              <option key={l} value={l}>
+                {t(`sign.longTerm.levels.${l}`)}
               </option>
             ))}
-            <option value="">{t('sign.longTerm.tsaOther')}</option>
           </select>
-        </div>
+        )}
+      </Field>
+      {needsTsa && profiles !== null && profiles.length > 0 && (
+        <Field label={t('sign.longTerm.tsaChoice')}>
+          {(c) => (
+            <select {...c} value={chosenProfile} onChange={(e) => onTsaUrl(e.target.value)} data-testid="sign-tsa-profile">
+              {profiles.map((p) => (
+                <option key={p.id} value={PROFILE_PREFIX + p.id}>
+                  {p.name} — {p.url}
+                </option>
+              ))}
+              <option value="">{t('sign.longTerm.tsaOther')}</option>
+            </select>
+          )}
+        </Field>
       )}
       {needsTsa && profiles !== null && profiles.length === 0 && <p className="hint">{t('sign.longTerm.tsaNone')}</p>}
-      {showUrl && (
-        <TsaUrlField
-          id={ids.tsa}
-          label={t('sign.longTerm.tsa')}
-          value={tsaUrl}
-          problem={problem}
-          onChange={onTsaUrl}
-          testId="sign-tsa-url"
-        />
-      )}
-      <div className="field">
-        <label htmlFor={ids.style}>{t('sign.longTerm.style')}</label>
-        <select id={ids.style} value={props.style} onChange={(e) => props.onStyle(Number(e.target.value) as StampStyle)}>
-          {([1, 2, 3, 4] as const).map((s) => (
-            <option key={s} value={s}>
-              {t(`sign.longTerm.styles.s${s}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      {showUrl && <TsaUrlField label={t('sign.longTerm.tsa')} value={tsaUrl} problem={problem} onChange={onTsaUrl} testId="sign-tsa-url" />}
+      <Field label={t('sign.longTerm.style')}>
+        {(c) => (
+          <select {...c} value={props.style} onChange={(e) => props.onStyle(Number(e.target.value) as StampStyle)}>
+            {([1, 2, 3, 4] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`sign.longTerm.styles.s${s}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
     </section>
   );
 }

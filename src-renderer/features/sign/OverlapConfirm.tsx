@@ -1,18 +1,32 @@
 import { useEffect, useId, useRef } from 'react';
-import type { SignatureWidget } from '../../../src-main/api/stamp-geometry';
-import { useI18n } from '../../i18n';
+import { localeTag, useI18n } from '../../i18n';
+import type { FileOverlap } from './signSession';
 
 /**
- * The stamp would cover an existing signature's widget: a warning while it is placed there, and, when the user
+ * The stamp would cover an existing signature's widget, in the first file or (a batch) in any other: a warning
+ * while it is placed there, naming the files of a batch it concerns, and, when the user
  * signs anyway, a confirmation that takes the focus (Escape goes back). The earlier signature stays valid either
  * way; two stamps on top of each other only mislead whoever reads the page.
  */
-export function OverlapWarning({ overlaps }: { overlaps: SignatureWidget[] }) {
-  const { t } = useI18n();
-  if (overlaps.length === 0) return null;
+/** How many files of a batch the warning names; the rest are counted. */
+const NAMED_FILES = 5;
+
+export function OverlapWarning({ files, batch }: { files: FileOverlap[]; batch: boolean }) {
+  const { t, locale } = useI18n();
+  if (files.length === 0) return null;
+  const fields = (widgets: FileOverlap['widgets']) => widgets.map((w) => `«${w.field}»`).join(', ');
+  let text: string;
+  if (!batch) text = t('sign.overlap.warning', { fields: fields(files[0]!.widgets) });
+  else {
+    const named = files
+      .slice(0, NAMED_FILES)
+      .map((f) => t('sign.overlap.fileItem', { name: f.name, page: f.page, fields: fields(f.widgets) }));
+    if (files.length > NAMED_FILES) named.push(t('sign.overlap.andMore', { count: files.length - NAMED_FILES }));
+    text = t('sign.overlap.warningBatch', { files: new Intl.ListFormat(localeTag[locale], { type: 'conjunction' }).format(named) });
+  }
   return (
     <p className="alert alert-warning" role="status" data-testid="overlap-warning">
-      {t('sign.overlap.warning', { fields: overlaps.map((w) => `«${w.field}»`).join(', ') })}
+      {text}
     </p>
   );
 }

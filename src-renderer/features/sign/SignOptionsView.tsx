@@ -1,8 +1,8 @@
-import { useId } from 'react';
 import { useI18n } from '../../i18n';
 import { LongTermSection } from './LongTermSection';
 import { signingProfileSchema } from '../../../src-main/api/sign-profiles';
 import type { SignOptions } from './signSession';
+import { Field } from '../../components/Field';
 
 const numberOrNull = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
 
@@ -19,67 +19,74 @@ export function StampDetailsView({
   onRemoveImage: () => void;
 }) {
   const { t } = useI18n();
-  const ids = { image: useId(), size: useId(), wrap: useId(), filter: useId() };
   return (
     <div className="inline-form" data-testid="stamp-details">
-      <div className="field">
-        <label htmlFor={ids.image}>{t('sign.image.label')}</label>
-        <input
-          id={ids.image}
-          type="file"
-          accept="image/png,image/jpeg,.png,.jpg,.jpeg"
-          onChange={(e) => {
-            onPickImage(e.target.files?.[0]);
-            e.target.value = '';
-          }}
-          data-testid="stamp-image-input"
-        />
-        {o.image && (
-          <p className="hint" data-testid="stamp-image-name">
-            {t('sign.image.chosen', { name: o.image.name, width: o.image.width, height: o.image.height })}{' '}
-            <button type="button" className="link" onClick={onRemoveImage} data-testid="stamp-image-remove">
-              {t('sign.image.remove')}
-            </button>
-          </p>
+      <Field
+        label={t('sign.image.label')}
+        after={
+          o.image && (
+            <p className="hint" data-testid="stamp-image-name">
+              {t('sign.image.chosen', { name: o.image.name, width: o.image.width, height: o.image.height })}{' '}
+              <button type="button" className="link" onClick={onRemoveImage} data-testid="stamp-image-remove">
+                {t('sign.image.remove')}
+              </button>
+            </p>
+          )
+        }
+      >
+        {(c) => (
+          <input
+            {...c}
+            type="file"
+            accept="image/png,image/jpeg,.png,.jpg,.jpeg"
+            onChange={(e) => {
+              onPickImage(e.target.files?.[0]);
+              e.target.value = '';
+            }}
+            data-testid="stamp-image-input"
+          />
         )}
-      </div>
-      <div className="field">
-        <label htmlFor={ids.size}>{t('sign.stampText.size')}</label>
-        <input
-          id={ids.size}
-          type="number"
-          min={3}
-          max={72}
-          value={o.maxFontSize ?? ''}
-          onChange={(e) => onChange({ maxFontSize: numberOrNull(e.target.value) })}
-          data-testid="stamp-text-size"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.wrap}>{t('sign.stampText.wrap')}</label>
-        <input
-          id={ids.wrap}
-          type="number"
-          min={5}
-          max={500}
-          value={o.wordWrap ?? ''}
-          onChange={(e) => {
-            const n = numberOrNull(e.target.value);
-            onChange({ wordWrap: n === null ? null : Math.round(n) });
-          }}
-          data-testid="stamp-word-wrap"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.filter}>{t('sign.certificateFilter')}</label>
-        <input
-          id={ids.filter}
-          value={o.certificateFilter}
-          maxLength={signingProfileSchema.shape.certificateFilter.unwrap().maxLength ?? undefined}
-          onChange={(e) => onChange({ certificateFilter: e.target.value })}
-          data-testid="certificate-filter"
-        />
-      </div>
+      </Field>
+      <Field label={t('sign.stampText.size')}>
+        {(c) => (
+          <input
+            {...c}
+            type="number"
+            min={3}
+            max={72}
+            value={o.maxFontSize ?? ''}
+            onChange={(e) => onChange({ maxFontSize: numberOrNull(e.target.value) })}
+            data-testid="stamp-text-size"
+          />
+        )}
+      </Field>
+      <Field label={t('sign.stampText.wrap')}>
+        {(c) => (
+          <input
+            {...c}
+            type="number"
+            min={5}
+            max={500}
+            value={o.wordWrap ?? ''}
+            onChange={(e) => {
+              const n = numberOrNull(e.target.value);
+              onChange({ wordWrap: n === null ? null : Math.round(n) });
+            }}
+            data-testid="stamp-word-wrap"
+          />
+        )}
+      </Field>
+      <Field label={t('sign.certificateFilter')}>
+        {(c) => (
+          <input
+            {...c}
+            value={o.certificateFilter}
+            maxLength={signingProfileSchema.shape.certificateFilter.unwrap().maxLength ?? undefined}
+            onChange={(e) => onChange({ certificateFilter: e.target.value })}
+            data-testid="certificate-filter"
+          />
+        )}
+      </Field>
       {o.template !== null && <p className="hint">{t('sign.stampText.peru')}</p>}
     </div>
   );
@@ -120,27 +127,25 @@ export function SignOptionsView({
   onChange: (patch: Partial<SignOptions>) => void;
 }) {
   const { t } = useI18n();
-  const ids = { reason: useId(), cargo: useId(), place: useId(), page: useId() };
   return (
     <>
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.reason}>{t('sign.reason')}</label>
-          <input
-            id={ids.reason}
-            value={o.reason}
-            onChange={(e) => onChange({ reason: e.target.value })}
-            placeholder={o.role === 'firma' ? t('sign.reasonFirma') : t('sign.reasonVisa')}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.cargo}>{t('sign.cargo')}</label>
-          <input id={ids.cargo} value={o.cargo} onChange={(e) => onChange({ cargo: e.target.value })} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.place}>{t('sign.place')}</label>
-          <input id={ids.place} value={o.place} onChange={(e) => onChange({ place: e.target.value })} />
-        </div>
+        <Field label={t('sign.reason')}>
+          {(c) => (
+            <input
+              {...c}
+              value={o.reason}
+              onChange={(e) => onChange({ reason: e.target.value })}
+              placeholder={o.role === 'firma' ? t('sign.reasonFirma') : t('sign.reasonVisa')}
+            />
+          )}
+        </Field>
+        <Field label={t('sign.cargo')}>
+          {(c) => <input {...c} value={o.cargo} onChange={(e) => onChange({ cargo: e.target.value })} />}
+        </Field>
+        <Field label={t('sign.place')}>
+          {(c) => <input {...c} value={o.place} onChange={(e) => onChange({ place: e.target.value })} />}
+        </Field>
       </div>
       <div className="inline-form">
         <label className="radio">
@@ -153,21 +158,22 @@ export function SignOptionsView({
             {t('sign.everyPage')}
           </label>
         )}
-        <div className="field">
-          <label htmlFor={ids.page}>{t('sign.page')}</label>
-          <select
-            id={ids.page}
-            value={String(o.page)}
-            onChange={(e) => onChange({ page: e.target.value === 'last' ? 'last' : Number(e.target.value) })}
-          >
-            <option value="last">{t('sign.lastPage')}</option>
-            {Array.from({ length: Math.min(Math.max(pages, typeof o.page === 'number' ? o.page : 1), 500) }, (_, i) => (
-              <option key={i + 1} value={i + 1}>
-                {i + 1}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label={t('sign.page')}>
+          {(c) => (
+            <select
+              {...c}
+              value={String(o.page)}
+              onChange={(e) => onChange({ page: e.target.value === 'last' ? 'last' : Number(e.target.value) })}
+            >
+              <option value="last">{t('sign.lastPage')}</option>
+              {Array.from({ length: Math.min(Math.max(pages, typeof o.page === 'number' ? o.page : 1), 500) }, (_, i) => (
+                <option key={i + 1} value={i + 1}>
+                  {i + 1}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
       <LongTermSection
         level={o.level}

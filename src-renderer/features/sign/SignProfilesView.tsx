@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { signingProfileSchema, type NotAppliedParam, type SigningProfile } from '../../../src-main/api/sign-profiles';
 import { useI18n } from '../../i18n';
+import { Field } from '../../components/Field';
 
 /**
  * Saved signing profiles: choosing one fills the options (which stay editable), "guardar como perfil" keeps the
@@ -25,7 +26,7 @@ export function SignProfilesView({
   onImport: (file: File | undefined) => void;
 }) {
   const { t } = useI18n();
-  const ids = { select: useId(), name: useId(), json: useId() };
+  const ids = { select: useId() };
   const [saving, setSaving] = useState(false);
   const [name, setName] = useState('');
   const current = profiles.find((p) => p.id === selected);
@@ -33,17 +34,18 @@ export function SignProfilesView({
     <section className="panel" aria-labelledby={`${ids.select}-title`} data-testid="sign-profiles">
       <h3 id={`${ids.select}-title`}>{t('sign.profiles.title')}</h3>
       <div className="inline-form">
-        <div className="field">
-          <label htmlFor={ids.select}>{t('sign.profiles.choose')}</label>
-          <select id={ids.select} value={selected ?? ''} onChange={(e) => onSelect(e.target.value)} data-testid="sign-profile">
-            <option value="">{t('sign.profiles.none')}</option>
-            {profiles.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label={t('sign.profiles.choose')}>
+          {(c) => (
+            <select {...c} value={selected ?? ''} onChange={(e) => onSelect(e.target.value)} data-testid="sign-profile">
+              <option value="">{t('sign.profiles.none')}</option>
+              {profiles.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         {!saving && (
           <button
             type="button"
@@ -56,19 +58,20 @@ export function SignProfilesView({
             {t('sign.profiles.saveAs')}
           </button>
         )}
-        <div className="field">
-          <label htmlFor={ids.json}>{t('sign.profiles.import')}</label>
-          <input
-            id={ids.json}
-            type="file"
-            accept="application/json,.json"
-            onChange={(e) => {
-              onImport(e.target.files?.[0]);
-              e.target.value = '';
-            }}
-            data-testid="sign-profile-import"
-          />
-        </div>
+        <Field label={t('sign.profiles.import')}>
+          {(c) => (
+            <input
+              {...c}
+              type="file"
+              accept="application/json,.json"
+              onChange={(e) => {
+                onImport(e.target.files?.[0]);
+                e.target.value = '';
+              }}
+              data-testid="sign-profile-import"
+            />
+          )}
+        </Field>
       </div>
       {saving && (
         <form
@@ -80,16 +83,17 @@ export function SignProfilesView({
             setSaving(false);
           }}
         >
-          <div className="field">
-            <label htmlFor={ids.name}>{t('sign.profiles.name')}</label>
-            <input
-              id={ids.name}
-              value={name}
-              maxLength={signingProfileSchema.shape.name.maxLength ?? undefined}
-              onChange={(e) => setName(e.target.value)}
-              data-testid="sign-profile-name"
-            />
-          </div>
+          <Field label={t('sign.profiles.name')}>
+            {(c) => (
+              <input
+                {...c}
+                value={name}
+                maxLength={signingProfileSchema.shape.name.maxLength ?? undefined}
+                onChange={(e) => setName(e.target.value)}
+                data-testid="sign-profile-name"
+              />
+            )}
+          </Field>
           <button type="submit" className="primary" disabled={!name.trim()} data-testid="sign-profile-save">
             {t('sign.profiles.save')}
           </button>

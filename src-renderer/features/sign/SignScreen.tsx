@@ -64,7 +64,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
               onRemoveImage={s.removeImage}
             />
           )}
-          <OverlapWarning overlaps={s.overlaps} />
+          <OverlapWarning files={s.fileOverlaps} batch={state.files.length > 1} />
           {s.confirmingOverlap && <OverlapConfirm onConfirm={() => void s.sign()} onCancel={s.cancelOverlap} />}
           <SignRunView
             run={state.run}

@@ -158,6 +158,29 @@ export function displayedRect(o: SignOptions, pageHeight: number | null): StampR
   return [x, pageHeight - y - h, w, h];
 }
 
+/** A file of the batch as the core read it at the chosen page (`info` null: not read yet, or unreadable). */
+export type BatchPdf = { name: string; info: PdfSigningInfo | null };
+/** A file of the batch where the stamp would cover existing signature widgets. */
+export type FileOverlap = { name: string; page: number; widgets: SignatureWidget[] };
+
+/**
+ * Every file of the batch whose chosen page already has a signature widget under the stamp. Each file is measured
+ * on its own page, as the signer places the stamp there: "last" is another page number in each file, and a
+ * position given from the top lands at another height on a page of another size.
+ */
+export function batchOverlaps(files: readonly BatchPdf[], o: SignOptions): FileOverlap[] {
+  if (o.invisible) return [];
+  const out: FileOverlap[] = [];
+  for (const f of files) {
+    if (!f.info) continue;
+    const rect = displayedRect(o, f.info.page.height);
+    if (!rect) continue;
+    const widgets = overlappedWidgets(f.info.signatureWidgets, f.info.page.number, rect);
+    if (widgets.length > 0) out.push({ name: f.name, page: f.info.page.number, widgets });
+  }
+  return out;
+}
+
 /** Ready to sign: files, a TSA when the level needs one, and nothing running. */
 export function levelReady(o: SignOptions, tsaProblem: (url: string) => string | null): boolean {
   return o.level === 'B-B' || (o.tsaUrl !== '' && tsaProblem(o.tsaUrl) === null);

@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ApiErrorData } from '../../../src-main/api/result';
-import type { CertificateInfo, SignFileResult } from '../../../src-main/api/sign';
+import type { CertificateInfo, PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
 import type { NotAppliedParam, SigningProfile } from '../../../src-main/api/sign-profiles';
 import { call, cancel, newOpId, pathForFile } from '../../api';
+import { useCoreQuery, useLatest } from '../../lib/useCoreQuery';
 import { onCoreEvent } from './coreEvents';
 import { errorText, useI18n } from '../../i18n';
 import { tsaUrlProblem } from './LongTermSection';
 import {
   INITIAL_SESSION,
+  batchOverlaps,
   displayedRect,
   levelReady,
   optionsToProfile,
@@ -15,12 +17,15 @@ import {
   profileToOptions,
   signOptionsForCall,
   signSessionReducer,
+  type BatchPdf,
   type PickedPdf,
   type SignOptions,
   type StampImageChoice,
   type StampRect,
 } from './signSession';
 import { useCertificateSelection } from './useCertificateSelection';
+
+const NO_PROFILES: SigningProfile[] = [];
 
 /**
  * The Firmar screen's container logic: the session reducer, the certificate, the calls to the core (upload,
@@ -35,27 +40,18 @@ export function useSignSession() {
   const [info, setInfo] = useState<CertificateInfo | null>(null);
   const [remember, setRemember] = useState(false);
   const pdfRequest = useRef(0);
-  const [profiles, setProfiles] = useState<SigningProfile[]>([]);
-  const profilesRequest = useRef(0);
   const [imported, setImported] = useState<{ name: string; notApplied: NotAppliedParam[] } | null>(null);
   const [profileSaved, setProfileSaved] = useState<string | null>(null);
   const [confirmingOverlap, setConfirmingOverlap] = useState(false);
 
   // The saved profiles, listed again when the core says they changed (here, another window or the CLI's core);
   // an older, slower answer never replaces a newer one.
-  const loadProfiles = useCallback(async () => {
-    const id = ++profilesRequest.current;
-    const r = await call('sign.profiles.list', {});
-    if (id !== profilesRequest.current) return;
-    if (r.ok) setProfiles(r.value);
-    else setError(r.error);
-  }, [setError]);
+  const profilesQuery = useCoreQuery('sign.profiles.list', {}, { refreshOn: ['signProfiles'] });
+  const profiles = profilesQuery.data ?? NO_PROFILES;
+  const loadProfiles = profilesQuery.reload;
   useEffect(() => {
-    void loadProfiles();
-    return onCoreEvent((e) => {
-      if (e.type === 'changed' && e.topic === 'signProfiles') void loadProfiles();
-    });
-  }, [loadProfiles]);
+    if (profilesQuery.error) setError(profilesQuery.error);
+  }, [profilesQuery.error, setError]);
 
   const addFiles = useCallback(
     async (list: File[]) => {
@@ -82,6 +78,32 @@ export function useSignSession() {
       dispatch({ type: 'pdfLoaded', requestId, info: r.ok ? r.value : null }),
     );
   }, [firstPath, page]);
+
+  // The other files of a batch, read at the same page: the stamp goes to the same place in each of them and may
+  // cover a signature there that the first file's preview does not show. One file at a time; a newer file list or
+  // page drops the answers of the older one.
+  const latestBatch = useLatest();
+  const restPaths = JSON.stringify(state.files.slice(1).map((f) => f.path));
+  const [batchInfo, setBatchInfo] = useState<Record<string, PdfSigningInfo | null>>({});
+  // Until the batch is read, the sign button waits: signing must not skip the question for a file not read yet.
+  const [batchChecking, setBatchChecking] = useState(false);
+  useEffect(() => {
+    const paths = JSON.parse(restPaths) as string[];
+    setBatchChecking(paths.length > 0);
+    void latestBatch(async (signal) => {
+      const read: Record<string, PdfSigningInfo | null> = {};
+      for (const path of paths) {
+        if (signal.aborted) break;
+        const r = await call('sign.inspectPdf', { path, page });
+        read[path] = r.ok ? r.value : null;
+      }
+      return read;
+    }).then((read) => {
+      if (!read) return; // a newer file list or page is being read
+      setBatchInfo(read);
+      setBatchChecking(false);
+    });
+  }, [restPaths, page, latestBatch]);
 
   const setOptions = useCallback((patch: Partial<SignOptions>) => dispatch({ type: 'options', patch }), []);
   const place = useCallback((rect: StampRect) => dispatch({ type: 'placed', rect }), []);
@@ -209,7 +231,10 @@ export function useSignSession() {
   const rect = displayedRect(o, state.pdf.info?.page.height ?? null);
   const pageInfo = state.pdf.info;
   const overlaps = rect && pageInfo && !o.invisible ? overlappedWidgets(pageInfo.signatureWidgets, pageInfo.page.number, rect) : [];
-  const canSign = state.files.length > 0 && certificate.ready && state.run.progress === null && levelReady(o, tsaUrlProblem);
+  const batch: BatchPdf[] = state.files.map((f, i) => ({ name: f.file.name, info: i === 0 ? pageInfo : (batchInfo[f.path] ?? null) }));
+  const fileOverlaps = batchOverlaps(batch, o);
+  const canSign =
+    state.files.length > 0 && !batchChecking && certificate.ready && state.run.progress === null && levelReady(o, tsaUrlProblem);
   const signedPaths = state.run.results.filter((r): r is Extract<SignFileResult, { ok: true }> => r.ok).map((r) => r.output);
 
   return {
@@ -219,9 +244,11 @@ export function useSignSession() {
     /** Existing signature widgets on the page shown, and those the stamp would cover. */
     widgets: pageInfo ? pageInfo.signatureWidgets.filter((w) => w.page === pageInfo.page.number) : [],
     overlaps,
+    /** Every file of the batch where the stamp covers an existing signature (the first one included). */
+    fileOverlaps,
     confirmingOverlap,
-    /** Signing over an existing signature asks first. */
-    requestSign: () => (overlaps.length > 0 ? setConfirmingOverlap(true) : void sign()),
+    /** Signing over an existing signature, in any file of the batch, asks first. */
+    requestSign: () => (fileOverlaps.length > 0 ? setConfirmingOverlap(true) : void sign()),
     cancelOverlap: () => setConfirmingOverlap(false),
     profiles,
     applyProfile,
