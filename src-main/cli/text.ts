@@ -17,7 +17,7 @@ export async function useCliLocale(locale: CliLocale): Promise<void> {
   current = locale;
   if (loaded[locale]) return;
   const file = locale === 'en' ? await import('../../src-renderer/i18n/en.json') : await import('../../src-renderer/i18n/es.json');
-  loaded[locale] = { cli: file.default.cli };
+  loaded[locale] = file.default as Dict;
 }
 
 export function cliLocale(): CliLocale {
@@ -29,6 +29,15 @@ export function cliLocale(): CliLocale {
  * Both dictionaries have the same keys (test/unit/cli-text.test.ts); before `useCliLocale` it gives the key.
  */
 export function tx(key: string, vars?: Record<string, string | number>): string {
+  return appText(`cli.${key}`, vars);
+}
+
+/**
+ * Any text of the app's dictionary in the CLI's language, by its whole key (`outbox.states.queued`,
+ * `errors.NOT_FOUND`): the app's own wording of codes that a command prints, from the same dictionary as `tx`.
+ * It is a `T` (api/i18n-text.ts), so the api's pure wording functions take it.
+ */
+export function appText(key: string, vars?: Record<string, string | number>): string {
   const dict = loaded[current];
-  return translateIn(dict ? [dict] : [], TAGS[current], `cli.${key}`, vars);
+  return translateIn(dict ? [dict] : [], TAGS[current], key, vars);
 }

@@ -68,10 +68,10 @@ afterAll(() => {
   tmp.cleanup();
 });
 
-function cli(args: string[]) {
+function cli(args: string[], lang = 'es_PE.UTF-8') {
   return spawnSync(process.execPath, [cliBundle, '--home', at('home'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, P12PW: P12_PASSWORD, LANG: 'es_PE.UTF-8', LC_ALL: '' },
+    env: { ...process.env, P12PW: P12_PASSWORD, LANG: lang, LC_ALL: '', LC_MESSAGES: '' },
   });
 }
 
@@ -265,8 +265,8 @@ describe('casilla profiles and casilla sign --profile', () => {
 });
 
 describe('a stamp over an existing signature', () => {
-  const sign = (input: string, output: string, extra: string[]) =>
-    cli(['--json', 'sign', input, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--page', '1', ...extra]);
+  const sign = (input: string, output: string, extra: string[], lang?: string) =>
+    cli(['--json', 'sign', input, '-o', output, '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--page', '1', ...extra], lang);
 
   it('is reported per page with the widget rectangles; the CLI warns on stderr and in --json, and signs', () => {
     const once = at('una-firma.pdf');
@@ -282,9 +282,17 @@ describe('a stamp over an existing signature', () => {
     expect(over.stderr).toMatch(/Aviso: el sello en la página 1 de una-firma\.pdf se superpone a la firma «.+»/);
     const warnings = (JSON.parse(over.stdout) as { warnings: Array<{ code: string; page: number; field: string }> }).warnings;
     expect(warnings).toEqual([
-      { code: 'SIGN_STAMP_OVERLAP', file: once, page: 1, field: info.signatureWidgets[0]?.field, message: expect.any(String) },
+      { code: 'SIGN_STAMP_OVERLAP', file: once, page: 1, field: info.signatureWidgets[0]?.field, signed: true, message: expect.any(String) },
     ]);
     judge(at('encima.pdf'), pki.nssDir, 2);
+    // In English the same detail: page, file and field.
+    const field = info.signatureWidgets[0]!.field;
+    const overEn = sign(once, at('encima-en.pdf'), ['--rect', '150,120,200,60'], 'en_US.UTF-8');
+    expect(overEn.status, overEn.stderr).toBe(0);
+    expect(overEn.stderr).toContain(`Warning: the stamp on page 1 of una-firma.pdf lies over the signature “${field}”.`);
+    expect((JSON.parse(overEn.stdout) as { warnings: Array<{ message: string }> }).warnings[0]?.message).toBe(
+      `the stamp on page 1 of una-firma.pdf lies over the signature “${field}”.`,
+    );
 
     const apart = sign(once, at('aparte.pdf'), ['--rect', '100,400,200,60']);
     expect(apart.status, apart.stderr).toBe(0);

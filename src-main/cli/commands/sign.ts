@@ -139,7 +139,11 @@ export const signCommand: CommandModule = {
         const warnings =
           !stamp.invisible && stamp.rect ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp) : [];
         const word = await errorWording();
-        const shownWarnings = warnings.map((w) => ({ ...w, message: word(w) }));
+        // Each overlap in the CLI's language, with its page, file and field.
+        const shownWarnings = warnings.map((w) => ({
+          ...w,
+          message: tx(w.signed ? 'sign.overlapSigned' : 'sign.overlapField', { page: w.page, file: path.basename(w.file), field: w.field }),
+        }));
         for (const w of shownWarnings) rt.stderr(tx('warning', { message: w.message }) + '\n');
         if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);
         else input.certificate.password = await readPassword(opts, rt.stderr);

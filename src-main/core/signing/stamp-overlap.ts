@@ -7,7 +7,15 @@ import path from 'node:path';
 import { overlappedWidgets, type PageRect } from '../../api/stamp-geometry';
 import { inspectPdfForSigning } from './inspect-pdf';
 
-export type StampOverlapWarning = { code: 'SIGN_STAMP_OVERLAP'; file: string; page: number; field: string; message: string };
+/** `signed`: the widget holds a signature (else it is an empty signature field); `message` is the core's Spanish. */
+export type StampOverlapWarning = {
+  code: 'SIGN_STAMP_OVERLAP';
+  file: string;
+  page: number;
+  field: string;
+  signed: boolean;
+  message: string;
+};
 
 export function findStampOverlaps(
   files: readonly string[],
@@ -30,6 +38,7 @@ export function findStampOverlaps(
         file,
         page: info.page.number,
         field: widget.field,
+        signed: widget.signed,
         message: `el sello en la página ${info.page.number} de ${path.basename(file)} se superpone a ${widget.signed ? 'la firma' : 'el campo de firma'} «${widget.field}».`,
       });
     }
