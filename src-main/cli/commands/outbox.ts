@@ -35,7 +35,8 @@ async function callOrExit(rt: CliRuntime, method: string, input: unknown): Promi
   if (!r.ok) {
     const exit = new CliExit(
       r.error.code === 'NOT_FOUND' || r.error.code === 'BAD_INPUT' ? ExitCode.usage : ExitCode.failed,
-      `${r.error.code}: ${r.error.message}`,
+      `${r.error.message} [${r.error.code}]`,
+      r.error.code,
     );
     // In English `main` rewords the core's Spanish message by its code (error-text.ts).
     exit.source = { code: r.error.code, message: r.error.message, details: r.error.details };
