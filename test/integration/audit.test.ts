@@ -84,6 +84,22 @@ describe('the hash-chained audit log', () => {
     expect((JSON.parse(list.stdout) as Array<{ id: number }>).map((e) => e.id)).toEqual([3, 2, 1]);
     void db;
   });
+
+  it('casilla audit list prints times in the user\'s time zone with the offset; --json keeps ISO UTC', () => {
+    const { log, home } = freshLog();
+    log.append({ action: 'settings.update' });
+    const env = { ...process.env, TZ: 'America/Lima', LANG: 'es_PE.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+    const json = spawnSync(process.execPath, [cli, '--home', home, '--json', 'audit', 'list'], { encoding: 'utf8', env });
+    const at = (JSON.parse(json.stdout) as Array<{ at: string }>)[0]!.at;
+    expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    // Lima is UTC−5 all year: the same instant five hours earlier, said with its offset.
+    const lima = new Date(Date.parse(at) - 5 * 3600_000).toISOString();
+    const expected = `${lima.slice(8, 10)}/${lima.slice(5, 7)}/${lima.slice(0, 4)} ${lima.slice(11, 19)} UTC-05:00`;
+    const human = spawnSync(process.execPath, [cli, '--home', home, 'audit', 'list'], { encoding: 'utf8', env });
+    expect(human.status).toBe(0);
+    expect(human.stdout).toContain(`#1 ${expected} `);
+    expect(human.stdout).not.toContain(at);
+  });
 });
 
 /** What an attacker who can write the database (not the keychain) does: recompute the plain SHA-256 chain. */

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../api/audit';
 import type { T } from '../../api/i18n-text';
+import { reportTime } from '../../core/verify/report-words';
 import { appT, labelOr } from '../error-text';
 import { CliExit, ExitCode, type CommandModule } from '../runtime';
 import { tx } from '../text';
@@ -39,11 +40,14 @@ export const auditCommand: CommandModule = {
   },
 };
 
-/** One entry: its action in words (the app's label, Configuración's audit panel) with its code, then its data. */
+/**
+ * One entry: its time in the user's time zone with the offset (as the report), its action in words (the app's
+ * label, Configuración's audit panel) with its code, then its data. `--json` keeps the ISO UTC time.
+ */
 function formatEntry(t: T, e: AuditEntry): string {
   const details = Object.keys(e.details).length ? ' ' + JSON.stringify(e.details) : '';
   const action = labelOr(t, `settings.auditActions.${e.action.replace(/\./g, '_')}`, e.action);
-  return `#${e.id} ${e.at} ${e.actor} ${action} [${e.action}]${e.subject ? ' ' + e.subject : ''}${details}`;
+  return `#${e.id} ${reportTime(e.at)} ${e.actor} ${action} [${e.action}]${e.subject ? ' ' + e.subject : ''}${details}`;
 }
 
 export function parsePositive(v: string): number {
