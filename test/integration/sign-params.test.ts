@@ -30,12 +30,14 @@ afterAll(() => {
   tmp.cleanup();
 });
 
-function cli(args: string[]) {
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [cliBundle, '--home', at('home'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, P12PW: P12_PASSWORD },
+    env: { ...process.env, P12PW: P12_PASSWORD, ...env },
   });
 }
+
+const ENGLISH_ENV = { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
 
 // The stamp's place: 300 pt from the left, 400 pt from the top of page 1.
 const X = 300;
@@ -260,8 +262,8 @@ describe('V°B° with Firma Perú styles', () => {
 });
 
 describe('Firma Perú run options (bachtOperation, oneByOne, visiblePosition)', () => {
-  const sign = (files: string[], paramsFile: string, extra: string[] = []) =>
-    cli(['sign', ...files, '--out-dir', at('lote'), '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--params', paramsFile, ...extra]);
+  const sign = (files: string[], paramsFile: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+    cli(['sign', ...files, '--out-dir', at('lote'), '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--params', paramsFile, ...extra], env);
   const fresh = () => {
     fs.rmSync(at('lote'), { recursive: true, force: true });
     fs.mkdirSync(at('lote'));
@@ -282,6 +284,11 @@ describe('Firma Perú run options (bachtOperation, oneByOne, visiblePosition)', 
     const r = sign([at('uno.pdf'), at('dos.pdf')], params(4, { bachtOperation: true, oneByOne: true }));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Aviso: oneByOne=true: se firman los 2 archivos uno tras otro/);
+    // The same note worded by the CLI in English from its code.
+    const en = sign([at('uno.pdf'), at('dos.pdf')], params(4, { bachtOperation: true, oneByOne: true }), ['--force'], ENGLISH_ENV);
+    expect(en.status, en.stderr).toBe(0);
+    expect(en.stderr).toContain('Warning: oneByOne=true: the 2 files are signed one after another with a single password or PIN');
+    expect(en.stderr).not.toMatch(/archivos|Aviso/);
     expect(fs.readdirSync(at('lote')).sort()).toEqual(['dos-firmado.pdf', 'uno-firmado.pdf']);
     for (const f of fs.readdirSync(at('lote'))) judge(path.join(at('lote'), f), pki.nssDir, 1);
     const quiet = sign([at('uno.pdf')], params(4, { bachtOperation: true, oneByOne: false }), ['--force']);
@@ -301,6 +308,9 @@ describe('Firma Perú run options (bachtOperation, oneByOne, visiblePosition)', 
     expect(fromFile.status, fromFile.stderr).toBe(0);
     expect(fromFile.stderr).toContain('visiblePosition=true');
     expect(fromFile.stderr).toContain('positionx/positiony');
+    const fromFileEn = sign([at('uno.pdf')], params(4, { visiblePosition: true }), ['--force'], ENGLISH_ENV);
+    expect(fromFileEn.status, fromFileEn.stderr).toBe(0);
+    expect(fromFileEn.stderr).toContain("Warning: visiblePosition=true: on the command line the place is not chosen with the mouse; the file's positionx/positiony is used");
     const atFile = renderArea(path.join(at('lote'), 'uno-firmado.pdf'), [X, Y_TOP, 170, 60]);
     expect(inks(atFile, { x0: 0, x1: 1, y0: 0, y1: 1 }).dark).toBeGreaterThan(100);
   });

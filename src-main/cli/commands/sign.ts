@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { SignFileResult } from '../../api/sign';
 import { AppError } from '../../api/result';
 import type { FirmaGobConfig } from '../../core/signing/firmagob/client';
-import { paramsRunNotes, readFirmaPeruParams } from '../../core/signing/params/firma-peru';
+import { paramsRunNotes, readFirmaPeruParams, type ParamsRunNote } from '../../core/signing/params/firma-peru';
 import { PADES_LEVELS, type PadesLevel } from '../../core/signing/pades-levels';
 import type { CoreContext } from '../../core/context';
 import { defaultOutputs } from '../../core/signing/sign-batch';
@@ -57,7 +57,7 @@ type SignCliOptions = {
   /** --tsa-profile read from the settings and the keychain. */
   profileTsa?: TsaConfig;
   /** What the parameter file asks that this run does differently (printed before signing). */
-  paramsNotes?: string[];
+  paramsNotes?: ParamsRunNote[];
   level?: string;
   digest?: string;
   pss?: boolean;
@@ -130,7 +130,7 @@ export const signCommand: CommandModule = {
         if (opts.tsaProfile) opts.profileTsa = await profileTsa(rt.core(), opts.tsaProfile);
         if (opts.extend) return extendCommand(inputs, opts, rt);
         let input = buildInput(inputs, opts);
-        for (const note of opts.paramsNotes ?? []) rt.stderr(tx('warning', { message: note }) + '\n');
+        for (const note of opts.paramsNotes ?? []) rt.stderr(tx('warning', { message: tx(`sign.paramsNote.${note.code}`, { ...note }) }) + '\n');
         const core = rt.core();
         if (opts.profile) input = await withSavedProfile(input, opts, core);
         // A stamp placed over an existing signature's widget is signed anyway, with a warning (loaded only when a

@@ -181,26 +181,29 @@ export function parseFirmaPeruParams(text: string, opts: { baseDir: string; name
 /**
  * What `visiblePosition`, `bachtOperation` and `oneByOne` mean for a command-line run of `inputs` files (the app
  * gives visiblePosition its own meaning: the official clicks the page). Refuses what the file forbids (several
- * files when bachtOperation is false) and returns, in Spanish, what the run does differently from the Firma Perú
- * signer; nothing is silently ignored.
+ * files when bachtOperation is false) and returns, as codes the CLI words in its language (`cli.sign.paramsNote.*`),
+ * what the run does differently from the Firma Perú signer; nothing is silently ignored.
  */
-export function paramsRunNotes(profile: SigningProfile, run: { inputs: number; rectGiven: boolean }): string[] {
+/**
+ * What a run with Firma Perú parameters does differently: the stamp's place from the file's positionx/positiony
+ * (`visiblePositionFromFile`) or the default place (`visiblePositionDefault`) where the signer would ask with the
+ * mouse; `oneByOne` files signed one after another without a confirmation each.
+ */
+export type ParamsRunNote =
+  | { code: 'visiblePositionFromFile' }
+  | { code: 'visiblePositionDefault' }
+  | { code: 'oneByOne'; inputs: number };
+
+export function paramsRunNotes(profile: SigningProfile, run: { inputs: number; rectGiven: boolean }): ParamsRunNote[] {
   if (!profile.batch && run.inputs > 1)
     throw new AppError(
       'SIGN_PARAMS_BATCH',
       `Los parámetros dicen bachtOperation=false (un documento por vez) y se indicaron ${run.inputs} archivos: firme uno solo o ponga bachtOperation en true.`,
       { key: 'bachtOperation', inputs: run.inputs },
     );
-  const notes: string[] = [];
+  const notes: ParamsRunNote[] = [];
   if (profile.visiblePosition && !run.rectGiven && !profile.stamp.invisible)
-    notes.push(
-      profile.stamp.rect
-        ? 'visiblePosition=true: en la línea de órdenes no se elige el lugar con el ratón; se usa positionx/positiony del archivo (indique --rect x,y,ancho,alto para otro lugar).'
-        : 'visiblePosition=true: en la línea de órdenes no se elige el lugar con el ratón y el archivo no trae positionx/positiony; el sello va en el lugar por defecto (indique --rect x,y,ancho,alto).',
-    );
-  if (profile.oneByOne && run.inputs > 1)
-    notes.push(
-      `oneByOne=true: se firman los ${run.inputs} archivos uno tras otro con una sola contraseña o PIN, sin pedir confirmación por cada uno; se informa el resultado de cada archivo.`,
-    );
+    notes.push({ code: profile.stamp.rect ? 'visiblePositionFromFile' : 'visiblePositionDefault' });
+  if (profile.oneByOne && run.inputs > 1) notes.push({ code: 'oneByOne', inputs: run.inputs });
   return notes;
 }
