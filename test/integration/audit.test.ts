@@ -85,7 +85,7 @@ describe('the hash-chained audit log', () => {
     void db;
   });
 
-  it('casilla audit list prints times in the user\'s time zone with the offset; --json keeps ISO UTC', () => {
+  it("casilla audit list prints times in the user's time zone with the offset; --json keeps ISO UTC", () => {
     const { log, home } = freshLog();
     log.append({ action: 'settings.update' });
     const env = { ...process.env, TZ: 'America/Lima', LANG: 'es_PE.UTF-8', LC_ALL: '', LC_MESSAGES: '' };

@@ -359,7 +359,14 @@ async function runOutbox(lang: string): Promise<Said[]> {
   fs.mkdirSync(sb, { recursive: true });
   const home = path.join(dir, 'home');
   const sandbox = await startSandbox({ dataDir: sb, emailDelayMs: 10, rate: 100 });
-  const env: NodeJS.ProcessEnv = { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '', TZ: 'America/Lima', SB_SECRET: sandbox.institution.clientSecret };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LANG: lang,
+    LC_ALL: '',
+    LC_MESSAGES: '',
+    TZ: 'America/Lima',
+    SB_SECRET: sandbox.institution.clientSecret,
+  };
   const backend = ['--backend', sandbox.baseUrl, '--client-id', sandbox.institution.clientId, '--client-secret-env', 'SB_SECRET'];
   const said: Said[] = [];
   const run = async (what: string, args: string[], json = false) => {
@@ -381,7 +388,10 @@ async function runOutbox(lang: string): Promise<Said[]> {
     expect(sent.status, sent.stderr).toBe(0);
     const sync = await run('outbox sync --once', ['outbox', 'sync', '--once', ...backend]);
     expect(sync.status, sync.stderr).toBe(0);
-    const list = JSON.parse((await runAsync(['--home', home, '--json', 'outbox', 'list'], env)).stdout) as Array<{ id: string; state: string }>;
+    const list = JSON.parse((await runAsync(['--home', home, '--json', 'outbox', 'list'], env)).stdout) as Array<{
+      id: string;
+      state: string;
+    }>;
     expect(list).toEqual([expect.objectContaining({ state: 'accepted' })]);
     const id = list[0]!.id;
     await run('outbox list', ['outbox', 'list']);

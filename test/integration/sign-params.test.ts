@@ -263,7 +263,10 @@ describe('V°B° with Firma Perú styles', () => {
 
 describe('Firma Perú run options (bachtOperation, oneByOne, visiblePosition)', () => {
   const sign = (files: string[], paramsFile: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
-    cli(['sign', ...files, '--out-dir', at('lote'), '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--params', paramsFile, ...extra], env);
+    cli(
+      ['sign', ...files, '--out-dir', at('lote'), '--p12', pki.p12.rsa, '--password-env', 'P12PW', '--params', paramsFile, ...extra],
+      env,
+    );
   const fresh = () => {
     fs.rmSync(at('lote'), { recursive: true, force: true });
     fs.mkdirSync(at('lote'));
@@ -310,7 +313,9 @@ describe('Firma Perú run options (bachtOperation, oneByOne, visiblePosition)', 
     expect(fromFile.stderr).toContain('positionx/positiony');
     const fromFileEn = sign([at('uno.pdf')], params(4, { visiblePosition: true }), ['--force'], ENGLISH_ENV);
     expect(fromFileEn.status, fromFileEn.stderr).toBe(0);
-    expect(fromFileEn.stderr).toContain("Warning: visiblePosition=true: on the command line the place is not chosen with the mouse; the file's positionx/positiony is used");
+    expect(fromFileEn.stderr).toContain(
+      "Warning: visiblePosition=true: on the command line the place is not chosen with the mouse; the file's positionx/positiony is used",
+    );
     const atFile = renderArea(path.join(at('lote'), 'uno-firmado.pdf'), [X, Y_TOP, 170, 60]);
     expect(inks(atFile, { x0: 0, x1: 1, y0: 0, y1: 1 }).dark).toBeGreaterThan(100);
   });

@@ -282,7 +282,14 @@ describe('a stamp over an existing signature', () => {
     expect(over.stderr).toMatch(/Aviso: el sello en la página 1 de una-firma\.pdf se superpone a la firma «.+»/);
     const warnings = (JSON.parse(over.stdout) as { warnings: Array<{ code: string; page: number; field: string }> }).warnings;
     expect(warnings).toEqual([
-      { code: 'SIGN_STAMP_OVERLAP', file: once, page: 1, field: info.signatureWidgets[0]?.field, signed: true, message: expect.any(String) },
+      {
+        code: 'SIGN_STAMP_OVERLAP',
+        file: once,
+        page: 1,
+        field: info.signatureWidgets[0]?.field,
+        signed: true,
+        message: expect.any(String),
+      },
     ]);
     judge(at('encima.pdf'), pki.nssDir, 2);
     // In English the same detail: page, file and field.

@@ -104,36 +104,30 @@ export const outboxCommand: CommandModule = {
           d,
         );
       });
-    addBackendOptions(
-      outbox
-        .command('sync')
-        .description(tx('outbox.sync'))
-        .option('--once', tx('outbox.opt.once')),
-    ).action(async (opts: { once?: boolean; backend?: string; clientId?: string; clientSecretEnv?: string }) => {
-      const override = backendOverride(opts);
-      const core = rt.core();
-      const { sender, repo } = outboxRuntime(core, override ? { overrides: [override] } : {});
-      if (opts.once) {
-        const counts = await sender.runOnce();
+    addBackendOptions(outbox.command('sync').description(tx('outbox.sync')).option('--once', tx('outbox.opt.once'))).action(
+      async (opts: { once?: boolean; backend?: string; clientId?: string; clientSecretEnv?: string }) => {
+        const override = backendOverride(opts);
+        const core = rt.core();
+        const { sender, repo } = outboxRuntime(core, override ? { overrides: [override] } : {});
+        if (opts.once) {
+          const counts = await sender.runOnce();
+          const pending = repo.list({ states: ['queued', 'sending', 'accepted', 'tracking'], limit: 500 }).length;
+          rt.print(tx('outbox.synced', { ...counts, pending }), { ...counts, pending });
+          return;
+        }
+        rt.stderr(`${tx('outbox.syncing')}\n`);
+        // keepAlive: the sender's own timer keeps this process running until a signal stops it.
+        sender.start({ keepAlive: true });
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGINT', () => resolve('SIGINT'));
+          process.once('SIGTERM', () => resolve('SIGTERM'));
+        });
+        rt.stderr(`${tx('outbox.stopping', { signal })}\n`);
+        await sender.stop();
         const pending = repo.list({ states: ['queued', 'sending', 'accepted', 'tracking'], limit: 500 }).length;
-        rt.print(
-          tx('outbox.synced', { ...counts, pending }),
-          { ...counts, pending },
-        );
-        return;
-      }
-      rt.stderr(`${tx('outbox.syncing')}\n`);
-      // keepAlive: the sender's own timer keeps this process running until a signal stops it.
-      sender.start({ keepAlive: true });
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      rt.stderr(`${tx('outbox.stopping', { signal })}\n`);
-      await sender.stop();
-      const pending = repo.list({ states: ['queued', 'sending', 'accepted', 'tracking'], limit: 500 }).length;
-      rt.stderr(`${tx('outbox.stopped', { pending })}\n`);
-    });
+        rt.stderr(`${tx('outbox.stopped', { pending })}\n`);
+      },
+    );
     outbox
       .command('retry <id>')
       .description(tx('outbox.retry'))

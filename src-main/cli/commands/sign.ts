@@ -130,7 +130,8 @@ export const signCommand: CommandModule = {
         if (opts.tsaProfile) opts.profileTsa = await profileTsa(rt.core(), opts.tsaProfile);
         if (opts.extend) return extendCommand(inputs, opts, rt);
         let input = buildInput(inputs, opts);
-        for (const note of opts.paramsNotes ?? []) rt.stderr(tx('warning', { message: tx(`sign.paramsNote.${note.code}`, { ...note }) }) + '\n');
+        for (const note of opts.paramsNotes ?? [])
+          rt.stderr(tx('warning', { message: tx(`sign.paramsNote.${note.code}`, { ...note }) }) + '\n');
         const core = rt.core();
         if (opts.profile) input = await withSavedProfile(input, opts, core);
         // A stamp placed over an existing signature's widget is signed anyway, with a warning (loaded only when a

@@ -189,10 +189,7 @@ export function parseFirmaPeruParams(text: string, opts: { baseDir: string; name
  * (`visiblePositionFromFile`) or the default place (`visiblePositionDefault`) where the signer would ask with the
  * mouse; `oneByOne` files signed one after another without a confirmation each.
  */
-export type ParamsRunNote =
-  | { code: 'visiblePositionFromFile' }
-  | { code: 'visiblePositionDefault' }
-  | { code: 'oneByOne'; inputs: number };
+export type ParamsRunNote = { code: 'visiblePositionFromFile' } | { code: 'visiblePositionDefault' } | { code: 'oneByOne'; inputs: number };
 
 export function paramsRunNotes(profile: SigningProfile, run: { inputs: number; rectGiven: boolean }): ParamsRunNote[] {
   if (!profile.batch && run.inputs > 1)
