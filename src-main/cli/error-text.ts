@@ -5,11 +5,16 @@
  * printed, so `--version` and a command that succeeds never read it.
  */
 import { codeText, translateIn, type CodedError, type Dict, type T } from '../api/i18n-text';
+import type { ValidationIssue } from '../api/result';
 import type { CliExit } from './runtime';
 import { cliLocale } from './text';
 
+/** Words BAD_INPUT's issues (field: problem) as the screens do, from zod's codes and limits; loaded with English. */
+let wordIssues: ((t: T, issues: readonly ValidationIssue[]) => string) | null = null;
+
 async function englishT(): Promise<T> {
   const en = (await import('../../src-renderer/i18n/en.json')).default as Dict;
+  wordIssues ??= (await import('../../src-renderer/i18n/core')).issuesText;
   return (key, vars) => translateIn([en], 'en-GB', key, vars);
 }
 
@@ -46,6 +51,9 @@ function englishText(t: T, error: CodedError): string | undefined {
   if (!text) return text;
   const field = error.details?.['field'];
   const issues = error.details?.['issues'];
+  // Issues from the contract's schema carry zod's code and limits: each is said in full ("id: Too big: …").
+  if (wordIssues && Array.isArray(issues) && issues.length > 0 && issues.every((i: { code?: unknown }) => typeof i.code === 'string'))
+    return `${text} ${wordIssues(t, issues as ValidationIssue[])}`;
   const paths =
     typeof field === 'string'
       ? [[field]]
