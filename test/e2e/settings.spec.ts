@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
-import { startHost, type RunningHost } from './web-host';
+import { holdNextCall, startHost, type RunningHost } from './web-host';
 
 let host: RunningHost;
 const demoRoot = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'demo-root.pem');
@@ -61,22 +61,13 @@ test('a slow first answer of the core does not replace the institution the user 
   await page.getByTestId('report-logo').setInputFiles(path.resolve(__dirname, '..', '..', 'resources', 'icons', '64x64.png'));
   await expect(page.getByTestId('report-logo-state')).toHaveText('Logo: 64x64.png (64×64 px)');
   // Hold the panel's next read back until the user has typed (as on a busy machine), then let it through.
-  let release!: () => void;
-  const typed = new Promise<void>((resolve) => (release = resolve));
-  let held = 0;
-  await page.route('**/api/call', async (route) => {
-    if (held === 0 && (route.request().postData() ?? '').includes('verify.reportSettings.get')) {
-      held++;
-      await typed;
-    }
-    await route.continue();
-  });
+  const hold = await holdNextCall(page, 'verify.reportSettings.get');
   await page.reload();
   await page.getByTestId('nav-settings').click();
   await expect(page.getByTestId('report-logo-state')).toContainText('Sin logo');
   await page.getByTestId('report-institution').fill('Municipalidad de Arica');
-  expect(held).toBe(1);
-  release();
+  expect(hold.held()).toBe(true);
+  hold.release();
   // The held answer is on screen (the logo line comes from it), and the typed name is still there and savable.
   await expect(page.getByTestId('report-logo-state')).toHaveText('Logo: 64x64.png (64×64 px)');
   await expect(page.getByTestId('report-institution')).toHaveValue('Municipalidad de Arica');

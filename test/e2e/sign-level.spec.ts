@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { startTestTsa } from '../helpers/pki';
-import { startHost, type RunningHost } from './web-host';
+import { holdNextCall, startHost, type RunningHost } from './web-host';
 
 let host: RunningHost;
 const samplePdf = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'ejemplo.pdf');
@@ -56,21 +56,12 @@ test('Configuración → FirmaGob: settings are kept, the secret goes to the key
   expect(await page.content()).not.toContain('secreto-e2e-no-debe-volver');
 
   // A read answered after the user started typing (a busy machine) fills the rest but keeps what was typed.
-  let release!: () => void;
-  const typed = new Promise<void>((resolve) => (release = resolve));
-  let held = 0;
-  await page.route('**/api/call', async (route) => {
-    if (held === 0 && (route.request().postData() ?? '').includes('sign.firmagob.get')) {
-      held++;
-      await typed;
-    }
-    await route.continue();
-  });
+  const hold = await holdNextCall(page, 'sign.firmagob.get');
   await page.reload();
   await page.getByTestId('nav-settings').click();
   await panel.getByLabel('API key').fill('otra-clave');
-  expect(held).toBe(1);
-  release();
+  expect(hold.held()).toBe(true);
+  hold.release();
   await expect(panel.getByLabel('Clave secreta')).toHaveAttribute('placeholder', /guardada en el llavero/);
   await expect(panel.getByLabel('API key')).toHaveValue('otra-clave');
 });

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,4 +60,22 @@ export async function startHost(): Promise<RunningHost> {
       fs.rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Holds the page's next call of `method` to the core back (as a busy machine would) until `release()`; `held()`
+ * tells whether the call was made and is being held. For tests of what a screen does with a late answer.
+ */
+export async function holdNextCall(page: Page, method: string): Promise<{ release: () => void; held: () => boolean }> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let count = 0;
+  await page.route('**/api/call', async (route) => {
+    if (count === 0 && (route.request().postData() ?? '').includes(`"${method}"`)) {
+      count++;
+      await gate;
+    }
+    await route.continue();
+  });
+  return { release, held: () => count === 1 };
 }
