@@ -3,6 +3,7 @@
  * `{name} {id} {role} {reason} {place} {date}`, and the signing date formatted with its time zone.
  */
 import type { CertificateSummary } from './certificate-summary';
+import { zonedParts } from '../zoned-time';
 
 export type SignRole = 'firma' | 'visto-bueno';
 
@@ -44,20 +45,8 @@ export function formatSigningDate(d: Date, timeZone?: string, style: DateStyle =
   const sep = style === 'dot' ? '.' : '/';
   // The machine's zone is Date's own local time: the first Intl.DateTimeFormat of a process costs tens of ms.
   if (!timeZone) return localDate(d, sep);
-  const opts: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-    timeZoneName: 'longOffset',
-  };
-  if (timeZone) opts.timeZone = timeZone;
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', opts).formatToParts(d).map((p) => [p.type, p.value]));
-  const zone = String(parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
-  return `${parts.day}${sep}${parts.month}${sep}${parts.year} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second} ${zone}`;
+  const z = zonedParts(d, timeZone);
+  return `${z.day}${sep}${z.month}${sep}${z.year} ${z.hour}:${z.minute}:${z.second} ${z.offset}`;
 }
 
 function localDate(d: Date, sep: string): string {

@@ -6,6 +6,7 @@
 import type { Change, Reason, RevocationSource, Verdict } from '../../api/verify';
 import { changeText } from './diff/change-text';
 import type { ChangeKind } from './diff/types';
+import { zonedParts, type ZonedParts } from '../zoned-time';
 
 export type ReportLang = 'es' | 'en';
 
@@ -221,23 +222,11 @@ export function changeMessage(c: Change, lang: ReportLang): string {
 export function reportTime(iso: string | Date, timeZone?: string): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return String(iso);
-  let fmt: Intl.DateTimeFormat;
+  let z: ZonedParts;
   try {
-    fmt = new Intl.DateTimeFormat('en-GB', {
-      ...(timeZone ? { timeZone } : {}),
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    });
+    z = zonedParts(d, timeZone);
   } catch {
     return reportTime(d); // an unknown time zone name: the system's
   }
-  const parts = Object.fromEntries(fmt.formatToParts(d).map((p) => [p.type, p.value]));
-  const zone = String(parts.timeZoneName ?? 'GMT').replace('GMT', 'UTC');
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}:${parts.second} ${zone === 'UTC' ? 'UTC+00:00' : zone}`;
+  return `${z.day}/${z.month}/${z.year} ${z.hour}:${z.minute}:${z.second} UTC${z.offset}`;
 }

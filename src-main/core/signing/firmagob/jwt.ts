@@ -4,24 +4,12 @@
  * checks it, so the two cannot drift apart.
  */
 import crypto from 'node:crypto';
+import { zonedParts } from '../../zoned-time';
 
 /** "yyyy-MM-ddTHH:mm:ss" in Chile (America/Santiago), the clock FirmaGob reads `expiration` with. */
 export function chileLocalTime(d: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'America/Santiago',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
+  const z = zonedParts(d, 'America/Santiago');
+  return `${z.year}-${z.month}-${z.day}T${z.hour}:${z.minute}:${z.second}`;
 }
 
 function hs256(signingInput: string, secret: string): Buffer {
