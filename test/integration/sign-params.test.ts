@@ -13,6 +13,7 @@ import { judge } from '../helpers/pdf-judges';
 import { P12_PASSWORD, testPki } from '../helpers/pki';
 import { tempDir } from '../helpers/temp-home';
 import { bundleCli } from '../helpers/cli-bundle';
+import { writeFirmaPeruParams } from '../helpers/firma-peru-params';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-params-cli-${process.pid}`, 'cli.cjs');
@@ -45,30 +46,12 @@ const Y_TOP = 400;
 const SIZES: Record<number, [number, number]> = { 1: [170, 60], 2: [120, 130], 3: [90, 90], 4: [170, 60] };
 
 function params(style: number, extra: Record<string, unknown> = {}): string {
-  const file = at(`firmaperu-${style}.json`);
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      signatureFormat: 'PAdES',
-      signatureLevel: 'B',
-      signatureStyle: String(style),
-      stampPage: '1',
-      positionx: String(X),
-      positiony: String(Y_TOP),
-      signatureReason: 'Doy conformidad al informe',
-      role: 'Jefe de Logística',
-      stampTextSize: '8',
-      stampWordWrap: '40',
-      imageToStamp: 'sello.png',
-      webTsa: '',
-      certificateFilter: '.*',
-      visiblePosition: false,
-      bachtOperation: false,
-      oneByOne: true,
-      ...extra,
-    }),
-  );
-  return file;
+  return writeFirmaPeruParams(at(`firmaperu-${style}.json`), {
+    signatureStyle: String(style),
+    positionx: String(X),
+    positiony: String(Y_TOP),
+    ...extra,
+  });
 }
 
 /** Pixels of the rendered stamp area (72 dpi: one pixel per point), as RGB triples from a binary PPM. */

@@ -24,6 +24,7 @@ import { judge } from '../helpers/pdf-judges';
 import { P12_PASSWORD, testPki } from '../helpers/pki';
 import { tempCore, tempDir } from '../helpers/temp-home';
 import { bundleCli } from '../helpers/cli-bundle';
+import { writeFirmaPeruParams } from '../helpers/firma-peru-params';
 
 const root = path.resolve(__dirname, '../..');
 const cliBundle = path.join(root, 'node_modules', '.cache', `casilla-profiles-cli-${process.pid}`, 'cli.cjs');
@@ -33,29 +34,7 @@ const at = (name: string) => path.join(tmp.dir, name);
 
 /** The parameter file of test/integration/sign-params.test.ts (style 1, page 1, 300 pt from the left, 400 from the top). */
 function firmaPeruParams(file: string, extra: Record<string, unknown> = {}): string {
-  fs.writeFileSync(
-    at(file),
-    JSON.stringify({
-      signatureFormat: 'PAdES',
-      signatureLevel: 'B',
-      signatureStyle: '1',
-      stampPage: '1',
-      positionx: '300',
-      positiony: '400',
-      signatureReason: 'Doy conformidad al informe',
-      role: 'Jefe de Logística',
-      stampTextSize: '8',
-      stampWordWrap: '40',
-      imageToStamp: 'sello.png',
-      webTsa: '',
-      certificateFilter: '.*',
-      visiblePosition: false,
-      bachtOperation: false,
-      oneByOne: true,
-      ...extra,
-    }),
-  );
-  return at(file);
+  return writeFirmaPeruParams(at(file), extra);
 }
 
 beforeAll(async () => {
