@@ -1,19 +1,19 @@
 /**
  * Domain errors in the CLI's language. Their `message` is the core's Spanish: in Spanish it is said as it is; in
  * English by the text of its code (`errors.<CODE>` of the renderer's en.json, with its details as variables), the
- * core's message kept only where en.json has no text. The dictionary is loaded here, when an English error is
- * printed, so `--version` and a command that succeeds never read it.
+ * core's message kept only where en.json has no text. The dictionary comes from text.ts's loader (read once per
+ * process), only when an English error is printed, so `--version` and a command that succeeds never read it.
  */
-import { codeText, translateIn, type CodedError, type Dict, type T } from '../api/i18n-text';
+import { codeText, translateIn, type CodedError, type T } from '../api/i18n-text';
 import type { ValidationIssue } from '../api/result';
 import type { CliExit } from './runtime';
-import { cliLocale } from './text';
+import { appText, cliLocale, dictionary } from './text';
 
 /** Words BAD_INPUT's issues (field: problem) as the screens do, from zod's codes and limits; loaded with English. */
 let wordIssues: ((t: T, issues: readonly ValidationIssue[]) => string) | null = null;
 
 async function englishT(): Promise<T> {
-  const en = (await import('../../src-renderer/i18n/en.json')).default as Dict;
+  const en = await dictionary('en');
   wordIssues ??= (await import('../../src-renderer/i18n/core')).issuesText;
   return (key, vars) => translateIn([en], 'en-GB', key, vars);
 }
@@ -23,9 +23,8 @@ async function englishT(): Promise<T> {
  * (trust lists and statuses, audit actions, recipient problems): loaded only by the command that needs it.
  */
 export async function appT(): Promise<T> {
-  if (cliLocale() === 'en') return englishT();
-  const es = (await import('../../src-renderer/i18n/es.json')).default as Dict;
-  return (key, vars) => translateIn([es], 'es-PE', key, vars);
+  await dictionary(cliLocale());
+  return appText;
 }
 
 /** The label of a code `key` in the app's dictionary, or `fallback` when the dictionary has none. */

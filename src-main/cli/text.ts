@@ -15,9 +15,15 @@ let current: CliLocale = 'es';
 /** Chooses the CLI's language and reads its dictionary; called by `main` before any command is registered. */
 export async function useCliLocale(locale: CliLocale): Promise<void> {
   current = locale;
-  if (loaded[locale]) return;
+  await dictionary(locale);
+}
+
+/** A language's dictionary, read once per process (also for English error wording before a language is chosen). */
+export async function dictionary(locale: CliLocale): Promise<Dict> {
+  const known = loaded[locale];
+  if (known) return known;
   const file = locale === 'en' ? await import('../../src-renderer/i18n/en.json') : await import('../../src-renderer/i18n/es.json');
-  loaded[locale] = file.default as Dict;
+  return (loaded[locale] = file.default as Dict);
 }
 
 export function cliLocale(): CliLocale {
