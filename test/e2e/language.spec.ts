@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import path from 'node:path';
 import { ENGLISH, SPANISH } from '../helpers/language-words';
 import { writeShadowedContract } from '../helpers/shadow-contract';

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -241,7 +241,9 @@ test('"Firmar y adjuntar" with the FirmaGob simulator in the attended purpose of
   expect(((await saved.json()) as { ok: boolean }).ok).toBe(true);
   await page.goto(host.url);
   await page.getByTestId('nav-compose').click();
+  await expect(page.getByTestId('screen-compose').getByTestId('recipients')).toBeVisible();
   await page.getByTestId('sign-attach-open').click();
+  await expect(page.getByTestId('sign-attach')).toBeVisible();
   await page.getByTestId('sign-attach-pdf').setInputFiles(samplePdf);
   const choice = page.getByTestId('sign-attach').getByTestId('cert-choice').filter({ hasText: 'FirmaGob' });
   await expect(choice).toContainText('(simulador)', { timeout: 20_000 });

@@ -4,7 +4,7 @@
  * shows page 1 as signed and as it is now (pdf.js) with the differing regions outlined.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import fs from 'node:fs';
 import { writeShadowedContract } from '../helpers/shadow-contract';
 import { tempDir } from '../helpers/temp-home';
