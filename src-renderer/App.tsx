@@ -10,6 +10,7 @@ import { SignScreen } from './features/sign/SignScreen';
 import { VerifyScreen } from './features/verify/VerifyScreen';
 import { I18nProvider, translate, useI18n } from './i18n';
 import { useLatest } from './lib/useCoreQuery';
+import { ScreenErrorBoundary } from './components/ErrorBoundary';
 
 export const screens = ['sign', 'verify', 'compose', 'outbox', 'settings'] as const;
 export type Screen = (typeof screens)[number];
@@ -155,11 +156,14 @@ function Shell(props: {
               {t(fatal)}
             </div>
           )}
-          {screen === 'sign' && <SignScreen onVerify={onVerify} demo={info?.demoCertificate ?? null} />}
-          {screen === 'verify' && <VerifyScreen initialPaths={verifyPaths} />}
-          {screen === 'compose' && <ComposeScreen onQueued={() => onScreen('outbox')} />}
-          {screen === 'outbox' && <OutboxScreen />}
-          {screen === 'settings' && <SettingsScreen prefs={prefs} info={info} onSaved={onPrefs} />}
+          {/* A screen that fails to draw says so and leaves the menu working; another screen starts afresh. */}
+          <ScreenErrorBoundary key={screen}>
+            {screen === 'sign' && <SignScreen onVerify={onVerify} demo={info?.demoCertificate ?? null} />}
+            {screen === 'verify' && <VerifyScreen initialPaths={verifyPaths} />}
+            {screen === 'compose' && <ComposeScreen onQueued={() => onScreen('outbox')} />}
+            {screen === 'outbox' && <OutboxScreen />}
+            {screen === 'settings' && <SettingsScreen prefs={prefs} info={info} onSaved={onPrefs} />}
+          </ScreenErrorBoundary>
         </main>
       </div>
       <KeyboardShortcuts onScreen={onScreen} />

@@ -134,3 +134,34 @@ test('the web host refuses calls without the token and from a foreign Origin', a
   expect(good.status()).toBe(200);
   expect((await good.json()) as unknown).toMatchObject({ ok: true, value: { name: 'Casilla Desktop', shell: 'browser' } });
 });
+
+test('a screen that cannot draw an answer says so in Spanish, the menu keeps working, and "Volver a intentar" draws it again', async ({
+  page,
+}) => {
+  // The core's certificate list answered with entries the picker cannot read (as a newer or broken core might).
+  let broken = true;
+  await page.route('**/api/call', async (route) => {
+    if (broken && (route.request().postData() ?? '').includes('"keys.list"')) {
+      await route.fulfill({ json: { ok: true, value: { certificates: [{ key: 'x' }], problems: [] } } });
+    } else await route.continue();
+  });
+  await page.goto(host.url);
+  const error = page.getByTestId('screen-error');
+  await expect(error).toContainText('Esta pantalla tuvo un error inesperado');
+  await expect(page.getByTestId('screen-sign')).toHaveCount(0);
+  await page.getByText('Detalles técnicos').click();
+  await expect(error).toContainText('TypeError');
+  // The rest of the app is unaffected.
+  await page.getByTestId('nav-verify').click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Verificar firmas' })).toBeVisible();
+  await expect(error).toHaveCount(0);
+  // Back on Firmar the answer is still broken, so the error shows again; once the core answers well, the retry
+  // button draws the screen.
+  await page.getByTestId('nav-sign').click();
+  await expect(error).toBeVisible();
+  broken = false;
+  await page.getByTestId('screen-error-retry').click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Firmar documentos' })).toBeVisible();
+  await expect(page.getByTestId('certificate-picker')).toBeVisible();
+  await expect(error).toHaveCount(0);
+});
