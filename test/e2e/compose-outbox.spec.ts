@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { runCheckDigit } from '../../src-main/core/casilla/identifiers';
-import { startHost, type RunningHost } from './web-host';
+import { holdNextCall, startHost, type RunningHost } from './web-host';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -339,4 +339,21 @@ test('several saved drafts keep their attachments; {{nombre}} is announced as on
 
   await page.getByTestId('draft-item').filter({ hasText: 'Segundo' }).getByTestId('draft-remove').click();
   await expect(page.getByTestId('draft-item')).toHaveCount(1);
+});
+
+test("the server's institutional signatures arriving late do not move the form under the pointer", async ({ page }) => {
+  const held = await holdNextCall(page, 'compose.institution');
+  await page.goto(host.url);
+  await page.getByTestId('nav-compose').click();
+  const signature = page.getByTestId('compose-signature');
+  await expect(signature).toBeDisabled();
+  await expect(signature).toContainText('Cargando las firmas del servidor');
+  expect(held.held()).toBe(true);
+  const before = await page.getByTestId('sign-attach-open').boundingBox();
+  held.release();
+  // The list arrives (the sandbox offers signatures): the field fills in place, nothing below it moves.
+  await expect(signature).toBeEnabled();
+  await expect(signature.locator('option')).not.toHaveCount(1);
+  const after = await page.getByTestId('sign-attach-open').boundingBox();
+  expect(after).toEqual(before);
 });

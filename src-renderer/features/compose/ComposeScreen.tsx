@@ -239,20 +239,27 @@ export function ComposeScreen({ onQueued }: { onQueued?: () => void }) {
               </span>
               <RichTextEditor labelledBy={ids.body} value={draft.body} onChange={(html) => set('body', html)} />
             </div>
-            {signatures.length > 0 && (
-              <Field label={t('compose.signature')}>
-                {(c) => (
-                  <select {...c} value={draft.signatureUid} onChange={(e) => set('signatureUid', e.target.value)}>
-                    <option value="">—</option>
-                    {signatures.map((s) => (
-                      <option key={s.uid} value={s.uid}>
-                        {s.name}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-            )}
+            {/* Always drawn, so the list arriving late does not push the form down under the user's pointer. */}
+            <Field label={t('compose.signature')}>
+              {(c) => (
+                <select
+                  {...c}
+                  value={draft.signatureUid}
+                  disabled={signatures.length === 0}
+                  onChange={(e) => set('signatureUid', e.target.value)}
+                  data-testid="compose-signature"
+                >
+                  <option value="">
+                    {signatures.length > 0 ? '—' : institutionQuery.loading ? t('compose.signatureLoading') : t('compose.signatureNone')}
+                  </option>
+                  {signatures.map((s) => (
+                    <option key={s.uid} value={s.uid}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
             {groups.map((g, i) => (
               <RecipientGroup
                 key={g.key}
