@@ -16,6 +16,8 @@ test.afterAll(async () => {
 test('Firmar: a level above B-B needs a TSA, https unless local; a text-only stamp signs', async ({ page }) => {
   await page.goto(host.url);
   await page.getByTestId('sign-files').setInputFiles(samplePdf);
+  // The file list grows under the certificate's controls once the upload is read: click after it, as a user would.
+  await expect(page.getByTestId('sign-file-list')).toContainText('ejemplo.pdf');
   await page.getByTestId('use-demo-cert').click();
   await page.getByTestId('inspect-cert').click();
   await expect(page.getByTestId('cert-info')).toContainText('USUARIO DEMO');
@@ -96,6 +98,7 @@ test('Configuración → TSA: a profile with a password in the keychain is teste
 
     await page.getByTestId('nav-sign').click();
     await page.getByTestId('sign-files').setInputFiles(samplePdf);
+    await expect(page.getByTestId('sign-file-list')).toContainText('ejemplo.pdf');
     await page.getByTestId('use-demo-cert').click();
     await page.getByTestId('inspect-cert').click();
     await expect(page.getByTestId('cert-info')).toContainText('USUARIO DEMO');

@@ -140,6 +140,7 @@ test('choose a seeded profile, import Firma Perú parameters, pick a stamp image
   // Another visit: the saved profile brings its image back.
   await page.goto(host.url);
   await page.getByTestId('sign-files').setInputFiles(samplePdf);
+  await expect(page.getByTestId('sign-file-list')).toContainText('ejemplo.pdf');
   await page.getByTestId('sign-profile').selectOption({ label: 'Logística con sello' });
   await expect(page.getByTestId('stamp-image-name')).toBeVisible();
   await expect(page.getByTestId('stamp-image-preview')).toBeVisible({ timeout: 20_000 });
