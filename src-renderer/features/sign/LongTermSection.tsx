@@ -5,12 +5,13 @@ import { call } from '../../api';
 import { TsaUrlField } from '../../components/TsaUrlField';
 import { useI18n } from '../../i18n';
 import { Field } from '../../components/Field';
+import { TSA_PROFILE_PREFIX } from './signSession';
 
 export type SignLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type StampStyle = 1 | 2 | 3 | 4;
 
-/** The TSA value of the Firmar screen is a typed address or a saved profile, written `perfil:<id>`. */
-const PROFILE_PREFIX = 'perfil:';
+/** The TSA value of the Firmar screen is a typed address or a saved profile (`perfil:<id>`, see signSession). */
+const PROFILE_PREFIX = TSA_PROFILE_PREFIX;
 
 /** The app's one URL policy: https, or http only for this machine (a local TSA). A saved profile passes. */
 export function tsaUrlProblem(url: string): 'invalid' | 'https' | null {
@@ -21,11 +22,6 @@ export function tsaUrlProblem(url: string): 'invalid' | 'https' | null {
     return 'invalid';
   }
   return isSecureServiceUrl(url) ? null : 'https';
-}
-
-/** The sign.start options for the TSA value: a saved profile (its password is read in the main process) or an address. */
-export function tsaRequest(value: string): { tsaProfile: string } | { tsa: { url: string } } {
-  return value.startsWith(PROFILE_PREFIX) ? { tsaProfile: value.slice(PROFILE_PREFIX.length) } : { tsa: { url: value } };
 }
 
 /** Firmar: PAdES level (B-LT/B-LTA embed the validation data), the timestamp server, and the stamp style. */
@@ -96,6 +92,3 @@ export function LongTermSection(props: {
     </section>
   );
 }
-
-/** For the Firmar screen's request: `...tsaRequest(value)` (kept on the component so the screen needs no new import). */
-LongTermSection.tsaRequest = tsaRequest;
