@@ -1,8 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './fixtures';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writePlainPdf } from '../helpers/pdf-fixtures';
 import { startHost, type RunningHost } from './web-host';
 
 /**
@@ -10,8 +12,9 @@ import { startHost, type RunningHost } from './web-host';
  * from the screen (bad files refused in Spanish, naming the parameter), a stamp image is picked and shown on the
  * stamp, the current options are saved as a profile; then the signed file is signed again with the stamp over
  * the first signature: the page shows the existing signature, a warning, and a confirmation (keyboard: Escape
- * goes back) before signing; in a batch, the warning names the files, also those the preview does not show. The
- * screens with the warning and the confirmation are scanned with axe.
+ * goes back) before signing; in a batch, the warning names the files, also those the preview does not show; a V°B°
+ * on every page is warned about when its initials would cover a signature on another page. The screens with the
+ * warning and the confirmation are scanned with axe.
  */
 let host: RunningHost;
 const root = path.resolve(__dirname, '..', '..');
@@ -221,6 +224,50 @@ test('in a batch, a signature under the stamp in the second file only is warned 
   const results = page.getByTestId('sign-results');
   await expect(results.locator('li')).toHaveCount(2, { timeout: 30_000 });
   await expect(results.locator('.alert-error')).toHaveCount(0);
+});
+
+test('a V°B° on every page whose initials would cover a signature on another page is warned about, naming page and field, and asked about', async ({
+  page,
+}) => {
+  // Two pages, a signature at the lower-right corner of page 1 (where a V°B°'s initials go), signed with the CLI.
+  const plain = writePlainPdf(path.join(tmp, 'dos.pdf'), { pages: 2 });
+  const cornered = path.join(tmp, 'esquina.pdf');
+  const demo = path.join(root, 'resources', 'demo', 'demo-firmante.p12');
+  const cliArgs = ['--home', path.join(tmp, 'cli-home'), 'sign', plain, '-o', cornered, '--p12', demo, '--password-env', 'DEMO_PW'];
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/casilla.cjs'), ...cliArgs, '--page', '1', '--rect', '480,10,100,40'], {
+    encoding: 'utf8',
+    env: { ...process.env, DEMO_PW: 'demo1234' },
+  });
+  expect(r.status, r.stderr).toBe(0);
+
+  await page.goto(host.url);
+  await page.getByTestId('sign-files').setInputFiles(cornered);
+  await expect(page.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await page.getByRole('radio', { name: 'Visto bueno (V°B°)' }).check();
+  const warning = page.getByTestId('overlap-initials-warning');
+  await expect(warning).toHaveCount(0); // initials on every page not chosen yet
+  const everyPage = page.getByRole('checkbox', { name: 'Iniciales en todas las páginas' });
+  await everyPage.check();
+  await expect(warning).toContainText('Las iniciales del V°B° quedan encima de una firma existente (página 1: «Firma1»)');
+  await expect(page.getByTestId('overlap-warning')).toHaveCount(0); // the stamp itself, on page 2, covers nothing
+  try {
+    await setLocale('en');
+    await expect(warning).toContainText('The approval (V°B°) initials lie over an existing signature (page 1: «Firma1»)');
+  } finally {
+    await setLocale('es');
+  }
+  await expect(warning).toContainText('Las iniciales del V°B°');
+  await everyPage.uncheck();
+  await expect(warning).toHaveCount(0);
+  await everyPage.check();
+
+  await page.getByTestId('use-demo-cert').click();
+  await page.getByTestId('sign-button').click();
+  const dialog = page.getByRole('alertdialog', { name: '¿Firmar encima de otra firma?' });
+  await expect(dialog).toContainText('Las iniciales del V°B° cubrirán el sello de una firma existente en otra página');
+  await page.getByTestId('overlap-confirm-sign').click();
+  await expect(page.getByTestId('sign-results')).toContainText('firmado', { timeout: 30_000 });
+  await expect(page.getByTestId('sign-results').locator('.alert-error')).toHaveCount(0);
 });
 
 test('"Firmar y adjuntar" with the FirmaGob simulator in the attended purpose offers the OTP the simulator shows', async ({ page }) => {

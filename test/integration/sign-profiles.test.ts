@@ -9,6 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../src-main/api/result';
+import { initialsRect } from '../../src-main/api/stamp-geometry';
+import { openPdf } from '../../src-main/core/pdf/pdf-document';
+import { PdfName } from '../../src-main/core/pdf/pdf-objects';
 import { visualRectToUser, type Box } from '../../src-main/core/pdf/page-rotation';
 import { inspectPdfForSigning, userRectToVisual } from '../../src-main/core/signing/inspect-pdf';
 import {
@@ -252,7 +255,7 @@ describe('a stamp over an existing signature', () => {
     expect(sign(at('doc.pdf'), once, ['--rect', '100,100,200,60']).status).toBe(0);
     const info = inspectPdfForSigning(once, 1);
     expect(info.signatureWidgets).toEqual([
-      { field: expect.any(String) as unknown as string, page: 1, rect: [100, 100, 200, 60], signed: true },
+      { field: expect.any(String) as unknown as string, page: 1, rect: [100, 100, 200, 60], signed: true, pageWidth: 595 },
     ]);
     expect(inspectPdfForSigning(once, 2).signatureWidgets[0]?.page).toBe(1);
 
@@ -267,6 +270,7 @@ describe('a stamp over an existing signature', () => {
         page: 1,
         field: info.signatureWidgets[0]?.field,
         signed: true,
+        initials: false,
         message: expect.any(String),
       },
     ]);
@@ -310,6 +314,79 @@ describe('a stamp over an existing signature', () => {
     ]);
     expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { warnings: unknown[] }).warnings).toHaveLength(1);
+  });
+
+  it('a V°B° on every page warns when its initials on another page cover a signature; not when they do not, nor for a firma', () => {
+    // Three pages, the first turned a quarter (842 pt wide as displayed), with a signature at its lower-right corner.
+    writePlainPdf(at('tres.pdf'), { pages: 3 });
+    expect(spawnSync('qpdf', ['--rotate=+90:1', at('tres.pdf'), at('tres-rot.pdf')]).status).toBe(0);
+    const width = inspectPdfForSigning(at('tres-rot.pdf'), 1).page.width;
+    expect(width).toBe(842);
+    const [ix, iy] = initialsRect(width);
+    const base = at('esquina.pdf');
+    expect(sign(at('tres-rot.pdf'), base, ['--rect', `${ix - 40},${iy - 10},70,20`]).status).toBe(0);
+    const widget = inspectPdfForSigning(base, 1).signatureWidgets[0]!;
+    expect(widget).toMatchObject({ page: 1, pageWidth: 842 });
+    const visa = (output: string, page: string, extra: string[] = [], lang?: string) =>
+      cli(
+        [
+          '--json',
+          'sign',
+          base,
+          '-o',
+          at(output),
+          '--p12',
+          pki.p12.rsa,
+          '--password-env',
+          'P12PW',
+          '--every-page',
+          '--page',
+          page,
+          ...extra,
+        ],
+        lang,
+      );
+
+    // The full stamp on the last page, the initials on pages 1 and 2: those of page 1 cover the signature.
+    const over = visa('vb-ultima.pdf', 'last', ['--visa']);
+    expect(over.status, over.stderr).toBe(0);
+    const message = `las iniciales del V°B° en la página 1 de esquina.pdf se superponen a la firma «${widget.field}».`;
+    expect(over.stderr).toContain(`Aviso: ${message}`);
+    expect((JSON.parse(over.stdout) as { warnings: unknown[] }).warnings).toEqual([
+      { code: 'SIGN_STAMP_OVERLAP', file: base, page: 1, field: widget.field, signed: true, initials: true, message },
+    ]);
+    judge(at('vb-ultima.pdf'), pki.nssDir, 2);
+    // The signer drew page 1's initials exactly where the check looked (its /Stamp, mapped back to the page as displayed).
+    const doc = openPdf(at('vb-ultima.pdf'));
+    const page1 = doc.page(0);
+    const stamps = (doc.resolveArray(page1.dict.get('Annots'))?.items ?? [])
+      .map((a) => doc.resolveDict(a))
+      .filter((a) => a?.get('Subtype') instanceof PdfName && (a.get('Subtype') as PdfName).name === 'Stamp');
+    const r = doc.resolveArray(stamps[0]?.get('Rect'))?.items as number[];
+    doc.close();
+    expect(stamps).toHaveLength(1);
+    const drawn = userRectToVisual([r[0]!, r[1]!, r[2]! - r[0]!, r[3]! - r[1]!], page1.mediaBox, page1.rotate);
+    expect(drawn.map((v) => Math.round(v * 100) / 100)).toEqual(initialsRect(842));
+
+    const overEn = visa('vb-ultima-en.pdf', 'last', ['--visa'], 'en_US.UTF-8');
+    expect(overEn.status, overEn.stderr).toBe(0);
+    expect(overEn.stderr).toContain(
+      `Warning: the approval (V°B°) initials on page 1 of esquina.pdf lie over the signature “${widget.field}”.`,
+    );
+    expect(overEn.stderr).not.toMatch(/página|iniciales/);
+
+    // The full stamp on page 1 (where the signature is): the initials go on pages 2 and 3, with nothing under them.
+    const apart = visa('vb-primera.pdf', '1', ['--visa']);
+    expect(apart.status, apart.stderr).toBe(0);
+    expect(apart.stderr).not.toContain('Aviso');
+    expect((JSON.parse(apart.stdout) as { warnings: unknown[] }).warnings).toEqual([]);
+    // A firma draws no initials, with or without --every-page.
+    const firma = visa('firma-todas.pdf', 'last');
+    expect(firma.status, firma.stderr).toBe(0);
+    expect((JSON.parse(firma.stdout) as { warnings: unknown[] }).warnings).toEqual([]);
+    expect(findStampOverlaps([base], { invisible: false, page: 'last', everyPage: true }, { role: 'visto-bueno' })).toHaveLength(1);
+    expect(findStampOverlaps([base], { invisible: true, page: 'last', everyPage: true }, { role: 'visto-bueno' })).toEqual([]);
+    expect(findStampOverlaps([base], { invisible: false, page: 'last', everyPage: true }, { role: 'firma' })).toEqual([]);
   });
 
   it('maps widget rectangles back to the displayed page for every rotation', () => {

@@ -147,8 +147,8 @@ describe('sign.* through the contract (the path the UI takes)', () => {
         // Existing signature widgets as displayed (x, y, width, height): the empty field's /Rect [300 100 520 170]
         // on the upright page 1, and the visa's stamp on page 3, turned with the page's /Rotate 90.
         signatureWidgets: [
-          { field: 'Jefe', page: 1, rect: [300, 100, 220, 70], signed: false },
-          { field: 'VoBo1', page: 3, rect: [36, 104, 170, 60], signed: true },
+          { field: 'Jefe', page: 1, rect: [300, 100, 220, 70], signed: false, pageWidth: 595 },
+          { field: 'VoBo1', page: 3, rect: [36, 104, 170, 60], signed: true, pageWidth: 842 },
         ],
       },
     });

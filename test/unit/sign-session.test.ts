@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PdfSigningInfo } from '../../src-main/api/sign';
+import { initialsOverlappedWidgets, initialsRect } from '../../src-main/api/stamp-geometry';
 import {
   INITIAL_OPTIONS,
   INITIAL_SESSION,
@@ -170,8 +171,8 @@ describe('profiles ↔ Firmar options', () => {
 
   it('finds the widgets the stamp covers, on its page only', () => {
     const widgets = [
-      { field: 'Firma1', page: 1, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true },
-      { field: 'Firma2', page: 2, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true },
+      { field: 'Firma1', page: 1, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true, pageWidth: 595 },
+      { field: 'Firma2', page: 2, rect: [100, 100, 200, 60] as [number, number, number, number], signed: true, pageWidth: 595 },
     ];
     expect(overlappedWidgets(widgets, 1, [150, 120, 10, 10]).map((w) => w.field)).toEqual(['Firma1']);
     expect(overlappedWidgets(widgets, 1, [150, 300, 10, 10])).toEqual([]);
@@ -182,7 +183,7 @@ describe('profiles ↔ Firmar options', () => {
     const pdf = (pageNumber: number, height: number, widgets: Array<{ field: string; page: number; y: number }>): PdfSigningInfo => ({
       ...info(height),
       page: { number: pageNumber, width: 595, height, rotate: 0 },
-      signatureWidgets: widgets.map((w) => ({ field: w.field, page: w.page, rect: [100, w.y, 200, 60], signed: true })),
+      signatureWidgets: widgets.map((w) => ({ field: w.field, page: w.page, rect: [100, w.y, 200, 60], signed: true, pageWidth: 595 })),
     });
     const files = [
       { name: 'a.pdf', info: pdf(1, 842, []) }, // nothing there
@@ -191,7 +192,7 @@ describe('profiles ↔ Firmar options', () => {
       { name: 'd.pdf', info: null }, // not read yet
     ];
     const o = { ...INITIAL_OPTIONS, rect, page: 'last' as const };
-    expect(batchOverlaps(files, o)).toEqual([{ name: 'b.pdf', page: 3, widgets: [files[1]!.info!.signatureWidgets[0]] }]);
+    expect(batchOverlaps(files, o)).toEqual([{ name: 'b.pdf', page: 3, widgets: [files[1]!.info!.signatureWidgets[0]], initials: [] }]);
     expect(batchOverlaps(files, { ...o, invisible: true })).toEqual([]);
     expect(batchOverlaps(files, { ...o, rect: null })).toEqual([]);
     // From the top: 100 pt below the top edge is another height on a shorter page (A5, 595 pt high).
@@ -199,5 +200,56 @@ describe('profiles ↔ Firmar options', () => {
     const tall = { name: 'a4.pdf', info: pdf(1, 842, [{ field: 'F', page: 1, y: 842 - 160 }]) };
     const short = { name: 'a5.pdf', info: pdf(1, 595, [{ field: 'F', page: 1, y: 842 - 160 }]) };
     expect(batchOverlaps([tall, short], fromTop).map((f) => f.name)).toEqual(['a4.pdf']);
+  });
+
+  it("places the V°B°'s initials at the lower-right corner of each page as displayed, and finds what they cover on the other pages only", () => {
+    // 60 × 16 pt, 18 pt from the right and bottom edges: the rectangle the signer draws (pades-signer addInitials).
+    expect(initialsRect(595)).toEqual([595 - 60 - 18, 18, 60, 16]);
+    expect(initialsRect(842)).toEqual([764, 18, 60, 16]);
+    const at = (field: string, page: number, rect: [number, number, number, number], pageWidth = 595) => ({
+      field,
+      page,
+      rect,
+      signed: true,
+      pageWidth,
+    });
+    const widgets = [
+      at('Jefe', 1, [450, 30, 100, 40]), // over the corner of portrait page 1
+      at('Stamp', 2, [450, 30, 100, 40]), // the same place on the stamp's page: the initials are not drawn there
+      at('Arriba', 3, [450, 34, 100, 40]), // touching the initials' top edge (18 + 16) only
+      at('Apaisada', 4, [450, 30, 100, 40], 842), // a landscape page: its corner is further right
+      at('Esquina', 4, [700, 0, 142, 20], 842), // …where this one is
+    ];
+    expect(initialsOverlappedWidgets(widgets, 2).map((w) => w.field)).toEqual(['Jefe', 'Esquina']);
+    expect(initialsOverlappedWidgets(widgets, 1).map((w) => w.field)).toEqual(['Stamp', 'Esquina']);
+  });
+
+  it('warns of the initials only for a visible V°B° on every page, in every file of the batch, with no place chosen too', () => {
+    const pdf = (stampPage: number, widgets: Array<{ field: string; page: number; x: number }>): PdfSigningInfo => ({
+      ...info(842),
+      pages: 3,
+      page: { number: stampPage, width: 595, height: 842, rotate: 0 },
+      signatureWidgets: widgets.map((w) => ({ field: w.field, page: w.page, rect: [w.x, 20, 100, 40], signed: true, pageWidth: 595 })),
+    });
+    const files = [
+      { name: 'a.pdf', info: pdf(3, [{ field: 'Jefe', page: 1, x: 480 }]) }, // under the initials of page 1
+      { name: 'b.pdf', info: pdf(3, [{ field: 'Jefe', page: 3, x: 480 }]) }, // on the stamp's page: no initials there
+      { name: 'c.pdf', info: pdf(3, [{ field: 'Jefe', page: 1, x: 100 }]) }, // page 1, away from the corner
+    ];
+    const visa = { ...INITIAL_OPTIONS, role: 'visto-bueno' as const, everyPage: true, page: 'last' as const, rect: null };
+    expect(batchOverlaps(files, visa)).toEqual([{ name: 'a.pdf', page: 3, widgets: [], initials: [files[0]!.info!.signatureWidgets[0]] }]);
+    expect(batchOverlaps(files, { ...visa, everyPage: false })).toEqual([]);
+    expect(batchOverlaps(files, { ...visa, role: 'firma' })).toEqual([]);
+    expect(batchOverlaps(files, { ...visa, invisible: true })).toEqual([]);
+    // The stamp over a signature on its page and the initials over another on page 1: both reported for the file.
+    const both = {
+      name: 'd.pdf',
+      info: pdf(2, [
+        { field: 'Jefe', page: 1, x: 480 },
+        { field: 'Visto', page: 2, x: 100 },
+      ]),
+    };
+    const placed = batchOverlaps([both], { ...visa, page: 2, rect: [120, 30, 170, 60] });
+    expect(placed.map((f) => [f.widgets.map((w) => w.field), f.initials.map((w) => w.field)])).toEqual([[['Visto'], ['Jefe']]]);
   });
 });

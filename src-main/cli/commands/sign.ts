@@ -134,16 +134,27 @@ export const signCommand: CommandModule = {
           rt.stderr(tx('warning', { message: tx(`sign.paramsNote.${note.code}`, { ...note }) }) + '\n');
         const core = rt.core();
         if (opts.profile) input = await withSavedProfile(input, opts, core);
-        // A stamp placed over an existing signature's widget is signed anyway, with a warning (loaded only when a
-        // place is given: the plain sign path stays small).
+        // A stamp (or a V°B°'s initials on the other pages) placed over an existing signature's widget is signed
+        // anyway, with a warning (loaded only when a place is given or initials are drawn: the plain sign path stays small).
         const stamp = input.options.stamp;
         const warnings =
-          !stamp.invisible && stamp.rect ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp) : [];
+          !stamp.invisible && (stamp.rect || (stamp.everyPage && input.options.role === 'visto-bueno'))
+            ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp, input.options)
+            : [];
         const word = await errorWording();
         // Each overlap in the CLI's language, with its page, file and field.
         const shownWarnings = warnings.map((w) => ({
           ...w,
-          message: tx(w.signed ? 'sign.overlapSigned' : 'sign.overlapField', { page: w.page, file: path.basename(w.file), field: w.field }),
+          message: tx(
+            w.initials
+              ? w.signed
+                ? 'sign.overlapInitialsSigned'
+                : 'sign.overlapInitialsField'
+              : w.signed
+                ? 'sign.overlapSigned'
+                : 'sign.overlapField',
+            { page: w.page, file: path.basename(w.file), field: w.field },
+          ),
         }));
         for (const w of shownWarnings) rt.stderr(tx('warning', { message: w.message }) + '\n');
         if (opts.firmagob) input.certificate.firmagob = await firmaGobFromCli(core, opts, rt.stderr);

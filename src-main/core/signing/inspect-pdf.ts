@@ -97,6 +97,7 @@ export function inspectPdfForSigning(file: string, pageNumber: number | 'last' =
           page: pageNo,
           rect: userRectToVisual(rect, p.mediaBox, p.rotate),
           signed: f.value !== undefined && f.value !== null,
+          pageWidth: visualSize(p.mediaBox, p.rotate)[0],
         });
       }
     }

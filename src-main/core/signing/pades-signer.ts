@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/result';
+import { initialsRect } from '../../api/stamp-geometry';
 import { openPdf, type PdfDocument } from '../pdf/pdf-document';
 import { certificationLevel, listFormFields, signedFields, type FormField } from '../pdf/form-fields';
 import { buildIncrementalUpdate, ObjectNumbers, type UpdateObject } from '../pdf/incremental-writer';
@@ -629,15 +630,13 @@ function addInitials(
   skip: number,
 ): void {
   const text = `V°B° ${initialsOf(opts.signer.summary?.name ?? '')}`;
-  const w = 60;
-  const h = 16;
   // One shared appearance per page rotation.
   const byRotation = new Map<number, number>();
   for (let i = 0; i < pageCount; i++) {
     if (i === skip) continue;
     const page = doc.page(i);
     const [vw] = visualSize(page.mediaBox, page.rotate);
-    const [x, y, uw, uh] = visualRectToUser([vw - w - 18, 18, w, h], page.mediaBox, page.rotate);
+    const [x, y, uw, uh] = visualRectToUser(initialsRect(vw), page.mediaBox, page.rotate);
     let apNum = byRotation.get(page.rotate);
     if (apNum === undefined) {
       apNum = putAppearance(changes, numbers, uw, uh, page.rotate, (aw, ah) =>

@@ -1,27 +1,45 @@
 /**
  * Warns before a stamp is drawn over an existing signature's widget: the signature stays valid, but the page shows
- * two stamps on top of each other, which a reader takes for tampering. Used by the CLI (Firmar checks the same
- * geometry, `api/stamp-geometry`, with the widgets `sign.inspectPdf` reports).
+ * two stamps on top of each other, which a reader takes for tampering. Checks the stamp on its page and, for a
+ * V°B° on every page, the initials on every other page. Used by the CLI (Firmar checks the same geometry,
+ * `api/stamp-geometry`, with the widgets `sign.inspectPdf` reports).
  */
 import path from 'node:path';
-import { overlappedWidgets, type PageRect } from '../../api/stamp-geometry';
+import { initialsOverlappedWidgets, overlappedWidgets, type PageRect } from '../../api/stamp-geometry';
 import { inspectPdfForSigning } from './inspect-pdf';
 
-/** `signed`: the widget holds a signature (else it is an empty signature field); `message` is the core's Spanish. */
+/**
+ * `signed`: the widget holds a signature (else it is an empty signature field); `initials`: the V°B° initials cover
+ * it (on `page`, not the stamp's page), else the stamp itself; `message` is the core's Spanish.
+ */
 export type StampOverlapWarning = {
   code: 'SIGN_STAMP_OVERLAP';
   file: string;
   page: number;
   field: string;
   signed: boolean;
+  initials: boolean;
   message: string;
 };
 
+export type OverlapStamp = {
+  invisible: boolean;
+  page: number | 'last';
+  rect?: PageRect | undefined;
+  fromTop?: boolean | undefined;
+  everyPage?: boolean | undefined;
+};
+
+/** Who signs: the signer draws initials on the other pages only for a V°B° that does not go into an existing field. */
+export type OverlapSigning = { role: string; field?: string | undefined };
+
 export function findStampOverlaps(
   files: readonly string[],
-  stamp: { invisible: boolean; page: number | 'last'; rect?: PageRect | undefined; fromTop?: boolean | undefined },
+  stamp: OverlapStamp,
+  signing: OverlapSigning = { role: 'firma' },
 ): StampOverlapWarning[] {
-  if (stamp.invisible || !stamp.rect) return [];
+  const initials = signing.role === 'visto-bueno' && Boolean(stamp.everyPage) && !signing.field;
+  if (stamp.invisible || (!stamp.rect && !initials)) return [];
   const out: StampOverlapWarning[] = [];
   for (const file of files) {
     let info;
@@ -30,16 +48,32 @@ export function findStampOverlaps(
     } catch {
       continue; // an unreadable file is refused by the signer itself, with its own error
     }
-    const [x, y, w, h] = stamp.rect;
-    const rect: PageRect = stamp.fromTop ? [x, info.page.height - y - h, w, h] : [x, y, w, h];
-    for (const widget of overlappedWidgets(info.signatureWidgets, info.page.number, rect)) {
+    const what = (signed: boolean, field: string) => `${signed ? 'la firma' : 'el campo de firma'} «${field}»`;
+    if (stamp.rect) {
+      const [x, y, w, h] = stamp.rect;
+      const rect: PageRect = stamp.fromTop ? [x, info.page.height - y - h, w, h] : [x, y, w, h];
+      for (const widget of overlappedWidgets(info.signatureWidgets, info.page.number, rect)) {
+        out.push({
+          code: 'SIGN_STAMP_OVERLAP',
+          file,
+          page: info.page.number,
+          field: widget.field,
+          signed: widget.signed,
+          initials: false,
+          message: `el sello en la página ${info.page.number} de ${path.basename(file)} se superpone a ${what(widget.signed, widget.field)}.`,
+        });
+      }
+    }
+    if (!initials) continue;
+    for (const widget of initialsOverlappedWidgets(info.signatureWidgets, info.page.number)) {
       out.push({
         code: 'SIGN_STAMP_OVERLAP',
         file,
-        page: info.page.number,
+        page: widget.page,
         field: widget.field,
         signed: widget.signed,
-        message: `el sello en la página ${info.page.number} de ${path.basename(file)} se superpone a ${widget.signed ? 'la firma' : 'el campo de firma'} «${widget.field}».`,
+        initials: true,
+        message: `las iniciales del V°B° en la página ${widget.page} de ${path.basename(file)} se superponen a ${what(widget.signed, widget.field)}.`,
       });
     }
   }

@@ -65,7 +65,13 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
             />
           )}
           <OverlapWarning files={s.fileOverlaps} batch={state.files.length > 1} />
-          {s.confirmingOverlap && <OverlapConfirm onConfirm={() => void s.sign()} onCancel={s.cancelOverlap} />}
+          {s.confirmingOverlap && (
+            <OverlapConfirm
+              onConfirm={() => void s.sign()}
+              onCancel={s.cancelOverlap}
+              initialsOnly={s.fileOverlaps.every((f) => f.widgets.length === 0)}
+            />
+          )}
           <SignRunView
             run={state.run}
             fileCount={state.files.length}

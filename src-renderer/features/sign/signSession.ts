@@ -6,7 +6,13 @@
  */
 import type { PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
 import type { SigningProfile, SigningProfileFields } from '../../../src-main/api/sign-profiles';
-import { overlappedWidgets, rectsIntersect, type PageRect, type SignatureWidget } from '../../../src-main/api/stamp-geometry';
+import {
+  initialsOverlappedWidgets,
+  overlappedWidgets,
+  rectsIntersect,
+  type PageRect,
+  type SignatureWidget,
+} from '../../../src-main/api/stamp-geometry';
 
 export { overlappedWidgets, rectsIntersect, type SignatureWidget };
 /** As LongTermSection has them (declared here too so this module stays free of JSX for its unit test). */
@@ -160,13 +166,20 @@ export function displayedRect(o: SignOptions, pageHeight: number | null): StampR
 
 /** A file of the batch as the core read it at the chosen page (`info` null: not read yet, or unreadable). */
 export type BatchPdf = { name: string; info: PdfSigningInfo | null };
-/** A file of the batch where the stamp would cover existing signature widgets. */
-export type FileOverlap = { name: string; page: number; widgets: SignatureWidget[] };
+/**
+ * A file of the batch where the stamp (on `page`) would cover existing signature widgets (`widgets`), or a V°B°'s
+ * initials would on other pages (`initials`, each widget with its page).
+ */
+export type FileOverlap = { name: string; page: number; widgets: SignatureWidget[]; initials: SignatureWidget[] };
+
+/** The signer puts the V°B°'s initials on every page but the stamp's (api/stamp-geometry `initialsRect`). */
+export const drawsInitials = (o: SignOptions): boolean => o.role === 'visto-bueno' && o.everyPage && !o.invisible;
 
 /**
- * Every file of the batch whose chosen page already has a signature widget under the stamp. Each file is measured
- * on its own page, as the signer places the stamp there: "last" is another page number in each file, and a
- * position given from the top lands at another height on a page of another size.
+ * Every file of the batch whose chosen page already has a signature widget under the stamp, or (a V°B° on every
+ * page) whose other pages have one under the initials. Each file is measured on its own page, as the signer places
+ * the stamp there: "last" is another page number in each file, and a position given from the top lands at another
+ * height on a page of another size.
  */
 export function batchOverlaps(files: readonly BatchPdf[], o: SignOptions): FileOverlap[] {
   if (o.invisible) return [];
@@ -174,9 +187,9 @@ export function batchOverlaps(files: readonly BatchPdf[], o: SignOptions): FileO
   for (const f of files) {
     if (!f.info) continue;
     const rect = displayedRect(o, f.info.page.height);
-    if (!rect) continue;
-    const widgets = overlappedWidgets(f.info.signatureWidgets, f.info.page.number, rect);
-    if (widgets.length > 0) out.push({ name: f.name, page: f.info.page.number, widgets });
+    const widgets = rect ? overlappedWidgets(f.info.signatureWidgets, f.info.page.number, rect) : [];
+    const initials = drawsInitials(o) ? initialsOverlappedWidgets(f.info.signatureWidgets, f.info.page.number) : [];
+    if (widgets.length > 0 || initials.length > 0) out.push({ name: f.name, page: f.info.page.number, widgets, initials });
   }
   return out;
 }
