@@ -319,6 +319,9 @@ function runAll(lang: string): { said: Said[]; names: string[] } {
   run('audit verify', ['audit', 'verify']);
   run('certs list', ['certs', 'list', '--no-defaults', '--offline']);
   run('doctor', ['doctor']);
+  // A bad fault specification of the sandbox is refused before anything listens (exit 2), each problem worded.
+  for (const faults of ['reset=5', 'latency=9-1ms', 'seed=x', 'no-inbox=2', 'xyz', 'apagón=1'])
+    expect(run(`sandbox --faults ${faults}`, ['sandbox', '--port', '0', '--faults', faults]).status).toBe(2);
   return { said, names };
 }
 
