@@ -139,6 +139,19 @@ describe('PKCS#11 tokens (SoftHSM2)', () => {
     const t = cli(['sign', input, '-o', at('x.pdf'), '--pkcs11-module', SOFTHSM_MODULE, '--token-label', 'otro', '--pin-env', 'TOKEN_PIN']);
     expect(t.status).toBe(1);
     expect(t.stderr).toContain('No se encontró un token con etiqueta «otro»');
+    // In English, worded from the code, with the connected tokens (their labels and slots) as data.
+    const en = cli(
+      ['sign', input, '-o', at('x.pdf'), '--pkcs11-module', SOFTHSM_MODULE, '--token-label', 'otro', '--pin-env', 'TOKEN_PIN'],
+      {
+        LANG: 'en_US.UTF-8',
+        LC_ALL: '',
+        LC_MESSAGES: '',
+      },
+    );
+    expect(en.status).toBe(1);
+    expect(en.stderr).toMatch(/The token given \(label or slot\) was not found\. Connected tokens: «[^»]+» \(\d+\)/);
+    expect(en.stderr).toContain('KEY_TOKEN_NOT_FOUND');
+    expect(en.stderr).not.toContain('No se encontró');
     const m = cli(['sign', input, '-o', at('x.pdf'), '--pkcs11-module', at('no-existe.so'), '--pin-env', 'TOKEN_PIN']);
     expect(m.status).toBe(2);
     expect(m.stderr).toContain('No se pudo cargar el módulo PKCS#11');

@@ -172,13 +172,11 @@ export function tokenError(err: unknown, context: { tokenLabel?: string | undefi
         {},
         { cause: err },
       );
-    default:
-      return new AppError(
-        KeyErrorCodes.tokenError,
-        `El token respondió con un error (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`,
-        {},
-        { cause: err },
-      );
+    default: {
+      // The module's own words (a CKR_… name as a rule): shown as they are, in any language.
+      const detail = (err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)).slice(0, 200);
+      return new AppError(KeyErrorCodes.tokenError, `El token respondió con un error (${detail}).`, { detail }, { cause: err });
+    }
   }
 }
 
@@ -269,7 +267,9 @@ export class Pkcs11Source implements KeySource {
     const present = tokens(lib);
     const chosen = selectTokens(present, this.options);
     if ((this.options.tokenLabel !== undefined || this.options.slot !== undefined) && chosen.length === 0)
-      throw new AppError(KeyErrorCodes.tokenNotFound, this.notFoundMessage(present));
+      throw new AppError(KeyErrorCodes.tokenNotFound, this.notFoundMessage(present), {
+        present: present.length ? present.map((t) => `«${t.label}» (${t.slotId})`).join(', ') : '0',
+      });
     for (const t of chosen) {
       let session: Buffer;
       try {
@@ -382,7 +382,7 @@ export class Pkcs11Source implements KeySource {
     return {
       keyType,
       sign: async (data: Buffer, digest: DigestName, scheme: SignatureScheme) => {
-        if (closed) throw new AppError(KeyErrorCodes.tokenError, 'La sesión con el token ya se cerró.');
+        if (closed) throw new AppError(KeyErrorCodes.tokenError, 'La sesión con el token ya se cerró.', { detail: 'CKR_SESSION_CLOSED' });
         const hash = digestOf(data, digest);
         let mechanism: pkcs11js.Mechanism;
         let input: Buffer;
