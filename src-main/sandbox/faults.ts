@@ -58,7 +58,18 @@ export const NO_FAULTS: FaultSpec = {
   noInbox: false,
 };
 
-export class FaultSpecError extends Error {}
+/** Why a spec was refused: a code with its parameters (worded by the CLI in the user's language) and a Spanish message. */
+export type FaultSpecProblem = 'tooLong' | 'malformed' | 'probability' | 'latency' | 'flag' | 'seed' | 'unknown';
+
+export class FaultSpecError extends Error {
+  constructor(
+    readonly problem: FaultSpecProblem,
+    readonly params: Record<string, string | number>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const PROBABILITY_KEYS = {
   'drop-after-commit': 'dropAfterCommit',
@@ -79,39 +90,44 @@ const PROBABILITY_KEYS = {
 const MAX_SPEC_LENGTH = 500;
 const MAX_LATENCY_MS = 60_000;
 
-/** Parses a spec; an empty string or "none" means no faults. Throws FaultSpecError with a Spanish message. */
+/** Parses a spec; an empty string or "none" means no faults. Throws FaultSpecError (a problem code and a Spanish message). */
 export function parseFaultSpec(text: string): FaultSpec {
   const spec: FaultSpec = { ...NO_FAULTS };
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'none') return spec;
-  if (trimmed.length > MAX_SPEC_LENGTH) throw new FaultSpecError('La especificación de fallos es demasiado larga.');
+  if (trimmed.length > MAX_SPEC_LENGTH)
+    throw new FaultSpecError('tooLong', { max: MAX_SPEC_LENGTH }, 'La especificación de fallos es demasiado larga.');
   for (const part of trimmed.split(',')) {
     const [rawKey, rawValue, ...extra] = part.split('=');
     const key = (rawKey ?? '').trim();
     const value = (rawValue ?? '').trim();
-    if (extra.length || !key || !value) throw new FaultSpecError(`Fallo mal escrito: "${part}" (se espera nombre=valor).`);
+    if (extra.length || !key || !value)
+      throw new FaultSpecError('malformed', { part }, `Fallo mal escrito: "${part}" (se espera nombre=valor).`);
     if (key in PROBABILITY_KEYS) {
       const p = Number(value);
       if (!/^\d*\.?\d+$/.test(value) || p < 0 || p > 1)
-        throw new FaultSpecError(`La probabilidad de ${key} debe estar entre 0 y 1: "${value}".`);
+        throw new FaultSpecError('probability', { key, value }, `La probabilidad de ${key} debe estar entre 0 y 1: "${value}".`);
       spec[PROBABILITY_KEYS[key as keyof typeof PROBABILITY_KEYS]] = p;
     } else if (key === 'latency') {
       const m = /^(\d+)(?:-(\d+))?(ms)?$/.exec(value);
       const min = m ? Number(m[1]) : NaN;
       const max = m ? Number(m[2] ?? m[1]) : NaN;
       if (!m || min > max || max > MAX_LATENCY_MS)
-        throw new FaultSpecError(`Latencia no válida: "${value}" (p. ej. 50-400ms, máximo ${MAX_LATENCY_MS} ms).`);
+        throw new FaultSpecError(
+          'latency',
+          { value, max: MAX_LATENCY_MS },
+          `Latencia no válida: "${value}" (p. ej. 50-400ms, máximo ${MAX_LATENCY_MS} ms).`,
+        );
       spec.latencyMs = { min, max };
     } else if (key === 'ignore-idempotency-key' || key === 'no-inbox') {
-      if (!/^(1|0|true|false)$/.test(value)) throw new FaultSpecError(`${key} debe ser 1 o 0: "${value}".`);
+      if (!/^(1|0|true|false)$/.test(value)) throw new FaultSpecError('flag', { key, value }, `${key} debe ser 1 o 0: "${value}".`);
       spec[key === 'no-inbox' ? 'noInbox' : 'ignoreIdempotencyKey'] = value === '1' || value === 'true';
     } else if (key === 'seed') {
-      if (!/^\d{1,9}$/.test(value)) throw new FaultSpecError(`Semilla no válida: "${value}" (entero positivo).`);
+      if (!/^\d{1,9}$/.test(value)) throw new FaultSpecError('seed', { value }, `Semilla no válida: "${value}" (entero positivo).`);
       spec.seed = Number(value);
     } else {
-      throw new FaultSpecError(
-        `Fallo desconocido: "${key}". Conocidos: ${[...Object.keys(PROBABILITY_KEYS), 'latency', 'seed', 'ignore-idempotency-key', 'no-inbox'].join(', ')}.`,
-      );
+      const known = [...Object.keys(PROBABILITY_KEYS), 'latency', 'seed', 'ignore-idempotency-key', 'no-inbox'].join(', ');
+      throw new FaultSpecError('unknown', { key, known }, `Fallo desconocido: "${key}". Conocidos: ${known}.`);
     }
   }
   return spec;

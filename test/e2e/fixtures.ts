@@ -17,7 +17,9 @@ export const test = base.extend<{ pageProblems: string[] }>({
       const stamp = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
       const started = Date.now();
       page.on('pageerror', (e) => {
-        uncaught.push(`${e.name}: ${e.message}`);
+        // Chromium's notice that a resize observer's callback changed the layout again: no exception of ours, and
+        // reported intermittently by Playwright-driven Chromium; logged, not failed on.
+        if (!/^ResizeObserver loop/.test(e.message)) uncaught.push(`${e.name}: ${e.message}`);
         lines.push(`${stamp()} pageerror ${e.stack ?? e.message}`);
       });
       page.on('crash', () => lines.push(`${stamp()} the page crashed`));

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src-renderer/i18n/en.json';
+import es from '../../src-renderer/i18n/es.json';
 import { OUTBOX_STATES } from '../../src-main/api/outbox';
 import { commandTable } from '../../src-main/cli/commands';
 import { startSandbox } from '../../src-main/sandbox';
@@ -318,6 +319,9 @@ function runAll(lang: string): { said: Said[]; names: string[] } {
   run('audit verify', ['audit', 'verify']);
   run('certs list', ['certs', 'list', '--no-defaults', '--offline']);
   run('doctor', ['doctor']);
+  // A bad fault specification of the sandbox is refused before anything listens (exit 2), each problem worded.
+  for (const faults of ['reset=5', 'latency=9-1ms', 'seed=x', 'no-inbox=2', 'xyz', 'apagón=1'])
+    expect(run(`sandbox --faults ${faults}`, ['sandbox', '--port', '0', '--faults', faults]).status).toBe(2);
   return { said, names };
 }
 
@@ -346,6 +350,37 @@ function runAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: num
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * `casilla outbox sync` without --once, stopped with Ctrl+C (SIGINT) once it has sent the queued message `id` (so it
+ * was working when stopped): it says it is syncing, then stopping and how many messages are still pending, in the
+ * user's language, and exits 0.
+ */
+async function syncUntilInterrupted(home: string, env: NodeJS.ProcessEnv, backend: string[], id: string, lang: string): Promise<Said> {
+  const words = (lang.startsWith('en') ? en : es).cli.outbox;
+  const child = spawn(process.execPath, [cliBundle, '--home', home, 'outbox', 'sync', ...backend], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const deadline = Date.now() + 60_000;
+  let state = 'queued';
+  while (state === 'queued' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const shown = await runAsync(['--home', home, '--json', 'outbox', 'show', id], env);
+    state = (JSON.parse(shown.stdout) as { state: string }).state;
+  }
+  expect(state, stderr).not.toBe('queued');
+  expect(child.exitCode, 'the sync was still running when interrupted').toBeNull();
+  child.kill('SIGINT');
+  const status = await closed;
+  expect(status, stderr).toBe(0);
+  expect(stderr).toContain(words.syncing);
+  expect(stderr).toContain(words.stopping.replace('{signal}', 'SIGINT'));
+  expect(stderr).toMatch(new RegExp(words.stopped.replace('{pending}', '\\d+').replace(/[.]/g, '\\.')));
+  return { what: 'outbox sync (Ctrl+C)', status, text: `${stdout}\n${stderr}` };
 }
 
 /**
@@ -414,6 +449,7 @@ async function runOutbox(lang: string): Promise<Said[]> {
     expect(again.stderr).toContain('OUTBOX_NOT_CANCELLABLE');
     expect((await run('outbox cancel again --json', ['outbox', 'cancel', other], true)).status).toBe(1);
     expect((await run('outbox retry', ['outbox', 'retry', other])).status).toBe(0);
+    said.push(await syncUntilInterrupted(home, env, backend, other, lang));
   } finally {
     await sandbox.close();
   }

@@ -49,7 +49,7 @@ export const sandboxCommand: CommandModule = {
             ...(opts.ignoreIdempotencyKey ? { ignoreIdempotencyKey: true } : {}),
           });
         } catch (err) {
-          if (err instanceof FaultSpecError) throw new CliExit(ExitCode.usage, err.message);
+          if (err instanceof FaultSpecError) throw new CliExit(ExitCode.usage, tx(`sandbox.faultSpec.${err.problem}`, err.params));
           if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE')
             throw new CliExit(ExitCode.failed, tx('sandbox.portInUse', { port }));
           throw err;
