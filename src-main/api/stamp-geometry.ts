@@ -34,3 +34,55 @@ export function initialsRect(pageWidth: number): PageRect {
 export function initialsOverlappedWidgets(widgets: readonly SignatureWidget[], stampPage: number): SignatureWidget[] {
   return widgets.filter((w) => w.page !== stampPage && rectsIntersect(w.rect, initialsRect(w.pageWidth)));
 }
+
+/** Margin of the default stamp places from the page edges, and the gap between two stamps, in points. */
+export const STAMP_MARGIN = 36;
+export const STAMP_GAP = 6;
+/** How many places `defaultRect` tries before it gives up and keeps the first one (then warned about). */
+export const MAX_DEFAULT_SLOTS = 64;
+
+/** Stamp size per Firma Perú style: horizontal, vertical, image only, text only (the default is horizontal). */
+export function styleSize(style?: number): [number, number] {
+  if (style === 2) return [120, 130];
+  if (style === 3) return [90, 90];
+  return [170, 60];
+}
+
+/**
+ * The `slot`-th default place of a stamp on a page `pageW` points wide as displayed: a firma at the bottom right,
+ * then upward in the same column; visas above it, left to right and then upward, the `existing`-th signature of the
+ * file taking the `existing`-th place (so visas never overlap each other).
+ */
+function defaultSlot(pageW: number, role: string, existing: number, style: number | undefined, slot: number): PageRect {
+  const [w, h] = styleSize(style);
+  if (role === 'firma') return [pageW - w - STAMP_MARGIN, STAMP_MARGIN + slot * (h + STAMP_GAP), w, h];
+  const index = existing + slot;
+  const perRow = Math.max(1, Math.floor((pageW - 2 * STAMP_MARGIN) / (w + STAMP_GAP)));
+  const col = index % perRow;
+  const row = Math.floor(index / perRow);
+  return [STAMP_MARGIN + col * (w + STAMP_GAP), STAMP_MARGIN + h + 8 + row * (h + STAMP_GAP), w, h];
+}
+
+/**
+ * Where the signer puts a stamp the user did not place, on a page `[width, height]` points as displayed, given
+ * the number of signatures already in the file and the signature widgets already on that page (`widgets`, their
+ * rectangles as displayed). The first default place when nothing is in the way; else the next place that is free
+ * and inside the page's margins; else, when none is within `MAX_DEFAULT_SLOTS`, the first one (covering a widget,
+ * which the overlap warning then reports).
+ */
+export function defaultRect(
+  [pageW, pageH]: [number, number],
+  role: string,
+  existing: number,
+  style?: number,
+  widgets: readonly PageRect[] = [],
+): PageRect {
+  const first = defaultSlot(pageW, role, existing, style, 0);
+  for (let slot = 0; slot < MAX_DEFAULT_SLOTS; slot++) {
+    const rect = slot === 0 ? first : defaultSlot(pageW, role, existing, style, slot);
+    // Places go up the page: once one passes the top margin, so do all the following.
+    if (slot > 0 && rect[1] + rect[3] > pageH - STAMP_MARGIN) break;
+    if (!widgets.some((w) => rectsIntersect(w, rect))) return rect;
+  }
+  return first;
+}

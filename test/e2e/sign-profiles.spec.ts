@@ -270,6 +270,52 @@ test('a V°B° on every page whose initials would cover a signature on another p
   await expect(page.getByTestId('sign-results').locator('.alert-error')).toHaveCount(0);
 });
 
+test('a stamp not placed goes to the first free default place: warned about only when the page has none left', async ({ page }) => {
+  // Made with the CLI: one co-signer's stamp at the lower-right corner of the last page (the default place of a
+  // firma), and another file whose last page has a signature as tall as the page over that whole column.
+  const demo = path.join(root, 'resources', 'demo', 'demo-firmante.p12');
+  const signWith = (input: string, output: string, extra: string[]) => {
+    const cliArgs = ['--home', path.join(tmp, 'cli-home'), 'sign', input, '-o', output, '--p12', demo, '--password-env', 'DEMO_PW'];
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/casilla.cjs'), ...cliArgs, ...extra], {
+      encoding: 'utf8',
+      env: { ...process.env, DEMO_PW: 'demo1234' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+  };
+  const plain = writePlainPdf(path.join(tmp, 'default-place.pdf'), { pages: 1 });
+  const cosigned = path.join(tmp, 'cofirmado.pdf');
+  signWith(plain, cosigned, []);
+  const blocked = path.join(tmp, 'columna.pdf');
+  signWith(plain, blocked, ['--rect', '380,0,215,842']);
+
+  await page.goto(host.url);
+  await page.getByTestId('sign-files').setInputFiles(cosigned);
+  await expect(page.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  // No click on the page: the second firma goes above the first one, so nothing is warned about or flagged.
+  const existing = page.getByTestId('existing-signature');
+  await expect(existing).toHaveCount(1);
+  await expect(existing).toHaveAttribute('data-overlapped', 'false');
+  await expect(page.getByTestId('overlap-warning')).toHaveCount(0);
+
+  // The blocked file joins the batch: each file gets its own default place, and only the blocked one is named.
+  await page.getByTestId('sign-files').setInputFiles(blocked);
+  const warning = page.getByTestId('overlap-warning');
+  await expect(warning).toContainText('En columna.pdf (página 1: «Firma1»), el sello queda encima de una firma existente', {
+    timeout: 20_000,
+  });
+  await expect(warning).not.toContainText('cofirmado.pdf');
+  await expect(existing).toHaveAttribute('data-overlapped', 'false'); // the preview shows the first file
+
+  // The blocked file alone: the single-file warning, and its preview flags the signature the stamp will cover.
+  const alone = await page.context().newPage();
+  await alone.goto(host.url);
+  await alone.getByTestId('sign-files').setInputFiles(blocked);
+  await expect(alone.getByTestId('page-preview')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expect(alone.getByTestId('overlap-warning')).toContainText('El sello queda encima de una firma existente («Firma1»)');
+  await expect(alone.getByTestId('existing-signature')).toHaveAttribute('data-overlapped', 'true');
+  await alone.close();
+});
+
 test('"Firmar y adjuntar" with the FirmaGob simulator in the attended purpose offers the OTP the simulator shows', async ({ page }) => {
   // Configuración → FirmaGob, through the same contract call: the built-in simulator, attended purpose (asks an OTP).
   const saved = await fetch(`${host.origin}/api/call`, {

@@ -134,13 +134,13 @@ export const signCommand: CommandModule = {
           rt.stderr(tx('warning', { message: tx(`sign.paramsNote.${note.code}`, { ...note }) }) + '\n');
         const core = rt.core();
         if (opts.profile) input = await withSavedProfile(input, opts, core);
-        // A stamp (or a V°B°'s initials on the other pages) placed over an existing signature's widget is signed
-        // anyway, with a warning (loaded only when a place is given or initials are drawn: the plain sign path stays small).
+        // A stamp (or a V°B°'s initials on the other pages) over an existing signature's widget is signed anyway,
+        // with a warning: a place given, or the default place when the page has no free one left (loaded only for a
+        // visible stamp: the invisible sign path stays small).
         const stamp = input.options.stamp;
-        const warnings =
-          !stamp.invisible && (stamp.rect || (stamp.everyPage && input.options.role === 'visto-bueno'))
-            ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp, input.options)
-            : [];
+        const warnings = !stamp.invisible
+          ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp, input.options)
+          : [];
         const word = await errorWording();
         // Each overlap in the CLI's language, with its page, file and field.
         const shownWarnings = warnings.map((w) => ({

@@ -4,8 +4,8 @@
  * certified without changes), and its signature fields (empty ones can be chosen with `field`).
  */
 import type { PageRect, SignatureWidget } from '../../api/stamp-geometry';
-import { openPdf } from '../pdf/pdf-document';
-import { certificationLevel, listFormFields } from '../pdf/form-fields';
+import { openPdf, type PdfDocument } from '../pdf/pdf-document';
+import { certificationLevel, listFormFields, type FormField } from '../pdf/form-fields';
 import { PdfArray, PdfRef } from '../pdf/pdf-objects';
 import { normalizeRotation, visualSize, type Box } from '../pdf/page-rotation';
 
@@ -55,6 +55,41 @@ function widgetRect(items: unknown[] | null): PageRect | null {
 
 const MAX_PAGE_SCAN = 2000;
 
+/** Annotation object number → the page (1-based) whose /Annots lists it, for the pages given. */
+export function annotationPages(doc: PdfDocument, pageNumbers: readonly number[]): Map<number, number> {
+  const pageOfAnnot = new Map<number, number>();
+  for (const n of pageNumbers) {
+    const annots = doc.resolve(doc.page(n - 1).dict.get('Annots'));
+    if (annots instanceof PdfArray) for (const a of annots.items) if (a instanceof PdfRef) pageOfAnnot.set(a.num, n);
+  }
+  return pageOfAnnot;
+}
+
+/**
+ * The visible widgets of these signature fields that sit on a page of `pageOfAnnot`, each with its rectangle on
+ * the page as displayed (the signer avoids them when it places a stamp itself; Firmar and the CLI warn about them).
+ */
+export function signatureWidgetsOf(doc: PdfDocument, sigFields: readonly FormField[], pageOfAnnot: Map<number, number>): SignatureWidget[] {
+  const out: SignatureWidget[] = [];
+  for (const f of sigFields) {
+    for (const w of f.widgets) {
+      const pageNo = w.ref ? pageOfAnnot.get(w.ref.num) : undefined;
+      const arr = doc.resolveArray(w.dict.get('Rect'));
+      const rect = widgetRect(arr ? arr.items.map((i) => doc.resolve(i)) : null);
+      if (pageNo === undefined || !rect) continue;
+      const p = doc.page(pageNo - 1);
+      out.push({
+        field: f.fullName,
+        page: pageNo,
+        rect: userRectToVisual(rect, p.mediaBox, p.rotate),
+        signed: f.value !== undefined && f.value !== null,
+        pageWidth: visualSize(p.mediaBox, p.rotate)[0],
+      });
+    }
+  }
+  return out;
+}
+
 export function inspectPdfForSigning(file: string, pageNumber: number | 'last' = 1): PdfSigningInfo {
   const doc = openPdf(file);
   try {
@@ -74,33 +109,16 @@ export function inspectPdfForSigning(file: string, pageNumber: number | 'last' =
       };
     }
     // Page numbers of widgets, from each page's /Annots (bounded for very long documents).
-    const pageOfAnnot = new Map<number, number>();
-    for (let i = 0; i < Math.min(pages, MAX_PAGE_SCAN); i++) {
-      const annots = doc.resolve(doc.page(i).dict.get('Annots'));
-      if (annots instanceof PdfArray) for (const a of annots.items) if (a instanceof PdfRef) pageOfAnnot.set(a.num, i + 1);
-    }
+    const pageOfAnnot = annotationPages(
+      doc,
+      Array.from({ length: Math.min(pages, MAX_PAGE_SCAN) }, (_, i) => i + 1),
+    );
     const sigFields = listFormFields(doc).filter((f) => f.type === 'Sig');
     const signatureFields = sigFields.map((f) => {
       const w = f.widgets[0]?.ref;
       return { name: f.fullName, signed: f.value !== undefined && f.value !== null, page: w ? (pageOfAnnot.get(w.num) ?? null) : null };
     });
-    const signatureWidgets: SignatureWidget[] = [];
-    for (const f of sigFields) {
-      for (const w of f.widgets) {
-        const pageNo = w.ref ? pageOfAnnot.get(w.ref.num) : undefined;
-        const arr = doc.resolveArray(w.dict.get('Rect'));
-        const rect = widgetRect(arr ? arr.items.map((i) => doc.resolve(i)) : null);
-        if (pageNo === undefined || !rect) continue;
-        const p = doc.page(pageNo - 1);
-        signatureWidgets.push({
-          field: f.fullName,
-          page: pageNo,
-          rect: userRectToVisual(rect, p.mediaBox, p.rotate),
-          signed: f.value !== undefined && f.value !== null,
-          pageWidth: visualSize(p.mediaBox, p.rotate)[0],
-        });
-      }
-    }
+    const signatureWidgets = signatureWidgetsOf(doc, sigFields, pageOfAnnot);
     return {
       pages,
       page: { number: n, width, height, rotate: page.rotate },

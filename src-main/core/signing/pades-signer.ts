@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../api/result';
-import { initialsRect } from '../../api/stamp-geometry';
+import { defaultRect, initialsRect } from '../../api/stamp-geometry';
 import { openPdf, type PdfDocument } from '../pdf/pdf-document';
 import { certificationLevel, listFormFields, signedFields, type FormField } from '../pdf/form-fields';
 import { buildIncrementalUpdate, ObjectNumbers, type UpdateObject } from '../pdf/incremental-writer';
@@ -22,6 +22,7 @@ import { pdf } from '../pdf/pdf-serializer';
 import { appearanceMatrix, visualRectToUser, visualSize } from '../pdf/page-rotation';
 import { formXObjectDict, stampAppearance } from '../pdf/stamp-appearance';
 import { buildCadesSignature } from './cades-builder';
+import { annotationPages, signatureWidgetsOf } from './inspect-pdf';
 import type { CertificateSummary } from './certificate-summary';
 import { abandonTempOutput, commitTempOutput, createTempOutput, openForWrite } from './safe-output';
 import { SignErrorCodes } from './sign-errors';
@@ -418,7 +419,20 @@ function prepareRevision(doc: PdfDocument, opts: SignPdfOptions, now: Date, hole
       pageIndex = null;
     } else {
       const size = visualSize(page.mediaBox, page.rotate);
-      const visual = placedRect(stamp, size) ?? defaultRect(size, opts.role, alreadySigned.length, stamp.style);
+      // Placed by the user, or the first default place free of the signature widgets already on the page.
+      const visual =
+        placedRect(stamp, size) ??
+        defaultRect(
+          size,
+          opts.role,
+          alreadySigned.length,
+          stamp.style,
+          signatureWidgetsOf(
+            doc,
+            fields.filter((f) => f.type === 'Sig'),
+            annotationPages(doc, [pageIndex + 1]),
+          ).map((w) => w.rect),
+        );
       const [x, y, w, h] = visualRectToUser(visual, page.mediaBox, page.rotate);
       widget.set('Rect', pdf.array(x, y, x + w, y + h));
       const apNum = addAppearance(changes, numbers, font, opts, now, w, h, page.rotate);
@@ -463,31 +477,6 @@ function findPageIndex(doc: PdfDocument, ref: PdfRef, pageCount: number): number
 function uniqueFieldName(fields: FormField[], prefix: string): string {
   const names = new Set(fields.map((f) => f.fullName));
   for (let i = 1; ; i++) if (!names.has(`${prefix}${i}`)) return `${prefix}${i}`;
-}
-
-/**
- * Default stamp place on the displayed page: firma at the bottom right; visas above it, left to right and then
- * upward, so they never overlap.
- */
-function defaultRect(
-  [pageW]: [number, number],
-  role: SignRole,
-  existing: number,
-  style?: StampOptions['style'],
-): [number, number, number, number] {
-  const [w, h] = styleSize(style);
-  if (role === 'firma') return [pageW - w - 36, 36, w, h];
-  const perRow = Math.max(1, Math.floor((pageW - 72) / (w + 6)));
-  const col = existing % perRow;
-  const row = Math.floor(existing / perRow);
-  return [36 + col * (w + 6), 36 + h + 8 + row * (h + 6), w, h];
-}
-
-/** Stamp size per Firma Perú style: horizontal, vertical, image only, text only (the default is horizontal). */
-function styleSize(style?: StampOptions['style']): [number, number] {
-  if (style === 2) return [120, 130];
-  if (style === 3) return [90, 90];
-  return [170, 60];
 }
 
 function placedRect(stamp: StampOptions, [, pageH]: [number, number]): [number, number, number, number] | null {

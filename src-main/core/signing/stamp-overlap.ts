@@ -5,7 +5,7 @@
  * `api/stamp-geometry`, with the widgets `sign.inspectPdf` reports).
  */
 import path from 'node:path';
-import { initialsOverlappedWidgets, overlappedWidgets, type PageRect } from '../../api/stamp-geometry';
+import { defaultRect, initialsOverlappedWidgets, overlappedWidgets, type PageRect } from '../../api/stamp-geometry';
 import { inspectPdfForSigning } from './inspect-pdf';
 
 /**
@@ -28,6 +28,8 @@ export type OverlapStamp = {
   rect?: PageRect | undefined;
   fromTop?: boolean | undefined;
   everyPage?: boolean | undefined;
+  /** Firma Perú style (1–4): the size of a stamp placed by default. */
+  style?: number | undefined;
 };
 
 /** Who signs: the signer draws initials on the other pages only for a V°B° that does not go into an existing field. */
@@ -39,7 +41,8 @@ export function findStampOverlaps(
   signing: OverlapSigning = { role: 'firma' },
 ): StampOverlapWarning[] {
   const initials = signing.role === 'visto-bueno' && Boolean(stamp.everyPage) && !signing.field;
-  if (stamp.invisible || (!stamp.rect && !initials)) return [];
+  // Signing into an existing field without a place draws in that field's widget: nothing new to check.
+  if (stamp.invisible || (!stamp.rect && signing.field)) return [];
   const out: StampOverlapWarning[] = [];
   for (const file of files) {
     let info;
@@ -49,20 +52,24 @@ export function findStampOverlaps(
       continue; // an unreadable file is refused by the signer itself, with its own error
     }
     const what = (signed: boolean, field: string) => `${signed ? 'la firma' : 'el campo de firma'} «${field}»`;
-    if (stamp.rect) {
-      const [x, y, w, h] = stamp.rect;
-      const rect: PageRect = stamp.fromTop ? [x, info.page.height - y - h, w, h] : [x, y, w, h];
-      for (const widget of overlappedWidgets(info.signatureWidgets, info.page.number, rect)) {
-        out.push({
-          code: 'SIGN_STAMP_OVERLAP',
-          file,
-          page: info.page.number,
-          field: widget.field,
-          signed: widget.signed,
-          initials: false,
-          message: `el sello en la página ${info.page.number} de ${path.basename(file)} se superpone a ${what(widget.signed, widget.field)}.`,
-        });
-      }
+    // Where the signer puts the stamp: the given place, or the default one it chooses clear of the widgets
+    // already on the page (so a default place is warned about only when the page has no free place left).
+    const onPage = info.signatureWidgets.filter((w) => w.page === info.page.number).map((w) => w.rect);
+    const existing = info.signatureFields.filter((f) => f.signed).length;
+    const size: [number, number] = [info.page.width, info.page.height];
+    const rect: PageRect = stamp.rect
+      ? placedRect(stamp.rect, stamp.fromTop, info.page.height)
+      : defaultRect(size, signing.role, existing, stamp.style, onPage);
+    for (const widget of overlappedWidgets(info.signatureWidgets, info.page.number, rect)) {
+      out.push({
+        code: 'SIGN_STAMP_OVERLAP',
+        file,
+        page: info.page.number,
+        field: widget.field,
+        signed: widget.signed,
+        initials: false,
+        message: `el sello en la página ${info.page.number} de ${path.basename(file)} se superpone a ${what(widget.signed, widget.field)}.`,
+      });
     }
     if (!initials) continue;
     for (const widget of initialsOverlappedWidgets(info.signatureWidgets, info.page.number)) {
@@ -78,4 +85,9 @@ export function findStampOverlaps(
     }
   }
   return out;
+}
+
+/** A place given by the user on a page `pageHeight` points high, from the lower-left corner. */
+function placedRect([x, y, w, h]: PageRect, fromTop: boolean | undefined, pageHeight: number): PageRect {
+  return fromTop ? [x, pageHeight - y - h, w, h] : [x, y, w, h];
 }

@@ -7,6 +7,7 @@
 import type { PdfSigningInfo, SignFileResult } from '../../../src-main/api/sign';
 import type { SigningProfile, SigningProfileFields } from '../../../src-main/api/sign-profiles';
 import {
+  defaultRect,
   initialsOverlappedWidgets,
   overlappedWidgets,
   rectsIntersect,
@@ -176,17 +177,29 @@ export type FileOverlap = { name: string; page: number; widgets: SignatureWidget
 export const drawsInitials = (o: SignOptions): boolean => o.role === 'visto-bueno' && o.everyPage && !o.invisible;
 
 /**
+ * Where the signer puts the stamp in a file read as `info`: the place chosen, or (none chosen) the default place it
+ * picks clear of the signature widgets already on that page (api/stamp-geometry `defaultRect`, the same inputs).
+ */
+export function stampRectFor(o: SignOptions, info: PdfSigningInfo): StampRect | null {
+  if (o.rect) return displayedRect(o, info.page.height);
+  const onPage = info.signatureWidgets.filter((w) => w.page === info.page.number).map((w) => w.rect);
+  const existing = info.signatureFields.filter((f) => f.signed).length;
+  return defaultRect([info.page.width, info.page.height], o.role, existing, o.style, onPage);
+}
+
+/**
  * Every file of the batch whose chosen page already has a signature widget under the stamp, or (a V°B° on every
  * page) whose other pages have one under the initials. Each file is measured on its own page, as the signer places
- * the stamp there: "last" is another page number in each file, and a position given from the top lands at another
- * height on a page of another size.
+ * the stamp there: "last" is another page number in each file, a position given from the top lands at another
+ * height on a page of another size, and a stamp not placed goes to the default place free in that file (so only a
+ * page with no free place left is reported).
  */
 export function batchOverlaps(files: readonly BatchPdf[], o: SignOptions): FileOverlap[] {
   if (o.invisible) return [];
   const out: FileOverlap[] = [];
   for (const f of files) {
     if (!f.info) continue;
-    const rect = displayedRect(o, f.info.page.height);
+    const rect = stampRectFor(o, f.info);
     const widgets = rect ? overlappedWidgets(f.info.signatureWidgets, f.info.page.number, rect) : [];
     const initials = drawsInitials(o) ? initialsOverlappedWidgets(f.info.signatureWidgets, f.info.page.number) : [];
     if (widgets.length > 0 || initials.length > 0) out.push({ name: f.name, page: f.info.page.number, widgets, initials });

@@ -10,6 +10,7 @@ import { tsaUrlProblem } from './LongTermSection';
 import {
   INITIAL_SESSION,
   batchOverlaps,
+  stampRectFor,
   displayedRect,
   levelReady,
   optionsToProfile,
@@ -230,7 +231,9 @@ export function useSignSession() {
   const o = state.options;
   const rect = displayedRect(o, state.pdf.info?.page.height ?? null);
   const pageInfo = state.pdf.info;
-  const overlaps = rect && pageInfo && !o.invisible ? overlappedWidgets(pageInfo.signatureWidgets, pageInfo.page.number, rect) : [];
+  // Also before any click: the default place the signer would take (and the widgets it covers when none is free).
+  const stampRect = pageInfo && !o.invisible ? stampRectFor(o, pageInfo) : null;
+  const overlaps = stampRect && pageInfo ? overlappedWidgets(pageInfo.signatureWidgets, pageInfo.page.number, stampRect) : [];
   const batch: BatchPdf[] = state.files.map((f, i) => ({ name: f.file.name, info: i === 0 ? pageInfo : (batchInfo[f.path] ?? null) }));
   const fileOverlaps = batchOverlaps(batch, o);
   const canSign =
