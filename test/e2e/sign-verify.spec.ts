@@ -1,6 +1,8 @@
 import { expect, test } from './fixtures';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { inspectPdfForSigning } from '../../src-main/core/signing/inspect-pdf';
 import { startHost, type RunningHost } from './web-host';
 
 let host: RunningHost;
@@ -77,4 +79,62 @@ test('a PDF dropped on Verificar is verified (unsigned: says so)', async ({ page
   await page.locator('.file-drop').dispatchEvent('drop', { dataTransfer: transfer });
   await expect(page.getByTestId('verify-file')).toContainText('soltado.pdf');
   await expect(page.getByTestId('verify-file')).toContainText('Este documento no tiene firmas.');
+});
+
+test('before any click the default place is shown where the signer puts the stamp; the arrows start from it', async ({ page }) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casilla-e2e-default-'));
+  const input = path.join(dir, 'por-defecto.pdf');
+  fs.copyFileSync(samplePdf, input);
+  try {
+    await page.goto(host.url);
+    await page.getByTestId('sign-files').setInputFiles(input);
+    const preview = page.getByTestId('page-preview');
+    await expect(preview).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    const ghost = page.getByTestId('stamp-default');
+    await expect(ghost).toContainText('Lugar predeterminado');
+    await expect(ghost).toHaveAttribute('title', /Aquí irá el sello/);
+    await expect(page.getByTestId('stamp-box')).toHaveCount(0);
+    // Positions relative to the page canvas (a click or a focus may scroll the window).
+    const within = async (testId: string) => {
+      const [box, page0] = [(await page.getByTestId(testId).boundingBox())!, (await preview.locator('canvas').boundingBox())!];
+      return { x: box.x - page0.x, y: box.y - page0.y, width: box.width };
+    };
+    const canvas = (await preview.locator('canvas').boundingBox())!;
+    const firma = await within('stamp-default');
+    // A firma goes to the lower right; a V°B° to the left, above it.
+    expect(firma.x + firma.width / 2).toBeGreaterThan(canvas.width / 2);
+    await page.getByRole('radio', { name: 'Visto bueno (V°B°)' }).check();
+    const visa = await within('stamp-default');
+    expect(visa.x + visa.width / 2).toBeLessThan(canvas.width / 2);
+    expect(visa.y).toBeLessThan(firma.y);
+    await page.getByRole('radio', { name: 'Firma (titular)' }).check();
+
+    // Signed without placing: the widget lands where the dashed box was drawn.
+    await page.getByTestId('use-demo-cert').click();
+    await page.getByTestId('sign-button').click();
+    await expect(page.getByTestId('sign-results')).toContainText('por-defecto-firmado.pdf', { timeout: 30_000 });
+    const signed = (fs.readdirSync(host.home, { recursive: true }) as string[]).find((f) => path.basename(f) === 'por-defecto-firmado.pdf');
+    expect(signed).toBeTruthy();
+    const info = inspectPdfForSigning(path.join(host.home, signed!), 1);
+    const [x, y, w, h] = info.signatureWidgets[0]!.rect;
+    const scale = canvas.width / info.page.width;
+    expect(Math.abs(firma.x - x * scale)).toBeLessThan(2);
+    expect(Math.abs(firma.y - (info.page.height - y - h) * scale)).toBeLessThan(2);
+    expect(Math.abs(firma.width - w * scale)).toBeLessThan(2);
+
+    // On a fresh screen, one arrow press places the stamp 10 points above the default place.
+    await page.goto(host.url);
+    await page.getByTestId('sign-files').setInputFiles(input);
+    await expect(preview).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    const before = await within('stamp-default');
+    await preview.focus();
+    await page.keyboard.press('ArrowUp');
+    await expect(page.getByTestId('stamp-default')).toHaveCount(0);
+    const moved = await within('stamp-box');
+    expect(Math.abs(moved.x - before.x)).toBeLessThan(1);
+    expect(Math.abs(before.y - moved.y - 10 * scale)).toBeLessThan(1);
+    expect(Math.abs(moved.width - before.width)).toBeLessThan(1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

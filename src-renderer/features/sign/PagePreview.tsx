@@ -16,12 +16,14 @@ export type PreviewWidget = { field: string; rect: StampRect; overlapped: boolea
 /**
  * Renders one page of the PDF (pdf.js, in the renderer, from the bytes of the picked file) and lets the user
  * click where the stamp goes. The rectangle is in PDF points from the lower-left corner of the page as displayed,
- * which is what the signer takes. Keyboard: the arrow keys move the stamp by 10 points.
+ * which is what the signer takes. Keyboard: the arrow keys move the stamp by 10 points. Until the user places it,
+ * the default place the signer would take is drawn dashed and lighter.
  */
 export function PagePreview({
   file,
   page,
   rect,
+  defaultPlace = null,
   onRect,
   onPages,
   widgets = [],
@@ -30,6 +32,8 @@ export function PagePreview({
   file: File;
   page: number | 'last';
   rect: StampRect | null;
+  /** Where the signer puts the stamp if the user does not place it: shown (dashed, lighter) until a click. */
+  defaultPlace?: StampRect | null;
   onRect: (r: StampRect) => void;
   onPages: (n: number) => void;
   widgets?: PreviewWidget[];
@@ -79,8 +83,8 @@ export function PagePreview({
     if (!size) return;
     const pageW = size.w / size.scale;
     const pageH = size.h / size.scale;
-    // A stamp already sized (by a profile) keeps its size; otherwise the default one.
-    const [w, h] = rect ? [rect[2], rect[3]] : [STAMP_SIZE.width, STAMP_SIZE.height];
+    // A stamp already sized (by a profile) keeps its size; otherwise that of its default place (its style's size).
+    const [w, h] = rect ? [rect[2], rect[3]] : defaultPlace ? [defaultPlace[2], defaultPlace[3]] : [STAMP_SIZE.width, STAMP_SIZE.height];
     const x = Math.min(Math.max(0, xPx / size.scale - w / 2), pageW - w);
     const y = Math.min(Math.max(0, (size.h - yPx) / size.scale - h / 2), pageH - h);
     onRect([Math.round(x), Math.round(y), w, h]);
@@ -88,7 +92,8 @@ export function PagePreview({
 
   const onKey = (e: React.KeyboardEvent) => {
     if (!size) return;
-    const r = rect ?? [36, 36, STAMP_SIZE.width, STAMP_SIZE.height];
+    // The arrows move the stamp from where it is, or from the default place it would take.
+    const r = rect ?? defaultPlace ?? [36, 36, STAMP_SIZE.width, STAMP_SIZE.height];
     const step = 10;
     const moves: Record<string, [number, number]> = {
       ArrowLeft: [-step, 0],
@@ -141,6 +146,21 @@ export function PagePreview({
               }}
             />
           ))}
+        {size && !rect && defaultPlace && (
+          <div
+            className="stamp-box stamp-box-default"
+            data-testid="stamp-default"
+            title={t('sign.defaultPlace')}
+            style={{
+              left: defaultPlace[0] * size.scale,
+              top: size.h - (defaultPlace[1] + defaultPlace[3]) * size.scale,
+              width: defaultPlace[2] * size.scale,
+              height: defaultPlace[3] * size.scale,
+            }}
+          >
+            <span className="stamp-box-label">{t('sign.defaultPlaceShort')}</span>
+          </div>
+        )}
         {size && rect && (
           <div
             className="stamp-box"

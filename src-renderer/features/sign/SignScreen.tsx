@@ -89,6 +89,7 @@ export function SignScreen({ onVerify, demo }: { onVerify?: (paths: string[]) =>
               file={firstPdf}
               page={options.page}
               rect={s.rect}
+              defaultPlace={s.defaultPlace}
               onRect={s.place}
               onPages={s.onPages}
               widgets={s.widgets}

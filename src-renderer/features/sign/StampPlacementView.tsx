@@ -5,11 +5,15 @@ import type { SignatureWidget, StampRect } from './signSession';
 // pdf.js is large: it loads only when a PDF is shown.
 const PagePreview = lazy(() => import('./PagePreview').then((m) => ({ default: m.PagePreview })));
 
-/** The first PDF's page with the stamp where it will go: a click or the arrow keys place it. */
+/**
+ * The first PDF's page with the stamp where it will go: a click or the arrow keys place it; until then the default
+ * place the signer would take is shown, dashed, and the arrow keys start from it.
+ */
 export function StampPlacementView({
   file,
   page,
   rect,
+  defaultPlace,
   onRect,
   onPages,
   widgets,
@@ -19,6 +23,7 @@ export function StampPlacementView({
   file: File;
   page: number | 'last';
   rect: StampRect | null;
+  defaultPlace: StampRect | null;
   onRect: (r: StampRect) => void;
   onPages: (n: number) => void;
   widgets: SignatureWidget[];
@@ -34,6 +39,7 @@ export function StampPlacementView({
           file={file}
           page={page}
           rect={rect}
+          defaultPlace={defaultPlace}
           onRect={onRect}
           onPages={onPages}
           image={image}

@@ -244,6 +244,8 @@ export function useSignSession() {
     state,
     options: o,
     rect,
+    /** Where the stamp goes when the user has not placed it (the signer's default place for this file). */
+    defaultPlace: rect === null ? stampRect : null,
     /** Existing signature widgets on the page shown, and those the stamp would cover. */
     widgets: pageInfo ? pageInfo.signatureWidgets.filter((w) => w.page === pageInfo.page.number) : [],
     overlaps,
