@@ -292,6 +292,10 @@ describe('a stamp over an existing signature', () => {
     expect(findStampOverlaps([once], { invisible: false, page: 1, rect: [300, 100, 50, 60] })).toEqual([]);
     expect(findStampOverlaps([once], { invisible: false, page: 2, rect: [100, 100, 200, 60] })).toEqual([]);
     expect(findStampOverlaps([once], { invisible: true, page: 1, rect: [100, 100, 200, 60] })).toEqual([]);
+    // Into an existing field the signer draws in that field's widget, whatever place is given: no warning.
+    expect(findStampOverlaps([once], { invisible: false, page: 1, rect: [150, 120, 200, 60] }, { role: 'firma', field: 'Vacío' })).toEqual(
+      [],
+    );
   });
 
   it('--params placing the stamp (from the top) over the first signature warns too', () => {

@@ -138,9 +138,10 @@ export const signCommand: CommandModule = {
         // with a warning: a place given, or the default place when the page has no free one left (loaded only for a
         // visible stamp: the invisible sign path stays small).
         const stamp = input.options.stamp;
-        const warnings = !stamp.invisible
-          ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp, input.options)
-          : [];
+        const warnings =
+          !stamp.invisible && !input.options.field
+            ? (await import('../../core/signing/stamp-overlap')).findStampOverlaps(input.files, stamp, input.options)
+            : [];
         const word = await errorWording();
         // Each overlap in the CLI's language, with its page, file and field.
         const shownWarnings = warnings.map((w) => ({

@@ -41,8 +41,9 @@ export function findStampOverlaps(
   signing: OverlapSigning = { role: 'firma' },
 ): StampOverlapWarning[] {
   const initials = signing.role === 'visto-bueno' && Boolean(stamp.everyPage) && !signing.field;
-  // Signing into an existing field without a place draws in that field's widget: nothing new to check.
-  if (stamp.invisible || (!stamp.rect && signing.field)) return [];
+  // Signing into an existing field draws in that field's own widget (the signer ignores a place given with it, and
+  // draws no initials): nothing new to check.
+  if (stamp.invisible || signing.field) return [];
   const out: StampOverlapWarning[] = [];
   for (const file of files) {
     let info;
