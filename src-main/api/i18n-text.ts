@@ -57,3 +57,18 @@ export function codeText(t: T, error: CodedError): string | undefined {
   const name = error.details?.['name'];
   return typeof name === 'string' && name && !text.includes(name) ? `«${name}»: ${text}` : text;
 }
+
+/**
+ * The one way a moment is written with its zone: day, month, year, 24-hour time with seconds and the UTC offset. The
+ * renderer's and the CLI's formatters and the core's zoned readings (`core/zoned-time.ts`) all use these fields.
+ */
+export const DATE_TIME_WITH_OFFSET: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'longOffset',
+};

@@ -1,3 +1,5 @@
+import { DATE_TIME_WITH_OFFSET } from '../api/i18n-text';
+
 /**
  * A moment's calendar fields in an IANA time zone (the system's when omitted), with the zone's UTC offset: the one
  * reading behind the stamp's date, the report's and the CLI's times, and FirmaGob's Chilean clock. Formatters are
@@ -22,17 +24,7 @@ function formatFor(timeZone: string | undefined): Intl.DateTimeFormat {
   const key = timeZone ?? '';
   let fmt = formats.get(key);
   if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-GB', {
-      ...(timeZone ? { timeZone } : {}),
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    });
+    fmt = new Intl.DateTimeFormat('en-GB', { ...(timeZone ? { timeZone } : {}), ...DATE_TIME_WITH_OFFSET });
     formats.set(key, fmt);
   }
   return fmt;

@@ -4,7 +4,7 @@ import zodEn from 'zod/v4/locales/en.js';
 import zodEs from 'zod/v4/locales/es.js';
 import en from './en.json';
 import es from './es.json';
-import { codeText, translateIn, type Dict, type T } from '../../src-main/api/i18n-text';
+import { codeText, DATE_TIME_WITH_OFFSET, translateIn, type Dict, type T } from '../../src-main/api/i18n-text';
 import type { ValidationIssue } from '../../src-main/api/result';
 import type { Locale } from '../../src-main/api/settings';
 
@@ -39,17 +39,7 @@ export type Formatters = {
 export function formatters(locale: Locale, timeZone?: string): Formatters {
   const tag = localeTag[locale];
   const zone = timeZone ? { timeZone } : {};
-  const full = new Intl.DateTimeFormat(tag, {
-    ...zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  });
+  const full = new Intl.DateTimeFormat(tag, { ...zone, ...DATE_TIME_WITH_OFFSET });
   const day = new Intl.DateTimeFormat(tag, { ...zone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const clock = new Intl.DateTimeFormat(tag, { ...zone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   const toDate = (v: DateInput) => (v instanceof Date ? v : new Date(v));
